@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../shared/errors';
+import { parseDuration } from '../shared/duration';
+import type { HealingPolicy, RemediationMethod, Target } from '../shared/types';
+import { envSchema, type Env } from './schema';
+import { targetsFileSchema, type TargetEntry } from './targets-file';
+
+/** Port of the built-in bridge simulator in demo mode (MT5_BRIDGE_URL unset). */
+export const DEMO_BRIDGE_PORT = 18_811;
+export const DEFAULT_TARGET_ID = 'mt5-bridge';
+
+/** One target with everything the worker needs to watch and heal it. */
+export interface TargetConfig {
+  target: Target;
+  policy: HealingPolicy;
+  /** Direct restart endpoint of this target (webhook remediation). */
+  restartUrl?: string;
+}
+
+export interface AppConfig {
+  temporal: {
+    /** undefined: the embedded dev server. */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tlsCert?: string;
+    tlsKey?: string;
+  };
+  /** True when MT5_BRIDGE_URL and AUTOHEAL_TARGETS_FILE are unset: the simulator stands in. */
+  demo: boolean;
+  targets: TargetConfig[];
+  remediation: {
+    method: RemediationMethod;
+    /** Why this method: shown at start ("GITHUB_TOKEN is not set", ...). */
+    reason: string;
+    github: { token?: string; repository?: string; apiUrl: string; eventType: string };
+    webhook: { url?: string; token?: string };
+  };
+  smtp: {
+    host: string;
+    port: number;
+    secure: boolean;
+    username?: string;
+    password?: string;
+    from: string;
+    recipients: string[];
+    escalation: string[];
+  };
+  dashboard: { host: string; port: number; url: string; token?: string };
+  dataDir: string;
+  logLevel: string;
+}
+
+export interface LoadConfigOptions {
+  /** Reads the targets file; injected by tests. */
+  readFile?: (path: string) => string;
+}
+
+/**
+ * Parses the environment into the app's configuration. Takes the environment as a parameter so
+ * that tests pass a fake one; only the worker and the CLI pass `process.env`.
+ * Throws a ConfigError that names every bad variable and the form it expects.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues));
+  const e = parsed.data;
+
+  const entries = e.AUTOHEAL_TARGETS_FILE
+    ? readTargetsFile(e.AUTOHEAL_TARGETS_FILE, options.readFile ?? ((p) => readFileSync(p, 'utf8')))
+    : [{ id: DEFAULT_TARGET_ID, url: e.MT5_BRIDGE_URL ?? `http://127.0.0.1:${DEMO_BRIDGE_PORT}` }];
+
+  const demo = !e.MT5_BRIDGE_URL && !e.AUTOHEAL_TARGETS_FILE;
+  const remediation = chooseRemediation(e);
+  if (remediation.method === 'github' && !e.GITHUB_REPOSITORY) {
+    throw new ConfigError(
+      'GITHUB_REPOSITORY: required when remediation goes through GitHub; set it to owner/repo of the repository that holds the mt5-full-restart workflow (or set REMEDIATION=webhook|none)',
+    );
+  }
+  if (remediation.method === 'webhook' && !e.RESTART_URL && !entries.every((t) => 'restartUrl' in t && t.restartUrl)) {
+    throw new ConfigError(
+      'RESTART_URL: required when REMEDIATION=webhook; set it to the bridge restart endpoint, e.g. http://92.118.45.135:8000/api/system/full-restart',
+    );
+  }
+  if (e.DASHBOARD_HOST !== '127.0.0.1' && e.DASHBOARD_HOST !== 'localhost' && e.DASHBOARD_HOST !== '::1' && !e.DASHBOARD_TOKEN) {
+    throw new ConfigError(
+      `DASHBOARD_TOKEN: required when DASHBOARD_HOST (${e.DASHBOARD_HOST}) is not loopback; set a long random token, or bind the dashboard to 127.0.0.1`,
+    );
+  }
+
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tlsCert: e.TEMPORAL_TLS_CERT,
+      tlsKey: e.TEMPORAL_TLS_KEY,
+    },
+    demo,
+    targets: entries.map((entry) => buildTarget(entry, e, remediation.method)),
+    remediation: {
+      ...remediation,
+      github: {
+        token: e.GITHUB_TOKEN,
+        repository: e.GITHUB_REPOSITORY,
+        apiUrl: e.GITHUB_API_URL,
+        eventType: e.GITHUB_EVENT_TYPE,
+      },
+      webhook: { url: e.RESTART_URL, token: e.RESTART_TOKEN },
+    },
+    smtp: {
+      host: e.SMTP_HOST,
+      port: e.SMTP_PORT,
+      secure: e.SMTP_SECURE,
+      username: e.SMTP_USERNAME,
+      password: e.SMTP_APP_PASSWORD,
+      from: e.ALERT_FROM ?? e.SMTP_USERNAME ?? 'fidus-autoheal@localhost',
+      recipients: e.ALERT_RECIPIENT_EMAIL,
+      escalation: e.ESCALATION_EMAIL.length ? e.ESCALATION_EMAIL : e.ALERT_RECIPIENT_EMAIL,
+    },
+    dashboard: {
+      host: e.DASHBOARD_HOST,
+      port: e.DASHBOARD_PORT,
+      url: (e.DASHBOARD_URL ?? `http://127.0.0.1:${e.DASHBOARD_PORT}`).replace(/\/+$/, ''),
+      token: e.DASHBOARD_TOKEN,
+    },
+    dataDir: e.AUTOHEAL_DATA_DIR,
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+}
+
+function chooseRemediation(e: Env): { method: RemediationMethod; reason: string } {
+  if (e.REMEDIATION) return { method: e.REMEDIATION, reason: `REMEDIATION=${e.REMEDIATION}` };
+  if (e.GITHUB_TOKEN) return { method: 'github', reason: 'GITHUB_TOKEN is set' };
+  if (e.RESTART_URL) return { method: 'webhook', reason: 'GITHUB_TOKEN is not set and RESTART_URL is set' };
+  return {
+    method: 'none',
+    reason: 'neither GITHUB_TOKEN nor RESTART_URL is set: set GITHUB_TOKEN and GITHUB_REPOSITORY (or RESTART_URL and RESTART_TOKEN)',
+  };
+}
+
+function buildTarget(entry: Partial<TargetEntry> & { id: string; url: string }, e: Env, method: RemediationMethod): TargetConfig {
+  const ms = (text: string | undefined, fallback: number) => (text === undefined ? fallback : (parseDuration(text) as number));
+  const checkIntervalMs = ms(entry.checkInterval, e.CHECK_INTERVAL);
+  return {
+    target: {
+      id: entry.id,
+      url: entry.url,
+      accounts: entry.accounts ?? e.MT5_ACCOUNTS,
+      expectedAccounts: entry.expectedAccounts ?? (e.MT5_ACCOUNTS.length || e.MT5_EXPECTED_ACCOUNTS),
+      zeroBalanceOk: entry.zeroBalanceOk ?? e.MT5_ZERO_BALANCE_OK,
+      requireTradeAllowed: entry.requireTradeAllowed ?? e.MT5_REQUIRE_TRADE_ALLOWED,
+      syncRateCritical: entry.syncRateCritical ?? e.SYNC_RATE_CRITICAL,
+      probeTimeoutMs: ms(entry.probeTimeout, e.PROBE_TIMEOUT),
+      staleAfterMs: ms(entry.staleAfter, e.MT5_STALE_AFTER),
+    },
+    policy: {
+      checkIntervalMs,
+      confirmDelayMs: Math.min(e.CONFIRM_DELAY, checkIntervalMs),
+      verifyIntervalMs: ms(entry.verifyInterval, e.VERIFY_INTERVAL),
+      verifyTimeoutMs: ms(entry.verifyTimeout, e.VERIFY_TIMEOUT),
+      restartCooldownMs: ms(entry.restartCooldown, e.RESTART_COOLDOWN),
+      recoverySlaMs: ms(entry.recoverySla, e.RECOVERY_SLA),
+      escalateAfter: entry.escalateAfter ?? e.ESCALATE_AFTER,
+      escalationWindowMs: ms(entry.escalationWindow, e.ESCALATION_WINDOW),
+      reminderIntervalMs: e.REMINDER_INTERVAL,
+      remediation: method,
+    },
+    restartUrl: entry.restartUrl ?? e.RESTART_URL,
+  };
+}
+
+function readTargetsFile(path: string, readFile: (p: string) => string): TargetEntry[] {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (err) {
+    throw new ConfigError(`AUTOHEAL_TARGETS_FILE: cannot read "${path}"; check the path`, { cause: err });
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`AUTOHEAL_TARGETS_FILE: "${path}" is not valid YAML`, { cause: err });
+  }
+  const parsed = targetsFileSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new ConfigError(`AUTOHEAL_TARGETS_FILE (${path}): ${describeIssues(parsed.error.issues, '.')}`);
+  }
+  return parsed.data.targets;
+}
+
+/** "CHECK_INTERVAL: expected a duration ...; SYNC_RATE_CRITICAL: expected ..." */
+function describeIssues(issues: z.core.$ZodIssue[], joiner = ''): string {
+  return issues
+    .map((issue) => {
+      const where = issue.path.map(String).join(joiner || '.');
+      return where ? `${where}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}

@@ -1,0 +1,185 @@
+/**
+ * The one schema of the worker's environment (ARCHITECTURE.md, "Configuration").
+ *
+ * Every variable is listed here with its default and meaning; a bad value is reported with the
+ * variable's name and the form it expects. Secrets (GITHUB_TOKEN, SMTP_APP_PASSWORD,
+ * RESTART_TOKEN, TEMPORAL_API_KEY, DASHBOARD_TOKEN) are parsed here and then live only inside
+ * the worker's injected clients: they are never echoed in an error.
+ */
+import { z } from 'zod';
+import { DURATION_FORM, parseDuration } from '../shared/duration';
+
+/** Unset and empty mean the same: an operator's `FOO=` should not count as a value. */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const duration = (fallback: string) =>
+  optionalText.transform((v, ctx) => {
+    const ms = parseDuration(v ?? fallback);
+    if (ms === undefined || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: `expected ${DURATION_FORM}, got "${v}"` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const integer = (fallback: number, min: number, max: number) =>
+  optionalText.transform((v, ctx) => {
+    const n = v === undefined ? fallback : Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max}, got "${v}"` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const fraction = (fallback: number) =>
+  optionalText.transform((v, ctx) => {
+    const n = v === undefined ? fallback : Number(v);
+    if (!Number.isFinite(n) || n < 0 || n > 1) {
+      ctx.addIssue({ code: 'custom', message: `expected a fraction from 0 to 1 such as 0.20, got "${v}"` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** Flags are spelled out; never `Boolean("false")`. */
+const flag = (fallback: boolean) =>
+  optionalText.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const lower = v.toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(lower)) return true;
+    if (['false', '0', 'no', 'off'].includes(lower)) return false;
+    ctx.addIssue({ code: 'custom', message: `expected true or false, got "${v}"` });
+    return z.NEVER;
+  });
+
+const httpUrl = (what: string) =>
+  optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `expected an http(s) URL such as ${what}, got "${v}"` });
+      return z.NEVER;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: `expected an http(s) URL such as ${what}, got "${v}"` });
+      return z.NEVER;
+    }
+    return v.replace(/\/+$/, '');
+  });
+
+const list = optionalText.transform((v) =>
+  v === undefined
+    ? []
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+);
+
+const emailList = list.superRefine((emails, ctx) => {
+  for (const email of emails) {
+    if (!/^[^\s@<>]+@[^\s@<>]+$/.test(email)) {
+      ctx.addIssue({ code: 'custom', message: `expected comma-separated email addresses, got "${email}"` });
+    }
+  }
+});
+
+const loginList = list.superRefine((logins, ctx) => {
+  for (const login of logins) {
+    if (!/^\d+$/.test(login)) ctx.addIssue({ code: 'custom', message: `expected MT5 logins (digits), got "${login}"` });
+  }
+});
+
+/** A secret: parsed, never echoed in an error message. */
+const secret = optionalText;
+
+export const envSchema = z.object({
+  /** Temporal frontend host:port; unset: the embedded dev server on 127.0.0.1:7233. */
+  TEMPORAL_ADDRESS: optionalText.refine((v) => v === undefined || /^[^\s/]+:\d+$/.test(v), {
+    message: 'expected host:port such as 127.0.0.1:7233 or my-ns.tmprl.cloud:7233',
+  }),
+  TEMPORAL_NAMESPACE: optionalText.transform((v) => v ?? 'default'),
+  TEMPORAL_TASK_QUEUE: optionalText.transform((v) => v ?? 'autoheal'),
+  /** Temporal Cloud API key (secret). */
+  TEMPORAL_API_KEY: secret,
+  /** mTLS client certificate and key: file paths or PEM text. */
+  TEMPORAL_TLS_CERT: optionalText,
+  TEMPORAL_TLS_KEY: secret,
+
+  /** Base URL of the MT5 Bridge; unset: `autoheal start` runs the built-in simulator (demo). */
+  MT5_BRIDGE_URL: httpUrl('http://92.118.45.135:8000'),
+  /** YAML file listing several bridges; unset: one target `mt5-bridge` from the MT5_* variables. */
+  AUTOHEAL_TARGETS_FILE: optionalText,
+  /** Logins that must sync; empty: every account the bridge lists. */
+  MT5_ACCOUNTS: loginList,
+  MT5_EXPECTED_ACCOUNTS: integer(7, 1, 1000),
+  /** Logins allowed to read $0 (separation / reserve accounts). */
+  MT5_ZERO_BALANCE_OK: loginList,
+  MT5_REQUIRE_TRADE_ALLOWED: flag(true),
+  /** A live reading older than this is stale (not synced). */
+  MT5_STALE_AFTER: duration('10m'),
+
+  CHECK_INTERVAL: duration('15s'),
+  PROBE_TIMEOUT: duration('5s'),
+  /** Delay before the re-probe that confirms a CRITICAL finding. */
+  CONFIRM_DELAY: duration('3s'),
+  SYNC_RATE_CRITICAL: fraction(0.2),
+  VERIFY_INTERVAL: duration('15s'),
+  VERIFY_TIMEOUT: duration('5m'),
+  RESTART_COOLDOWN: duration('5m'),
+  RECOVERY_SLA: duration('15m'),
+  ESCALATE_AFTER: integer(3, 1, 100),
+  ESCALATION_WINDOW: duration('24h'),
+  /** Reminder to escalation contacts while an escalation is not acknowledged. */
+  REMINDER_INTERVAL: duration('1h'),
+
+  /** github | webhook | none; unset: github with GITHUB_TOKEN, else webhook with RESTART_URL, else none. */
+  REMEDIATION: optionalText.pipe(z.enum(['github', 'webhook', 'none']).optional()),
+  GITHUB_TOKEN: secret,
+  GITHUB_REPOSITORY: optionalText.refine((v) => v === undefined || /^[\w.-]+\/[\w.-]+$/.test(v), {
+    message: 'expected owner/repo such as chavapalmarubin-lab/FIDUS',
+  }),
+  GITHUB_API_URL: httpUrl('https://api.github.com').transform((v) => v ?? 'https://api.github.com'),
+  GITHUB_EVENT_TYPE: optionalText.transform((v) => v ?? 'mt5-full-restart'),
+  RESTART_URL: httpUrl('http://92.118.45.135:8000/api/system/full-restart'),
+  RESTART_TOKEN: secret,
+
+  SMTP_HOST: optionalText.transform((v) => v ?? 'smtp.gmail.com'),
+  SMTP_PORT: integer(587, 1, 65535),
+  /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+  SMTP_SECURE: flag(false),
+  SMTP_USERNAME: optionalText,
+  SMTP_APP_PASSWORD: secret,
+  ALERT_FROM: optionalText,
+  ALERT_RECIPIENT_EMAIL: emailList,
+  /** Support contacts for escalations; unset: ALERT_RECIPIENT_EMAIL. */
+  ESCALATION_EMAIL: emailList,
+
+  DASHBOARD_HOST: optionalText.transform((v) => v ?? '127.0.0.1'),
+  DASHBOARD_PORT: integer(8080, 0, 65535),
+  DASHBOARD_URL: httpUrl('http://127.0.0.1:8080'),
+  /** Bearer token for state-changing dashboard calls (secret). */
+  DASHBOARD_TOKEN: secret,
+
+  AUTOHEAL_DATA_DIR: optionalText.transform((v) => v ?? '.data'),
+  /** pino level: fatal, error, warn, info, debug, trace. */
+  LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+/** Names of the variables that hold secrets: never logged, never in workflow data. */
+export const SECRET_VARIABLES = [
+  'GITHUB_TOKEN',
+  'SMTP_APP_PASSWORD',
+  'RESTART_TOKEN',
+  'TEMPORAL_API_KEY',
+  'DASHBOARD_TOKEN',
+  'TEMPORAL_TLS_KEY',
+] as const;

@@ -1,0 +1,57 @@
+/**
+ * AUTOHEAL_TARGETS_FILE: several bridges, each with optional overrides of the MT5_* and timing
+ * variables. Example (docs/targets.example.yaml):
+ *
+ *   targets:
+ *     - id: mt5-bridge
+ *       url: http://92.118.45.135:8000
+ *       accounts: [886557, 886066]
+ *       expectedAccounts: 7
+ *       zeroBalanceOk: [891215]
+ *       requireTradeAllowed: false
+ *       checkInterval: 15s
+ *       restartUrl: http://92.118.45.135:8000/api/system/full-restart
+ *
+ * Tokens never go in this file: they stay in the worker's environment.
+ */
+import { z } from 'zod';
+import { DURATION_FORM, parseDuration } from '../shared/duration';
+
+const durationText = z.string().refine((v) => parseDuration(v) !== undefined, { message: `expected ${DURATION_FORM}` });
+const login = z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).transform(String);
+
+export const targetEntrySchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'expected lowercase letters, digits and dashes' }),
+    url: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).transform((v) => v.replace(/\/+$/, '')),
+    accounts: z.array(login).optional(),
+    expectedAccounts: z.number().int().min(1).max(1000).optional(),
+    zeroBalanceOk: z.array(login).optional(),
+    requireTradeAllowed: z.boolean().optional(),
+    syncRateCritical: z.number().min(0).max(1).optional(),
+    staleAfter: durationText.optional(),
+    checkInterval: durationText.optional(),
+    probeTimeout: durationText.optional(),
+    verifyInterval: durationText.optional(),
+    verifyTimeout: durationText.optional(),
+    restartCooldown: durationText.optional(),
+    recoverySla: durationText.optional(),
+    escalateAfter: z.number().int().min(1).max(100).optional(),
+    escalationWindow: durationText.optional(),
+    /** Direct restart endpoint of this bridge (REMEDIATION=webhook); default RESTART_URL. */
+    restartUrl: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .strict();
+
+export const targetsFileSchema = z
+  .object({ targets: z.array(targetEntrySchema).min(1, { message: 'list at least one target' }) })
+  .strict()
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.targets.forEach((t, i) => {
+      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'id'], message: `duplicate id "${t.id}"` });
+      seen.add(t.id);
+    });
+  });
+
+export type TargetEntry = z.output<typeof targetEntrySchema>;

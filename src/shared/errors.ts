@@ -1,0 +1,21 @@
+/**
+ * Error classes. Each is named for what retrying can't fix, because a Temporal retry policy's
+ * `nonRetryableErrorTypes` and `ApplicationFailure.type` match on the class name.
+ * Workflow-safe: no Node built-ins.
+ */
+
+/** Base: sets `name` from the class and folds `cause` into the message. */
+export class AutohealError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    const cause = options?.cause;
+    const causeText = cause instanceof Error ? cause.message : cause === undefined ? '' : String(cause);
+    super(causeText ? `${message}; caused by: ${causeText}` : message);
+    this.name = new.target.name;
+  }
+}
+
+/** Thrown when configuration is invalid; the message names the variable and the fix. */
+export class ConfigError extends AutohealError {}
+
+/** Thrown when a required tool (temporal CLI, test server) is not installed. */
+export class ToolchainMissingError extends AutohealError {}

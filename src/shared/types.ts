@@ -1,0 +1,150 @@
+/**
+ * Domain types shared by workflows, activities and the client.
+ *
+ * Everything here is plain, serializable data: it travels through workflow and activity
+ * arguments and results, so it must never hold a secret. This module is imported by workflow
+ * code: no Node built-ins, no I/O.
+ */
+
+export type Severity = 'HEALTHY' | 'WARNING' | 'CRITICAL';
+
+/** The checks of ARCHITECTURE.md's severity table. */
+export type CheckName = 'bridge' | 'terminal' | 'trade_allowed' | 'balances' | 'sync_rate' | 'account';
+
+/** `ok`: passed; `warn`: WARNING finding; `fail`: CRITICAL finding; `skip`: not evaluated (off, or no data). */
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+
+export interface CheckResult {
+  check: CheckName;
+  status: CheckStatus;
+  /** One human sentence: what was seen. Shown in emails, timelines and the Web UI. */
+  evidence: string;
+  /** Time spent on the HTTP call(s) behind this check, in milliseconds. */
+  latencyMs?: number;
+  /** Logins concerned (account and balances checks). */
+  accounts?: string[];
+}
+
+/** A bridge to watch, with its per-target thresholds. Built from the config; holds no secret. */
+export interface Target {
+  /** Short id: letters, digits, dash. Used in schedule and workflow ids. */
+  id: string;
+  /** Base URL of the MT5 Bridge, without trailing slash. */
+  url: string;
+  /** Logins that must sync; empty: every account the bridge lists. */
+  accounts: string[];
+  /** How many accounts must report. */
+  expectedAccounts: number;
+  /** Logins allowed to read $0 (reserve / separation accounts). */
+  zeroBalanceOk: string[];
+  /** false turns the trade_allowed check off (investor-password logins). */
+  requireTradeAllowed: boolean;
+  /** Sync success rate below this is CRITICAL (0..1). */
+  syncRateCritical: number;
+  /** One HTTP probe, ms. */
+  probeTimeoutMs: number;
+  /** A live reading older than this is stale, ms. */
+  staleAfterMs: number;
+}
+
+/** Timing and escalation policy of one target's monitoring and healing. Durations in ms. */
+export interface HealingPolicy {
+  checkIntervalMs: number;
+  /** Delay before the re-probe that confirms a CRITICAL finding. */
+  confirmDelayMs: number;
+  verifyIntervalMs: number;
+  verifyTimeoutMs: number;
+  restartCooldownMs: number;
+  recoverySlaMs: number;
+  escalateAfter: number;
+  escalationWindowMs: number;
+  /** Reminder interval to escalation contacts while ESCALATED and not acknowledged. */
+  reminderIntervalMs: number;
+  /** Which remediation the worker will run (informational in workflows; the worker decides). */
+  remediation: RemediationMethod;
+}
+
+export type RemediationMethod = 'github' | 'webhook' | 'none';
+
+/** One account as read in one probe, normalised from the bridge's shapes. */
+export interface AccountReading {
+  login: string;
+  name?: string;
+  /** A finite balance, or null when none was returned. */
+  balance: number | null;
+  equity?: number | null;
+  dataSource: 'live' | 'cached' | 'no_cache' | 'unknown';
+  /** ISO time of the reading as the bridge gave it (UTC assumed when no zone), or null. */
+  readAt: string | null;
+}
+
+/**
+ * What one probe saw, before judgement. `classify()` turns it into checks and a severity.
+ * Raw enough to re-judge, small enough to store in history.
+ */
+export interface Observation {
+  targetId: string;
+  /** ISO time the probe started. */
+  probedAt: string;
+  health: {
+    /** The health endpoint answered 2xx with a JSON object. */
+    ok: boolean;
+    httpStatus?: number;
+    /** Why not ok: "connection refused", "timeout after 5000 ms", "HTTP 502", "not JSON", ... */
+    error?: string;
+    latencyMs: number;
+    /** The `status` string the bridge claimed, when any. */
+    claimedStatus?: string;
+    mt5Available: boolean | null;
+    connected: boolean | null;
+    tradeAllowed: boolean | null;
+  };
+  accounts: {
+    /** Which endpoint gave the readings. */
+    source: 'summary' | 'info' | 'none';
+    readings: AccountReading[];
+    /** Why no (or partial) readings were obtained. */
+    error?: string;
+    latencyMs: number;
+  };
+}
+
+export interface Classification {
+  severity: Severity;
+  checks: CheckResult[];
+  /** Synced accounts / expected accounts, 0..1. */
+  syncRate: number;
+  syncedAccounts: number;
+  expectedAccounts: number;
+  /** One line: the most important finding, for subjects, summaries and logs. */
+  summary: string;
+}
+
+/** The probe activity's result: what was seen and what it means. */
+export interface ProbeReport extends Classification {
+  observation: Observation;
+}
+
+/** Who or what started an incident or an attempt. */
+export interface Trigger {
+  source: 'monitor' | 'operator';
+  reason: string;
+  /** Operator name, for operator triggers. */
+  by?: string;
+  at: string;
+}
+
+/** The input of one HealingWorkflow execution (one incident). */
+export interface HealingInput {
+  target: Target;
+  policy: HealingPolicy;
+  trigger: Trigger;
+  /** The confirmed CRITICAL report that opened the incident (absent for operator triggers). */
+  report?: ProbeReport;
+}
+
+/** The input of one MonitorWorkflow run (one schedule firing). */
+export interface MonitorInput {
+  target: Target;
+  policy: HealingPolicy;
+}

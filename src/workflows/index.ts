@@ -1,0 +1,5 @@
+/** Every workflow the worker registers. Workflow code: deterministic, activities as types only. */
+export * from './monitor';
+export * from './healing';
+export * from './warnings';
+export * from './notifications';
