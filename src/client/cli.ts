@@ -1,0 +1,58 @@
+/**
+ * The `autoheal` command. Only this entry reads process.env; everything below takes the parsed
+ * configuration as a parameter.
+ */
+import { Command } from 'commander';
+import { createLogger } from '../logging/create-logger';
+import { startWorker, untilSignal } from '../workers/run-worker';
+import { connectTemporal } from '../workers/connect-temporal';
+import { loadConfigOrExit, secretValues } from './config-or-exit';
+import { applySchedules } from './schedules';
+import { runStart } from './start';
+import { registerSimulateCommand } from './commands/simulate';
+
+export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
+  const program = new Command('autoheal')
+    .description('Durable, automatic recovery of the FIDUS MT5 Bridge, on Temporal')
+    .showHelpAfterError();
+  const loadConfig = () => loadConfigOrExit(env);
+
+  program
+    .command('start')
+    .description('run everything: embedded Temporal dev server (unless TEMPORAL_ADDRESS), worker, schedules, and the simulator when MT5_BRIDGE_URL is unset')
+    .action(() => runStart(env));
+
+  program
+    .command('worker')
+    .description('run the worker only (against TEMPORAL_ADDRESS, or the embedded dev server address)')
+    .action(async () => {
+      const config = loadConfig();
+      const log = createLogger({ level: config.logLevel, secrets: secretValues(env) });
+      const running = await startWorker(config, log);
+      await Promise.race([untilSignal(), running.done]);
+      await running.stop();
+    });
+
+  const schedule = program.command('schedule').description('manage the monitor schedules');
+  schedule
+    .command('apply')
+    .description('create or update the autoheal-monitor-<target> schedule of every target (idempotent)')
+    .action(async () => {
+      const config = loadConfig();
+      const temporal = await connectTemporal(config.temporal);
+      try {
+        for (const s of await applySchedules(temporal.client, config.targets, config.temporal.taskQueue)) {
+          console.log(`${s.scheduleId}: ${s.action} (every ${s.everyMs} ms, phase ${s.offsetMs} ms)`);
+        }
+      } finally {
+        await temporal.close();
+      }
+    });
+
+  registerSimulateCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}

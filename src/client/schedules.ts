@@ -1,0 +1,76 @@
+/**
+ * One Temporal Schedule per target: `autoheal-monitor-<target>`, every CHECK_INTERVAL, overlap
+ * SKIP, running MonitorWorkflow. `applySchedules` creates or updates them (idempotent).
+ *
+ * Interval schedules are aligned to the Unix epoch, so every 15 s schedule would fire in the
+ * same second: each target gets a phase offset derived from its id, spreading many targets'
+ * probes over the interval.
+ */
+import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleOptionsAction } from '@temporalio/client';
+import type { TargetConfig } from '../config/load-config';
+import { AutohealTarget, monitorScheduleId } from '../shared/constants';
+import type { MonitorInput } from '../shared/types';
+
+export interface AppliedSchedule {
+  scheduleId: string;
+  targetId: string;
+  action: 'created' | 'updated';
+  everyMs: number;
+  offsetMs: number;
+}
+
+/** A stable phase in [0, interval) for a target id (FNV-1a over the id, whole seconds when it can). */
+export function phaseOffsetMs(targetId: string, intervalMs: number): number {
+  let hash = 0x811c9dc5;
+  for (const ch of targetId) {
+    hash ^= ch.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  const step = intervalMs >= 2_000 ? 1_000 : 100;
+  const slots = Math.max(1, Math.floor(intervalMs / step));
+  return (hash % slots) * step;
+}
+
+function monitorAction(tc: TargetConfig, taskQueue: string): ScheduleOptionsAction {
+  const input: MonitorInput = { target: tc.target, policy: tc.policy };
+  return {
+    type: 'startWorkflow',
+    workflowType: 'monitorWorkflow',
+    workflowId: `monitor-${tc.target.id}`,
+    taskQueue,
+    args: [input],
+    typedSearchAttributes: [{ key: AutohealTarget, value: tc.target.id }],
+    // A monitor run that cannot finish well within the interval is abandoned; the next firing probes again.
+    workflowExecutionTimeout: Math.max(60_000, tc.policy.checkIntervalMs * 4),
+    staticSummary: `Probe ${tc.target.id} (${tc.target.url})`,
+  };
+}
+
+/** Creates or updates the monitor schedule of every target. */
+export async function applySchedules(client: Client, targets: TargetConfig[], taskQueue: string): Promise<AppliedSchedule[]> {
+  const applied: AppliedSchedule[] = [];
+  for (const tc of targets) {
+    const scheduleId = monitorScheduleId(tc.target.id);
+    const everyMs = tc.policy.checkIntervalMs;
+    const offsetMs = phaseOffsetMs(tc.target.id, everyMs);
+    const spec = { intervals: [{ every: everyMs, offset: offsetMs }] };
+    const action = monitorAction(tc, taskQueue);
+    const handle = client.schedule.getHandle(scheduleId);
+    try {
+      await handle.describe();
+      await handle.update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, overlap: ScheduleOverlapPolicy.SKIP } }));
+      applied.push({ scheduleId, targetId: tc.target.id, action: 'updated', everyMs, offsetMs });
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+      await client.schedule.create({
+        scheduleId,
+        spec,
+        action,
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+        memo: { target: tc.target.id, url: tc.target.url },
+      });
+      applied.push({ scheduleId, targetId: tc.target.id, action: 'created', everyMs, offsetMs });
+    }
+  }
+  return applied;
+}

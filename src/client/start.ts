@@ -1,0 +1,84 @@
+/**
+ * `autoheal start` (= `npm start`): the whole product on one machine. Starts the embedded
+ * Temporal dev server when TEMPORAL_ADDRESS is unset and nothing listens on 7233, the bridge
+ * simulator when MT5_BRIDGE_URL is unset (demo mode, said loudly), the worker, and the monitor
+ * schedules; prints where the Web UI is; Ctrl-C stops all of it cleanly.
+ */
+import { randomBytes } from 'node:crypto';
+import { type AppConfig, DEMO_BRIDGE_PORT } from '../config/load-config';
+import { createLogger, type Logger } from '../logging/create-logger';
+import { createBridgeSimulator } from '../simulator';
+import { isListening, startDevServer } from '../workers/dev-server';
+import { EMBEDDED_TEMPORAL_ADDRESS } from '../workers/connect-temporal';
+import { startWorker, untilSignal } from '../workers/run-worker';
+import { loadConfigOrExit, secretValues } from './config-or-exit';
+import { applySchedules } from './schedules';
+
+/** In demo mode with no remediation configured, restarts go to the simulator's own endpoint. */
+function wireDemoRemediation(config: AppConfig, simulatorUrl: string, token: string): AppConfig {
+  if (config.remediation.method !== 'none') return config;
+  const url = `${simulatorUrl}/api/system/full-restart`;
+  return {
+    ...config,
+    remediation: {
+      ...config.remediation,
+      method: 'webhook',
+      reason: 'demo mode: restarts go to the simulator',
+      webhook: { url, token },
+    },
+    targets: config.targets.map((t) => ({ ...t, restartUrl: url, policy: { ...t.policy, remediation: 'webhook' } })),
+  };
+}
+
+export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let config = loadConfigOrExit(env);
+  const demoToken = randomBytes(24).toString('hex');
+  const log: Logger = createLogger({ level: config.logLevel, secrets: [...secretValues(env), demoToken] });
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => log.error({ err }, 'Error while stopping'));
+  };
+
+  try {
+    if (config.demo) {
+      const simulator = await createBridgeSimulator({ host: '127.0.0.1', port: DEMO_BRIDGE_PORT, restartToken: demoToken });
+      stops.push(() => simulator.close());
+      config = wireDemoRemediation(config, simulator.url, demoToken);
+      log.warn(
+        `⚠️  DEMO MODE: MT5_BRIDGE_URL is not set. Watching the built-in MT5 Bridge simulator at ${simulator.url}. ` +
+          `Inject a fault: curl -X POST ${simulator.url}/_sim/fault -H 'content-type: application/json' -d '{"mode":"terminal_disconnected","restart":"heal","healAfterMs":20000}'`,
+      );
+    }
+
+    let address = config.temporal.address;
+    let uiUrl: string | undefined;
+    if (!address) {
+      address = EMBEDDED_TEMPORAL_ADDRESS;
+      if (await isListening('127.0.0.1', 7233)) {
+        log.info('A Temporal server already listens on 127.0.0.1:7233: using it (TEMPORAL_ADDRESS is unset)');
+        uiUrl = 'http://127.0.0.1:8233';
+      } else {
+        const server = await startDevServer({ dataDir: config.dataDir, log });
+        stops.push(() => server.stop());
+        uiUrl = server.uiUrl;
+      }
+    }
+
+    const running = await startWorker(config, log, address);
+    stops.push(() => running.stop());
+    const applied = await applySchedules(running.connections.client, config.targets, config.temporal.taskQueue);
+    for (const s of applied) log.info(`Schedule ${s.scheduleId} ${s.action}: every ${s.everyMs} ms (phase ${s.offsetMs} ms)`);
+
+    const ns = encodeURIComponent(config.temporal.namespace);
+    if (uiUrl) {
+      log.info(`Temporal Web UI: ${uiUrl}/namespaces/${ns}/schedules (monitor schedules)`);
+      log.info(`Incidents: ${uiUrl}/namespaces/${ns}/workflows?query=${encodeURIComponent('WorkflowType="healingWorkflow"')}`);
+    }
+    log.info('fidus-autoheal is running. Ctrl-C stops it.');
+
+    const signal = await Promise.race([untilSignal(), running.done.then(() => undefined)]);
+    log.info(signal ? `${signal} received: stopping` : 'Worker stopped: stopping');
+  } finally {
+    await stopAll();
+  }
+}

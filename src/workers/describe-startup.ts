@@ -1,0 +1,44 @@
+import type { AppConfig } from '../config/load-config';
+import { formatDuration } from '../shared/duration';
+import { describeRemediation } from '../activities/remediation';
+
+export interface StartupLine {
+  level: 'info' | 'warn';
+  text: string;
+}
+
+/**
+ * What the worker says at start: what it watches, how it heals, where alerts go, and every
+ * degraded part in plain words (a missing token once disabled healing silently for days).
+ */
+export function describeStartup(config: AppConfig): StartupLine[] {
+  const lines: StartupLine[] = [];
+  if (config.demo) {
+    lines.push({
+      level: 'warn',
+      text: '⚠️  DEMO MODE: MT5_BRIDGE_URL is not set, so the built-in MT5 Bridge simulator is being watched, not a real bridge.',
+    });
+  }
+  for (const { target, policy } of config.targets) {
+    lines.push({
+      level: 'info',
+      text: `Watching ${target.id} at ${target.url}: every ${formatDuration(policy.checkIntervalMs)}, ${target.expectedAccounts} accounts expected, sync rate CRITICAL below ${Math.round(target.syncRateCritical * 100)}%`,
+    });
+  }
+  const remediation = describeRemediation(config);
+  for (const text of remediation.lines) lines.push({ level: remediation.level, text });
+  if (config.smtp.recipients.length === 0) {
+    lines.push({
+      level: 'warn',
+      text: '⚠️  ALERT_RECIPIENT_EMAIL is not set: no alert email can be sent (in-app notifications and logs only). Set ALERT_RECIPIENT_EMAIL to a comma list of addresses.',
+    });
+  } else if (!config.smtp.username || !config.smtp.password) {
+    lines.push({
+      level: 'warn',
+      text: `⚠️  SMTP_USERNAME or SMTP_APP_PASSWORD is not set: sending through ${config.smtp.host}:${config.smtp.port} without login; most providers refuse that.`,
+    });
+  } else {
+    lines.push({ level: 'info', text: `Alerts: email to ${config.smtp.recipients.join(', ')} via ${config.smtp.host}:${config.smtp.port}` });
+  }
+  return lines;
+}
