@@ -1,0 +1,121 @@
+/**
+ * bench/detection: fault → confirmed CRITICAL, on a real Temporal dev server with the real
+ * schedule, monitor workflow and probe activity against the bridge simulator.
+ *
+ *   npm run bench:detection                     # 20 faults at CHECK_INTERVAL 15s and at 5s
+ *   npm run bench:detection -- --faults 5 --intervals 5s
+ *
+ * Each fault is injected at a random moment of the schedule's cycle (the monitor cannot know
+ * when a bridge breaks); detection ends when the confirmed CRITICAL opens the incident (the
+ * start of heal-<target>). The incident is then ended and the fault cleared before the next one.
+ * Prints a table and writes bench/results/detection-<timestamp>.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { loadConfig } from '../src/config/load-config';
+import { createProbeActivities } from '../src/activities/probe';
+import { applySchedules } from '../src/client/schedules';
+import { createBridgeSimulator } from '../src/simulator';
+import { healingWorkflowId, monitorScheduleId } from '../src/shared/constants';
+import { parseDuration } from '../src/shared/duration';
+import { createDevServerEnv, workflowBundle } from '../test/helpers/temporal';
+
+interface Sample {
+  interval: string;
+  fault: string;
+  injectedAt: string;
+  confirmedAt: string;
+  detectionMs: number;
+}
+
+const FAULTS = ['terminal_disconnected', 'bridge_down', 'placeholder_zeros', 'trade_not_allowed', 'malformed'] as const;
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  const faults = Number(arg('faults', '20'));
+  const intervals = arg('intervals', '15s,5s').split(',');
+  const env = await createDevServerEnv();
+  const simulator = await createBridgeSimulator({ host: '127.0.0.1', port: 0 });
+  const rows: Array<Record<string, string | number>> = [];
+  const samples: Sample[] = [];
+  try {
+    for (const interval of intervals) {
+      const intervalMs = parseDuration(interval) as number;
+      const config = loadConfig({ MT5_BRIDGE_URL: simulator.url, CHECK_INTERVAL: interval, REMEDIATION: 'none' });
+      const tc = config.targets[0]!;
+      const taskQueue = `bench-detection-${interval}`;
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: await workflowBundle(),
+        // Detection only: the incident is ended as soon as it opens, so only the probe is needed.
+        activities: createProbeActivities({}),
+      });
+      await worker.runUntil(async () => {
+        await applySchedules(env.client, config.targets, taskQueue);
+        const schedule = env.client.schedule.getHandle(monitorScheduleId(tc.target.id));
+        const heal = () => env.client.workflow.getHandle(healingWorkflowId(tc.target.id));
+        const mine: number[] = [];
+        for (let i = 0; i < faults; i++) {
+          await sleep(Math.random() * intervalMs);
+          const fault = FAULTS[i % FAULTS.length] as string;
+          const injectedAt = Date.now();
+          simulator.setFault({ mode: fault as never });
+          let confirmedAt: number | undefined;
+          while (!confirmedAt && Date.now() - injectedAt < intervalMs * 4 + 30_000) {
+            try {
+              const d = await heal().describe();
+              if (d.startTime.getTime() >= injectedAt - 1000) confirmedAt = d.startTime.getTime();
+            } catch (err) {
+              if (!(err instanceof WorkflowNotFoundError)) throw err;
+            }
+            if (!confirmedAt) await sleep(100);
+          }
+          simulator.clearFaults();
+          await heal().terminate('bench: next fault').catch(() => undefined);
+          if (!confirmedAt) throw new Error(`fault ${i} (${fault}) not detected`);
+          mine.push(confirmedAt - injectedAt);
+          samples.push({ interval, fault, injectedAt: new Date(injectedAt).toISOString(), confirmedAt: new Date(confirmedAt).toISOString(), detectionMs: confirmedAt - injectedAt });
+          process.stderr.write(`  ${interval} #${i + 1} ${fault}: ${confirmedAt - injectedAt} ms\n`);
+          // Let one healthy run pass so the next fault starts from a healthy target.
+          await sleep(intervalMs);
+        }
+        await schedule.delete();
+        const sorted = [...mine].sort((a, b) => a - b);
+        const target = intervalMs + tc.policy.confirmDelayMs + 2000;
+        rows.push({
+          interval,
+          faults: sorted.length,
+          p50_ms: percentile(sorted, 50),
+          p95_ms: percentile(sorted, 95),
+          max_ms: sorted[sorted.length - 1] as number,
+          target_p95_ms: target,
+          meets_target: percentile(sorted, 95) <= target ? 'yes' : 'no',
+        });
+      });
+    }
+  } finally {
+    await simulator.close();
+    await env.teardown();
+  }
+  console.table(rows);
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `detection-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ bench: 'detection', command: 'npm run bench:detection', at: new Date().toISOString(), summary: rows, samples }, null, 2));
+  console.log(`written: bench/results/${file.split('/').pop()}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
