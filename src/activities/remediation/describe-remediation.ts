@@ -1,0 +1,48 @@
+/**
+ * The worker's start-up statement about automatic restart. The deployed system's missing token
+ * silently disabled healing for days: here "off" is said plainly, with the reason.
+ */
+import type { AppConfig } from '../../config/load-config';
+import { safeUrl } from './safe-url';
+
+export interface RemediationDescription {
+  level: 'info' | 'warn';
+  lines: string[];
+}
+
+export function describeRemediation(config: AppConfig): RemediationDescription {
+  const r = config.remediation;
+  if (r.method === 'github') {
+    if (!r.github.token || !r.github.repository) {
+      return {
+        level: 'warn',
+        lines: [
+          `❌ Automatic restart is OFF: REMEDIATION=github but ${!r.github.token ? 'GITHUB_TOKEN' : 'GITHUB_REPOSITORY'} is not set.`,
+          'Alerts still go out (email and in-app); CRITICAL incidents escalate to the support contacts without a restart.',
+        ],
+      };
+    }
+    return {
+      level: 'info',
+      lines: [
+        '✅ GITHUB_TOKEN configured',
+        `Automatic restart: repository_dispatch "${r.github.eventType}" to ${r.github.repository} (${r.github.apiUrl})`,
+      ],
+    };
+  }
+  if (r.method === 'webhook') {
+    const urls = [...new Set(config.targets.map((t) => (t.restartUrl ? `${t.target.id}: POST ${safeUrl(t.restartUrl)}` : `${t.target.id}: no restart URL`)))];
+    const missing = config.targets.filter((t) => !t.restartUrl).map((t) => t.target.id);
+    const lines = [`✅ Direct restart configured (${r.reason})`, ...urls.map((u) => `Automatic restart: ${u}`)];
+    if (!r.webhook.token) lines.push('⚠️ RESTART_TOKEN is not set: restart requests go without Authorization');
+    if (missing.length) lines.push(`⚠️ No restart URL for ${missing.join(', ')}: those targets are alerted and escalated, never restarted`);
+    return { level: r.webhook.token && !missing.length ? 'info' : 'warn', lines };
+  }
+  return {
+    level: 'warn',
+    lines: [
+      `⚠️ Automatic restart is OFF: ${r.reason}.`,
+      'Alerts still go out (email and in-app); CRITICAL incidents escalate to the support contacts without a restart.',
+    ],
+  };
+}

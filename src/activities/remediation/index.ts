@@ -1,0 +1,12 @@
+/** Remediation: the dispatch activity, its diagnoses, and the start-up statement. */
+export { createRemediationActivities, type RemediationDeps } from './create-remediation-activities';
+export { remediationDepsFromConfig } from './remediation-deps-from-config';
+export { createOctokit, type GithubClientConfig } from './create-octokit';
+export { describeRemediation, type RemediationDescription } from './describe-remediation';
+export { diagnoseGithubDispatch, parseScopes, missingScopes, REQUIRED_GITHUB_SCOPES, type GithubDispatchContext } from './diagnose-github';
+export { diagnoseWebhookRestart, type WebhookContext } from './diagnose-webhook';
+export { dispatchBody, type GithubRemediation } from './dispatch-github';
+export { idempotencyKey, type WebhookRemediation } from './dispatch-webhook';
+export * from './errors';
+export { toApplicationFailure } from './to-application-failure';
+export { safeUrl } from './safe-url';
