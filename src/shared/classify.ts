@@ -1,0 +1,431 @@
+/**
+ * `classify()`: what one probe's observation means, as the checks of ARCHITECTURE.md's severity
+ * table ("Checks and severities"). A pure function, shared by the probe activity and workflow
+ * code: no Node built-ins, no I/O, no clock (time comes from `observation.probedAt`).
+ *
+ * | check         | CRITICAL (`fail`) when                          | WARNING (`warn`) when                  |
+ * |---------------|-------------------------------------------------|----------------------------------------|
+ * | bridge        | health endpoint failed (refused, timeout, non-2xx, not JSON, wrong shape) | — |
+ * | terminal      | `mt5.available` false, or `terminal_info.connected` false or missing | — |
+ * | trade_allowed | `terminal_info.trade_allowed` false (`skip` when target.requireTradeAllowed is false, or not reported) | — |
+ * | balances      | every counted account less zeroBalanceOk shows $0 and none of those zeros is fresh live data | every one shows $0 and some (or all) are fresh live zeros: money moved, never a restart |
+ * | sync_rate     | synced / expected < target.syncRateCritical      | —                                      |
+ * | account       | —                                               | an account fails to sync, is missing, or reads an unexpected $0 |
+ *
+ * Decisions (documented here because others rely on them):
+ * - **Synced** = a finite balance, `dataSource` 'live', and `readAt` no older than
+ *   `target.staleAfterMs` before `observation.probedAt`. A reading **without `readAt` is not
+ *   fresh** (so not synced): the probe's normaliser already falls back on the response's own
+ *   timestamp, so a null here means the bridge gave no time at all. Readings up to any amount in
+ *   the future (clock skew) count as fresh.
+ * - **Counted accounts**: `target.accounts` when non-empty (a listed login absent from the
+ *   bridge's answer counts as not synced); otherwise every account the bridge listed.
+ *   Expected = `target.accounts.length` when non-empty, else `target.expectedAccounts`; accounts
+ *   the bridge did not list count as not synced. Sync rate = min(1, synced / expected).
+ * - **Shows $0** = balance 0 or no balance at all (a missing or placeholder account shows $0 on
+ *   a dashboard). When the bridge listed no account at all, balances is `fail`.
+ *   All zeros with a mix of fresh live zeros and non-synced accounts is `warn`, not `fail`: the
+ *   terminal demonstrably delivers live data, and the non-synced ones are the sync_rate and
+ *   account checks' business.
+ * - When the bridge check fails every other check is `skip` and the severity is CRITICAL.
+ * - Severity = the worst check (`fail` → CRITICAL, `warn` → WARNING).
+ * - `summary` is the most important finding in words, in the seed's style
+ *   ("MT5 Terminal disconnected from broker. All accounts showing $0."): at most two findings;
+ *   trade_allowed is implied by a failed terminal check and sync_rate by failed balances.
+ * - When the terminal check fails, the caller logs `TERMINAL_NOT_CONNECTED_LOG`
+ *   (see `isTerminalNotConnected`).
+ *
+ * Safe on nulls and wrong types anywhere in the observation or target: missing data is judged
+ * as missing, never thrown on.
+ */
+import type { AccountReading, CheckName, CheckResult, CheckStatus, Classification, Observation, Severity, Target } from './types';
+
+export { TERMINAL_NOT_CONNECTED_LOG } from './log-lines';
+
+const DEFAULT_SYNC_RATE_CRITICAL = 0.2;
+
+/**
+ * Parses a time as bridges write it: ISO 8601 with or without zone (no zone = UTC), with a
+ * space instead of `T`, any number of fraction digits, or epoch seconds/milliseconds.
+ * Returns epoch ms, or NaN when unreadable.
+ */
+export function parseBridgeTime(value: unknown): number {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value <= 0) return NaN;
+    return value < 1e12 ? Math.round(value * 1000) : Math.round(value);
+  }
+  if (typeof value !== 'string') return NaN;
+  const text = value.trim();
+  if (!text) return NaN;
+  if (/^\d+(\.\d+)?$/.test(text)) return parseBridgeTime(Number(text));
+  const match = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(text);
+  if (!match) return NaN;
+  const [, date, time = '00:00:00', fraction = '', zone = 'Z'] = match;
+  const ms = fraction ? `.${fraction.padEnd(3, '0').slice(0, 3)}` : '';
+  const hms = time.length === 5 ? `${time}:00` : time;
+  const offset = zone.toUpperCase() === 'Z' ? 'Z' : normaliseOffset(zone);
+  return Date.parse(`${date}T${hms}${ms}${offset}`);
+}
+
+function normaliseOffset(zone: string): string {
+  const digits = zone.slice(1).replace(':', '');
+  const hours = digits.slice(0, 2);
+  const minutes = digits.slice(2, 4) || '00';
+  return `${zone[0]}${hours}:${minutes}`;
+}
+
+/** Why a reading is not synced, or null when it is synced. */
+export function notSyncedReason(reading: AccountReading | null | undefined, probedAtMs: number, staleAfterMs: number): string | null {
+  if (!reading) return 'not reported by the bridge';
+  const balance = finite(reading.balance);
+  if (reading.dataSource === 'no_cache') return 'no_cache placeholder';
+  if (reading.dataSource === 'cached') return 'cached, not live';
+  if (reading.dataSource !== 'live') return 'data source unknown';
+  if (balance === null) return 'no balance';
+  const readAt = parseBridgeTime(reading.readAt);
+  if (Number.isNaN(readAt)) return reading.readAt ? 'unreadable timestamp' : 'no timestamp';
+  if (Number.isNaN(probedAtMs)) return 'probe time unknown';
+  const age = probedAtMs - readAt;
+  if (age > staleAfterMs) return `stale, read ${describeAge(age)} ago`;
+  return null;
+}
+
+/** True when the reading is a finite, live, fresh balance (see the module doc). */
+export function isSynced(reading: AccountReading | null | undefined, probedAtMs: number, staleAfterMs: number): boolean {
+  return notSyncedReason(reading, probedAtMs, staleAfterMs) === null;
+}
+
+/** True when the terminal check failed: the caller logs `TERMINAL_NOT_CONNECTED_LOG`. */
+export function isTerminalNotConnected(classification: Pick<Classification, 'checks'>): boolean {
+  return classification.checks.some((c) => c.check === 'terminal' && c.status === 'fail');
+}
+
+interface Counted {
+  login: string;
+  reading: AccountReading | null;
+  /** null when synced. */
+  notSynced: string | null;
+  balance: number | null;
+  zeroOk: boolean;
+}
+
+interface Judged extends CheckResult {
+  /** Short phrase for the summary line. */
+  headline?: string;
+}
+
+export function classify(observation: Observation, target: Target): Classification {
+  const obs = (observation ?? {}) as Partial<Observation>;
+  const health = (obs.health ?? {}) as Partial<Observation['health']>;
+  const accountsPart = (obs.accounts ?? {}) as Partial<Observation['accounts']>;
+  const healthLatency = finite(health.latencyMs) ?? undefined;
+  const accountsLatency = finite(accountsPart.latencyMs) ?? undefined;
+  const probedAtMs = parseBridgeTime(obs.probedAt);
+  const staleAfterMs = finite(target?.staleAfterMs) ?? Number.POSITIVE_INFINITY;
+  const zeroOk = new Set(strings(target?.zeroBalanceOk));
+  const listed = strings(target?.accounts);
+
+  const readings = new Map<string, AccountReading>();
+  for (const raw of Array.isArray(accountsPart.readings) ? accountsPart.readings : []) {
+    const reading = cleanReading(raw);
+    if (!reading) continue;
+    const seen = readings.get(reading.login);
+    // A login reported twice: keep the synced reading if there is one.
+    if (!seen || (!isSynced(seen, probedAtMs, staleAfterMs) && isSynced(reading, probedAtMs, staleAfterMs))) {
+      readings.set(reading.login, reading);
+    }
+  }
+
+  const logins = listed.length > 0 ? [...new Set(listed)] : [...readings.keys()];
+  const counted: Counted[] = logins.map((login) => {
+    const reading = readings.get(login) ?? null;
+    return {
+      login,
+      reading,
+      notSynced: notSyncedReason(reading, probedAtMs, staleAfterMs),
+      balance: reading ? finite(reading.balance) : null,
+      zeroOk: zeroOk.has(login),
+    };
+  });
+  const expected = listed.length > 0 ? logins.length : Math.max(0, Math.floor(finite(target?.expectedAccounts) ?? 0));
+  const synced = counted.filter((c) => c.notSynced === null).length;
+  const syncRate = expected > 0 ? Math.min(1, synced / expected) : 1;
+  const unreported = listed.length > 0 ? 0 : Math.max(0, expected - counted.length);
+
+  const checks: Judged[] = [];
+  const bridgeOk = health.ok === true;
+  checks.push(bridgeCheck(health, bridgeOk, healthLatency));
+
+  if (!bridgeOk) {
+    const skipped = 'Not evaluated: the MT5 Bridge health check failed.';
+    for (const check of ['terminal', 'trade_allowed'] as const) checks.push({ check, status: 'skip', evidence: skipped, latencyMs: healthLatency });
+    for (const check of ['balances', 'sync_rate', 'account'] as const) checks.push({ check, status: 'skip', evidence: skipped, latencyMs: accountsLatency });
+  } else {
+    checks.push(terminalCheck(health, healthLatency));
+    checks.push(tradeAllowedCheck(health, target?.requireTradeAllowed !== false, healthLatency));
+    checks.push(balancesCheck(counted, expected, accountsPart.error, accountsLatency));
+    checks.push(syncRateCheck(synced, expected, syncRate, target?.syncRateCritical, accountsLatency));
+    checks.push(accountCheck(counted, unreported, accountsPart.error, accountsLatency));
+  }
+
+  const severity = worst(checks);
+  return {
+    severity,
+    checks: checks.map(({ headline: _headline, ...check }) => withoutUndefined(check)),
+    syncRate,
+    syncedAccounts: synced,
+    expectedAccounts: expected,
+    summary: summarise(severity, checks, synced, expected),
+  };
+}
+
+// ------------------------------------------------------------------ checks
+
+function bridgeCheck(health: Partial<Observation['health']>, ok: boolean, latencyMs: number | undefined): Judged {
+  const claimed = typeof health.claimedStatus === 'string' && health.claimedStatus ? ` (status "${health.claimedStatus}")` : '';
+  if (ok) {
+    const status = typeof health.httpStatus === 'number' ? `HTTP ${health.httpStatus}` : 'a JSON answer';
+    return { check: 'bridge', status: 'ok', evidence: `MT5 Bridge health endpoint answered ${status}${claimed}.`, latencyMs };
+  }
+  const why = typeof health.error === 'string' && health.error ? health.error : typeof health.httpStatus === 'number' ? `HTTP ${health.httpStatus}` : 'no answer';
+  return {
+    check: 'bridge',
+    status: 'fail',
+    evidence: `MT5 Bridge health check failed: ${why}.`,
+    headline: `MT5 Bridge health check failed: ${why}.`,
+    latencyMs,
+  };
+}
+
+function terminalCheck(health: Partial<Observation['health']>, latencyMs: number | undefined): Judged {
+  if (health.mt5Available === false) {
+    return {
+      check: 'terminal',
+      status: 'fail',
+      evidence: 'MT5 Terminal NOT CONNECTED: the bridge reports MT5 not available (mt5.available is false).',
+      headline: 'MT5 Terminal not available to the bridge.',
+      latencyMs,
+    };
+  }
+  if (health.connected === true) return { check: 'terminal', status: 'ok', evidence: 'MT5 Terminal connected to broker.', latencyMs };
+  if (health.connected === false) {
+    return {
+      check: 'terminal',
+      status: 'fail',
+      evidence: 'MT5 Terminal NOT CONNECTED to broker (terminal_info.connected is false).',
+      headline: 'MT5 Terminal disconnected from broker.',
+      latencyMs,
+    };
+  }
+  return {
+    check: 'terminal',
+    status: 'fail',
+    evidence: 'MT5 Terminal NOT CONNECTED to broker: the bridge did not report terminal_info.connected (treated as disconnected).',
+    headline: 'MT5 Terminal connection not reported (treated as disconnected).',
+    latencyMs,
+  };
+}
+
+function tradeAllowedCheck(health: Partial<Observation['health']>, required: boolean, latencyMs: number | undefined): Judged {
+  if (!required) {
+    return { check: 'trade_allowed', status: 'skip', evidence: 'Off: MT5_REQUIRE_TRADE_ALLOWED is false (investor-password logins).', latencyMs };
+  }
+  if (health.tradeAllowed === true) return { check: 'trade_allowed', status: 'ok', evidence: 'Trading allowed on the MT5 Terminal.', latencyMs };
+  if (health.tradeAllowed === false) {
+    return {
+      check: 'trade_allowed',
+      status: 'fail',
+      evidence: 'Trading not allowed on the MT5 Terminal (terminal_info.trade_allowed is false).',
+      headline: 'Trading not allowed on the MT5 Terminal (trade_allowed: false).',
+      latencyMs,
+    };
+  }
+  return { check: 'trade_allowed', status: 'skip', evidence: 'Not evaluated: the bridge did not report terminal_info.trade_allowed.', latencyMs };
+}
+
+function balancesCheck(counted: Counted[], expected: number, error: unknown, latencyMs: number | undefined): Judged {
+  if (counted.length === 0) {
+    if (expected === 0) return { check: 'balances', status: 'skip', evidence: 'No account expected.', latencyMs };
+    const why = typeof error === 'string' && error ? error : 'the bridge listed no accounts';
+    return { check: 'balances', status: 'fail', evidence: `No account balance returned: ${why}.`, headline: 'All accounts showing $0.', latencyMs };
+  }
+  const judged = counted.filter((c) => !c.zeroOk);
+  if (judged.length === 0) {
+    return { check: 'balances', status: 'skip', evidence: 'Every account is allowed to read $0 (MT5_ZERO_BALANCE_OK).', latencyMs };
+  }
+  const zeros = judged.filter((c) => c.balance === null || c.balance === 0);
+  if (zeros.length < judged.length) {
+    const nonZero = judged.length - zeros.length;
+    return {
+      check: 'balances',
+      status: 'ok',
+      evidence: `${nonZero} of ${judged.length} accounts show a non-zero balance.`,
+      latencyMs,
+      accounts: zeros.length ? zeros.map((c) => c.login) : undefined,
+    };
+  }
+  const accounts = zeros.map((c) => c.login);
+  const freshLive = zeros.filter((c) => c.notSynced === null);
+  if (freshLive.length === 0) {
+    return {
+      check: 'balances',
+      status: 'fail',
+      evidence: `All ${zeros.length} accounts showing $0, none from fresh live data: ${describeAccounts(zeros)}.`,
+      headline: 'All accounts showing $0.',
+      latencyMs,
+      accounts,
+    };
+  }
+  if (freshLive.length === zeros.length) {
+    return {
+      check: 'balances',
+      status: 'warn',
+      evidence: `All ${zeros.length} accounts read $0 from fresh live data: money moved (not a bridge failure; no restart).`,
+      headline: 'All accounts read $0 with fresh live data (money moved?).',
+      latencyMs,
+      accounts,
+    };
+  }
+  return {
+    check: 'balances',
+    status: 'warn',
+    evidence: `All ${zeros.length} accounts show $0: ${freshLive.length} from fresh live data (money moved), the others not synced: ${describeAccounts(
+      zeros.filter((c) => c.notSynced !== null),
+    )}.`,
+    headline: `All accounts show $0 (${freshLive.length} fresh live zeros, the rest not synced).`,
+    latencyMs,
+    accounts,
+  };
+}
+
+function syncRateCheck(synced: number, expected: number, rate: number, threshold: unknown, latencyMs: number | undefined): Judged {
+  if (expected === 0) return { check: 'sync_rate', status: 'skip', evidence: 'No account expected.', latencyMs };
+  const limit = finite(threshold) ?? DEFAULT_SYNC_RATE_CRITICAL;
+  const figures = `${percent(rate)} (${synced}/${expected} accounts synced)`;
+  if (rate < limit) {
+    return {
+      check: 'sync_rate',
+      status: 'fail',
+      evidence: `Sync success rate ${figures}, below the ${percent(limit)} threshold.`,
+      headline: `Sync success rate ${figures}, below ${percent(limit)}.`,
+      latencyMs,
+    };
+  }
+  return { check: 'sync_rate', status: 'ok', evidence: `Sync success rate ${figures}.`, latencyMs };
+}
+
+function accountCheck(counted: Counted[], unreported: number, error: unknown, latencyMs: number | undefined): Judged {
+  const failing = counted.filter((c) => c.notSynced !== null);
+  const unexpectedZero = counted.filter((c) => c.notSynced === null && c.balance === 0 && !c.zeroOk);
+  if (failing.length === 0 && unexpectedZero.length === 0 && unreported === 0) {
+    return { check: 'account', status: 'ok', evidence: `All ${counted.length} accounts synced with live balances.`, latencyMs };
+  }
+  const sentences: string[] = [];
+  const headlines: string[] = [];
+  if (failing.length === 1) {
+    const [one] = failing as [Counted];
+    sentences.push(`Account ${one.login} failed to sync (${one.notSynced}).`);
+    headlines.push(`Account ${one.login} failed to sync.`);
+  } else if (failing.length > 1) {
+    sentences.push(`${failing.length} accounts failed to sync: ${describeAccounts(failing)}.`);
+    headlines.push(`${failing.length} accounts failed to sync.`);
+  }
+  if (unreported > 0) {
+    const why = typeof error === 'string' && error ? `: ${error}` : '';
+    sentences.push(`${unreported} expected account${unreported === 1 ? ' was' : 's were'} not reported by the bridge${why}.`);
+    headlines.push(`${unreported} expected account${unreported === 1 ? '' : 's'} not reported.`);
+  }
+  if (unexpectedZero.length === 1) {
+    const [one] = unexpectedZero as [Counted];
+    sentences.push(`Account ${one.login} reads an unexpected $0 (live).`);
+    headlines.push(`Account ${one.login} reads an unexpected $0.`);
+  } else if (unexpectedZero.length > 1) {
+    sentences.push(`${unexpectedZero.length} accounts read an unexpected $0 (live): ${unexpectedZero.map((c) => c.login).join(', ')}.`);
+    headlines.push(`${unexpectedZero.length} accounts read an unexpected $0.`);
+  }
+  return {
+    check: 'account',
+    status: 'warn',
+    evidence: sentences.join(' '),
+    headline: headlines.join(' '),
+    latencyMs,
+    accounts: [...failing, ...unexpectedZero].map((c) => c.login),
+  };
+}
+
+// ------------------------------------------------------------------ severity and summary
+
+const RANK: Record<CheckStatus, number> = { skip: 0, ok: 0, warn: 1, fail: 2 };
+
+function worst(checks: Judged[]): Severity {
+  const rank = Math.max(0, ...checks.map((c) => RANK[c.status]));
+  return rank === 2 ? 'CRITICAL' : rank === 1 ? 'WARNING' : 'HEALTHY';
+}
+
+function summarise(severity: Severity, checks: Judged[], synced: number, expected: number): string {
+  const by = (name: CheckName) => checks.find((c) => c.check === name);
+  if (severity === 'HEALTHY') {
+    return `MT5 Bridge healthy: ${synced}/${expected} accounts synced with live balances.`;
+  }
+  const status: CheckStatus = severity === 'CRITICAL' ? 'fail' : 'warn';
+  const implied = new Set<CheckName>();
+  if (by('terminal')?.status === 'fail') implied.add('trade_allowed');
+  if (by('balances')?.status === status) implied.add(status === 'fail' ? 'sync_rate' : 'account');
+  const phrases = checks
+    .filter((c) => c.status === status && !implied.has(c.check))
+    .map((c) => c.headline ?? c.evidence)
+    .slice(0, 2);
+  return phrases.join(' ');
+}
+
+// ------------------------------------------------------------------ helpers
+
+function cleanReading(raw: unknown): AccountReading | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const r = raw as Partial<AccountReading>;
+  const login = typeof r.login === 'string' ? r.login.trim() : typeof r.login === 'number' && Number.isFinite(r.login) ? String(r.login) : '';
+  if (!login) return null;
+  const dataSource = r.dataSource === 'live' || r.dataSource === 'cached' || r.dataSource === 'no_cache' ? r.dataSource : 'unknown';
+  return {
+    login,
+    name: typeof r.name === 'string' ? r.name : undefined,
+    balance: finite(r.balance),
+    equity: finite(r.equity),
+    dataSource,
+    readAt: typeof r.readAt === 'string' ? r.readAt : null,
+  };
+}
+
+function describeAccounts(list: Counted[]): string {
+  const shown = list.slice(0, 8).map((c) => `${c.login} (${c.notSynced ?? (c.balance === 0 ? 'live $0' : 'synced')})`);
+  return list.length > shown.length ? `${shown.join(', ')} and ${list.length - shown.length} more` : shown.join(', ');
+}
+
+function describeAge(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return `${Math.round(ms / 1000)} s`;
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} days`;
+}
+
+function percent(rate: number): string {
+  const value = rate * 100;
+  return `${Number.isInteger(value) ? value : Number(value.toFixed(1))}%`;
+}
+
+function finite(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function strings(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((v) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '')).filter((v) => v !== '');
+}
+
+function withoutUndefined(check: CheckResult): CheckResult {
+  const out = { ...check };
+  if (out.latencyMs === undefined) delete out.latencyMs;
+  if (out.accounts === undefined) delete out.accounts;
+  return out;
+}
