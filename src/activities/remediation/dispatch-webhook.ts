@@ -10,7 +10,7 @@ import type { RemediationReceipt, RemediationRequest } from '../../shared/contra
 import { diagnoseWebhookRestart } from './diagnose-webhook';
 import { RemediationNotConfiguredError } from './errors';
 import { normalizeHeaders, shortText, type HttpOutcome } from './http-outcome';
-import { safeUrl } from './safe-url';
+import { safeUrl, withoutCredentials } from './safe-url';
 
 export interface WebhookRemediation {
   /** The HTTP client; default a plain axios instance. */
@@ -49,7 +49,7 @@ export async function dispatchViaWebhook(
   let data: unknown;
   try {
     const res = await http.post(
-      rawUrl,
+      withoutCredentials(rawUrl),
       { reason: request.reason, incident_id: request.incidentId, attempt: request.attempt },
       {
         headers: {

@@ -11,3 +11,15 @@ export function safeUrl(url: string): string {
     return '(invalid URL)';
   }
 }
+
+/** The URL without user:password (the restart authenticates with the bearer token only). */
+export function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
