@@ -1,0 +1,183 @@
+/**
+ * The simulated bridge's state, independent of HTTP: the active fault, the pending heal after a
+ * restart, the placeholder period while the cache refills, and the record of restart calls.
+ *
+ * Time comes from the injected clock and is evaluated lazily on every read, so there are no
+ * timers to clean up and tests can drive it with a fake clock.
+ */
+import type { SimAccount } from './default-accounts';
+import { parseFault, type Fault, type FaultDefaults, type FaultMode, type RestartBehaviour } from './fault';
+
+/** One authorised call of `POST /api/system/full-restart`. */
+export interface RestartCall {
+  /** ISO time the call arrived. */
+  at: string;
+  /** The `Idempotency-Key` header, when sent. */
+  idempotencyKey?: string;
+  /** True when an earlier call carried the same Idempotency-Key. */
+  duplicate: boolean;
+  /** How the simulator answered it. */
+  behaviour: RestartBehaviour;
+  status: number;
+  /** The JSON request body, when any. */
+  body?: unknown;
+}
+
+/** healthy; faulted; restarting (heal pending); placeholder (healed, cache refilling). */
+export type SimPhase = 'healthy' | 'faulted' | 'restarting' | 'placeholder';
+
+export interface SimulatorState {
+  phase: SimPhase;
+  fault: Fault;
+  /** ISO time the current fault was set (or healed). */
+  faultSince: string;
+  /** ISO time a pending heal clears the fault. */
+  healAt: string | null;
+  /** ISO time the placeholder period ends. */
+  placeholderUntil: string | null;
+  restarts: RestartCall[];
+  /** Restart calls refused with 401. */
+  unauthorizedRestarts: number;
+  /** Requests received per endpoint (all of them, including refused or destroyed ones). */
+  requests: { health: number; summary: number; info: number; restart: number };
+  /** False when the simulator was started without a restart token (restart auth off). */
+  authRequired: boolean;
+  accounts: SimAccount[];
+}
+
+/** What the bridge looks like right now. */
+export interface BridgeView {
+  mode: FaultMode;
+  /** Healed, but the accounts are no_cache placeholders while the cache refills. */
+  placeholder: boolean;
+  fault: Fault;
+  now: number;
+}
+
+export interface RestartAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export class SimulatedBridge {
+  private fault: Fault;
+  private faultSince: number;
+  private healAt: number | null = null;
+  private placeholderUntil: number | null = null;
+  private restartIndex = 0;
+  private readonly restartLog: RestartCall[] = [];
+  private readonly seenKeys = new Set<string>();
+  private unauthorized = 0;
+  readonly requests = { health: 0, summary: 0, info: 0, restart: 0 };
+
+  constructor(
+    readonly accounts: readonly SimAccount[],
+    private readonly clock: () => number,
+    private readonly defaults: FaultDefaults,
+    private readonly authRequired: boolean,
+  ) {
+    this.fault = parseFault({}, defaults);
+    this.faultSince = clock();
+  }
+
+  /** Replaces the fault and its restart behaviour; cancels a pending heal or placeholder period. */
+  setFault(input: unknown): Fault {
+    this.fault = parseFault(input, this.defaults);
+    this.faultSince = this.clock();
+    this.healAt = null;
+    this.placeholderUntil = null;
+    this.restartIndex = 0;
+    return this.fault;
+  }
+
+  clearFaults(): void {
+    this.setFault({});
+  }
+
+  view(): BridgeView {
+    const now = this.clock();
+    this.settle(now);
+    return { mode: this.fault.mode, placeholder: this.healAt === null && this.placeholderUntil !== null, fault: this.fault, now };
+  }
+
+  noteUnauthorizedRestart(): void {
+    this.unauthorized += 1;
+  }
+
+  /** Answers one authorised restart call as the fault's restart behaviour says. */
+  restart(meta: { idempotencyKey?: string; body?: unknown }): RestartAnswer {
+    const now = this.clock();
+    this.settle(now);
+    const list = this.fault.restart;
+    const behaviour = list[Math.min(this.restartIndex, list.length - 1)] as RestartBehaviour;
+    this.restartIndex += 1;
+    const answer = this.answerRestart(behaviour, now);
+    const key = meta.idempotencyKey;
+    this.restartLog.push({
+      at: new Date(now).toISOString(),
+      ...(key ? { idempotencyKey: key } : {}),
+      duplicate: key ? this.seenKeys.has(key) : false,
+      behaviour,
+      status: answer.status,
+      ...(meta.body === undefined ? {} : { body: meta.body }),
+    });
+    if (key) this.seenKeys.add(key);
+    return answer;
+  }
+
+  restarts(): RestartCall[] {
+    return this.restartLog.map((call) => ({ ...call }));
+  }
+
+  state(): SimulatorState {
+    const view = this.view();
+    const phase: SimPhase =
+      this.healAt !== null ? 'restarting' : view.placeholder ? 'placeholder' : view.mode === 'none' ? 'healthy' : 'faulted';
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      phase,
+      fault: { ...this.fault, restart: [...this.fault.restart] },
+      faultSince: new Date(this.faultSince).toISOString(),
+      healAt: iso(this.healAt),
+      placeholderUntil: iso(this.placeholderUntil),
+      restarts: this.restarts(),
+      unauthorizedRestarts: this.unauthorized,
+      requests: { ...this.requests },
+      authRequired: this.authRequired,
+      accounts: this.accounts.map((a) => ({ ...a })),
+    };
+  }
+
+  private answerRestart(behaviour: RestartBehaviour, now: number): RestartAnswer {
+    const timestamp = new Date(now).toISOString();
+    switch (behaviour) {
+      case 'heal': {
+        this.healAt = now + this.fault.healAfterMs;
+        this.placeholderUntil = this.fault.placeholderMs > 0 ? this.healAt + this.fault.placeholderMs : null;
+        this.settle(now);
+        return { status: 200, body: { success: true, message: 'MT5 full restart initiated: terminal restarting, accounts will re-login', timestamp } };
+      }
+      case 'lie':
+        return { status: 200, body: { success: true, message: 'MT5 full restart completed', timestamp } };
+      case 'success_false':
+        return {
+          status: 200,
+          body: { success: false, error: 'MT5 terminal did not come back after restart: IPC timeout (-10005)', timestamp },
+        };
+      case 'fail':
+        return { status: 500, body: { detail: 'Restart failed: could not stop terminal64.exe (access denied)' } };
+    }
+  }
+
+  /** Applies a pending heal and ends the placeholder period when their time has come. */
+  private settle(now: number): void {
+    if (this.healAt !== null && now >= this.healAt) {
+      this.fault = { ...this.fault, mode: 'none' };
+      this.faultSince = this.healAt;
+      this.healAt = null;
+    }
+    if (this.healAt === null && this.placeholderUntil !== null && now >= this.placeholderUntil) {
+      this.placeholderUntil = null;
+    }
+  }
+}
