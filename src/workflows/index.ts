@@ -3,3 +3,4 @@ export * from './monitor';
 export * from './healing';
 export * from './warnings';
 export * from './notifications';
+export * from './attempt-ledger';

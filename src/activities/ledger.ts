@@ -1,0 +1,50 @@
+/**
+ * Activities that let a HealingWorkflow read and write its target's attempt ledger (the
+ * long-lived `attemptLedgerWorkflow`, see src/workflows/attempt-ledger.ts): a query to read,
+ * a signal-with-start to record (the first record starts the ledger).
+ */
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  type AttemptLedgerState,
+  EMPTY_LEDGER,
+  type LedgerEntry,
+  attemptLedgerWorkflow,
+  attemptLedgerWorkflowId,
+  ledgerStateQuery,
+  recordLedgerEntrySignal,
+} from '../workflows/attempt-ledger';
+
+export interface LedgerActivityDeps {
+  client: Client;
+  /** The task queue the ledger workflows run on (the worker's). */
+  taskQueue: string;
+}
+
+export interface LedgerActivities {
+  /** The target's failed attempts within the window and last dispatch; empty when none yet. */
+  readAttemptLedger(targetId: string): Promise<AttemptLedgerState>;
+  /** Records a dispatch or a failed attempt, starting the target's ledger when needed. */
+  recordLedgerEntry(targetId: string, entry: LedgerEntry): Promise<void>;
+}
+
+export function createLedgerActivities({ client, taskQueue }: LedgerActivityDeps): LedgerActivities {
+  return {
+    async readAttemptLedger(targetId) {
+      try {
+        return await client.workflow.getHandle(attemptLedgerWorkflowId(targetId)).query(ledgerStateQuery);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return EMPTY_LEDGER;
+        throw err;
+      }
+    },
+    async recordLedgerEntry(targetId, entry) {
+      await client.workflow.signalWithStart(attemptLedgerWorkflow, {
+        workflowId: attemptLedgerWorkflowId(targetId),
+        taskQueue,
+        args: [{ ...EMPTY_LEDGER, windowMs: entry.windowMs }],
+        signal: recordLedgerEntrySignal,
+        signalArgs: [entry],
+      });
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Operator commands on a target's incident (the `heal-<target>` HealingWorkflow), for the CLI
+ * and the dashboard: force a recovery (starting an incident when none is open), acknowledge,
+ * resolve, and read status and timeline.
+ */
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { AutohealSeverity, AutohealStatus, AutohealTarget, healingWorkflowId } from '../shared/constants';
+import type { HealingPolicy, Target } from '../shared/types';
+import { healingWorkflow } from '../workflows/healing';
+import { type CommandAck, type IncidentView, acknowledgeUpdate, forceRecoveryUpdate, resolveUpdate, statusQuery } from '../workflows/healing-messages';
+
+export interface ForceRecoveryOptions {
+  target: Target;
+  policy: HealingPolicy;
+  reason: string;
+  by: string;
+  taskQueue: string;
+}
+
+export interface ForceRecoveryOutcome extends CommandAck {
+  workflowId: string;
+  /** true: no incident was open and this started one; false: the open one got an immediate attempt. */
+  started: boolean;
+}
+
+/** Thrown when a command names a target that has no open incident. */
+export class NoOpenIncidentError extends Error {
+  constructor(readonly targetId: string) {
+    super(`no open incident for target "${targetId}" (workflow ${healingWorkflowId(targetId)} is not running); use "autoheal incident force" to start one`);
+    this.name = 'NoOpenIncidentError';
+  }
+}
+
+/**
+ * An immediate remediation attempt on the target: starts an incident (trigger source
+ * `operator`) when none is open, else sends `forceRecovery` to the open one (overriding the
+ * restart spacing, recorded in its timeline; un-parking it for one attempt when ESCALATED).
+ */
+export async function forceRecovery(client: Client, options: ForceRecoveryOptions): Promise<ForceRecoveryOutcome> {
+  const { target, policy, reason, by, taskQueue } = options;
+  const workflowId = healingWorkflowId(target.id);
+  try {
+    await client.workflow.start(healingWorkflow, {
+      workflowId,
+      taskQueue,
+      args: [{ target, policy, trigger: { source: 'operator', reason, by, at: new Date().toISOString() } }],
+      typedSearchAttributes: [
+        { key: AutohealTarget, value: target.id },
+        { key: AutohealStatus, value: 'HEALING' },
+        { key: AutohealSeverity, value: 'CRITICAL' },
+      ],
+    });
+    const status = await waitForStatus(client, target.id);
+    return { workflowId, started: true, incidentId: status.incidentId, status: status.status };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  const ack = await client.workflow.getHandle(workflowId).executeUpdate(forceRecoveryUpdate, { args: [{ reason, by }] });
+  return { workflowId, started: false, ...ack };
+}
+
+/** Stops the reminders of the target's open incident (probing goes on). */
+export function acknowledge(client: Client, targetId: string, by: string): Promise<CommandAck> {
+  return onOpenIncident(targetId, () => client.workflow.getHandle(healingWorkflowId(targetId)).executeUpdate(acknowledgeUpdate, { args: [{ by }] }));
+}
+
+/** Closes the target's open incident as RESOLVED. */
+export function resolve(client: Client, targetId: string, by: string, note: string): Promise<CommandAck> {
+  return onOpenIncident(targetId, () => client.workflow.getHandle(healingWorkflowId(targetId)).executeUpdate(resolveUpdate, { args: [{ by, note }] }));
+}
+
+/** Status, attempts, timeline and figures of the target's latest incident (open or closed). */
+export function getStatus(client: Client, targetId: string): Promise<IncidentView> {
+  return onOpenIncident(targetId, () => client.workflow.getHandle(healingWorkflowId(targetId)).query(statusQuery));
+}
+
+async function onOpenIncident<T>(targetId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new NoOpenIncidentError(targetId);
+    throw err;
+  }
+}
+
+/** The status of a just-started incident (its first workflow task may still be pending). */
+async function waitForStatus(client: Client, targetId: string): Promise<IncidentView> {
+  const handle = client.workflow.getHandle(healingWorkflowId(targetId));
+  for (let i = 0; ; i++) {
+    try {
+      return await handle.query(statusQuery);
+    } catch (err) {
+      if (i >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}

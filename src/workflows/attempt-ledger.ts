@@ -1,0 +1,74 @@
+/**
+ * The attempt ledger of one target: a small long-lived workflow (id `autoheal-ledger-<target>`)
+ * that remembers, across incidents, the target's failed remediation attempts within the
+ * escalation window and its last dispatch time.
+ *
+ * Why a workflow: the count of failed attempts "within ESCALATION_WINDOW, across incidents" and
+ * the minimum spacing between two restarts outlive any one incident, and must survive restarts
+ * of the worker and of the server. A workflow is durable state Temporal already keeps; it needs
+ * no extra store, no Schedules and no visibility queries (so it also runs on the time-skipping
+ * test server). Healing workflows reach it through two small activities (src/activities/ledger.ts):
+ * a signal-with-start to record, a query to read. Workflow code cannot query another workflow,
+ * and a signal from workflow code cannot start one, hence the activities.
+ *
+ * The state stays small (timestamps trimmed to the window) and the workflow continues as new
+ * when its history grows.
+ */
+import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, setHandler, workflowInfo } from '@temporalio/workflow';
+
+export const attemptLedgerWorkflowId = (targetId: string): string => `autoheal-ledger-${targetId}`;
+
+export interface AttemptLedgerState {
+  /** ISO times of failed attempts within the window. */
+  failures: string[];
+  /** ISO time of the last remediation dispatch to the target. */
+  lastDispatchAt?: string;
+  /** The window the failures are trimmed to, ms (the latest one recorded). */
+  windowMs: number;
+}
+
+export interface LedgerEntry {
+  kind: 'dispatch' | 'failure';
+  /** ISO time of the dispatch or of the failed attempt's end. */
+  at: string;
+  /** The target's ESCALATION_WINDOW, ms. */
+  windowMs: number;
+  incidentId: string;
+}
+
+export const recordLedgerEntrySignal = defineSignal<[LedgerEntry]>('recordLedgerEntry');
+export const ledgerStateQuery = defineQuery<AttemptLedgerState>('ledgerState');
+
+export const EMPTY_LEDGER: AttemptLedgerState = { failures: [], windowMs: 86_400_000 };
+
+/** Continue as new well before Temporal's own limits: the state is a few timestamps. */
+const HISTORY_LIMIT = 2_000;
+
+export async function attemptLedgerWorkflow(initial: AttemptLedgerState = EMPTY_LEDGER): Promise<never> {
+  const state: AttemptLedgerState = { ...initial, failures: [...initial.failures] };
+
+  const trim = (): void => {
+    const since = Date.now() - state.windowMs;
+    state.failures = state.failures.filter((at) => Date.parse(at) >= since);
+  };
+
+  setHandler(recordLedgerEntrySignal, (entry) => {
+    state.windowMs = entry.windowMs;
+    if (entry.kind === 'failure') {
+      state.failures.push(entry.at);
+      state.failures.sort();
+    } else if (!state.lastDispatchAt || entry.at > state.lastDispatchAt) {
+      state.lastDispatchAt = entry.at;
+    }
+    trim();
+  });
+  setHandler(ledgerStateQuery, () => {
+    trim();
+    return state;
+  });
+
+  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT);
+  await condition(allHandlersFinished);
+  trim();
+  return continueAsNew<typeof attemptLedgerWorkflow>(state);
+}

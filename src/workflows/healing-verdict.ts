@@ -1,0 +1,43 @@
+/**
+ * Pure judgements of the healing workflow over probe reports. Workflow-safe.
+ */
+import type { ProbeReport } from '../shared/types';
+
+/**
+ * One probe counts towards recovery when no check is CRITICAL and the account data is fresh and
+ * live (at least one account synced: placeholders such as `no_cache` 0.0 balances never count).
+ * Recovery needs two such probes in a row; the restart endpoint's own answer never decides.
+ */
+export function isHealthyForRecovery(report: ProbeReport | undefined): boolean {
+  if (!report) return false;
+  return report.severity !== 'CRITICAL' && report.observation.health.ok && report.syncedAccounts > 0;
+}
+
+/** Names of the checks at CRITICAL in the report, e.g. ["terminal", "sync_rate"]. */
+export function failingChecks(report: ProbeReport | undefined): string[] {
+  return report ? report.checks.filter((c) => c.status === 'fail').map((c) => c.check) : [];
+}
+
+/** True when the terminal check failed: the seed's "MT5 Terminal NOT CONNECTED" case. */
+export function terminalDown(report: ProbeReport | undefined): boolean {
+  return !!report?.checks.some((c) => c.check === 'terminal' && c.status === 'fail');
+}
+
+/** DOWN when the bridge itself did not answer, DEGRADED when it answers with failing checks. */
+export function bridgeStatus(report: ProbeReport | undefined): 'DEGRADED' | 'DOWN' {
+  return report?.checks.some((c) => c.check === 'bridge' && c.status === 'fail') ? 'DOWN' : 'DEGRADED';
+}
+
+/** How a method is told in the recovery email. */
+export function describeMethod(method: string): string {
+  switch (method) {
+    case 'github':
+      return 'GitHub Actions workflow restart';
+    case 'webhook':
+      return 'direct restart webhook';
+    case 'none':
+      return 'no automatic restart (remediation off); the bridge recovered';
+    default:
+      return method;
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Shared pieces of the healing workflow tests: a simulated bridge behind jest.fn activity fakes
+ * (probe, alerts, remediation), the real ledger activities, and history helpers.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import { createLedgerActivities } from '../src/activities/ledger';
+import { healingWorkflowId } from '../src/shared/constants';
+import type { AlertEvent, EmailReceipt, RemediationReceipt, RemediationRequest } from '../src/shared/contracts';
+import type { HealingInput, HealingPolicy, ProbeReport, Target } from '../src/shared/types';
+import { healingWorkflow } from '../src/workflows/healing';
+import { workflowBundle } from './helpers/temporal';
+
+try {
+  // Quiet: the expected activity failures of these tests would flood the output.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+} catch {
+  // already installed in this process
+}
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+
+export const target = (id: string): Target => ({
+  id,
+  url: `http://127.0.0.1:1/${id}`,
+  accounts: [],
+  expectedAccounts: 7,
+  zeroBalanceOk: [],
+  requireTradeAllowed: true,
+  syncRateCritical: 0.2,
+  probeTimeoutMs: 5_000,
+  staleAfterMs: 5 * MINUTE,
+});
+
+/** The defaults of ARCHITECTURE.md. */
+export const policy = (overrides: Partial<HealingPolicy> = {}): HealingPolicy => ({
+  checkIntervalMs: 15_000,
+  confirmDelayMs: 5_000,
+  verifyIntervalMs: 15_000,
+  verifyTimeoutMs: 5 * MINUTE,
+  restartCooldownMs: 5 * MINUTE,
+  recoverySlaMs: 15 * MINUTE,
+  escalateAfter: 3,
+  escalationWindowMs: 24 * HOUR,
+  reminderIntervalMs: HOUR,
+  remediation: 'github',
+  ...overrides,
+});
+
+function report(targetId: string, kind: 'healthy' | 'terminal_down' | 'placeholders'): ProbeReport {
+  const probedAt = new Date().toISOString();
+  const live = kind === 'healthy';
+  return {
+    severity: kind === 'healthy' ? 'HEALTHY' : 'CRITICAL',
+    checks: [
+      { check: 'bridge', status: 'ok', evidence: 'health endpoint answered 200' },
+      { check: 'terminal', status: kind === 'terminal_down' ? 'fail' : 'ok', evidence: kind === 'terminal_down' ? 'terminal_info.connected is false' : 'terminal connected' },
+      { check: 'sync_rate', status: live ? 'ok' : 'fail', evidence: live ? '7/7 accounts synced' : '0/7 accounts synced (placeholders)' },
+    ],
+    syncRate: live ? 1 : 0,
+    syncedAccounts: live ? 7 : 0,
+    expectedAccounts: 7,
+    summary: kind === 'healthy' ? 'all checks pass' : kind === 'terminal_down' ? 'MT5 Terminal disconnected from broker' : 'sync rate 0% (placeholder accounts only)',
+    observation: {
+      targetId,
+      probedAt,
+      health: { ok: true, httpStatus: 200, latencyMs: 12, claimedStatus: 'healthy', mt5Available: true, connected: kind !== 'terminal_down', tradeAllowed: true },
+      accounts: {
+        source: 'summary',
+        latencyMs: 20,
+        readings: Array.from({ length: 7 }, (_, i) => ({ login: String(1000 + i), balance: live ? 1000 : 0, dataSource: live ? ('live' as const) : ('no_cache' as const), readAt: live ? probedAt : null })),
+      },
+    },
+  };
+}
+export const healthyReport = (id: string) => report(id, 'healthy');
+export const terminalDownReport = (id: string) => report(id, 'terminal_down');
+export const placeholderReport = (id: string) => report(id, 'placeholders');
+
+/**
+ * A simulated bridge: down until `recoverOnDispatch` dispatches have been made (then healthy),
+ * or until `healthy` is set. Right after a dispatch it serves one probe of placeholder accounts,
+ * as the real bridge does while its cache refills.
+ */
+export class FakeBridge {
+  healthy = false;
+  /** Healthy once this many dispatches have been made; undefined: never by restart. */
+  recoverOnDispatch: number | undefined = 1;
+  dispatches = 0;
+  private placeholderPending = false;
+
+  constructor(readonly targetId: string) {}
+
+  readonly probeTarget = jest.fn(async (): Promise<ProbeReport> => {
+    if (this.placeholderPending) {
+      this.placeholderPending = false;
+      return placeholderReport(this.targetId);
+    }
+    const up = this.healthy || (this.recoverOnDispatch !== undefined && this.dispatches >= this.recoverOnDispatch);
+    return up ? healthyReport(this.targetId) : terminalDownReport(this.targetId);
+  });
+
+  /** Replace to make dispatches fail. */
+  dispatchBehaviour: (request: RemediationRequest) => Promise<RemediationReceipt> = async () => ({
+    method: 'github',
+    dispatchedAt: new Date().toISOString(),
+    detail: 'repository_dispatch mt5-full-restart to owner/repo (HTTP 204)',
+  });
+
+  readonly dispatchRemediation = jest.fn(async (request: RemediationRequest): Promise<RemediationReceipt> => {
+    const receipt = await this.dispatchBehaviour(request);
+    this.dispatches += 1;
+    this.placeholderPending = true;
+    return receipt;
+  });
+
+  emailBehaviour: (event: AlertEvent) => Promise<EmailReceipt> = async (event) => ({ messageId: `<${event.kind}@test>`, accepted: ['ops@example.com'], rejected: [], response: '250 OK' });
+  readonly sendAlertEmail = jest.fn((event: AlertEvent) => this.emailBehaviour(event));
+  readonly notifyInApp = jest.fn(async () => undefined);
+
+  emails(kind: AlertEvent['kind']): AlertEvent[] {
+    return this.sendAlertEmail.mock.calls.map(([e]) => e).filter((e) => e.kind === kind);
+  }
+}
+
+/** A worker on its own task queue, with the bridge's fakes and the real ledger activities. */
+export async function createHealingWorker(env: TestWorkflowEnvironment, taskQueue: string, bridges: FakeBridge[]): Promise<Worker> {
+  const byTarget = (id: string): FakeBridge => {
+    const bridge = bridges.find((b) => b.targetId === id);
+    if (!bridge) throw new Error(`no fake bridge for ${id}`);
+    return bridge;
+  };
+  return Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      ...createLedgerActivities({ client: env.client, taskQueue }),
+      probeTarget: (t: Target) => byTarget(t.id).probeTarget(),
+      dispatchRemediation: (r: RemediationRequest) => byTarget(r.targetId).dispatchRemediation(r),
+      sendAlertEmail: (e: AlertEvent) => byTarget(e.targetId).sendAlertEmail(e),
+      notifyInApp: (n: { targetId: string }) => byTarget(n.targetId).notifyInApp(),
+    },
+  });
+}
+
+export function incidentInput(targetId: string, overrides: Partial<HealingPolicy> = {}, at = new Date()): HealingInput {
+  return {
+    target: target(targetId),
+    policy: policy(overrides),
+    trigger: { source: 'monitor', reason: 'confirmed CRITICAL', at: at.toISOString() },
+    report: terminalDownReport(targetId),
+  };
+}
+
+export function startIncident(env: TestWorkflowEnvironment, taskQueue: string, input: HealingInput): Promise<WorkflowHandle<typeof healingWorkflow>> {
+  return env.client.workflow.start(healingWorkflow, { workflowId: healingWorkflowId(input.target.id), taskQueue, args: [input] });
+}
+
+/** How many times the workflow scheduled `dispatchRemediation`, read from its history. */
+export async function dispatchesInHistory(handle: WorkflowHandle): Promise<number> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'dispatchRemediation').length;
+}
+
+/** Test-server time now (it runs ahead of the wall clock while skipping). */
+export async function serverNow(env: TestWorkflowEnvironment): Promise<Date> {
+  return new Date(Number(await env.currentTimeMs()));
+}
