@@ -46,6 +46,8 @@ export interface CriticalAlert extends AlertBase {
   issue: string;
   /** INITIATED, or why not (remediation off, paused, escalated). */
   autoRestart: string;
+  /** How long recovery should take when a restart was initiated (the email says "5 minutes" by default). */
+  expectedRecoveryMs?: number;
 }
 
 export interface WarningAlert extends AlertBase {
@@ -55,6 +57,10 @@ export interface WarningAlert extends AlertBase {
   issue: string;
   /** 1 for the first email of this condition, then reminders. */
   occurrence: number;
+  /** One episode of the condition (from first seen until cleared): its emails form one thread. */
+  episodeId?: string;
+  /** ISO time the condition was first seen in this episode. */
+  since?: string;
 }
 
 export interface RecoveryAlert extends AlertBase {

@@ -19,3 +19,10 @@ export class ConfigError extends AutohealError {}
 
 /** Thrown when a required tool (temporal CLI, test server) is not installed. */
 export class ToolchainMissingError extends AutohealError {}
+
+/**
+ * Thrown when alert emails cannot be delivered and retrying will not change that: the SMTP
+ * server refused the login (535), rejected every recipient for good (5xx), or no recipient is
+ * configured. The message says what to fix; it never carries a secret.
+ */
+export class AlertsUndeliverableError extends AutohealError {}

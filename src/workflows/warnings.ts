@@ -1,1 +1,203 @@
-export {};
+/**
+ * WarningWatchWorkflow: WARNING routing with deduplication that survives restarts (one per
+ * target, workflow id `autoheal-warnings-<target>`). Monitor runs are short (one per schedule
+ * firing), so they report the WARNING conditions they see with `reportWarnings`, and this
+ * long-running workflow decides what to send:
+ *
+ * - a condition's first sighting: WARNING email + in-app WARNING notification;
+ * - while it lasts: at most one reminder email per `reminderIntervalMs` (1 h), sent only when
+ *   the condition is observed again after the interval (a reminder is always true);
+ * - never two emails about one condition within `reminderIntervalMs`, even when it clears and
+ *   comes back: a condition that comes and goes for two hours produces at most three emails;
+ * - a condition not observed for `clearAfterMs` (10 min) has cleared: its next sighting opens a
+ *   new episode (a new thread), once the interval since its last email has passed.
+ *
+ * Emails go out in the background with the alert retry policy (24 h), so an SMTP outage never
+ * holds back the handling of new observations. The workflow continues as new to bound its
+ * history, carrying its state.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  getExternalWorkflowHandle,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { WarningCondition } from '../shared/alert-conditions';
+
+export { warningConditions, type WarningCondition } from '../shared/alert-conditions';
+import { ALERT_EMAIL_ACTIVITY_OPTIONS, DEFAULT_WARNING_CLEAR_AFTER_MS, NOTIFY_IN_APP_ACTIVITY_OPTIONS, warningWatchWorkflowId } from '../shared/alert-policy';
+import type { AlertActivities, WarningAlert } from '../shared/contracts';
+
+export interface WarningObservation {
+  conditions: WarningCondition[];
+  /** ISO time of the probe that saw them. */
+  at: string;
+}
+
+/** One tracked condition, carried across continue-as-new. */
+export interface TrackedWarning {
+  key: string;
+  issue: string;
+  episodeId: string;
+  /** Workflow time (ms) of the episode's first sighting. */
+  since: number;
+  lastSeen: number;
+  lastEmailAt: number;
+  /** Emails sent in this episode (1 = the first). */
+  emails: number;
+}
+
+export interface WarningWatchInput {
+  targetId: string;
+  /** Minimum time between two emails about one condition (REMINDER_INTERVAL, 1 h). */
+  reminderIntervalMs: number;
+  /** A condition not observed for this long has cleared (default 10 min). */
+  clearAfterMs?: number;
+  /** Observations to handle first (the one that started the workflow). */
+  observations?: WarningObservation[];
+  /** State carried across continue-as-new. */
+  tracked?: TrackedWarning[];
+  /** Continue as new after this many history events (default: when suggested, or 5000). */
+  continueAsNewAfterEvents?: number;
+}
+
+export const warningsObservedSignal = defineSignal<[WarningObservation]>('warningsObserved');
+/** The conditions being tracked, for the dashboard and tests. */
+export const trackedWarningsQuery = defineQuery<TrackedWarning[]>('trackedWarnings');
+
+const { sendAlertEmail } = proxyActivities<Pick<AlertActivities, 'sendAlertEmail'>>(ALERT_EMAIL_ACTIVITY_OPTIONS);
+const { notifyInApp } = proxyActivities<Pick<AlertActivities, 'notifyInApp'>>(NOTIFY_IN_APP_ACTIVITY_OPTIONS);
+
+const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 5_000;
+
+export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<void> {
+  const { targetId, reminderIntervalMs } = input;
+  const clearAfterMs = input.clearAfterMs ?? DEFAULT_WARNING_CLEAR_AFTER_MS;
+  const tracked = new Map<string, TrackedWarning>((input.tracked ?? []).map((t) => [t.key, t]));
+  const inflight = new Set<Promise<void>>();
+
+  const send = (t: TrackedWarning, at: string) => {
+    const event: WarningAlert = {
+      kind: 'warning',
+      targetId,
+      at,
+      conditionKey: t.key,
+      issue: t.issue,
+      occurrence: t.emails,
+      episodeId: t.episodeId,
+      since: new Date(t.since).toISOString(),
+    };
+    const text = t.emails > 1 ? `Still observed (reminder ${t.emails - 1}): ${t.issue}` : t.issue;
+    const delivery = Promise.all([
+      sendAlertEmail(event).then(() => undefined),
+      notifyInApp({ severity: 'WARNING', targetId, text, at }),
+    ]).then(
+      () => undefined,
+      (err: unknown) => {
+        if (!isCancellation(err)) log.error('WARNING alert not delivered', { targetId, condition: t.key, error: String(err) });
+      },
+    );
+    inflight.add(delivery);
+    void delivery.finally(() => inflight.delete(delivery));
+  };
+
+  const observe = (observation: WarningObservation) => {
+    const now = Date.now();
+    for (const c of observation.conditions) {
+      const t = tracked.get(c.key);
+      if (!t) {
+        const fresh = { key: c.key, issue: c.issue, episodeId: `${c.key}@${now}`, since: now, lastSeen: now, lastEmailAt: now, emails: 1 };
+        tracked.set(c.key, fresh);
+        send(fresh, observation.at);
+        continue;
+      }
+      const cleared = now - t.lastSeen > clearAfterMs;
+      const emailDue = now - t.lastEmailAt >= reminderIntervalMs;
+      t.issue = c.issue;
+      t.lastSeen = now;
+      if (!emailDue) continue; // at most one email per condition per interval, cleared or not
+      if (cleared) Object.assign(t, { episodeId: `${c.key}@${now}`, since: now, emails: 0 });
+      t.emails += 1;
+      t.lastEmailAt = now;
+      send(t, observation.at);
+    }
+  };
+
+  /** Forgets conditions that cleared and whose email window has passed. */
+  const forget = () => {
+    const now = Date.now();
+    for (const [key, t] of tracked) {
+      if (now - t.lastSeen > clearAfterMs && now - t.lastEmailAt >= reminderIntervalMs) tracked.delete(key);
+    }
+  };
+  const nextForgetIn = (): number | undefined => {
+    const now = Date.now();
+    const times = [...tracked.values()].map((t) => Math.max(t.lastSeen + clearAfterMs + 1, t.lastEmailAt + reminderIntervalMs) - now);
+    return times.length ? Math.max(1_000, Math.min(...times)) : undefined;
+  };
+
+  setHandler(warningsObservedSignal, observe);
+  setHandler(trackedWarningsQuery, () => [...tracked.values()].map((t) => ({ ...t })));
+  for (const observation of input.observations ?? []) observe(observation);
+
+  const maxEvents = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
+  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents;
+  while (!historyFull()) {
+    const wait = nextForgetIn();
+    if (wait === undefined) await condition(() => historyFull() || tracked.size > 0);
+    else await condition(historyFull, wait);
+    forget();
+  }
+  // finish the deliveries in flight first: continuing as new would abandon them
+  await condition(() => inflight.size === 0 && allHandlersFinished());
+  await continueAsNew<typeof WarningWatchWorkflow>({ ...input, observations: [], tracked: [...tracked.values()] });
+}
+
+export interface ReportWarningsOptions {
+  /** REMINDER_INTERVAL of the target's policy. */
+  reminderIntervalMs: number;
+  clearAfterMs?: number;
+  /** Task queue of the watcher; default: the caller's. */
+  taskQueue?: string;
+}
+
+/**
+ * Hands the WARNING conditions of one monitor run to the target's WarningWatchWorkflow, from
+ * workflow code and without an activity: signals the running watcher, or starts it (as an
+ * abandoned child, so it outlives the short monitor run) with the conditions as its input.
+ * An empty list is a no-op: conditions clear by not being reported.
+ */
+export async function reportWarnings(targetId: string, conditions: WarningCondition[], options: ReportWarningsOptions): Promise<void> {
+  if (!conditions.length) return;
+  const workflowId = warningWatchWorkflowId(targetId);
+  const observation: WarningObservation = { conditions, at: new Date().toISOString() };
+  try {
+    await getExternalWorkflowHandle(workflowId).signal(warningsObservedSignal, observation);
+    return;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // not running: start it below
+  }
+  try {
+    await startChild(WarningWatchWorkflow, {
+      workflowId,
+      ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{ targetId, reminderIntervalMs: options.reminderIntervalMs, clearAfterMs: options.clearAfterMs, observations: [observation] }],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    // started by another run in the meantime
+    await getExternalWorkflowHandle(workflowId).signal(warningsObservedSignal, observation);
+  }
+}

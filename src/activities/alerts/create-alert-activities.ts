@@ -1,0 +1,110 @@
+/**
+ * The alert activities: `sendAlertEmail` (routing, rendering, SMTP delivery with Temporal's
+ * retries) and `notifyInApp` (the durable feed), built over injected dependencies.
+ */
+import { activityInfo } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from '../../logging/create-logger';
+import { ALERTS_UNDELIVERABLE_TEXT } from '../../shared/alert-feed';
+import type { AlertActivities, AlertEvent, EmailReceipt, InAppNotification } from '../../shared/contracts';
+import { AlertsUndeliverableError } from '../../shared/errors';
+import { classifySmtpError } from './classify-smtp-error';
+import type { Mailer } from './mailer';
+import type { NotificationFeed } from './notification-feed';
+import { renderEmail, type RenderContext } from './render-email';
+
+export interface AlertActivitiesDeps {
+  mailer: Mailer;
+  /** ALERT_RECIPIENT_EMAIL: CRITICAL, WARNING, recovery and test emails. */
+  recipients: string[];
+  /** ESCALATION_EMAIL: escalations and their reminders. */
+  escalationRecipients: string[];
+  /** DASHBOARD_URL: the link put in emails. */
+  dashboardUrl: string;
+  feed: NotificationFeed;
+  log: Logger;
+  /** owner/repo of the restart workflow, shown in escalation emails' manual steps. */
+  githubRepository?: string;
+  /** Bridge URL by target id, shown in escalation emails' manual steps. */
+  targetUrls?: Record<string, string>;
+}
+
+/** Type of the retryable failure thrown while the SMTP server is down or deferring. */
+export const ALERT_EMAIL_DEFERRED = 'AlertEmailDeferred';
+
+/** Who receives an event's email: escalations and their reminders go to the support contacts. */
+export function recipientsFor(event: AlertEvent, deps: Pick<AlertActivitiesDeps, 'recipients' | 'escalationRecipients'>): string[] {
+  const list = event.kind === 'escalation' || event.kind === 'reminder' ? deps.escalationRecipients : deps.recipients;
+  return [...new Set(list.map((r) => r.trim()).filter(Boolean))];
+}
+
+export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivities {
+  const ctx: RenderContext = { dashboardUrl: deps.dashboardUrl, githubRepository: deps.githubRepository, targetUrls: deps.targetUrls };
+
+  /** Raises "alerts cannot be delivered" in the feed and the log, then fails for good. */
+  async function undeliverable(event: AlertEvent, messageId: string, reason: string): Promise<never> {
+    const text = `${ALERTS_UNDELIVERABLE_TEXT}: ${reason}`;
+    deps.log.error({ alert: event.kind, targetId: event.targetId, messageId }, text);
+    try {
+      await deps.feed.add({
+        id: `undeliverable:${messageId}`,
+        severity: 'CRITICAL',
+        targetId: event.targetId,
+        ...('incidentId' in event ? { incidentId: event.incidentId } : {}),
+        text,
+        at: new Date().toISOString(),
+      });
+    } catch (err) {
+      deps.log.error({ err }, 'could not record "alerts cannot be delivered" in the in-app feed');
+    }
+    throw ApplicationFailure.fromError(new AlertsUndeliverableError(text), { nonRetryable: true });
+  }
+
+  return {
+    async sendAlertEmail(event: AlertEvent): Promise<EmailReceipt> {
+      const email = renderEmail(event, ctx);
+      const to = recipientsFor(event, deps);
+      const log = deps.log.child({ alert: event.kind, targetId: event.targetId, messageId: email.messageId, attempt: attempt() });
+      if (!to.length) {
+        const variable = event.kind === 'escalation' || event.kind === 'reminder' ? 'ESCALATION_EMAIL (or ALERT_RECIPIENT_EMAIL)' : 'ALERT_RECIPIENT_EMAIL';
+        return undeliverable(event, email.messageId, `no recipients configured: set ${variable} to a comma list of email addresses`);
+      }
+      let delivery;
+      try {
+        delivery = await deps.mailer.send({ ...email, to });
+      } catch (err) {
+        const failure = classifySmtpError(err);
+        if (failure.permanent) return undeliverable(event, email.messageId, failure.reason);
+        log.warn(`Alert email not delivered yet: ${failure.reason}`);
+        throw ApplicationFailure.create({ type: ALERT_EMAIL_DEFERRED, message: failure.reason, nonRetryable: false });
+      }
+      for (const recipient of delivery.accepted) log.info({ response: delivery.response }, `✅ Email alert sent to ${recipient}`);
+      for (const recipient of delivery.rejected) {
+        const text = `Alert email to ${recipient} was rejected by the SMTP server; check the address in ALERT_RECIPIENT_EMAIL / ESCALATION_EMAIL`;
+        log.warn(text);
+        await deps.feed.add({ id: `rejected:${email.messageId}:${recipient}`, severity: 'WARNING', targetId: event.targetId, text, at: new Date().toISOString() }).catch((err: unknown) => {
+          log.error({ err }, 'could not record a rejected recipient in the in-app feed');
+        });
+      }
+      return { messageId: email.messageId, accepted: delivery.accepted, rejected: delivery.rejected, response: delivery.response };
+    },
+
+    async notifyInApp(notification: InAppNotification): Promise<void> {
+      await deps.feed.add(notification);
+      const line = notification.text.startsWith(`${notification.severity}:`) ? notification.text : `${notification.severity}: ${notification.text}`;
+      const fields = { targetId: notification.targetId, incidentId: notification.incidentId, notification: true };
+      if (notification.severity === 'CRITICAL') deps.log.error(fields, line);
+      else if (notification.severity === 'WARNING') deps.log.warn(fields, line);
+      else deps.log.info(fields, line);
+    },
+  };
+}
+
+/** The activity attempt number, or undefined outside an activity (CLI, unit tests). */
+function attempt(): number | undefined {
+  try {
+    return activityInfo().attempt;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Reading and writing the in-app notification feed (NotificationFeedWorkflow) from outside
+ * workflow code: the dashboard and CLI read it, the notifyInApp activity writes to it.
+ */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { NotificationFeed } from '../activities/alerts/notification-feed';
+import { NOTIFICATION_FEED_WORKFLOW_ID } from '../shared/alert-policy';
+import type { FeedFilter, FeedNotification, NewNotification } from '../shared/alert-feed';
+import { DEFAULT_TASK_QUEUE } from '../shared/constants';
+import { markReadSignal, notificationAddedSignal, notificationsQuery, unreadCountQuery, type NotificationFeedWorkflow } from '../workflows/notifications';
+
+export interface FeedLocation {
+  /** Task queue the worker polls (TEMPORAL_TASK_QUEUE); needed to start the feed on first write. */
+  taskQueue?: string;
+  /** Default `autoheal-notifications`. */
+  workflowId?: string;
+  /** A read waits this long for the worker to answer, ms (default 5000). */
+  queryTimeoutMs?: number;
+}
+
+const FEED_WORKFLOW_TYPE = 'NotificationFeedWorkflow';
+
+/** Notifications newest first; none when the feed was never written. */
+export async function listNotifications(client: Client, opts: FeedFilter & FeedLocation = {}): Promise<FeedNotification[]> {
+  const { taskQueue: _t, workflowId, queryTimeoutMs, ...filter } = opts;
+  const handle = client.workflow.getHandle(workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID);
+  try {
+    return await client.connection.withDeadline(Date.now() + (queryTimeoutMs ?? 5_000), () => handle.query(notificationsQuery, filter));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return [];
+    throw err;
+  }
+}
+
+/** How many notifications are unread. */
+export async function countUnreadNotifications(client: Client, opts: FeedLocation = {}): Promise<number> {
+  const handle = client.workflow.getHandle(opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID);
+  try {
+    return await client.connection.withDeadline(Date.now() + (opts.queryTimeoutMs ?? 5_000), () => handle.query(unreadCountQuery));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 0;
+    throw err;
+  }
+}
+
+/** Marks notifications read (`'all'`: every one). */
+export async function markNotificationsRead(client: Client, ids: string[] | 'all', opts: FeedLocation = {}): Promise<void> {
+  await client.workflow.signalWithStart<typeof NotificationFeedWorkflow, [{ ids: string[] | 'all'; at: string }]>(FEED_WORKFLOW_TYPE, {
+    workflowId: opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID,
+    taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
+    args: [{}],
+    signal: markReadSignal,
+    signalArgs: [{ ids, at: new Date().toISOString() }],
+  });
+}
+
+/** Appends one notification (starts the feed workflow on first use). */
+export async function addNotification(client: Client, notification: NewNotification, opts: FeedLocation = {}): Promise<void> {
+  await client.workflow.signalWithStart<typeof NotificationFeedWorkflow, [NewNotification]>(FEED_WORKFLOW_TYPE, {
+    workflowId: opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID,
+    taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
+    args: [{}],
+    signal: notificationAddedSignal,
+    signalArgs: [notification],
+  });
+}
+
+/** The feed the notifyInApp activity writes to, backed by NotificationFeedWorkflow. */
+export function createTemporalNotificationFeed(client: Client, opts: FeedLocation = {}): NotificationFeed {
+  return {
+    add: (n) => addNotification(client, n, opts),
+    list: (filter) => listNotifications(client, { ...opts, ...filter }),
+    markRead: (ids) => markNotificationsRead(client, ids, opts),
+  };
+}
