@@ -1,0 +1,80 @@
+/**
+ * Account bodies → AccountReadings.
+ *
+ * Summary (`GET /api/mt5/accounts/summary`): `{accounts: [{account, name, balance, equity,
+ * timestamp, data_source}], count, timestamp}`. Tolerated: the list at the top level, under
+ * `data`, or as an object keyed by login; the login as `account`, `login`, `account_id`,
+ * `accountId` or `mt5_login` (number or string); numbers as strings; `data_source` in any case or
+ * spelling; the reading's time as `timestamp`, `last_update`, `updated_at` or `last_sync`, and the
+ * response's own `timestamp` when the entry has none (no zone = UTC).
+ *
+ * Info (`GET /api/mt5/account/{login}/info`): `{account_id, live_data: {...} | null, last_sync}`.
+ * `live_data` null is a placeholder (no_cache); present, it is live unless a `data_source` says
+ * otherwise; a flat body with a top-level `balance` is read the same way.
+ */
+import type { AccountReading } from '../../shared/types';
+import { describeJson, isObject, pick, toDataSource, toIsoTime, toLogin, toNumber, type Json } from './coerce';
+
+const LOGIN_KEYS = ['account', 'login', 'account_id', 'accountId', 'mt5_login'] as const;
+const TIME_KEYS = ['timestamp', 'last_update', 'updated_at', 'last_sync', 'lastSync'] as const;
+
+export type NormalisedAccounts = { ok: true; readings: AccountReading[] } | { ok: false; error: string; readings: [] };
+
+export function normaliseSummary(body: unknown): NormalisedAccounts {
+  const envelopeTime = isObject(body) ? pick(body, ['timestamp']) : undefined;
+  const entries = accountEntries(body);
+  if (!entries) {
+    return { ok: false, error: `unexpected accounts summary body (${isObject(body) ? 'no accounts list' : describeJson(body)})`, readings: [] };
+  }
+  const readings: AccountReading[] = [];
+  for (const [keyLogin, entry] of entries) {
+    const reading = normaliseEntry(entry, keyLogin, envelopeTime);
+    if (reading) readings.push(reading);
+  }
+  return { ok: true, readings };
+}
+
+export function normaliseInfo(body: unknown, login: string): AccountReading | null {
+  if (!isObject(body)) return null;
+  const live = pick(body, ['live_data', 'liveData']);
+  const source: Json | null = isObject(live) ? live : live === undefined && body.balance !== undefined ? body : null;
+  const declared = pick(body, ['data_source', 'dataSource']) ?? (source ? pick(source, ['data_source', 'dataSource']) : undefined);
+  const dataSource = declared !== undefined ? toDataSource(declared) : source ? 'live' : 'no_cache';
+  const time = pick(body, ['last_sync', 'lastSync']) ?? (source ? pick(source, TIME_KEYS) : undefined) ?? pick(body, ['timestamp']);
+  const name = pick(body, ['name']);
+  return {
+    login,
+    ...(typeof name === 'string' ? { name: name.slice(0, 200) } : {}),
+    balance: source ? toNumber(source.balance) : null,
+    equity: source ? toNumber(source.equity) : null,
+    dataSource,
+    readAt: source ? toIsoTime(time) : null,
+  };
+}
+
+/** [login from the key (object form) or null, entry] pairs, or null when there is no list. */
+function accountEntries(body: unknown): Array<[string | null, unknown]> | null {
+  const list = Array.isArray(body)
+    ? body
+    : isObject(body)
+      ? (pick(body, ['accounts']) ?? (isObject(body.data) ? body.data.accounts : Array.isArray(body.data) ? body.data : undefined))
+      : undefined;
+  if (Array.isArray(list)) return list.map((entry) => [null, entry]);
+  if (isObject(list)) return Object.entries(list).map(([key, entry]) => [key, entry]);
+  return null;
+}
+
+function normaliseEntry(entry: unknown, keyLogin: string | null, envelopeTime: unknown): AccountReading | null {
+  if (!isObject(entry)) return null;
+  const login = toLogin(pick(entry, LOGIN_KEYS)) ?? toLogin(keyLogin);
+  if (!login) return null;
+  const name = pick(entry, ['name']);
+  return {
+    login,
+    ...(typeof name === 'string' ? { name: name.slice(0, 200) } : {}),
+    balance: toNumber(entry.balance),
+    equity: toNumber(entry.equity),
+    dataSource: toDataSource(pick(entry, ['data_source', 'dataSource', 'source'])),
+    readAt: toIsoTime(pick(entry, TIME_KEYS) ?? envelopeTime),
+  };
+}
