@@ -1,0 +1,251 @@
+/**
+ * `autoheal doctor` against doubles of every link: the GitHub API double, the bridge simulator,
+ * a loopback SMTP server (smtp-server) and a real Temporal dev server.
+ */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Command } from 'commander';
+import { SMTPServer } from 'smtp-server';
+import { registerDoctorCommand } from '../src/client/commands/doctor';
+import { runDoctor, type DoctorCheck } from '../src/client/doctor';
+import { loadConfig } from '../src/config/load-config';
+import { monitorScheduleId } from '../src/shared/constants';
+import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator/create-bridge-simulator';
+import { createGithubDouble, type GithubDouble } from './helpers/github-double';
+import { createDevServerEnv } from './helpers/temporal';
+
+const GITHUB_TOKEN = 'ghp_doctorTestToken0123456789abcdefghijklm';
+const SMTP_PASSWORD = 'smtp-app-password-doctor-test-abcd';
+const RESTART_TOKEN = 'restart-token-doctor-test-9f8e7d';
+const SMTP_USER = 'alerts@fidus.test';
+const REPO = 'chavapalmarubin-lab/FIDUS';
+const WORKFLOW_FILE = readFileSync(join(__dirname, '..', 'deploy', 'github', 'mt5-full-restart.yml'), 'utf8');
+const SCHEDULE_ID = monitorScheduleId('mt5-bridge');
+
+let temporal: TestWorkflowEnvironment;
+let github: GithubDouble;
+let bridge: BridgeSimulator;
+let smtp: SMTPServer;
+let smtpPort: number;
+const everythingPrinted: string[] = [];
+
+async function createMonitorSchedule() {
+  await temporal.client.schedule.create({
+    scheduleId: SCHEDULE_ID,
+    spec: { intervals: [{ every: '1h' }] },
+    action: { type: 'startWorkflow', workflowType: 'MonitorWorkflow', taskQueue: 'doctor-test', args: [] },
+  });
+}
+
+beforeAll(async () => {
+  temporal = await createDevServerEnv();
+  await createMonitorSchedule();
+  smtp = new SMTPServer({
+    logger: false,
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    onAuth(auth, _session, callback) {
+      if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD) return callback(null, { user: SMTP_USER });
+      const err = Object.assign(new Error('Invalid username or password'), { responseCode: 535 });
+      return callback(err);
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtpPort = (smtp.server.address() as AddressInfo).port;
+}, 120_000);
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await temporal?.teardown();
+  for (const secret of [GITHUB_TOKEN, SMTP_PASSWORD, RESTART_TOKEN, 'ghp_wrongTokenForDoctor000000000000000000', 'wrong-smtp-password-xyz']) {
+    expect(everythingPrinted.join('\n')).not.toContain(secret);
+  }
+});
+
+beforeEach(async () => {
+  github = await createGithubDouble({ token: GITHUB_TOKEN, repositories: [REPO], files: { [`${REPO}:.github/workflows/mt5-full-restart.yml`]: WORKFLOW_FILE } });
+  bridge = await createBridgeSimulator({ port: 0, restartToken: RESTART_TOKEN });
+});
+afterEach(async () => {
+  // doctor never restarts and never dispatches
+  expect(bridge.restarts).toHaveLength(0);
+  expect(bridge.state().requests.restart).toBe(0);
+  expect(github.dispatches()).toHaveLength(0);
+  await Promise.all([github.close(), bridge.close()]);
+});
+
+function env(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return {
+    MT5_BRIDGE_URL: bridge.url,
+    PROBE_TIMEOUT: '2s',
+    GITHUB_TOKEN,
+    GITHUB_REPOSITORY: REPO,
+    GITHUB_API_URL: github.url,
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtpPort),
+    SMTP_USERNAME: SMTP_USER,
+    SMTP_APP_PASSWORD: SMTP_PASSWORD,
+    ALERT_RECIPIENT_EMAIL: 'chavapalmarubin@gmail.com',
+    TEMPORAL_ADDRESS: temporal.address,
+    ...overrides,
+  };
+}
+
+/** Runs `autoheal doctor` through commander, as the CLI does. */
+async function doctorCommand(overrides: Record<string, string | undefined> = {}) {
+  const lines: string[] = [];
+  let exitCode: number | undefined;
+  const program = new Command('autoheal').exitOverride();
+  registerDoctorCommand(program, {
+    loadConfig: () => loadConfig(env(overrides)),
+    write: (line) => lines.push(line),
+    setExitCode: (code) => (exitCode = code),
+  });
+  await program.parseAsync(['node', 'autoheal', 'doctor', '--timeout', '5s']);
+  everythingPrinted.push(...lines);
+  return { lines, exitCode };
+}
+
+async function doctor(overrides: Record<string, string | undefined> = {}) {
+  const checks = await runDoctor(loadConfig(env(overrides)), { timeoutMs: 5_000 });
+  everythingPrinted.push(JSON.stringify(checks));
+  const named = (name: string): DoctorCheck => {
+    const check = checks.find((c) => c.name === name);
+    if (!check) throw new Error(`no check named "${name}" in ${checks.map((c) => c.name).join(', ')}`);
+    return check;
+  };
+  return { checks, named, failed: checks.filter((c) => !c.ok).map((c) => c.name) };
+}
+
+test('every link works: all ✅ and exit code 0', async () => {
+  const { lines, exitCode } = await doctorCommand();
+
+  expect(exitCode).toBe(0);
+  expect(lines.filter((l) => l.startsWith('❌'))).toEqual([]);
+  expect(lines).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^✅ automatic restart: GitHub repository_dispatch "mt5-full-restart" to chavapalmarubin-lab\/FIDUS/),
+      expect.stringMatching(/^✅ GITHUB_TOKEN present/),
+      expect.stringMatching(/^✅ GitHub token scopes: repo and workflow present/),
+      expect.stringMatching(/^✅ GitHub repository reachable: chavapalmarubin-lab\/FIDUS/),
+      expect.stringMatching(/^✅ restart workflow listens to the event: .*listens to repository_dispatch "mt5-full-restart"/),
+      expect.stringMatching(/^✅ restart endpoint of mt5-bridge: .*exists/),
+      expect.stringMatching(/^✅ SMTP login: .*logged in as alerts@fidus.test/),
+      expect.stringMatching(/^✅ bridge mt5-bridge reachable: GET .*\/api\/mt5\/bridge\/health → HTTP 200/),
+      expect.stringMatching(/^✅ Temporal reachable/),
+      expect.stringMatching(/^✅ schedule autoheal-monitor-mt5-bridge: present and running/),
+    ]),
+  );
+  expect(lines.at(-1)).toMatch(/^All \d+ checks passed$/);
+});
+
+test('a bad token: ❌ on the token scopes, the repository and the workflow, with the rotate fix; exit 1', async () => {
+  const { named, failed } = await doctor({ GITHUB_TOKEN: 'ghp_wrongTokenForDoctor000000000000000000' });
+  expect(failed).toEqual(['GitHub token scopes', 'GitHub repository reachable', 'restart workflow listens to the event']);
+  expect(named('GitHub token scopes').detail).toContain('HTTP 401');
+  expect(named('GitHub token scopes').fix).toContain('Verify GITHUB_TOKEN');
+
+  const { exitCode, lines } = await doctorCommand({ GITHUB_TOKEN: 'ghp_wrongTokenForDoctor000000000000000000' });
+  expect(exitCode).toBe(1);
+  expect(lines.at(-1)).toBe('3 of 10 checks failed');
+});
+
+test('a token without the workflow scope: ❌ naming the missing scope', async () => {
+  github.setScopes('repo, read:org');
+  const { named, failed } = await doctor();
+  expect(failed).toEqual(['GitHub token scopes']);
+  expect(named('GitHub token scopes').detail).toBe('GITHUB_TOKEN lacks the workflow scope (it has: repo, read:org)');
+  expect(named('GitHub token scopes').fix).toContain('repo and workflow scopes');
+});
+
+test('an unknown repository: ❌ repository not found or not visible', async () => {
+  const { named, failed } = await doctor({ GITHUB_REPOSITORY: 'chavapalmarubin-lab/NOPE' });
+  expect(failed).toContain('GitHub repository reachable');
+  expect(named('GitHub repository reachable').detail).toContain('does not exist, or GITHUB_TOKEN cannot see it');
+  expect(named('GitHub repository reachable').fix).toContain('GITHUB_REPOSITORY');
+});
+
+test('a workflow file listening to another event type: ❌ with the event types it listens to', async () => {
+  github.setFile(REPO, '.github/workflows/mt5-full-restart.yml', WORKFLOW_FILE.replace('types: [mt5-full-restart]', 'types: [deploy-backend]'));
+  const { named, failed } = await doctor();
+  expect(failed).toEqual(['restart workflow listens to the event']);
+  expect(named('restart workflow listens to the event').detail).toContain('types [deploy-backend], not "mt5-full-restart"');
+});
+
+test('no workflow file in the repository: ❌ with the install instructions', async () => {
+  github.setFile(REPO, '.github/workflows/mt5-full-restart.yml', undefined);
+  const { named, failed } = await doctor();
+  expect(failed).toEqual(['restart workflow listens to the event']);
+  expect(named('restart workflow listens to the event').fix).toContain('Copy deploy/github/mt5-full-restart.yml');
+});
+
+test('the SMTP server refuses the login: ❌ SMTP login', async () => {
+  const { named, failed } = await doctor({ SMTP_APP_PASSWORD: 'wrong-smtp-password-xyz' });
+  expect(failed).toEqual(['SMTP login']);
+  expect(named('SMTP login').detail).toMatch(/login refused|Invalid login|535/i);
+});
+
+test('the bridge is down: ❌ bridge reachable, with the seed\'s VPS checks', async () => {
+  bridge.setFault({ mode: 'bridge_down' });
+  const { named, failed } = await doctor();
+  expect(failed).toEqual(['bridge mt5-bridge reachable']);
+  expect(named('bridge mt5-bridge reachable').fix).toContain('is the VPS powered on');
+});
+
+test('Temporal unreachable: ❌ Temporal, and the schedule not checked', async () => {
+  const closed = await createGithubDouble({ token: 'x' });
+  const port = new URL(closed.url).port;
+  await closed.close();
+  const { named, failed } = await doctor({ TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
+  expect(failed).toEqual(['Temporal reachable', `schedule ${SCHEDULE_ID}`]);
+  expect(named('Temporal reachable').detail).toContain(`cannot connect to 127.0.0.1:${port}`);
+  expect(named('Temporal reachable').fix).toContain('autoheal start');
+});
+
+test('the monitor schedule is missing: ❌ with the command that creates it', async () => {
+  await temporal.client.schedule.getHandle(SCHEDULE_ID).delete();
+  try {
+    const { named, failed } = await doctor();
+    expect(failed).toEqual([`schedule ${SCHEDULE_ID}`]);
+    expect(named(`schedule ${SCHEDULE_ID}`).fix).toContain('autoheal schedule apply');
+  } finally {
+    await createMonitorSchedule();
+  }
+});
+
+test('automatic restart off: ❌ saying so and why', async () => {
+  const { named, failed } = await doctor({ GITHUB_TOKEN: undefined, GITHUB_REPOSITORY: undefined });
+  expect(failed).toEqual(['automatic restart']);
+  expect(named('automatic restart').detail).toContain('OFF: neither GITHUB_TOKEN nor RESTART_URL is set');
+});
+
+describe('direct restart (REMEDIATION=webhook)', () => {
+  const webhook = (overrides: Record<string, string | undefined> = {}) => ({
+    GITHUB_TOKEN: undefined,
+    GITHUB_REPOSITORY: undefined,
+    RESTART_URL: `${bridge.url}/api/system/full-restart`,
+    RESTART_TOKEN,
+    ...overrides,
+  });
+
+  test('RESTART_URL, RESTART_TOKEN and the endpoint: all ✅, and the endpoint is only asked OPTIONS', async () => {
+    const { checks, failed } = await doctor(webhook());
+    expect(failed).toEqual([]);
+    expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['automatic restart', 'RESTART_TOKEN present', 'restart endpoint of mt5-bridge']));
+  });
+
+  test('the restart endpoint does not exist: ❌ with the seed\'s Issue 3', async () => {
+    const { named, failed } = await doctor(webhook({ RESTART_URL: `${bridge.url}/api/system/restart-v0` }));
+    expect(failed).toEqual(['restart endpoint of mt5-bridge']);
+    expect(named('restart endpoint of mt5-bridge').detail).toContain("VPS endpoint /api/system/full-restart doesn't exist");
+    expect(named('restart endpoint of mt5-bridge').fix).toContain('Update MT5 Bridge on VPS with restart endpoint');
+  });
+
+  test('RESTART_TOKEN unset: ❌', async () => {
+    const { failed } = await doctor(webhook({ RESTART_TOKEN: undefined }));
+    expect(failed).toEqual(['RESTART_TOKEN present']);
+  });
+});
