@@ -211,6 +211,7 @@ describe('classify: balances row', () => {
     expect(check(result, 'balances').evidence).toContain('HTTP 500');
     expect(check(result, 'sync_rate').status).toBe('fail');
     expect(check(result, 'account').evidence).toContain('7 expected accounts were not reported by the bridge: HTTP 500');
+    expect(result.summary).toBe('No account balances returned (HTTP 500).');
   });
 });
 

@@ -247,7 +247,7 @@ function balancesCheck(counted: Counted[], expected: number, error: unknown, lat
   if (counted.length === 0) {
     if (expected === 0) return { check: 'balances', status: 'skip', evidence: 'No account expected.', latencyMs };
     const why = typeof error === 'string' && error ? error : 'the bridge listed no accounts';
-    return { check: 'balances', status: 'fail', evidence: `No account balance returned: ${why}.`, headline: 'All accounts showing $0.', latencyMs };
+    return { check: 'balances', status: 'fail', evidence: `No account balance returned: ${why}.`, headline: `No account balances returned (${why}).`, latencyMs };
   }
   const judged = counted.filter((c) => !c.zeroOk);
   if (judged.length === 0) {
