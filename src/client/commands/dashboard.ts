@@ -1,0 +1,47 @@
+/**
+ * `autoheal dashboard`: serves the System Health Dashboard alone (no worker), against the
+ * configured Temporal server, on DASHBOARD_HOST:DASHBOARD_PORT. Ctrl-C stops it.
+ */
+import type { Client } from '@temporalio/client';
+import type { Command } from 'commander';
+import type { AppConfig } from '../../config/load-config';
+import { createLogger } from '../../logging/create-logger';
+import { untilSignal } from '../../workers/run-worker';
+import { createDashboardServer } from '../dashboard';
+
+export interface DashboardCommandDeps {
+  loadConfig: () => AppConfig;
+  connect: () => Promise<Client>;
+}
+
+/** Every secret the configuration holds, for the logger to scrub. */
+export function configSecrets(config: AppConfig): Array<string | undefined> {
+  return [
+    config.dashboard.token,
+    config.remediation.github.token,
+    config.remediation.webhook.token,
+    config.smtp.password,
+    config.temporal.apiKey,
+    config.temporal.tlsKey,
+  ];
+}
+
+export function registerDashboardCommand(program: Command, deps: DashboardCommandDeps): Command {
+  return program
+    .command('dashboard')
+    .description('serve the System Health Dashboard alone (GET /system-health, /api/status, /metrics) on DASHBOARD_HOST:DASHBOARD_PORT')
+    .action(async () => {
+      const config = deps.loadConfig();
+      const log = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
+      const client = await deps.connect();
+      const dashboard = createDashboardServer({ client, config, log, taskQueue: config.temporal.taskQueue });
+      try {
+        await dashboard.listen();
+        const signal = await untilSignal();
+        log.info(`${signal} received: stopping the dashboard`);
+      } finally {
+        await dashboard.close();
+        await client.connection.close();
+      }
+    });
+}

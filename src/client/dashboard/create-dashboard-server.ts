@@ -1,0 +1,200 @@
+/**
+ * The System Health Dashboard that alert emails link to (`<DASHBOARD_URL>/system-health`):
+ * node:http, no framework. Reads go to Temporal on every request (shared by concurrent
+ * requests); a Temporal outage degrades the page, never breaks it.
+ *
+ * GET  /system-health, /api/status, /api/notifications, /metrics, /healthz
+ * POST /api/targets/:id/force-recovery | acknowledge | resolve, /api/notifications/read
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { z } from 'zod';
+import type { AppConfig } from '../../config/load-config';
+import type { Logger } from '../../logging/create-logger';
+import { authorize, LOOPBACK_HOSTS } from './authorize';
+import { defaultFeed } from './default-feed';
+import { CommandRejectedError, TemporalTimeoutError, UnknownTargetError } from './errors';
+import { BadRequestError, readJsonBody, sendJson, sendText } from './http-io';
+import { createDashboardMetrics } from './metrics';
+import { FeedUnavailableError, type NotificationFeed } from './notification-feed';
+import { renderFailurePage, renderPage } from './render-page';
+import { acknowledgeBody, describeBodyIssues, forceRecoveryBody, markReadBody, resolveBody } from './request-bodies';
+import { createStatusReader } from './status-reader';
+import { createTemporalStatusSource } from './temporal-status-source';
+import type { StatusSource, TargetStatus } from './types';
+import { guessWebUiUrl, targetLinks } from './web-ui-url';
+
+export interface DashboardDeps {
+  client: Client;
+  config: AppConfig;
+  log: Logger;
+  taskQueue: string;
+  /** Replaces the Temporal-backed source (tests of the HTTP layer). */
+  source?: StatusSource;
+  /** The in-app notification feed; default: the Temporal-backed feed. */
+  feed?: NotificationFeed;
+  /** Base URL of the Temporal Web UI; default: guessed from TEMPORAL_ADDRESS. */
+  webUiUrl?: string;
+}
+
+export interface DashboardServer {
+  listen(): Promise<{ url: string }>;
+  close(): Promise<void>;
+}
+
+type Route = (req: IncomingMessage, res: ServerResponse, params: { targetId?: string; query: URLSearchParams }) => Promise<void>;
+
+const describeError = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+export function createDashboardServer(deps: DashboardDeps): DashboardServer {
+  const { config, log } = deps;
+  const { host, port, token } = config.dashboard;
+  const namespace = config.temporal.namespace;
+  const webUiUrl = (deps.webUiUrl ?? guessWebUiUrl(config.temporal)).replace(/\/+$/, '');
+  const source =
+    deps.source ??
+    createTemporalStatusSource({ client: deps.client, config, taskQueue: deps.taskQueue, webUiUrl, feed: deps.feed ?? defaultFeed(deps.client, deps.taskQueue) });
+  const placeholders: TargetStatus[] = config.targets.map((tc) => ({
+    id: tc.target.id,
+    severity: 'UNKNOWN',
+    stale: true,
+    note: 'not read yet',
+    links: targetLinks(webUiUrl, namespace, tc.target.id),
+  }));
+  const reader = createStatusReader(source, { namespace, webUiUrl, placeholders });
+  const metrics = createDashboardMetrics();
+  const allowedHosts = new Set([...LOOPBACK_HOSTS, hostnameOf(config.dashboard.url)]);
+
+  const readStatus = async () => {
+    const status = await reader.read();
+    metrics.update(status);
+    if (!status.temporal.reachable) log.warn({ error: status.temporal.error }, 'Dashboard: Temporal is unreachable; serving stale data');
+    return status;
+  };
+
+  function command<S extends z.ZodType>(schema: S, run: (targetId: string, body: z.output<S>) => Promise<unknown>, action: string): Route {
+    return async (req, res, { targetId = '' }) => {
+      const decision = authorize(req, { token, host });
+      if (!decision.ok) return sendJson(res, decision.status, { error: decision.message });
+      const parsed = schema.safeParse(await readJsonBody(req));
+      if (!parsed.success) return sendJson(res, 400, { error: describeBodyIssues(parsed.error) });
+      const result = await run(targetId, parsed.data);
+      const by = (parsed.data as { by?: string }).by;
+      log.info({ action, target: targetId || undefined, by }, `Dashboard: ${action}${targetId ? ` on ${targetId}` : ''}${by ? ` by ${by}` : ''}`);
+      sendJson(res, 200, result);
+    };
+  }
+
+  const routes: Record<string, Route> = {
+    'GET /healthz': async (_req, res) => sendJson(res, 200, { ok: true }),
+    'GET /': async (_req, res) => {
+      res.writeHead(302, { location: '/system-health' });
+      res.end();
+    },
+    'GET /system-health': async (_req, res) => {
+      const nonce = randomBytes(16).toString('base64');
+      let html: string;
+      try {
+        html = renderPage(await readStatus(), nonce);
+      } catch (err) {
+        // Never a 500 page: say what went wrong, in plain text, and keep refreshing.
+        log.warn({ err }, 'Dashboard: the page could not be built');
+        html = renderFailurePage(describeError(err));
+      }
+      sendText(res, 200, 'text/html; charset=utf-8', html, {
+        'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      });
+    },
+    'GET /api/status': async (_req, res) => sendJson(res, 200, await readStatus()),
+    'GET /api/notifications': async (_req, res, { query }) => {
+      const limit = Number(query.get('limit') ?? 100);
+      const notifications = await source.listNotifications({
+        unreadOnly: query.get('unread') === 'true' || query.get('unread') === '1',
+        targetId: query.get('target') ?? undefined,
+        limit: Number.isInteger(limit) && limit > 0 ? Math.min(limit, 500) : 100,
+      });
+      sendJson(res, 200, { notifications, unread: notifications.filter((n) => !n.read).length });
+    },
+    'GET /metrics': async (_req, res) => {
+      await readStatus();
+      sendText(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+    },
+    'POST /api/targets/:id/force-recovery': command(forceRecoveryBody, (id, body) => source.forceRecovery(id, body), 'force-recovery'),
+    'POST /api/targets/:id/acknowledge': command(acknowledgeBody, (id, body) => source.acknowledge(id, body), 'acknowledge'),
+    'POST /api/targets/:id/resolve': command(resolveBody, (id, body) => source.resolve(id, body), 'resolve'),
+    'POST /api/notifications/read': command(markReadBody, (_id, body) => source.markNotificationsRead(body.ids), 'mark notifications read'),
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestHost = hostnameOf(`http://${req.headers.host ?? ''}`);
+    if (LOOPBACK_HOSTS.includes(host) && !allowedHosts.has(requestHost)) {
+      // A loopback dashboard answers loopback names only (DNS rebinding).
+      return sendJson(res, 421, { error: 'unexpected Host header for a loopback-bound dashboard' });
+    }
+    const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
+    const match = /^\/api\/targets\/([^/]+)\/([a-z-]+)$/.exec(url.pathname);
+    const path = match ? `/api/targets/:id/${match[2]}` : url.pathname.replace(/\/+$/, '') || '/';
+    const route = routes[`${req.method} ${path}`];
+    if (!route) {
+      const known = Object.keys(routes).some((k) => k.endsWith(` ${path}`));
+      return sendJson(res, known ? 405 : 404, { error: known ? `method ${req.method} not allowed on ${path}` : `no such page: ${url.pathname}` });
+    }
+    let targetId: string | undefined;
+    try {
+      targetId = match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
+    } catch {
+      return sendJson(res, 400, { error: 'target id: not valid URL encoding' });
+    }
+    await route(req, res, { targetId, query: url.searchParams });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const [status, message] = errorStatus(err);
+      if (status >= 500) log.warn({ err, url: req.url, method: req.method }, 'Dashboard request failed');
+      if (res.headersSent) return res.end();
+      sendJson(res, status, { error: message });
+    });
+  });
+
+  return {
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          const url = `http://${shownHost}:${address.port}`;
+          log.info(`System Health Dashboard: ${url}/system-health`);
+          resolve({ url });
+        });
+      }),
+    close: () =>
+      new Promise((resolve, reject) => {
+        if (!server.listening) return resolve();
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return '';
+  }
+}
+
+/** Maps a failure to its HTTP status and a message safe to show. */
+function errorStatus(err: unknown): [number, string] {
+  if (err instanceof BadRequestError) return [err.status, err.message];
+  if (err instanceof UnknownTargetError) return [404, err.message];
+  if (err instanceof CommandRejectedError) return [409, err.message];
+  if (err instanceof FeedUnavailableError) return [503, err.message];
+  if (err instanceof TemporalTimeoutError) return [504, err.message];
+  return [502, `Temporal call failed: ${describeError(err)}`];
+}

@@ -1,0 +1,37 @@
+/**
+ * Operator commands from the dashboard, through the incident client (src/client/incidents.ts),
+ * with its failures mapped to what the HTTP layer answers: a command that does not apply (no
+ * open incident, refused by the workflow's validator) is a CommandRejectedError (409).
+ */
+import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TargetConfig } from '../../config/load-config';
+import { healingWorkflowId } from '../../shared/constants';
+import { acknowledge, forceRecovery, NoOpenIncidentError, resolve } from '../incidents';
+import { CommandRejectedError } from './errors';
+import type { CommandResult } from './types';
+
+async function rejectedAs409<T>(targetId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof NoOpenIncidentError) throw new CommandRejectedError(err.message);
+    if (err instanceof WorkflowUpdateFailedError) {
+      const why = err.cause instanceof Error ? err.cause.message : err.message;
+      throw new CommandRejectedError(`the incident of "${targetId}" refused the command: ${why}`);
+    }
+    throw err;
+  }
+}
+
+export function acknowledgeIncident(client: Client, targetId: string, request: { by: string }): Promise<CommandResult> {
+  return rejectedAs409(targetId, async () => ({ workflowId: healingWorkflowId(targetId), ...(await acknowledge(client, targetId, request.by)) }));
+}
+
+export function resolveIncident(client: Client, targetId: string, request: { by: string; note: string }): Promise<CommandResult> {
+  return rejectedAs409(targetId, async () => ({ workflowId: healingWorkflowId(targetId), ...(await resolve(client, targetId, request.by, request.note)) }));
+}
+
+/** Forces a remediation attempt now; opens an operator-triggered incident when none is open. */
+export function forceRecoveryOf(client: Client, tc: TargetConfig, taskQueue: string, request: { reason: string; by: string }): Promise<CommandResult> {
+  return rejectedAs409(tc.target.id, () => forceRecovery(client, { target: tc.target, policy: tc.policy, reason: request.reason, by: request.by, taskQueue }));
+}

@@ -1,0 +1,71 @@
+/**
+ * The latest monitor verdict of one target. Schedule-started runs get ids
+ * `monitor-<target>-<scheduled time>`, so the runs are found through the schedule's recent
+ * actions (newest first); a run started by hand as plain `monitor-<target>` is the fallback.
+ */
+import { type Client, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
+import type { TargetConfig } from '../../config/load-config';
+import { monitorScheduleId } from '../../shared/constants';
+import type { MonitorResult } from '../../workflows/monitor';
+import type { TargetStatus } from './types';
+
+export type MonitorStatus = Pick<TargetStatus, 'severity' | 'summary' | 'checkedAt' | 'action' | 'stale' | 'note' | 'monitorWorkflowId'>;
+
+/** How many recent runs are looked at to find the latest closed one. */
+const MAX_RUNS = 4;
+
+/** A probe older than three check intervals (at least a minute) is stale: the schedule or worker is not running. */
+export function staleAfterMs(checkIntervalMs: number): number {
+  return Math.max(3 * checkIntervalMs, 60_000);
+}
+
+async function recentRuns(client: Client, targetId: string): Promise<Array<{ workflowId: string; runId?: string }>> {
+  const runs: Array<{ workflowId: string; runId?: string }> = [];
+  try {
+    const schedule = await client.schedule.getHandle(monitorScheduleId(targetId)).describe();
+    for (const a of [...schedule.info.recentActions].reverse()) {
+      if (a.action.type === 'startWorkflow') runs.push({ workflowId: a.action.workflow.workflowId, runId: a.action.workflow.firstExecutionRunId });
+    }
+  } catch (err) {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
+  }
+  runs.push({ workflowId: `monitor-${targetId}` });
+  return runs.slice(0, MAX_RUNS);
+}
+
+export async function readMonitorStatus(client: Client, tc: TargetConfig, nowMs: number): Promise<MonitorStatus> {
+  let running = false;
+  for (const run of await recentRuns(client, tc.target.id)) {
+    const handle = client.workflow.getHandle<() => Promise<MonitorResult>>(run.workflowId, run.runId);
+    let description;
+    try {
+      description = await handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) continue; // retention dropped it, or never started
+      throw err;
+    }
+    const state = description.status.name;
+    if (state === 'RUNNING') {
+      running = true;
+      continue;
+    }
+    if (state !== 'COMPLETED') {
+      const when = description.closeTime?.toISOString() ?? 'an unknown time';
+      return { severity: 'UNKNOWN', stale: false, monitorWorkflowId: run.workflowId, note: `latest monitor run ${state} at ${when}: the probe could not run` };
+    }
+    const result = await handle.result();
+    const checkedAt = result.confirmedAt ?? result.firstSeenAt ?? description.closeTime?.toISOString();
+    const checkedMs = checkedAt ? Date.parse(checkedAt) : Number.NaN;
+    const stale = !Number.isFinite(checkedMs) || nowMs - checkedMs > staleAfterMs(tc.policy.checkIntervalMs);
+    return {
+      severity: result.severity,
+      summary: result.summary,
+      checkedAt,
+      action: result.action,
+      stale,
+      monitorWorkflowId: run.workflowId,
+      note: stale ? `no probe since ${checkedAt ?? 'an unknown time'}: is the worker running and the schedule on?` : undefined,
+    };
+  }
+  return { severity: 'UNKNOWN', stale: false, note: running ? 'first probe in progress' : 'no monitor run yet (is the schedule applied?)' };
+}
