@@ -35,10 +35,6 @@ export abstract class RemediationError extends AutohealError {
     this.fix = detail.fix;
     this.retryAfterMs = detail.retryAfterMs;
   }
-
-  get detail(): RemediationFailureDetail {
-    return { httpStatus: this.httpStatus, diagnosis: this.diagnosis, fix: this.fix };
-  }
 }
 
 /** Thrown when no restart method is configured (REMEDIATION=none, no token, no restart URL for the target). */
