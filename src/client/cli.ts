@@ -49,7 +49,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
       }
     });
 
-  registerSimulateCommand(program);
+  registerSimulateCommand(program, env);
   return program;
 }
 

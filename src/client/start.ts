@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { type AppConfig, DEMO_BRIDGE_PORT } from '../config/load-config';
 import { createLogger, type Logger } from '../logging/create-logger';
-import { createBridgeSimulator } from '../simulator';
+import { createBridgeSimulator, DEMO_RESTART_DEFAULTS } from '../simulator';
 import { isListening, startDevServer } from '../workers/dev-server';
 import { EMBEDDED_TEMPORAL_ADDRESS } from '../workers/connect-temporal';
 import { startWorker, untilSignal } from '../workers/run-worker';
@@ -41,7 +41,7 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
 
   try {
     if (config.demo) {
-      const simulator = await createBridgeSimulator({ host: '127.0.0.1', port: DEMO_BRIDGE_PORT, restartToken: demoToken });
+      const simulator = await createBridgeSimulator({ host: '127.0.0.1', port: DEMO_BRIDGE_PORT, restartToken: demoToken, ...DEMO_RESTART_DEFAULTS });
       stops.push(() => simulator.close());
       config = wireDemoRemediation(config, simulator.url, demoToken);
       log.warn(
