@@ -14,18 +14,20 @@ export interface FeedLocation {
   taskQueue?: string;
   /** Default `autoheal-notifications`. */
   workflowId?: string;
-  /** A read waits this long for the worker to answer, ms (default 5000). */
+  /** A read waits this long for the worker to answer, ms (default 15000: longer than the sticky
+   *  queue timeout, 10 s, that delays the first answer after a worker restart). */
   queryTimeoutMs?: number;
 }
 
 const FEED_WORKFLOW_TYPE = 'NotificationFeedWorkflow';
+const DEFAULT_QUERY_TIMEOUT_MS = 15_000;
 
 /** Notifications newest first; none when the feed was never written. */
 export async function listNotifications(client: Client, opts: FeedFilter & FeedLocation = {}): Promise<FeedNotification[]> {
   const { taskQueue: _t, workflowId, queryTimeoutMs, ...filter } = opts;
   const handle = client.workflow.getHandle(workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID);
   try {
-    return await client.connection.withDeadline(Date.now() + (queryTimeoutMs ?? 5_000), () => handle.query(notificationsQuery, filter));
+    return await client.connection.withDeadline(Date.now() + (queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS), () => handle.query(notificationsQuery, filter));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return [];
     throw err;
@@ -36,7 +38,7 @@ export async function listNotifications(client: Client, opts: FeedFilter & FeedL
 export async function countUnreadNotifications(client: Client, opts: FeedLocation = {}): Promise<number> {
   const handle = client.workflow.getHandle(opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID);
   try {
-    return await client.connection.withDeadline(Date.now() + (opts.queryTimeoutMs ?? 5_000), () => handle.query(unreadCountQuery));
+    return await client.connection.withDeadline(Date.now() + (opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS), () => handle.query(unreadCountQuery));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return 0;
     throw err;

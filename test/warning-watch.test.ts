@@ -1,0 +1,159 @@
+/**
+ * WarningWatchWorkflow on the time-skipping server, with the real alert activities sending to a
+ * real SMTP server on loopback: WARNING emails deduplicated per condition across two hours of
+ * flapping, and an email that waits for the SMTP server to come back arrives exactly once,
+ * while in-app notifications go on.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { createAlertActivities, createMemoryNotificationFeed, createSmtpMailer } from '../src/activities/alerts';
+import { loadConfig } from '../src/config/load-config';
+import { createLogger } from '../src/logging/create-logger';
+import { warningWatchWorkflowId } from '../src/shared/alert-policy';
+import { trackedWarningsQuery, warningsObservedSignal, type WarningWatchWorkflow } from '../src/workflows/warnings';
+import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
+import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // already installed in this process
+  }
+  env = await createTimeSkippingEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+async function createWatchWorker(smtp: TestSmtpServer, taskQueue: string) {
+  const config = loadConfig({ SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), ALERT_RECIPIENT_EMAIL: 'ops@fidus.test,second@fidus.test' });
+  const feed = createMemoryNotificationFeed();
+  const mailer = createSmtpMailer(config.smtp);
+  const activities = createAlertActivities({
+    mailer,
+    recipients: config.smtp.recipients,
+    escalationRecipients: config.smtp.escalation,
+    dashboardUrl: config.dashboard.url,
+    feed,
+    log: createLogger({ level: 'silent' }),
+  });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
+  return { worker, feed, close: () => mailer.close() };
+}
+
+/** Waits (real time) until the watcher has no activity in flight, so that skipping time is safe. */
+async function settle(handle: WorkflowHandle): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    await handle.query(trackedWarningsQuery); // the signal has been handled
+    const description = await handle.describe();
+    if (!description.raw.pendingActivities?.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('activities still pending');
+}
+
+const observed = (key: string, issue = `${key} failed to sync`) => ({ conditions: [{ key, issue }], at: new Date().toISOString() });
+
+test('a WARNING condition that comes and goes for two hours produces at most three emails', async () => {
+  const smtp = await startSmtpServer();
+  const taskQueue = uniqueTaskQueue('warn-flap');
+  const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+  try {
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+        taskQueue,
+        workflowId: warningWatchWorkflowId(`flap-${taskQueue}`),
+        args: [{ targetId: 'mt5-bridge', reminderIntervalMs: HOUR, clearAfterMs: 10 * MINUTE }],
+      });
+      // account:886557 is seen 9 minutes out of every 12 (short gaps);
+      // balances:live_zeros comes for 6 minutes, then is gone for 15 (it clears every time).
+      for (let minute = 0; minute <= 120; minute += 3) {
+        const conditions = [];
+        if (minute % 12 < 9) conditions.push({ key: 'account:886557', issue: 'Account 886557 failed to sync' });
+        if (minute % 21 < 6) conditions.push({ key: 'balances:live_zeros', issue: 'Every account reads a live $0 (money moved)' });
+        if (conditions.length) await handle.signal(warningsObservedSignal, { conditions, at: new Date().toISOString() });
+        await settle(handle);
+        await env.sleep(3 * MINUTE);
+      }
+      await settle(handle);
+      await handle.terminate('test over');
+    });
+  } finally {
+    close();
+    await smtp.stop();
+  }
+
+  const conditionOf = (text: string | undefined) => /Condition: (\S+)/.exec(text ?? '')?.[1];
+  const account = smtp.messages.filter((m) => conditionOf(m.mail.text) === 'account:886557');
+  const zeros = smtp.messages.filter((m) => conditionOf(m.mail.text) === 'balances:live_zeros');
+  // still there after one and two hours: the first email and two hourly reminders, one thread
+  expect(account).toHaveLength(3);
+  expect(account.map((m) => m.mail.inReplyTo)).toEqual([undefined, account[0]!.mail.messageId, account[0]!.mail.messageId]);
+  expect(account[1]!.mail.text).toContain('Reminder 1: still observed since');
+  // cleared and back six times: never more than one email an hour
+  expect(zeros.length).toBeGreaterThanOrEqual(2);
+  expect(zeros.length).toBeLessThanOrEqual(3);
+  expect(smtp.messages.every((m) => m.recipients.join(',') === 'ops@fidus.test,second@fidus.test')).toBe(true);
+  expect(feed.items.filter((n) => n.severity === 'WARNING')).toHaveLength(account.length + zeros.length);
+});
+
+test('SMTP down when the alert is raised, back two minutes later: the email arrives exactly once, in-app notifications are not held back', async () => {
+  const smtp = await startSmtpServer({ down: true });
+  const taskQueue = uniqueTaskQueue('warn-smtp-down');
+  const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+  try {
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+        taskQueue,
+        workflowId: warningWatchWorkflowId(`down-${taskQueue}`),
+        args: [{ targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('account:886557')] }],
+      });
+      await waitFor(() => feed.items.length === 1);
+      await env.sleep(MINUTE);
+      // a second condition while the first email is still being retried: handled at once
+      await handle.signal(warningsObservedSignal, observed('account:886602'));
+      await waitFor(() => feed.items.length === 2);
+      await env.sleep(MINUTE);
+      expect(smtp.messages).toHaveLength(0);
+
+      await smtp.up();
+      await env.sleep(10 * MINUTE);
+      await smtp.waitForMessages(2);
+      await settle(handle);
+      await env.sleep(30 * MINUTE);
+      await settle(handle);
+
+      const history = await handle.fetchHistory();
+      const attempts = (history.events ?? [])
+        .filter((e) => e.activityTaskStartedEventAttributes)
+        .map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 1);
+      expect(Math.max(...attempts)).toBeGreaterThan(1); // Temporal retried while SMTP was down
+      await handle.terminate('test over');
+    });
+  } finally {
+    close();
+    await smtp.stop();
+  }
+  const conditions = smtp.messages.map((m) => /Condition: (\S+)/.exec(m.mail.text ?? '')?.[1]).sort();
+  expect(conditions).toEqual(['account:886557', 'account:886602']);
+  expect(new Set(smtp.messages.map((m) => m.mail.messageId)).size).toBe(2);
+});
+
+async function waitFor(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
