@@ -11,6 +11,7 @@ import { createAlertActivities, createMemoryNotificationFeed, createSmtpMailer }
 import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { warningWatchWorkflowId } from '../src/shared/alert-policy';
+import type { ProbeReport } from '../src/shared/types';
 import { trackedWarningsQuery, warningsObservedSignal, type WarningWatchWorkflow } from '../src/workflows/warnings';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
 import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
@@ -157,3 +158,83 @@ async function waitFor(predicate: () => boolean, timeoutMs = 20_000): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+describe('reportWarnings from the monitor run', () => {
+  const target = {
+    id: 'mt5-bridge',
+    url: 'http://127.0.0.1:1',
+    accounts: [],
+    expectedAccounts: 7,
+    zeroBalanceOk: [],
+    requireTradeAllowed: true,
+    syncRateCritical: 0.2,
+    probeTimeoutMs: 5_000,
+    staleAfterMs: 10 * MINUTE,
+  };
+  const policy = {
+    checkIntervalMs: 15_000,
+    confirmDelayMs: 3_000,
+    verifyIntervalMs: 15_000,
+    verifyTimeoutMs: 5 * MINUTE,
+    restartCooldownMs: 5 * MINUTE,
+    recoverySlaMs: 15 * MINUTE,
+    escalateAfter: 3,
+    escalationWindowMs: 24 * HOUR,
+    reminderIntervalMs: HOUR,
+    remediation: 'none' as const,
+  };
+  const warningReport = (probedAt: string): ProbeReport => ({
+    severity: 'WARNING',
+    summary: 'Account 886557 failed to sync',
+    syncRate: 6 / 7,
+    syncedAccounts: 6,
+    expectedAccounts: 7,
+    checks: [
+      { check: 'bridge', status: 'ok', evidence: 'health endpoint answered 200' },
+      { check: 'account', status: 'warn', evidence: 'Account 886557 failed to sync', accounts: ['886557'] },
+    ],
+    observation: {
+      targetId: 'mt5-bridge',
+      probedAt,
+      health: { ok: true, latencyMs: 5, mt5Available: true, connected: true, tradeAllowed: true },
+      accounts: { source: 'summary', readings: [], latencyMs: 5 },
+    },
+  });
+
+  test('starts the watcher on the first WARNING run, signals it on the next; one email, one watcher', async () => {
+    const smtp = await startSmtpServer();
+    const taskQueue = uniqueTaskQueue('warn-report');
+    const config = loadConfig({ SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), ALERT_RECIPIENT_EMAIL: 'ops@fidus.test' });
+    const mailer = createSmtpMailer(config.smtp);
+    const feed = createMemoryNotificationFeed();
+    const alerts = createAlertActivities({ mailer, recipients: ['ops@fidus.test'], escalationRecipients: [], dashboardUrl: 'http://127.0.0.1:8080', feed, log: createLogger({ level: 'silent' }) });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: { ...alerts, probeTarget: async () => warningReport(new Date().toISOString()) },
+    });
+    const watchId = warningWatchWorkflowId('mt5-bridge');
+    try {
+      await worker.runUntil(async () => {
+        for (const run of [1, 2, 3]) {
+          const result = await env.client.workflow.execute('monitorWorkflow', { taskQueue, workflowId: `monitor-${taskQueue}-${run}`, args: [{ target, policy }] });
+          expect(result).toMatchObject({ severity: 'WARNING', action: 'warned' });
+          await env.sleep(15_000);
+        }
+        const watch = env.client.workflow.getHandle(watchId);
+        await settle(watch);
+        const tracked = await watch.query(trackedWarningsQuery);
+        expect(tracked).toEqual([expect.objectContaining({ key: 'account:886557', emails: 1 })]);
+        const history = await watch.fetchHistory();
+        expect((history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes)).toHaveLength(2);
+        await watch.terminate('test over');
+      });
+    } finally {
+      mailer.close();
+      await smtp.stop();
+    }
+    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages[0]!.mail.text).toContain('Condition: account:886557');
+  });
+});
