@@ -7,7 +7,9 @@ export type { Logger };
  * holds is replaced by [REDACTED] wherever it would appear: in messages and in any field, even
  * nested inside an error's text.
  */
-export function createLogger(options: { level?: string; secrets?: Array<string | undefined>; destination?: pino.DestinationStream } = {}): Logger {
+export function createLogger(
+  options: { level?: string; secrets?: Array<string | undefined>; destination?: pino.DestinationStream; pretty?: boolean } = {},
+): Logger {
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 4);
   const scrub = (value: unknown): unknown => scrubSecrets(value, secrets);
   return pino(
@@ -22,8 +24,15 @@ export function createLogger(options: { level?: string; secrets?: Array<string |
         },
       },
     },
-    options.destination ?? pino.destination(1),
+    options.destination ?? (options.pretty ?? process.stdout.isTTY ? prettyStream() : pino.destination(1)),
   );
+}
+
+/** Human-readable lines for an operator's terminal; JSON lines everywhere else (pipes, files, CI). */
+function prettyStream(): pino.DestinationStream {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pretty = require('pino-pretty') as (o: object) => pino.DestinationStream;
+  return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app', singleLine: true });
 }
 
 /** Replaces every occurrence of each secret in strings found anywhere inside `value`. */

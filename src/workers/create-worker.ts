@@ -21,7 +21,9 @@ export function installRuntimeLogger(log: Logger): void {
   Runtime.install({
     logger: new DefaultLogger('INFO', (entry) => {
       const meta: LogMetadata = entry.meta ?? {};
-      sink[levels[entry.level]](meta, entry.message);
+      // The bundler's asset listing is noise for operators: keep it at debug.
+      const level = entry.message.startsWith('asset workflow-bundle') ? 'debug' : levels[entry.level];
+      sink[level](meta, entry.message);
     }),
   });
 }
