@@ -40,6 +40,8 @@ export interface GithubDoubleOptions {
   scopes?: string | null;
   /** Files by "owner/repo:path". */
   files?: Record<string, string>;
+  /** Called after each dispatch answered 204, like the Actions run it would start. */
+  onDispatch?: (body: unknown, repository: string) => void;
 }
 
 export interface GithubDouble {
@@ -129,12 +131,17 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
       return { status: 200, body: { type: 'file', encoding: 'base64', path: filePath, name: filePath.split('/').pop(), content: b64 } };
     }
     if (method === 'POST' && rest === '/dispatches') {
+      const started = () => options.onDispatch && setImmediate(() => options.onDispatch?.(body, repository));
       const next = queue.shift();
-      if (next) return next;
+      if (next) {
+        if (next.status === 204) started();
+        return next;
+      }
       const eventType = (body as { event_type?: unknown } | undefined)?.event_type;
       if (typeof eventType !== 'string' || !eventType) {
         return { status: 422, body: { message: 'Invalid request.\n\n"event_type" wasn\'t supplied.' } };
       }
+      started();
       return { status: 204 };
     }
     return notFound;

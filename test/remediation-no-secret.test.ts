@@ -1,0 +1,193 @@
+/**
+ * After an incident, no secret anywhere: the HealingWorkflow runs on a real Temporal dev server
+ * with the real activities (probe, alerts over SMTP, remediation over HTTP, ledger), against
+ * the bridge simulator, the GitHub API double and a loopback SMTP server. Then the whole
+ * workflow history, every log line (ours and the SDK's) and every email are searched for the
+ * values of GITHUB_TOKEN, RESTART_TOKEN and SMTP_APP_PASSWORD.
+ *
+ * The logger is built without the secrets to scrub: nothing may leak in the first place.
+ */
+import type { AddressInfo } from 'node:net';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { alertActivitiesFromConfig, SUBJECTS } from '../src/activities/alerts';
+import { createLedgerActivities } from '../src/activities/ledger';
+import { createProbeActivities } from '../src/activities/probe';
+import { createRemediationActivities, remediationDepsFromConfig } from '../src/activities/remediation';
+import { loadConfig, type AppConfig } from '../src/config/load-config';
+import { createLogger } from '../src/logging/create-logger';
+import { healingWorkflowId } from '../src/shared/constants';
+import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator/create-bridge-simulator';
+import type { healingWorkflow } from '../src/workflows/healing';
+import { createGithubDouble, type GithubDouble } from './helpers/github-double';
+import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+
+const GITHUB_TOKEN = 'ghp_incidentSecretToken0123456789abcdefghij';
+const WRONG_GITHUB_TOKEN = 'ghp_incidentWrongToken0123456789abcdefghij';
+const RESTART_TOKEN = 'restart-incident-secret-4c3b2a1f0e';
+const SMTP_PASSWORD = 'smtp-incident-secret-password-77';
+const SMTP_USER = 'alerts@fidus.test';
+const SECRETS = [GITHUB_TOKEN, WRONG_GITHUB_TOKEN, RESTART_TOKEN, SMTP_PASSWORD];
+
+// One task queue for the file: the attempt ledger of a target lives on it across incidents.
+const TASK_QUEUE = uniqueTaskQueue('no-secret');
+const logLines: string[] = [];
+const emails: string[] = [];
+let temporal: TestWorkflowEnvironment;
+let smtp: SMTPServer;
+let smtpPort: number;
+let bridge: BridgeSimulator;
+let github: GithubDouble;
+
+beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('WARN', (entry) => void logLines.push(`${entry.message} ${JSON.stringify(entry.meta ?? {})}`)) });
+  temporal = await createDevServerEnv();
+  smtp = new SMTPServer({
+    logger: false,
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    onAuth(auth, _session, callback) {
+      if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD) return callback(null, { user: SMTP_USER });
+      return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        emails.push(Buffer.concat(chunks).toString('utf8'));
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtpPort = (smtp.server.address() as AddressInfo).port;
+}, 120_000);
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await temporal?.teardown();
+});
+
+beforeEach(async () => {
+  logLines.length = 0;
+  emails.length = 0;
+  bridge = await createBridgeSimulator({ port: 0, restartToken: RESTART_TOKEN });
+  // The GitHub double plays the Actions job too: a dispatch restarts the bridge with the restart token.
+  github = await createGithubDouble({
+    token: GITHUB_TOKEN,
+    repositories: ['owner/repo'],
+    onDispatch: () =>
+      void fetch(`${bridge.url}/api/system/full-restart`, { method: 'POST', headers: { Authorization: `Bearer ${RESTART_TOKEN}` } }).catch(() => undefined),
+  });
+});
+afterEach(async () => {
+  await Promise.all([bridge.close(), github.close()]);
+});
+
+function configFor(overrides: Record<string, string | undefined>): AppConfig {
+  return loadConfig({
+    MT5_BRIDGE_URL: bridge.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    GITHUB_TOKEN,
+    GITHUB_REPOSITORY: 'owner/repo',
+    GITHUB_API_URL: github.url,
+    RESTART_TOKEN,
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtpPort),
+    SMTP_USERNAME: SMTP_USER,
+    SMTP_APP_PASSWORD: SMTP_PASSWORD,
+    ALERT_RECIPIENT_EMAIL: 'ops@fidus.test',
+    DASHBOARD_TOKEN: 'dashboard-token-not-a-secret-here-1',
+    PROBE_TIMEOUT: '2s',
+    VERIFY_INTERVAL: '1s',
+    VERIFY_TIMEOUT: '30s',
+    RESTART_COOLDOWN: '1s',
+    ...overrides,
+  });
+}
+
+/** Runs one incident of the configured target to `until`, with the activities the worker builds. */
+async function incident<T>(config: AppConfig, until: (handle: { result: () => Promise<unknown> }) => Promise<T>) {
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
+  const { target, policy } = config.targets[0]!;
+  const taskQueue = config.temporal.taskQueue;
+  const activities = {
+    ...createProbeActivities(),
+    ...alertActivitiesFromConfig(config, { client: temporal.client, log }),
+    ...createRemediationActivities(remediationDepsFromConfig(config, log)),
+    ...createLedgerActivities({ client: temporal.client, taskQueue }),
+  };
+  const report = await activities.probeTarget(target);
+  expect(report.severity).toBe('CRITICAL');
+  const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  return worker.runUntil(async () => {
+    const handle = await temporal.client.workflow.start<typeof healingWorkflow>('healingWorkflow', {
+      taskQueue,
+      workflowId: healingWorkflowId(target.id),
+      args: [{ target, policy, trigger: { source: 'monitor', reason: report.summary, at: new Date().toISOString() }, report }],
+    });
+    const outcome = await until(handle);
+    const history = JSON.stringify(await handle.fetchHistory());
+    await handle.terminate('test over').catch(() => undefined);
+    return { outcome, history };
+  });
+}
+
+async function waitFor(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Subjects and text bodies of the received emails, decoded. */
+async function decoded(): Promise<Array<{ subject: string; text: string }>> {
+  return Promise.all(emails.map(async (raw) => simpleParser(raw).then((m) => ({ subject: m.subject ?? '', text: m.text ?? '' }))));
+}
+
+function expectNoSecretIn(what: string, text: string) {
+  for (const secret of SECRETS) {
+    if (text.includes(secret)) throw new Error(`${what} holds a secret (${secret.slice(0, 8)}…)`);
+  }
+}
+
+test('a GitHub-healed incident: dispatched, recovered, emailed, and no secret in history, logs or emails', async () => {
+  bridge.setFault({ mode: 'terminal_disconnected', restart: 'heal' });
+  const config = configFor({});
+
+  const { outcome, history } = await incident(config, (handle) => handle.result());
+
+  expect((outcome as { status: string }).status).toBe('RECOVERED');
+  expect(github.dispatches()).toHaveLength(1);
+  expect(bridge.restarts).toHaveLength(1);
+  const subjects = (await decoded()).map((m) => m.subject);
+  expect(subjects).toEqual(expect.arrayContaining([SUBJECTS.critical, SUBJECTS.recovery]));
+  expectNoSecretIn('the workflow history', history);
+  expectNoSecretIn('a log line', logLines.join('\n'));
+  expectNoSecretIn('an email', emails.join('\n'));
+}, 120_000);
+
+test('a refused token: escalated at once with the diagnosis, and the diagnosis holds no token anywhere', async () => {
+  bridge.setFault({ mode: 'terminal_disconnected' });
+  const config = configFor({ GITHUB_TOKEN: WRONG_GITHUB_TOKEN });
+
+  const { history } = await incident(config, async () => {
+    // CRITICAL, then the escalation email: the workflow parks in ESCALATED and does not end.
+    await waitFor(() => emails.length >= 2, 60_000);
+  });
+
+  expect(github.dispatches()).toHaveLength(1); // 401 is not retried
+  expect(history).toContain('RemediationUnauthorizedError');
+  expect(history).toContain('Verify GITHUB_TOKEN');
+  expect(bridge.restarts).toHaveLength(0);
+  const escalation = (await decoded()).find((m) => m.subject === SUBJECTS.escalation);
+  expect(escalation?.text).toContain('Verify GITHUB_TOKEN');
+  expectNoSecretIn('the workflow history', history);
+  expectNoSecretIn('a log line', logLines.join('\n'));
+  expectNoSecretIn('an email', emails.join('\n'));
+}, 120_000);
