@@ -2,16 +2,29 @@
  * Replay fixtures: with UPDATE_FIXTURES=1, the healing tests write the histories of the
  * incidents they run to test/fixtures/histories/<name>.json; test/healing-replay.test.ts
  * replays every committed one through the current workflow code.
+ *
+ * Stored with protobufjs' own object form (int64 as strings, bytes as base64). Not
+ * `historyToJSON` of @temporalio/common: in this install it sees another protobufjs copy's
+ * types and throws "type must be a Type".
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 
 export const FIXTURES_DIR = join(__dirname, 'fixtures', 'histories');
+const { History } = temporal.api.history.v1;
 
 export async function exportFixture(handle: WorkflowHandle, name: string): Promise<void> {
   if (process.env.UPDATE_FIXTURES !== '1') return;
-  const history = await handle.fetchHistory();
-  writeFileSync(join(FIXTURES_DIR, `${name}.json`), historyToJSON(history) + '\n');
+  const history = History.fromObject(await handle.fetchHistory());
+  const json = History.toObject(history, { longs: String, bytes: String, enums: String });
+  writeFileSync(join(FIXTURES_DIR, `${name}.json`), JSON.stringify(json) + '\n');
+}
+
+export function loadFixtures(): Array<{ name: string; history: temporal.api.history.v1.History }> {
+  return readdirSync(FIXTURES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => ({ name: f.replace(/\.json$/, ''), history: History.fromObject(JSON.parse(readFileSync(join(FIXTURES_DIR, f), 'utf8'))) }));
 }

@@ -4,7 +4,8 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle, type WorkflowResultType } from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
 import { createLedgerActivities } from '../src/activities/ledger';
 import { healingWorkflowId } from '../src/shared/constants';
 import type { AlertEvent, EmailReceipt, RemediationReceipt, RemediationRequest } from '../src/shared/contracts';
@@ -168,4 +169,20 @@ export async function dispatchesInHistory(handle: WorkflowHandle): Promise<numbe
 /** Test-server time now (it runs ahead of the wall clock while skipping). */
 export async function serverNow(env: TestWorkflowEnvironment): Promise<Date> {
   return new Date(Number(await env.currentTimeMs()));
+}
+
+/**
+ * The workflow's result, advancing server time one step at a time. Not `handle.result()`: on the
+ * time-skipping server that unlocks skipping, and once the incident closes, with only the idle
+ * ledger workflow left, the server jumps years ahead before the client locks it again (which
+ * would empty the 24 h window between two incidents of a test).
+ */
+export async function finish<W extends Workflow>(env: TestWorkflowEnvironment, handle: WorkflowHandle<W>, stepMs = MINUTE): Promise<WorkflowResultType<W>> {
+  const plain = new Client({ connection: env.connection, namespace: env.namespace });
+  for (let step = 0; step < 10_000; step++) {
+    const described = await handle.describe();
+    if (described.status.name !== 'RUNNING') return plain.workflow.getHandle<W>(handle.workflowId).result();
+    await env.sleep(stepMs);
+  }
+  throw new Error(`${handle.workflowId} still running`);
 }

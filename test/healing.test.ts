@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resolveUpdate, statusQuery } from '../src/workflows/healing-messages';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
-import { FakeBridge, MINUTE, createHealingWorker, dispatchesInHistory, incidentInput, serverNow, startIncident } from './healing-harness';
+import { FakeBridge, MINUTE, createHealingWorker, dispatchesInHistory, finish, incidentInput, serverNow, startIncident } from './healing-harness';
 import { exportFixture } from './healing-fixtures';
 
 let env: TestWorkflowEnvironment;
@@ -22,7 +22,7 @@ test('happy path: alert, one dispatch, two healthy probes with live data, recove
   const worker = await createHealingWorker(env, taskQueue, [bridge]);
   await worker.runUntil(async () => {
     const handle = await startIncident(env, taskQueue, incidentInput('happy', {}, await serverNow(env)));
-    const result = await handle.result();
+    const result = await finish(env, handle);
 
     expect(result.status).toBe('RECOVERED');
     expect(await dispatchesInHistory(handle)).toBe(1);
@@ -58,7 +58,7 @@ test('verify timeout then success on attempt 2', async () => {
   const worker = await createHealingWorker(env, taskQueue, [bridge]);
   await worker.runUntil(async () => {
     const handle = await startIncident(env, taskQueue, incidentInput('retry', {}, await serverNow(env)));
-    const result = await handle.result();
+    const result = await finish(env, handle);
 
     expect(result.status).toBe('RECOVERED');
     expect(await dispatchesInHistory(handle)).toBe(2);
@@ -85,11 +85,11 @@ test('three failed attempts escalate, park without restarts, and an operator res
     const parked = await handle.query(statusQuery);
     expect(parked.status).toBe('ESCALATED');
     expect(parked.escalation?.reason).toBe('3 failed attempts within 1d');
-    await env.sleep(60 * MINUTE);
+    await env.sleep(30 * MINUTE);
     expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(3);
 
     await handle.executeUpdate(resolveUpdate, { args: [{ by: 'alice', note: 'restarted the VPS by hand' }] });
-    const result = await handle.result();
+    const result = await finish(env, handle);
 
     expect(result.status).toBe('RESOLVED');
     expect(result.resolution).toMatchObject({ by: 'alice', note: 'restarted the VPS by hand' });
@@ -121,7 +121,7 @@ test('a remediation error that retrying cannot fix escalates at once, carrying i
     expect(await dispatchesInHistory(handle)).toBe(1);
     expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(1);
     await handle.executeUpdate(resolveUpdate, { args: [{ by: 'alice', note: 'token rotated' }] });
-    expect((await handle.result()).status).toBe('RESOLVED');
+    expect((await finish(env, handle)).status).toBe('RESOLVED');
   });
 });
 
@@ -139,7 +139,7 @@ test('an alert email that fails for a long time does not delay the dispatch', as
   const worker = await createHealingWorker(env, taskQueue, [bridge]);
   await worker.runUntil(async () => {
     const handle = await startIncident(env, taskQueue, incidentInput('smtp-down', {}, await serverNow(env)));
-    const result = await handle.result();
+    const result = await finish(env, handle);
 
     expect(result.status).toBe('RECOVERED');
     expect(failures).toBe(5);

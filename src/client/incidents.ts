@@ -3,7 +3,7 @@
  * and the dashboard: force a recovery (starting an incident when none is open), acknowledge,
  * resolve, and read status and timeline.
  */
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { AutohealSeverity, AutohealStatus, AutohealTarget, healingWorkflowId } from '../shared/constants';
 import type { HealingPolicy, Target } from '../shared/types';
 import { healingWorkflow } from '../workflows/healing';
@@ -31,6 +31,17 @@ export class NoOpenIncidentError extends Error {
   }
 }
 
+/** Thrown when the incident refuses a command (closed incident, missing `by` or `reason`). */
+export class IncidentCommandRejectedError extends Error {
+  constructor(
+    readonly targetId: string,
+    reason: string,
+  ) {
+    super(`the incident of "${targetId}" refused the command: ${reason}`);
+    this.name = 'IncidentCommandRejectedError';
+  }
+}
+
 /**
  * An immediate remediation attempt on the target: starts an incident (trigger source
  * `operator`) when none is open, else sends `forceRecovery` to the open one (overriding the
@@ -55,7 +66,7 @@ export async function forceRecovery(client: Client, options: ForceRecoveryOption
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  const ack = await client.workflow.getHandle(workflowId).executeUpdate(forceRecoveryUpdate, { args: [{ reason, by }] });
+  const ack = await onOpenIncident(target.id, () => client.workflow.getHandle(workflowId).executeUpdate(forceRecoveryUpdate, { args: [{ reason, by }] }));
   return { workflowId, started: false, ...ack };
 }
 
@@ -79,6 +90,7 @@ async function onOpenIncident<T>(targetId: string, call: () => Promise<T>): Prom
     return await call();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new NoOpenIncidentError(targetId);
+    if (err instanceof WorkflowUpdateFailedError) throw new IncidentCommandRejectedError(targetId, err.cause?.message ?? err.message);
     throw err;
   }
 }

@@ -60,6 +60,9 @@ import { bridgeStatus, describeMethod, failingChecks, isHealthyForRecovery, term
 
 type HealingActivities = ProbeActivities & AlertActivities & RemediationActivities & LedgerActivities;
 
+/** Parked incidents probe at a slow cadence: at least this far apart (history stays small). */
+const PARKED_PROBE_FLOOR_MS = 60_000;
+
 /** Longest wait for undelivered alerts once the incident is decided (see docs/healing.md). */
 const ALERT_SETTLE_LIMIT_MS = 10 * 60_000;
 
@@ -263,6 +266,11 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
     const override = !!force && sinceLast < policy.restartCooldownMs;
     const record: AttemptRecord = { attempt, method: policy.remediation, outcome: 'in_progress', detail: force ? `forced by ${force.by}: ${force.reason}` : 'automatic restart' };
     view.attempts.push(record);
+    const conclude = (outcome: AttemptRecord['outcome'], text: string): void => {
+      record.outcome = outcome;
+      record.endedAt = iso();
+      record.detail = `${force ? `forced by ${force.by}: ${force.reason}` : 'automatic restart'} — ${text}`;
+    };
     doing(`dispatching restart attempt ${attempt}${force ? ` (forced by ${force.by})` : ''}`);
     const dispatchStartMs = nowMs();
     lastDispatchMs = dispatchStartMs;
@@ -280,9 +288,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
     } catch (err) {
       const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
       const diagnosis = failure?.message ?? describeError(err);
-      record.outcome = 'dispatch_failed';
-      record.detail = diagnosis;
-      record.endedAt = iso();
+      conclude('dispatch_failed', diagnosis);
       note('dispatched', 'failed', `attempt ${attempt}: ${diagnosis}`);
       if (failure?.type && (NON_RETRYABLE_REMEDIATION_ERRORS as readonly string[]).includes(failure.type)) {
         return { kind: 'non_retryable', diagnosis: `${failure.type}: ${diagnosis}` };
@@ -307,35 +313,29 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
     for (;;) {
       const woke = await waitUntil(Math.min(nowMs() + policy.verifyIntervalMs, deadline, slaDeadline));
       if (!woke) {
-        record.outcome = 'not_recovered';
-        record.endedAt = iso();
         if (view.resolution) {
-          record.detail = `verification stopped: resolved by ${view.resolution.by}`;
+          conclude('not_recovered', `verification stopped: resolved by ${view.resolution.by}`);
           return { kind: 'resolved' };
         }
-        record.detail = 'superseded by an operator forceRecovery';
+        conclude('not_recovered', 'superseded by an operator forceRecovery');
         return { kind: 'superseded' };
       }
       if (nowMs() >= slaDeadline) {
-        record.outcome = 'not_recovered';
-        record.endedAt = iso();
-        record.detail = `still failing when RECOVERY_SLA (${formatDuration(policy.recoverySlaMs)}) ran out: ${lastReport?.summary ?? 'no probe'}`;
+        conclude('not_recovered', `still failing when RECOVERY_SLA (${formatDuration(policy.recoverySlaMs)}) ran out: ${lastReport?.summary ?? 'no probe'}`);
         return { kind: 'sla' };
       }
       const report = await probe();
       healthyInARow = isHealthyForRecovery(report) ? healthyInARow + 1 : 0;
       if (healthyInARow >= 2) {
-        record.outcome = 'recovered';
-        record.endedAt = iso();
-        record.detail = `verified healthy on two consecutive probes (${report?.syncedAccounts}/${report?.expectedAccounts} accounts live)`;
-        note('verified', 'healthy', `attempt ${attempt}: ${record.detail}`);
+        const text = `verified healthy on two consecutive probes (${report?.syncedAccounts}/${report?.expectedAccounts} accounts live)`;
+        conclude('recovered', text);
+        note('verified', 'healthy', `attempt ${attempt}: ${text}`);
         return { kind: 'recovered' };
       }
       if (nowMs() >= deadline) {
-        record.outcome = 'not_recovered';
-        record.endedAt = iso();
-        record.detail = `not healthy after ${formatDuration(policy.verifyTimeoutMs)} (VERIFY_TIMEOUT): ${report?.summary ?? 'the probe could not run'}`;
-        note('attempt_failed', 'not_recovered', `attempt ${attempt}: ${record.detail}`);
+        const text = `not healthy after ${formatDuration(policy.verifyTimeoutMs)} (VERIFY_TIMEOUT): ${report?.summary ?? 'the probe could not run'}`;
+        conclude('not_recovered', text);
+        note('attempt_failed', 'not_recovered', `attempt ${attempt}: ${text}`);
         return { kind: 'failed' };
       }
     }
@@ -399,7 +399,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
 
   /** Parked: reminders, slow probing; returns when recovered, resolved or forced. */
   const park = async (): Promise<'recovered' | 'resolved' | 'forced'> => {
-    const probeEveryMs = Math.max(policy.verifyIntervalMs, policy.checkIntervalMs);
+    const probeEveryMs = Math.max(policy.verifyIntervalMs, policy.checkIntervalMs, PARKED_PROBE_FLOOR_MS);
     let nextProbeMs = nowMs() + probeEveryMs;
     let healthyInARow = 0;
     for (;;) {

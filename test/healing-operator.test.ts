@@ -1,0 +1,105 @@
+/**
+ * Operator commands on incidents, through the client functions the CLI uses, on the
+ * time-skipping server: forceRecovery (within the restart spacing, with no incident open,
+ * on an escalated incident), validators, status.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { acknowledge, forceRecovery, getStatus, resolve } from '../src/client/incidents';
+import { healingWorkflowId } from '../src/shared/constants';
+import type { healingWorkflow } from '../src/workflows/healing';
+import { ApplicationFailure } from '@temporalio/common';
+import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
+import { FakeBridge, MINUTE, createHealingWorker, dispatchesInHistory, finish, incidentInput, policy, serverNow, startIncident, target } from './healing-harness';
+import { exportFixture } from './healing-fixtures';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+test('forceRecovery during the restart spacing dispatches at once, recorded as an override', async () => {
+  const bridge = new FakeBridge('spacing');
+  const taskQueue = uniqueTaskQueue('spacing');
+  const worker = await createHealingWorker(env, taskQueue, [bridge]);
+  await worker.runUntil(async () => {
+    const first = await startIncident(env, taskQueue, incidentInput('spacing', {}, await serverNow(env)));
+    const firstResult = await finish(env, first);
+    const firstDispatch = Date.parse(firstResult.figures.dispatchedAt ?? '');
+
+    // The bridge falls over again a minute later: the new incident must wait for the spacing...
+    bridge.recoverOnDispatch = 2;
+    await env.sleep(MINUTE);
+    const second = await startIncident(env, taskQueue, incidentInput('spacing', {}, await serverNow(env)));
+    await env.sleep(30_000);
+    const waiting = await getStatus(env.client, 'spacing');
+    expect(waiting.attempts).toHaveLength(0);
+    expect(waiting.timeline.map((t) => [t.step, t.outcome])).toContainEqual(['waiting', 'spacing']);
+
+    // ...unless an operator forces it.
+    const ack = await forceRecovery(env.client, { target: target('spacing'), policy: policy(), reason: 'traders are waiting', by: 'carol', taskQueue });
+    expect(ack).toMatchObject({ started: false, workflowId: healingWorkflowId('spacing'), status: 'HEALING' });
+    const result = await finish(env, second);
+
+    expect(result.status).toBe('RECOVERED');
+    expect(await dispatchesInHistory(second)).toBe(1);
+    expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(2);
+    expect(bridge.dispatchRemediation.mock.calls[1]?.[0]).toMatchObject({ trigger: 'operator:carol' });
+    const dispatched = result.timeline.find((t) => t.step === 'dispatched');
+    expect(dispatched).toMatchObject({ outcome: 'override', detail: expect.stringContaining('forceRecovery by carol overrode the 5m restart spacing') });
+    expect(Date.parse(result.figures.dispatchedAt ?? '') - firstDispatch).toBeLessThan(5 * MINUTE);
+    await exportFixture(second, 'forced-during-spacing');
+  });
+});
+
+test('forceRecovery with no open incident starts one (trigger: operator) and restarts at once', async () => {
+  const bridge = new FakeBridge('no-incident');
+  const taskQueue = uniqueTaskQueue('no-incident');
+  const worker = await createHealingWorker(env, taskQueue, [bridge]);
+  await worker.runUntil(async () => {
+    const out = await forceRecovery(env.client, { target: target('no-incident'), policy: policy(), reason: 'planned restart', by: 'dave', taskQueue });
+    expect(out).toMatchObject({ started: true, workflowId: 'heal-no-incident', status: 'HEALING' });
+    const handle = env.client.workflow.getHandle<typeof healingWorkflow>(out.workflowId);
+    const result = await finish(env, handle);
+
+    expect(result.status).toBe('RECOVERED');
+    expect(await dispatchesInHistory(handle)).toBe(1);
+    expect(bridge.dispatchRemediation.mock.calls[0]?.[0]).toMatchObject({ trigger: 'operator:dave' });
+    expect(result.timeline[0]).toMatchObject({ step: 'detected', outcome: 'operator' });
+    expect(result.attempts[0]?.detail).toMatch(/^forced by dave: planned restart — verified healthy/);
+  });
+});
+
+test('forceRecovery un-parks an escalated incident for one attempt; acknowledge and resolve close it', async () => {
+  const bridge = new FakeBridge('unpark');
+  let rejectDispatch = true;
+  bridge.dispatchBehaviour = async () => {
+    if (rejectDispatch) throw ApplicationFailure.nonRetryable('GitHub answered 422: event_type not accepted', 'RemediationRejectedError');
+    return { method: 'github', dispatchedAt: new Date().toISOString(), detail: 'repository_dispatch (HTTP 204)' };
+  };
+  bridge.recoverOnDispatch = undefined;
+  const taskQueue = uniqueTaskQueue('unpark');
+  const worker = await createHealingWorker(env, taskQueue, [bridge]);
+  await worker.runUntil(async () => {
+    const handle = await startIncident(env, taskQueue, incidentInput('unpark', {}, await serverNow(env)));
+    await env.sleep(MINUTE);
+    expect((await getStatus(env.client, 'unpark')).status).toBe('ESCALATED');
+
+    rejectDispatch = false; // the operator fixed the workflow file; the restart still won't help
+    await forceRecovery(env.client, { target: target('unpark'), policy: policy(), reason: 'payload fixed', by: 'erin', taskQueue });
+    await env.sleep(10 * MINUTE);
+    const after = await getStatus(env.client, 'unpark');
+    expect(after.status).toBe('ESCALATED');
+    expect(after.attempts.map((a) => a.outcome)).toEqual(['dispatch_failed', 'not_recovered']);
+    expect(await dispatchesInHistory(handle)).toBe(2);
+
+    await expect(acknowledge(env.client, 'unpark', '')).rejects.toThrow(/by is required/);
+    expect(await acknowledge(env.client, 'unpark', 'erin')).toMatchObject({ status: 'ESCALATED' });
+    await resolve(env.client, 'unpark', 'erin', 'VPS rebuilt');
+    const result = await finish(env, handle);
+    expect(result).toMatchObject({ status: 'RESOLVED', resolution: { by: 'erin', note: 'VPS rebuilt' } });
+    await expect(resolve(env.client, 'unpark', 'erin', 'again')).rejects.toThrow();
+  });
+});
