@@ -17,7 +17,7 @@ export function alertActivitiesFromConfig(config: AppConfig, deps: { client: Cli
     escalationRecipients: config.smtp.escalation,
     dashboardUrl: config.dashboard.url,
     feed: createTemporalNotificationFeed(deps.client, { taskQueue: config.temporal.taskQueue }),
-    log: deps.log.child({ component: 'alerts' }),
+    log: deps.log,
     githubRepository: config.remediation.github.repository,
     targetUrls: Object.fromEntries(config.targets.map((t) => [t.target.id, t.target.url])),
   });
