@@ -1,7 +1,8 @@
 /**
  * After an incident, no secret anywhere: the HealingWorkflow runs on a real Temporal dev server
- * with the real activities (probe, alerts over SMTP, remediation over HTTP, ledger), against
- * the bridge simulator, the GitHub API double and a loopback SMTP server. Then the whole
+ * with the real activities as the worker builds them (buildActivities: probe, alerts over SMTP,
+ * remediation over HTTP, ledger), against the bridge simulator, the GitHub API double and a
+ * loopback SMTP server. Then the whole
  * workflow history, every log line (ours and the SDK's) and every email are searched for the
  * values of GITHUB_TOKEN, RESTART_TOKEN and SMTP_APP_PASSWORD.
  *
@@ -12,15 +13,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { alertActivitiesFromConfig, SUBJECTS } from '../src/activities/alerts';
-import { createLedgerActivities } from '../src/activities/ledger';
-import { createProbeActivities } from '../src/activities/probe';
-import { createRemediationActivities, remediationDepsFromConfig } from '../src/activities/remediation';
+import { SUBJECTS } from '../src/activities/alerts';
 import { loadConfig, type AppConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { healingWorkflowId } from '../src/shared/constants';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator/create-bridge-simulator';
 import type { healingWorkflow } from '../src/workflows/healing';
+import { buildActivities } from '../src/workers/build-activities';
 import { createGithubDouble, type GithubDouble } from './helpers/github-double';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 
@@ -115,12 +114,7 @@ async function incident<T>(config: AppConfig, until: (handle: { result: () => Pr
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
   const { target, policy } = config.targets[0]!;
   const taskQueue = config.temporal.taskQueue;
-  const activities = {
-    ...createProbeActivities(),
-    ...alertActivitiesFromConfig(config, { client: temporal.client, log }),
-    ...createRemediationActivities(remediationDepsFromConfig(config, log)),
-    ...createLedgerActivities({ client: temporal.client, taskQueue }),
-  };
+  const activities = buildActivities({ config, log, client: temporal.client });
   const report = await activities.probeTarget(target);
   expect(report.severity).toBe('CRITICAL');
   const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
