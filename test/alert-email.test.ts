@@ -204,7 +204,7 @@ describe('alert emails over a real SMTP server', () => {
       ]),
     );
     expect(message!.mail.html).toContain('Restart-Service &quot;MT5 Bridge&quot;');
-    expect(message!.mail.messageId).toBe('<heal-mt5-bridge-20251031112638.escalation.2@fidus-autoheal>');
+    expect(message!.mail.messageId).toBe('<heal-mt5-bridge-20251031112638.escalation.20251031T114500Z@fidus-autoheal>');
     expect(message!.mail.inReplyTo).toBe('<heal-mt5-bridge-20251031112638.critical@fidus-autoheal>');
   });
 

@@ -37,7 +37,8 @@ export function threadingFor(event: AlertEvent): Threading {
     case 'recovery':
       return reply(wrap([event.incidentId, 'recovery']), incidentRootMessageId(event.incidentId));
     case 'escalation':
-      return reply(wrap([event.incidentId, 'escalation', String(event.attempts.length)]), incidentRootMessageId(event.incidentId));
+      // an incident may escalate again after an operator resumes it: the time tells them apart
+      return reply(wrap([event.incidentId, 'escalation', compactTime(event.at)]), incidentRootMessageId(event.incidentId));
     case 'reminder':
       return reply(wrap([event.incidentId, 'reminder', String(event.reminder)]), incidentRootMessageId(event.incidentId));
     case 'warning': {
@@ -46,9 +47,12 @@ export function threadingFor(event: AlertEvent): Threading {
       return reply(wrap(['warning', event.targetId, warningEpisode(event), String(event.occurrence)]), root);
     }
     case 'test':
-      return { messageId: wrap(['test', event.targetId, event.at]) };
+      return { messageId: wrap(['test', event.targetId, compactTime(event.at)]) };
   }
 }
+
+/** `2025-10-31T11:45:00.000Z` → `20251031T114500000Z`. */
+const compactTime = (iso: string): string => iso.replace(/[^0-9TZ]/g, '');
 
 function reply(messageId: string, root: string): Threading {
   return { messageId, inReplyTo: root, references: [root] };
