@@ -48,7 +48,8 @@ beforeAll(async () => {
     allowInsecureAuth: true,
     authMethods: ['PLAIN', 'LOGIN'],
     onAuth(auth, _session, callback) {
-      if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD) return callback(null, { user: SMTP_USER });
+      if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD)
+        return callback(null, { user: SMTP_USER });
       const err = Object.assign(new Error('Invalid username or password'), { responseCode: 535 });
       return callback(err);
     },
@@ -60,13 +61,23 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise<void>((resolve) => smtp?.close(() => resolve()));
   await temporal?.teardown();
-  for (const secret of [GITHUB_TOKEN, SMTP_PASSWORD, RESTART_TOKEN, 'ghp_wrongTokenForDoctor000000000000000000', 'wrong-smtp-password-xyz']) {
+  for (const secret of [
+    GITHUB_TOKEN,
+    SMTP_PASSWORD,
+    RESTART_TOKEN,
+    'ghp_wrongTokenForDoctor000000000000000000',
+    'wrong-smtp-password-xyz',
+  ]) {
     expect(everythingPrinted.join('\n')).not.toContain(secret);
   }
 });
 
 beforeEach(async () => {
-  github = await createGithubDouble({ token: GITHUB_TOKEN, repositories: [REPO], files: { [`${REPO}:.github/workflows/mt5-full-restart.yml`]: WORKFLOW_FILE } });
+  github = await createGithubDouble({
+    token: GITHUB_TOKEN,
+    repositories: [REPO],
+    files: { [`${REPO}:.github/workflows/mt5-full-restart.yml`]: WORKFLOW_FILE },
+  });
   bridge = await createBridgeSimulator({ port: 0, restartToken: RESTART_TOKEN });
 });
 afterEach(async () => {
@@ -127,11 +138,15 @@ test('every link works: all ✅ and exit code 0', async () => {
   expect(lines.filter((l) => l.startsWith('❌'))).toEqual([]);
   expect(lines).toEqual(
     expect.arrayContaining([
-      expect.stringMatching(/^✅ automatic restart: GitHub repository_dispatch "mt5-full-restart" to chavapalmarubin-lab\/FIDUS/),
+      expect.stringMatching(
+        /^✅ automatic restart: GitHub repository_dispatch "mt5-full-restart" to chavapalmarubin-lab\/FIDUS/,
+      ),
       expect.stringMatching(/^✅ GITHUB_TOKEN present/),
       expect.stringMatching(/^✅ GitHub token scopes: repo and workflow present/),
       expect.stringMatching(/^✅ GitHub repository reachable: chavapalmarubin-lab\/FIDUS/),
-      expect.stringMatching(/^✅ restart workflow listens to the event: .*listens to repository_dispatch "mt5-full-restart"/),
+      expect.stringMatching(
+        /^✅ restart workflow listens to the event: .*listens to repository_dispatch "mt5-full-restart"/,
+      ),
       expect.stringMatching(/^✅ restart endpoint of mt5-bridge: .*exists/),
       expect.stringMatching(/^✅ SMTP login: .*logged in as alerts@fidus.test/),
       expect.stringMatching(/^✅ bridge mt5-bridge reachable: GET .*\/api\/mt5\/bridge\/health → HTTP 200/),
@@ -144,11 +159,17 @@ test('every link works: all ✅ and exit code 0', async () => {
 
 test('a bad token: ❌ on the token scopes, the repository and the workflow, with the rotate fix; exit 1', async () => {
   const { named, failed } = await doctor({ GITHUB_TOKEN: 'ghp_wrongTokenForDoctor000000000000000000' });
-  expect(failed).toEqual(['GitHub token scopes', 'GitHub repository reachable', 'restart workflow listens to the event']);
+  expect(failed).toEqual([
+    'GitHub token scopes',
+    'GitHub repository reachable',
+    'restart workflow listens to the event',
+  ]);
   expect(named('GitHub token scopes').detail).toContain('HTTP 401');
   expect(named('GitHub token scopes').fix).toContain('Verify GITHUB_TOKEN');
 
-  const { exitCode, lines } = await doctorCommand({ GITHUB_TOKEN: 'ghp_wrongTokenForDoctor000000000000000000' });
+  const { exitCode, lines } = await doctorCommand({
+    GITHUB_TOKEN: 'ghp_wrongTokenForDoctor000000000000000000',
+  });
   expect(exitCode).toBe(1);
   expect(lines.at(-1)).toBe('3 of 10 checks failed');
 });
@@ -157,29 +178,41 @@ test('a token without the workflow scope: ❌ naming the missing scope', async (
   github.setScopes('repo, read:org');
   const { named, failed } = await doctor();
   expect(failed).toEqual(['GitHub token scopes']);
-  expect(named('GitHub token scopes').detail).toBe('GITHUB_TOKEN lacks the workflow scope (it has: repo, read:org)');
+  expect(named('GitHub token scopes').detail).toBe(
+    'GITHUB_TOKEN lacks the workflow scope (it has: repo, read:org)',
+  );
   expect(named('GitHub token scopes').fix).toContain('repo and workflow scopes');
 });
 
 test('an unknown repository: ❌ repository not found or not visible', async () => {
   const { named, failed } = await doctor({ GITHUB_REPOSITORY: 'chavapalmarubin-lab/NOPE' });
   expect(failed).toContain('GitHub repository reachable');
-  expect(named('GitHub repository reachable').detail).toContain('does not exist, or GITHUB_TOKEN cannot see it');
+  expect(named('GitHub repository reachable').detail).toContain(
+    'does not exist, or GITHUB_TOKEN cannot see it',
+  );
   expect(named('GitHub repository reachable').fix).toContain('GITHUB_REPOSITORY');
 });
 
 test('a workflow file listening to another event type: ❌ with the event types it listens to', async () => {
-  github.setFile(REPO, '.github/workflows/mt5-full-restart.yml', WORKFLOW_FILE.replace('types: [mt5-full-restart]', 'types: [deploy-backend]'));
+  github.setFile(
+    REPO,
+    '.github/workflows/mt5-full-restart.yml',
+    WORKFLOW_FILE.replace('types: [mt5-full-restart]', 'types: [deploy-backend]'),
+  );
   const { named, failed } = await doctor();
   expect(failed).toEqual(['restart workflow listens to the event']);
-  expect(named('restart workflow listens to the event').detail).toContain('types [deploy-backend], not "mt5-full-restart"');
+  expect(named('restart workflow listens to the event').detail).toContain(
+    'types [deploy-backend], not "mt5-full-restart"',
+  );
 });
 
 test('no workflow file in the repository: ❌ with the install instructions', async () => {
   github.setFile(REPO, '.github/workflows/mt5-full-restart.yml', undefined);
   const { named, failed } = await doctor();
   expect(failed).toEqual(['restart workflow listens to the event']);
-  expect(named('restart workflow listens to the event').fix).toContain('Copy deploy/github/mt5-full-restart.yml');
+  expect(named('restart workflow listens to the event').fix).toContain(
+    'Copy deploy/github/mt5-full-restart.yml',
+  );
 });
 
 test('the SMTP server refuses the login: ❌ SMTP login', async () => {
@@ -188,7 +221,7 @@ test('the SMTP server refuses the login: ❌ SMTP login', async () => {
   expect(named('SMTP login').detail).toMatch(/login refused|Invalid login|535/i);
 });
 
-test('the bridge is down: ❌ bridge reachable, with the seed\'s VPS checks', async () => {
+test("the bridge is down: ❌ bridge reachable, with the seed's VPS checks", async () => {
   bridge.setFault({ mode: 'bridge_down' });
   const { named, failed } = await doctor();
   expect(failed).toEqual(['bridge mt5-bridge reachable']);
@@ -234,14 +267,24 @@ describe('direct restart (REMEDIATION=webhook)', () => {
   test('RESTART_URL, RESTART_TOKEN and the endpoint: all ✅, and the endpoint is only asked OPTIONS', async () => {
     const { checks, failed } = await doctor(webhook());
     expect(failed).toEqual([]);
-    expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['automatic restart', 'RESTART_TOKEN present', 'restart endpoint of mt5-bridge']));
+    expect(checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        'automatic restart',
+        'RESTART_TOKEN present',
+        'restart endpoint of mt5-bridge',
+      ]),
+    );
   });
 
-  test('the restart endpoint does not exist: ❌ with the seed\'s Issue 3', async () => {
+  test("the restart endpoint does not exist: ❌ with the seed's Issue 3", async () => {
     const { named, failed } = await doctor(webhook({ RESTART_URL: `${bridge.url}/api/system/restart-v0` }));
     expect(failed).toEqual(['restart endpoint of mt5-bridge']);
-    expect(named('restart endpoint of mt5-bridge').detail).toContain("VPS endpoint /api/system/full-restart doesn't exist");
-    expect(named('restart endpoint of mt5-bridge').fix).toContain('Update MT5 Bridge on VPS with restart endpoint');
+    expect(named('restart endpoint of mt5-bridge').detail).toContain(
+      "VPS endpoint /api/system/full-restart doesn't exist",
+    );
+    expect(named('restart endpoint of mt5-bridge').fix).toContain(
+      'Update MT5 Bridge on VPS with restart endpoint',
+    );
   });
 
   test('RESTART_TOKEN unset: ❌', async () => {

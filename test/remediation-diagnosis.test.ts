@@ -16,7 +16,12 @@ import { loadConfig } from '../src/config/load-config';
 
 const now = new Date('2025-10-31T11:26:00Z');
 const gh = { repository: 'owner/repo', eventType: 'mt5-full-restart', apiUrl: 'https://api.github.com', now };
-const answer = (status: number, headers: Record<string, string> = {}, message?: string): HttpOutcome => ({ kind: 'response', status, headers, message });
+const answer = (status: number, headers: Record<string, string> = {}, message?: string): HttpOutcome => ({
+  kind: 'response',
+  status,
+  headers,
+  message,
+});
 const github = (outcome: HttpOutcome) => diagnoseGithubDispatch(outcome, gh) as RemediationError;
 
 describe('GitHub repository_dispatch', () => {
@@ -28,9 +33,19 @@ describe('GitHub repository_dispatch', () => {
 
   test.each([
     [401, {}, 'RemediationUnauthorizedError', 'the token is invalid, revoked or expired'],
-    [403, { 'x-oauth-scopes': 'public_repo' }, 'RemediationForbiddenError', 'GITHUB_TOKEN lacks the repo and workflow scopes'],
+    [
+      403,
+      { 'x-oauth-scopes': 'public_repo' },
+      'RemediationForbiddenError',
+      'GITHUB_TOKEN lacks the repo and workflow scopes',
+    ],
     [403, {}, 'RemediationForbiddenError', 'GITHUB_TOKEN is not allowed to dispatch to this repository'],
-    [404, {}, 'RemediationTargetNotFoundError', 'repository owner/repo does not exist, or GITHUB_TOKEN cannot see it'],
+    [
+      404,
+      {},
+      'RemediationTargetNotFoundError',
+      'repository owner/repo does not exist, or GITHUB_TOKEN cannot see it',
+    ],
     [422, {}, 'RemediationRejectedError', 'GitHub Actions returns HTTP 422'],
     [400, {}, 'RemediationRejectedError', 'GitHub refused'],
   ])('HTTP %i %j → %s, non-retryable: "%s"', (status, headers, type, text) => {
@@ -42,7 +57,7 @@ describe('GitHub repository_dispatch', () => {
     expect(error.fix.length).toBeGreaterThan(10);
   });
 
-  test('the fixes are the seed\'s', () => {
+  test("the fixes are the seed's", () => {
     expect(github(answer(401)).fix).toContain('Verify GITHUB_TOKEN');
     expect(github(answer(401)).fix).toContain('the token is not expired');
     expect(github(answer(422)).fix).toContain('Verify event_type: "mt5-full-restart" matches workflow');
@@ -50,7 +65,9 @@ describe('GitHub repository_dispatch', () => {
   });
 
   test('403 names the scopes the endpoint accepts when GitHub says so', () => {
-    const error = github(answer(403, { 'x-oauth-scopes': 'repo', 'x-accepted-oauth-scopes': 'repo, workflow' }));
+    const error = github(
+      answer(403, { 'x-oauth-scopes': 'repo', 'x-accepted-oauth-scopes': 'repo, workflow' }),
+    );
     expect(error.diagnosis).toContain('lacks the workflow scope');
     expect(error.diagnosis).toContain('endpoint accepts: repo, workflow');
   });
@@ -84,7 +101,11 @@ describe('GitHub repository_dispatch', () => {
     expect(github(answer(403, { 'retry-after': '30' })).retryAfterMs).toBe(30_000);
     expect(github(answer(429, {})).retryAfterMs).toBe(60_000);
     // A reset already past still waits a moment rather than hammering.
-    expect(github(answer(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now.getTime() / 1000 - 5) })).retryAfterMs).toBe(1_000);
+    expect(
+      github(
+        answer(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now.getTime() / 1000 - 5) }),
+      ).retryAfterMs,
+    ).toBe(1_000);
   });
 
   test('scopes are read from the header', () => {
@@ -118,12 +139,17 @@ describe('the bridge restart endpoint', () => {
     expect(error.message).toContain(text);
   });
 
-  test('404 carries the seed\'s Issue 3 fix', () => {
+  test("404 carries the seed's Issue 3 fix", () => {
     expect(webhook(answer(404)).fix).toContain('Update MT5 Bridge on VPS with restart endpoint');
   });
 
   test('5xx, timeouts and network errors are retryable; 429 waits as told', () => {
-    for (const outcome of [answer(500), answer(502), answer(504), { kind: 'network', reason: 'timeout after 25000 ms' } as HttpOutcome]) {
+    for (const outcome of [
+      answer(500),
+      answer(502),
+      answer(504),
+      { kind: 'network', reason: 'timeout after 25000 ms' } as HttpOutcome,
+    ]) {
       const error = webhook(outcome);
       expect(error.name).toBe('RemediationUnavailableError');
       expect(error.nonRetryable).toBe(false);
@@ -140,9 +166,13 @@ describe('the ApplicationFailure the workflow sees', () => {
     const failure = toApplicationFailure(error, ['ghp_leakedTokenValue123']);
     expect(failure.type).toBe('RemediationUnauthorizedError');
     expect(failure.nonRetryable).toBe(true);
-    expect(failure.message).toBe(`${error.diagnosis.replace('ghp_leakedTokenValue123', '[REDACTED]')}. Fix: ${error.fix}`);
+    expect(failure.message).toBe(
+      `${error.diagnosis.replace('ghp_leakedTokenValue123', '[REDACTED]')}. Fix: ${error.fix}`,
+    );
     expect(failure.details).toEqual([{ httpStatus: 401, diagnosis: expect.any(String), fix: error.fix }]);
-    expect(JSON.stringify({ m: failure.message, d: failure.details })).not.toContain('ghp_leakedTokenValue123');
+    expect(JSON.stringify({ m: failure.message, d: failure.details })).not.toContain(
+      'ghp_leakedTokenValue123',
+    );
   });
 
   test('a rate limit carries nextRetryDelay', () => {
@@ -155,7 +185,9 @@ describe('the ApplicationFailure the workflow sees', () => {
 describe('the start-up statement', () => {
   test('github: ✅ GITHUB_TOKEN configured, with repository and event type, never the token', () => {
     const token = 'ghp_startupLineToken0123456789abcdefghij';
-    const { level, lines } = describeRemediation(loadConfig({ GITHUB_TOKEN: token, GITHUB_REPOSITORY: 'chavapalmarubin-lab/FIDUS' }));
+    const { level, lines } = describeRemediation(
+      loadConfig({ GITHUB_TOKEN: token, GITHUB_REPOSITORY: 'chavapalmarubin-lab/FIDUS' }),
+    );
     expect(level).toBe('info');
     expect(lines[0]).toBe('✅ GITHUB_TOKEN configured');
     expect(lines.join('\n')).toContain('repository_dispatch "mt5-full-restart" to chavapalmarubin-lab/FIDUS');
@@ -170,13 +202,17 @@ describe('the start-up statement', () => {
   });
 
   test('REMEDIATION=github without a token is OFF too, and says which variable is missing', () => {
-    const { level, lines } = describeRemediation(loadConfig({ REMEDIATION: 'github', GITHUB_REPOSITORY: 'o/r' }));
+    const { level, lines } = describeRemediation(
+      loadConfig({ REMEDIATION: 'github', GITHUB_REPOSITORY: 'o/r' }),
+    );
     expect(level).toBe('warn');
     expect(lines[0]).toContain('GITHUB_TOKEN is not set');
   });
 
   test('webhook without RESTART_TOKEN warns', () => {
-    const { level, lines } = describeRemediation(loadConfig({ RESTART_URL: 'http://92.118.45.135:8000/api/system/full-restart' }));
+    const { level, lines } = describeRemediation(
+      loadConfig({ RESTART_URL: 'http://92.118.45.135:8000/api/system/full-restart' }),
+    );
     expect(level).toBe('warn');
     expect(lines.join('\n')).toContain('POST http://92.118.45.135:8000/api/system/full-restart');
     expect(lines.join('\n')).toContain('RESTART_TOKEN is not set');

@@ -29,7 +29,9 @@ beforeEach(async () => {
 });
 afterEach(() => github.close());
 
-function activities(overrides: { token?: string; repository?: string; timeoutMs?: number; apiUrl?: string } = {}) {
+function activities(
+  overrides: { token?: string; repository?: string; timeoutMs?: number; apiUrl?: string } = {},
+) {
   const apiUrl = overrides.apiUrl ?? github.url;
   const deps: RemediationDeps = {
     method: 'github',
@@ -90,7 +92,9 @@ describe('repository_dispatch through the GitHub API double', () => {
   });
 
   test('401: the token is invalid or expired, one call, non-retryable', async () => {
-    const failure = await failureOf(activities({ token: 'ghp_revokedTokenThatGithubRefuses0123456789' }).dispatchRemediation(request));
+    const failure = await failureOf(
+      activities({ token: 'ghp_revokedTokenThatGithubRefuses0123456789' }).dispatchRemediation(request),
+    );
 
     expect(github.dispatches()).toHaveLength(1);
     expect(failure.type).toBe('RemediationUnauthorizedError');
@@ -98,7 +102,10 @@ describe('repository_dispatch through the GitHub API double', () => {
     expect(failure.message).toContain('invalid, revoked or expired');
     expect(failure.message).toContain('Verify GITHUB_TOKEN');
     expect(failure.message).toContain('the token is not expired');
-    expect(failure.details?.[0]).toMatchObject({ httpStatus: 401, fix: expect.stringContaining('rotate it') });
+    expect(failure.details?.[0]).toMatchObject({
+      httpStatus: 401,
+      fix: expect.stringContaining('rotate it'),
+    });
     expect(JSON.stringify(failure)).not.toContain('ghp_revokedTokenThatGithubRefuses0123456789');
     expect(logLines.join('')).not.toContain('ghp_revokedTokenThatGithubRefuses0123456789');
   });
@@ -121,18 +128,25 @@ describe('repository_dispatch through the GitHub API double', () => {
   });
 
   test('404: the repository does not exist or the token cannot see it, one call, non-retryable', async () => {
-    const failure = await failureOf(activities({ repository: 'chavapalmarubin-lab/NOPE' }).dispatchRemediation(request));
+    const failure = await failureOf(
+      activities({ repository: 'chavapalmarubin-lab/NOPE' }).dispatchRemediation(request),
+    );
 
     expect(github.dispatches()).toHaveLength(1);
     expect(failure.type).toBe('RemediationTargetNotFoundError');
     expect(failure.nonRetryable).toBe(true);
-    expect(failure.message).toContain('repository chavapalmarubin-lab/NOPE does not exist, or GITHUB_TOKEN cannot see it');
+    expect(failure.message).toContain(
+      'repository chavapalmarubin-lab/NOPE does not exist, or GITHUB_TOKEN cannot see it',
+    );
     expect(failure.message).toContain('Check GITHUB_REPOSITORY');
     expectNoSecret(failure);
   });
 
-  test('422: the seed\'s Issue 1, invalid repository_dispatch payload, one call, non-retryable', async () => {
-    github.queueDispatch({ status: 422, body: { message: 'Invalid request.\n\nFor \'properties/client_payload\', nil is not an object.' } });
+  test("422: the seed's Issue 1, invalid repository_dispatch payload, one call, non-retryable", async () => {
+    github.queueDispatch({
+      status: 422,
+      body: { message: "Invalid request.\n\nFor 'properties/client_payload', nil is not an object." },
+    });
     const failure = await failureOf(activities().dispatchRemediation(request));
 
     expect(github.dispatches()).toHaveLength(1);
@@ -147,10 +161,19 @@ describe('repository_dispatch through the GitHub API double', () => {
   test('every non-retryable failure type is one the workflow escalates on', async () => {
     const types = new Set<string>();
     github.queueDispatch(403, 422);
-    for (const acts of [activities({ token: 'ghp_wrongwrongwrongwrong' }), activities(), activities(), activities({ repository: 'x/y' })]) {
+    for (const acts of [
+      activities({ token: 'ghp_wrongwrongwrongwrong' }),
+      activities(),
+      activities(),
+      activities({ repository: 'x/y' }),
+    ]) {
       types.add((await failureOf(acts.dispatchRemediation(request))).type ?? '');
     }
-    const none = createRemediationActivities({ method: 'none', reason: 'neither GITHUB_TOKEN nor RESTART_URL is set', log: createLogger({ level: 'silent' }) });
+    const none = createRemediationActivities({
+      method: 'none',
+      reason: 'neither GITHUB_TOKEN nor RESTART_URL is set',
+      log: createLogger({ level: 'silent' }),
+    });
     types.add((await failureOf(none.dispatchRemediation(request))).type ?? '');
     expect([...types].sort()).toEqual([...NON_RETRYABLE_REMEDIATION_ERRORS].sort());
   });
@@ -188,7 +211,11 @@ describe('repository_dispatch through the GitHub API double', () => {
   });
 
   test('a secondary rate limit with retry-after waits that many seconds', async () => {
-    github.queueDispatch({ status: 403, headers: { 'retry-after': '90' }, body: { message: 'You have exceeded a secondary rate limit.' } });
+    github.queueDispatch({
+      status: 403,
+      headers: { 'retry-after': '90' },
+      body: { message: 'You have exceeded a secondary rate limit.' },
+    });
     const failure = await failureOf(activities().dispatchRemediation(request));
     expect(failure.type).toBe('RemediationRateLimitedError');
     expect(failure.nextRetryDelay).toBe(90_000);
@@ -239,7 +266,7 @@ describe('the retry policy the healing workflow uses for dispatchRemediation', (
     expect(REMEDIATION_ACTIVITY_OPTIONS.startToCloseTimeout).toBeDefined();
   });
 
-  test('the scopes doctor and the diagnosis require are the seed\'s', () => {
+  test("the scopes doctor and the diagnosis require are the seed's", () => {
     expect(REQUIRED_GITHUB_SCOPES).toEqual(['repo', 'workflow']);
   });
 });

@@ -41,7 +41,12 @@ let bridge: BridgeSimulator;
 let github: GithubDouble;
 
 beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('WARN', (entry) => void logLines.push(`${entry.message} ${JSON.stringify(entry.meta ?? {})}`)) });
+  Runtime.install({
+    logger: new DefaultLogger(
+      'WARN',
+      (entry) => void logLines.push(`${entry.message} ${JSON.stringify(entry.meta ?? {})}`),
+    ),
+  });
   temporal = await createDevServerEnv();
   smtp = new SMTPServer({
     logger: false,
@@ -49,7 +54,8 @@ beforeAll(async () => {
     allowInsecureAuth: true,
     authMethods: ['PLAIN', 'LOGIN'],
     onAuth(auth, _session, callback) {
-      if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD) return callback(null, { user: SMTP_USER });
+      if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD)
+        return callback(null, { user: SMTP_USER });
       return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
     },
     onData(stream, _session, callback) {
@@ -79,7 +85,10 @@ beforeEach(async () => {
     token: GITHUB_TOKEN,
     repositories: ['owner/repo'],
     onDispatch: () =>
-      void fetch(`${bridge.url}/api/system/full-restart`, { method: 'POST', headers: { Authorization: `Bearer ${RESTART_TOKEN}` } }).catch(() => undefined),
+      void fetch(`${bridge.url}/api/system/full-restart`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${RESTART_TOKEN}` },
+      }).catch(() => undefined),
   });
 });
 afterEach(async () => {
@@ -110,19 +119,37 @@ function configFor(overrides: Record<string, string | undefined>): AppConfig {
 }
 
 /** Runs one incident of the configured target to `until`, with the activities the worker builds. */
-async function incident<T>(config: AppConfig, until: (handle: { result: () => Promise<unknown> }) => Promise<T>) {
-  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
+async function incident<T>(
+  config: AppConfig,
+  until: (handle: { result: () => Promise<unknown> }) => Promise<T>,
+) {
+  const log = createLogger({
+    level: 'debug',
+    destination: { write: (line: string) => void logLines.push(line) },
+  });
   const { target, policy } = config.targets[0]!;
   const taskQueue = config.temporal.taskQueue;
   const activities = buildActivities({ config, log, client: temporal.client });
   const report = await activities.probeTarget(target);
   expect(report.severity).toBe('CRITICAL');
-  const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const worker = await Worker.create({
+    connection: temporal.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
   return worker.runUntil(async () => {
     const handle = await temporal.client.workflow.start<typeof healingWorkflow>('healingWorkflow', {
       taskQueue,
       workflowId: healingWorkflowId(target.id),
-      args: [{ target, policy, trigger: { source: 'monitor', reason: report.summary, at: new Date().toISOString() }, report }],
+      args: [
+        {
+          target,
+          policy,
+          trigger: { source: 'monitor', reason: report.summary, at: new Date().toISOString() },
+          report,
+        },
+      ],
     });
     const outcome = await until(handle);
     const history = JSON.stringify(await handle.fetchHistory());
@@ -141,7 +168,11 @@ async function waitFor(condition: () => boolean, ms: number): Promise<void> {
 
 /** Subjects and text bodies of the received emails, decoded. */
 async function decoded(): Promise<Array<{ subject: string; text: string }>> {
-  return Promise.all(emails.map(async (raw) => simpleParser(raw).then((m) => ({ subject: m.subject ?? '', text: m.text ?? '' }))));
+  return Promise.all(
+    emails.map(async (raw) =>
+      simpleParser(raw).then((m) => ({ subject: m.subject ?? '', text: m.text ?? '' })),
+    ),
+  );
 }
 
 function expectNoSecretIn(what: string, text: string) {

@@ -3,7 +3,13 @@
  * healing workflow uses, the activity as the worker builds it, the GitHub API double over HTTP.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createOctokit, createRemediationActivities } from '../src/activities/remediation';
 import { createLogger } from '../src/logging/create-logger';
 import type { RemediationRequest } from '../src/shared/contracts';
@@ -25,7 +31,14 @@ beforeAll(async () => {
     createTimeSkippingEnv(),
     bundleWorkflowCode({
       workflowsPath: require.resolve('./fixtures/remediation-dispatch-workflow'),
-      logger: { log: () => undefined, info: () => undefined, warn: () => undefined, error: console.error, debug: () => undefined, trace: () => undefined },
+      logger: {
+        log: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: console.error,
+        debug: () => undefined,
+        trace: () => undefined,
+      },
     }),
   ]);
 });
@@ -41,17 +54,35 @@ async function dispatchOnTemporal(token = TOKEN) {
   const taskQueue = uniqueTaskQueue('remediation');
   const activities = createRemediationActivities({
     method: 'github',
-    github: { octokit: createOctokit({ token, apiUrl: github.url }), repository: 'owner/repo', eventType: 'mt5-full-restart' },
+    github: {
+      octokit: createOctokit({ token, apiUrl: github.url }),
+      repository: 'owner/repo',
+      eventType: 'mt5-full-restart',
+    },
     log: createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } }),
   });
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  const request: RemediationRequest = { targetId: 'mt5-bridge', incidentId: `inc-${taskQueue}`, attempt: 1, reason: 'MT5 Terminal disconnected', trigger: 'auto_sync_service' };
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities,
+  });
+  const request: RemediationRequest = {
+    targetId: 'mt5-bridge',
+    incidentId: `inc-${taskQueue}`,
+    attempt: 1,
+    reason: 'MT5 Terminal disconnected',
+    trigger: 'auto_sync_service',
+  };
   return worker.runUntil(async () => {
-    const handle = await env.client.workflow.start<typeof remediationDispatchWorkflow>('remediationDispatchWorkflow', {
-      taskQueue,
-      workflowId: `dispatch-${taskQueue}`,
-      args: [request],
-    });
+    const handle = await env.client.workflow.start<typeof remediationDispatchWorkflow>(
+      'remediationDispatchWorkflow',
+      {
+        taskQueue,
+        workflowId: `dispatch-${taskQueue}`,
+        args: [request],
+      },
+    );
     const outcome = await handle.result();
     const history = await handle.fetchHistory();
     const attempts = (history.events ?? [])

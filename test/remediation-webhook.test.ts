@@ -2,7 +2,11 @@
  * Direct restart (REMEDIATION=webhook) against the bridge simulator over HTTP.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { createRemediationActivities, describeRemediation, remediationDepsFromConfig } from '../src/activities/remediation';
+import {
+  createRemediationActivities,
+  describeRemediation,
+  remediationDepsFromConfig,
+} from '../src/activities/remediation';
 import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import type { RemediationRequest } from '../src/shared/contracts';
@@ -25,7 +29,11 @@ beforeEach(async () => {
 });
 afterEach(() => bridge.close());
 
-function activities(token: string | undefined, url: string | undefined = `${bridge.url}/api/system/full-restart`, timeoutMs?: number) {
+function activities(
+  token: string | undefined,
+  url: string | undefined = `${bridge.url}/api/system/full-restart`,
+  timeoutMs?: number,
+) {
   return createRemediationActivities({
     method: 'webhook',
     webhook: { urlFor: (id) => (id === 'mt5-bridge' ? url : undefined), token, timeoutMs },
@@ -56,7 +64,11 @@ test('a restart is POSTed with the bearer token, the Idempotency-Key of incident
   expect(bridge.restarts).toHaveLength(1);
   expect(bridge.restarts[0]).toMatchObject({
     idempotencyKey: 'heal-mt5-bridge-20251031T112600Z-2',
-    body: { reason: 'MT5 Terminal disconnected', incident_id: 'heal-mt5-bridge-20251031T112600Z', attempt: 2 },
+    body: {
+      reason: 'MT5 Terminal disconnected',
+      incident_id: 'heal-mt5-bridge-20251031T112600Z',
+      attempt: 2,
+    },
   });
   expect(JSON.stringify(receipt) + logLines.join('')).not.toContain(RESTART_TOKEN);
 });
@@ -82,7 +94,8 @@ test('401 on a wrong token: RemediationUnauthorizedError naming RESTART_TOKEN, n
   expect(failure.details?.[0]).toMatchObject({ httpStatus: 401 });
   expect(bridge.restarts).toHaveLength(0);
   expect(bridge.state().unauthorizedRestarts).toBe(1);
-  const everything = JSON.stringify({ message: failure.message, details: failure.details }) + logLines.join('');
+  const everything =
+    JSON.stringify({ message: failure.message, details: failure.details }) + logLines.join('');
   expect(everything).not.toContain(wrong);
   expect(everything).not.toContain(RESTART_TOKEN);
 });
@@ -93,8 +106,10 @@ test('no RESTART_TOKEN while the bridge requires one: the 401 says it is not set
   expect(failure.message).toContain('RESTART_TOKEN is not set');
 });
 
-test('404: the seed\'s Issue 3, the VPS endpoint does not exist', async () => {
-  const failure = await failureOf(activities(RESTART_TOKEN, `${bridge.url}/api/system/restart-v0`).dispatchRemediation(request));
+test("404: the seed's Issue 3, the VPS endpoint does not exist", async () => {
+  const failure = await failureOf(
+    activities(RESTART_TOKEN, `${bridge.url}/api/system/restart-v0`).dispatchRemediation(request),
+  );
   expect(failure.type).toBe('RemediationTargetNotFoundError');
   expect(failure.nonRetryable).toBe(true);
   expect(failure.message).toContain("VPS endpoint /api/system/full-restart doesn't exist");
@@ -124,7 +139,9 @@ test('credentials in a restart URL never show in a receipt', async () => {
 });
 
 test('a target without a restart URL: RemediationNotConfiguredError, and nothing is sent', async () => {
-  const failure = await failureOf(activities(RESTART_TOKEN).dispatchRemediation({ ...request, targetId: 'other-bridge' }));
+  const failure = await failureOf(
+    activities(RESTART_TOKEN).dispatchRemediation({ ...request, targetId: 'other-bridge' }),
+  );
   expect(failure.type).toBe('RemediationNotConfiguredError');
   expect(failure.message).toContain('RESTART_URL');
   expect(bridge.restarts).toHaveLength(0);
@@ -132,16 +149,26 @@ test('a target without a restart URL: RemediationNotConfiguredError, and nothing
 
 describe('built from the configuration', () => {
   test('REMEDIATION=webhook posts to RESTART_URL with RESTART_TOKEN', async () => {
-    const config = loadConfig({ MT5_BRIDGE_URL: bridge.url, RESTART_URL: `${bridge.url}/api/system/full-restart`, RESTART_TOKEN });
+    const config = loadConfig({
+      MT5_BRIDGE_URL: bridge.url,
+      RESTART_URL: `${bridge.url}/api/system/full-restart`,
+      RESTART_TOKEN,
+    });
     expect(config.remediation.method).toBe('webhook');
-    const acts = createRemediationActivities(remediationDepsFromConfig(config, createLogger({ level: 'silent' })));
+    const acts = createRemediationActivities(
+      remediationDepsFromConfig(config, createLogger({ level: 'silent' })),
+    );
 
     await expect(acts.dispatchRemediation(request)).resolves.toMatchObject({ method: 'webhook' });
     expect(bridge.restarts).toHaveLength(1);
   });
 
   test('the start-up statement shows the restart URL and never the token', () => {
-    const config = loadConfig({ MT5_BRIDGE_URL: bridge.url, RESTART_URL: `${bridge.url}/api/system/full-restart`, RESTART_TOKEN });
+    const config = loadConfig({
+      MT5_BRIDGE_URL: bridge.url,
+      RESTART_URL: `${bridge.url}/api/system/full-restart`,
+      RESTART_TOKEN,
+    });
     const { level, lines } = describeRemediation(config);
     expect(level).toBe('info');
     expect(lines.join('\n')).toContain(`POST ${bridge.url}/api/system/full-restart`);

@@ -24,14 +24,19 @@ interface Job {
   steps: Step[];
 }
 interface WorkflowFile {
-  on: { repository_dispatch?: { types?: string[] }; workflow_dispatch?: { inputs?: Record<string, unknown> } };
+  on: {
+    repository_dispatch?: { types?: string[] };
+    workflow_dispatch?: { inputs?: Record<string, unknown> };
+  };
   jobs: Record<string, Job>;
 }
 
 const text = readFileSync(WORKFLOW_PATH, 'utf8');
 const workflow = parse(text) as WorkflowFile;
 const jobs = Object.values(workflow.jobs);
-const restartStep = jobs.flatMap((j) => j.steps).find((s) => s.run?.includes('/api/system/full-restart')) as Step;
+const restartStep = jobs
+  .flatMap((j) => j.steps)
+  .find((s) => s.run?.includes('/api/system/full-restart')) as Step;
 
 describe('mt5-full-restart.yml, as parsed', () => {
   test('listens to repository_dispatch of type mt5-full-restart (the seed event_type)', () => {
@@ -94,31 +99,58 @@ describe('mt5-full-restart.yml, its restart step run against the bridge simulato
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  const payload = { trigger: 'auto_sync_service', reason: 'MT5 Terminal disconnected', timestamp: '2025-10-31T11:26:00Z', incident_id: 'heal-mt5-bridge-1', attempt: 2, target: 'mt5-bridge' };
+  const payload = {
+    trigger: 'auto_sync_service',
+    reason: 'MT5 Terminal disconnected',
+    timestamp: '2025-10-31T11:26:00Z',
+    incident_id: 'heal-mt5-bridge-1',
+    attempt: 2,
+    target: 'mt5-bridge',
+  };
 
   /** Evaluates the step's `${{ a.b || 'x' }}` env expressions the way Actions would, then runs its script. */
   function runStep(context: { vars: Record<string, string>; secrets: Record<string, string> }) {
     const ctx = { ...context, github: { event: { client_payload: payload } }, inputs: {} };
-    const lookup = (path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), ctx);
+    const lookup = (path: string): unknown =>
+      path
+        .split('.')
+        .reduce<unknown>(
+          (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+          ctx,
+        );
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(restartStep.env ?? {})) {
       const expr = /^\$\{\{(.*)\}\}$/.exec(value.trim())?.[1] ?? '';
       const parts = expr.split('||').map((p) => p.trim());
-      const found = parts.map((p) => (/^'.*'$/.test(p) ? p.slice(1, -1) : lookup(p))).find((v) => v !== undefined && v !== '' && v !== null);
+      const found = parts
+        .map((p) => (/^'.*'$/.test(p) ? p.slice(1, -1) : lookup(p)))
+        .find((v) => v !== undefined && v !== '' && v !== null);
       env[name] = found === undefined ? '' : String(found);
     }
     const script = join(workDir, 'step.sh');
     writeFileSync(script, restartStep.run ?? '');
     return new Promise<{ code: number; output: string }>((resolve) => {
-      execFile('bash', [script], { cwd: workDir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, output: `${stdout}${stderr}` });
-      });
+      execFile(
+        'bash',
+        [script],
+        { cwd: workDir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, timeout: 60_000 },
+        (err, stdout, stderr) => {
+          const code = err
+            ? typeof (err as { code?: unknown }).code === 'number'
+              ? (err as { code: number }).code
+              : 1
+            : 0;
+          resolve({ code, output: `${stdout}${stderr}` });
+        },
+      );
     });
   }
 
   test('200 success: true → the job passes, with the incident id and an Idempotency-Key', async () => {
-    const { code, output } = await runStep({ vars: { MT5_BRIDGE_URL: bridge.url }, secrets: { MT5_RESTART_TOKEN: RESTART_TOKEN } });
+    const { code, output } = await runStep({
+      vars: { MT5_BRIDGE_URL: bridge.url },
+      secrets: { MT5_RESTART_TOKEN: RESTART_TOKEN },
+    });
 
     expect(code).toBe(0);
     expect(output).toContain('Incident: heal-mt5-bridge-1 (attempt 2');
@@ -129,14 +161,20 @@ describe('mt5-full-restart.yml, its restart step run against the bridge simulato
 
   test('200 success: false → the job fails', async () => {
     bridge.setFault({ mode: 'terminal_disconnected', restart: 'success_false' });
-    const { code, output } = await runStep({ vars: { MT5_BRIDGE_URL: bridge.url }, secrets: { MT5_RESTART_TOKEN: RESTART_TOKEN } });
+    const { code, output } = await runStep({
+      vars: { MT5_BRIDGE_URL: bridge.url },
+      secrets: { MT5_RESTART_TOKEN: RESTART_TOKEN },
+    });
 
     expect(code).not.toBe(0);
     expect(output).toContain('success: false (incident heal-mt5-bridge-1)');
   });
 
   test('401 on a wrong token → the job fails and says the token is wrong', async () => {
-    const { code, output } = await runStep({ vars: { MT5_BRIDGE_URL: bridge.url }, secrets: { MT5_RESTART_TOKEN: 'not-the-token' } });
+    const { code, output } = await runStep({
+      vars: { MT5_BRIDGE_URL: bridge.url },
+      secrets: { MT5_RESTART_TOKEN: 'not-the-token' },
+    });
 
     expect(code).not.toBe(0);
     expect(output).toContain('HTTP 401');
@@ -146,13 +184,19 @@ describe('mt5-full-restart.yml, its restart step run against the bridge simulato
 
   test('500 → the job fails', async () => {
     bridge.setFault({ mode: 'terminal_disconnected', restart: 'fail' });
-    const { code, output } = await runStep({ vars: { MT5_BRIDGE_URL: bridge.url }, secrets: { MT5_RESTART_TOKEN: RESTART_TOKEN } });
+    const { code, output } = await runStep({
+      vars: { MT5_BRIDGE_URL: bridge.url },
+      secrets: { MT5_RESTART_TOKEN: RESTART_TOKEN },
+    });
     expect(code).not.toBe(0);
     expect(output).toContain('HTTP 500');
   });
 
-  test('no restart endpoint (404) → the job fails with the seed\'s Issue 3 fix', async () => {
-    const { code, output } = await runStep({ vars: { MT5_BRIDGE_URL: `${bridge.url}/elsewhere` }, secrets: { MT5_RESTART_TOKEN: RESTART_TOKEN } });
+  test("no restart endpoint (404) → the job fails with the seed's Issue 3 fix", async () => {
+    const { code, output } = await runStep({
+      vars: { MT5_BRIDGE_URL: `${bridge.url}/elsewhere` },
+      secrets: { MT5_RESTART_TOKEN: RESTART_TOKEN },
+    });
     expect(code).not.toBe(0);
     expect(output).toContain("/api/system/full-restart doesn't exist");
   });

@@ -19,8 +19,18 @@ import type { AppConfig } from '../config/load-config';
 import { scrubSecrets } from '../logging/create-logger';
 import { checkBridgeHealth, checkRestartEndpoint } from './doctor-checks/bridge-checks';
 import { fail, pass, withTimeout, type DoctorCheck } from './doctor-checks/doctor-check';
-import { checkRepository, checkRestartWorkflow, checkTokenScopes, DEFAULT_WORKFLOW_PATH, type GithubCheckContext } from './doctor-checks/github-checks';
-import { checkTemporal, connectTemporalProbe, type ConnectTemporalProbe } from './doctor-checks/temporal-checks';
+import {
+  checkRepository,
+  checkRestartWorkflow,
+  checkTokenScopes,
+  DEFAULT_WORKFLOW_PATH,
+  type GithubCheckContext,
+} from './doctor-checks/github-checks';
+import {
+  checkTemporal,
+  connectTemporalProbe,
+  type ConnectTemporalProbe,
+} from './doctor-checks/temporal-checks';
 
 export type { DoctorCheck } from './doctor-checks/doctor-check';
 export { DEFAULT_WORKFLOW_PATH } from './doctor-checks/github-checks';
@@ -44,26 +54,65 @@ export const DEFAULT_DOCTOR_TIMEOUT_MS = 10_000;
 
 const NO_RESTART_FIX =
   'Set GITHUB_TOKEN (repo and workflow scopes) and GITHUB_REPOSITORY=owner/repo, or RESTART_URL and RESTART_TOKEN, in the worker environment; then restart the worker';
-const SMTP_FIX = 'Verify SMTP_HOST, SMTP_PORT, SMTP_USERNAME and SMTP_APP_PASSWORD (for Gmail: a valid app password of that account) and ALERT_RECIPIENT_EMAIL';
+const DEMO_FIX =
+  'DEMO MODE: MT5_BRIDGE_URL is unset, so the target is the built-in simulator, which runs only inside `autoheal start`; set MT5_BRIDGE_URL to your bridge';
+const SMTP_FIX =
+  'Verify SMTP_HOST, SMTP_PORT, SMTP_USERNAME and SMTP_APP_PASSWORD (for Gmail: a valid app password of that account) and ALERT_RECIPIENT_EMAIL';
 
 /** Runs every check and returns them in the order of the chain. Never throws for a broken link. */
 export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promise<DoctorCheck[]> {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_DOCTOR_TIMEOUT_MS;
   const http = deps.http ?? axios.create();
   const r = config.remediation;
-  const timed = (name: string, fix: string, check: () => Promise<DoctorCheck>) => withTimeout(name, timeoutMs, check, fix);
+  const timed = (name: string, fix: string, check: () => Promise<DoctorCheck>) =>
+    withTimeout(name, timeoutMs, check, fix);
 
   const remediation: Array<Promise<DoctorCheck>> = [];
   if (r.method === 'none') {
-    remediation.push(Promise.resolve(fail('automatic restart', `OFF: ${r.reason}; alerts still go out, incidents escalate without a restart`, NO_RESTART_FIX)));
+    remediation.push(
+      Promise.resolve(
+        fail(
+          'automatic restart',
+          `OFF: ${r.reason}; alerts still go out, incidents escalate without a restart`,
+          NO_RESTART_FIX,
+        ),
+      ),
+    );
   } else if (r.method === 'github') {
-    remediation.push(Promise.resolve(pass('automatic restart', `GitHub repository_dispatch "${r.github.eventType}" to ${r.github.repository ?? '(GITHUB_REPOSITORY unset)'} (${r.reason})`)));
+    remediation.push(
+      Promise.resolve(
+        pass(
+          'automatic restart',
+          `GitHub repository_dispatch "${r.github.eventType}" to ${r.github.repository ?? '(GITHUB_REPOSITORY unset)'} (${r.reason})`,
+        ),
+      ),
+    );
     if (!r.github.token) {
-      remediation.push(Promise.resolve(fail('GITHUB_TOKEN present', 'GITHUB_TOKEN is not set: no restart can be requested', `${NO_RESTART_FIX} (Issue 2: a redeploy is needed after adding the token)`)));
+      remediation.push(
+        Promise.resolve(
+          fail(
+            'GITHUB_TOKEN present',
+            'GITHUB_TOKEN is not set: no restart can be requested',
+            `${NO_RESTART_FIX} (Issue 2: a redeploy is needed after adding the token)`,
+          ),
+        ),
+      );
     } else if (!r.github.repository) {
-      remediation.push(Promise.resolve(fail('GITHUB_REPOSITORY set', 'GITHUB_REPOSITORY is not set', 'Set GITHUB_REPOSITORY=owner/repo of the repository that holds the restart workflow')));
+      remediation.push(
+        Promise.resolve(
+          fail(
+            'GITHUB_REPOSITORY set',
+            'GITHUB_REPOSITORY is not set',
+            'Set GITHUB_REPOSITORY=owner/repo of the repository that holds the restart workflow',
+          ),
+        ),
+      );
     } else {
-      remediation.push(Promise.resolve(pass('GITHUB_TOKEN present', `set (${r.github.token.length} characters), API ${r.github.apiUrl}`)));
+      remediation.push(
+        Promise.resolve(
+          pass('GITHUB_TOKEN present', `set (${r.github.token.length} characters), API ${r.github.apiUrl}`),
+        ),
+      );
       const ctx: GithubCheckContext = {
         octokit: deps.octokit ?? createOctokit(r.github),
         repository: r.github.repository,
@@ -74,14 +123,19 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
       const githubFix = 'Check the network of this host and GITHUB_API_URL';
       remediation.push(timed('GitHub token scopes', githubFix, () => checkTokenScopes(ctx)));
       remediation.push(timed('GitHub repository reachable', githubFix, () => checkRepository(ctx)));
-      remediation.push(timed('restart workflow listens to the event', githubFix, () => checkRestartWorkflow(ctx)));
+      remediation.push(
+        timed('restart workflow listens to the event', githubFix, () => checkRestartWorkflow(ctx)),
+      );
     }
   } else {
     const urls = config.targets.map((t) => t.restartUrl).filter((u): u is string => Boolean(u));
     remediation.push(
       Promise.resolve(
         urls.length
-          ? pass('automatic restart', `direct restart: POST ${[...new Set(urls.map(safeUrl))].join(', ')} (${r.reason})`)
+          ? pass(
+              'automatic restart',
+              `direct restart: POST ${[...new Set(urls.map(safeUrl))].join(', ')} (${r.reason})`,
+            )
           : fail('automatic restart', 'REMEDIATION=webhook but no restart URL is configured', NO_RESTART_FIX),
       ),
     );
@@ -89,7 +143,11 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
       Promise.resolve(
         r.webhook.token
           ? pass('RESTART_TOKEN present', `set (${r.webhook.token.length} characters)`)
-          : fail('RESTART_TOKEN present', 'RESTART_TOKEN is not set: the bridge will refuse the restart (401)', 'Set RESTART_TOKEN to the restart token the MT5 Bridge on the VPS expects, then restart the worker'),
+          : fail(
+              'RESTART_TOKEN present',
+              'RESTART_TOKEN is not set: the bridge will refuse the restart (401)',
+              'Set RESTART_TOKEN to the restart token the MT5 Bridge on the VPS expects, then restart the worker',
+            ),
       ),
     );
   }
@@ -99,8 +157,13 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
     r.method === 'none'
       ? []
       : config.targets.map((t) => {
-          const url = r.method === 'webhook' ? t.restartUrl : (t.restartUrl ?? `${t.target.url}/api/system/full-restart`);
-          return timed(`restart endpoint of ${t.target.id}`, 'Check the VPS', () => checkRestartEndpoint(http, t.target.id, url, Math.min(timeoutMs, t.target.probeTimeoutMs)));
+          const url =
+            r.method === 'webhook'
+              ? t.restartUrl
+              : (t.restartUrl ?? `${t.target.url}/api/system/full-restart`);
+          return timed(`restart endpoint of ${t.target.id}`, 'Check the VPS', () =>
+            checkRestartEndpoint(http, t.target.id, url, Math.min(timeoutMs, t.target.probeTimeoutMs)),
+          );
         });
 
   const smtpCheck = deps.checkSmtp ?? ((smtp: AppConfig['smtp']) => checkSmtpLogin(smtp));
@@ -110,20 +173,34 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
   });
 
   const bridges = config.targets.map((t) =>
-    timed(`bridge ${t.target.id} reachable`, 'Check VPS Status', () => checkBridgeHealth(http, t.target)),
+    timed(`bridge ${t.target.id} reachable`, 'Check VPS Status', async () => {
+      const check = await checkBridgeHealth(http, t.target);
+      if (check.ok || !config.demo) return check;
+      return { ...check, fix: `${DEMO_FIX}; ${check.fix ?? ''}` };
+    }),
   );
   const temporal = checkTemporal(config, deps.connectTemporal ?? connectTemporalProbe, timeoutMs);
 
-  const checks = [...(await Promise.all([...remediation, ...endpoints, smtp, ...bridges])), ...(await temporal)];
-  const secrets = [r.github.token, r.webhook.token, config.smtp.password, config.temporal.apiKey, config.temporal.tlsKey, config.dashboard.token].filter(
-    (s): s is string => typeof s === 'string' && s.length >= 4,
-  );
+  const checks = [
+    ...(await Promise.all([...remediation, ...endpoints, smtp, ...bridges])),
+    ...(await temporal),
+  ];
+  const secrets = [
+    r.github.token,
+    r.webhook.token,
+    config.smtp.password,
+    config.temporal.apiKey,
+    config.temporal.tlsKey,
+    config.dashboard.token,
+  ].filter((s): s is string => typeof s === 'string' && s.length >= 4);
   return scrubSecrets(checks, secrets) as DoctorCheck[];
 }
 
 /** The report: one line per check, then a summary; exit code 1 on any ❌. */
 export function formatDoctorReport(checks: DoctorCheck[]): { lines: string[]; exitCode: 0 | 1 } {
-  const lines = checks.map((c) => (c.ok ? `✅ ${c.name}: ${c.detail}` : `❌ ${c.name}: ${c.detail}${c.fix ? ` — Fix: ${c.fix}` : ''}`));
+  const lines = checks.map((c) =>
+    c.ok ? `✅ ${c.name}: ${c.detail}` : `❌ ${c.name}: ${c.detail}${c.fix ? ` — Fix: ${c.fix}` : ''}`,
+  );
   const failed = checks.filter((c) => !c.ok).length;
   lines.push(failed ? `${failed} of ${checks.length} checks failed` : `All ${checks.length} checks passed`);
   return { lines, exitCode: failed ? 1 : 0 };

@@ -60,8 +60,15 @@ export interface GithubDouble {
 export function rateLimitedAnswer(resetEpochSeconds: number): DoubleResponse {
   return {
     status: 403,
-    headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(resetEpochSeconds) },
-    body: { message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
+    headers: {
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(resetEpochSeconds),
+    },
+    body: {
+      message: 'API rate limit exceeded for user ID 1.',
+      documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+    },
   };
 }
 
@@ -89,11 +96,16 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
       requests.push({ method, path, headers: req.headers, body, at: new Date() });
       const answer = route(method, path, req.headers, body);
       const send = () => {
-        const headers: Record<string, string> = { ...(scopes === null ? {} : { 'x-oauth-scopes': scopes }), ...answer.headers };
+        const headers: Record<string, string> = {
+          ...(scopes === null ? {} : { 'x-oauth-scopes': scopes }),
+          ...answer.headers,
+        };
         if (answer.body === undefined || answer.status === 204) {
           res.writeHead(answer.status, headers).end();
         } else {
-          res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(answer.body));
+          res
+            .writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+            .end(JSON.stringify(answer.body));
         }
       };
       if (!answer.delayMs) return send();
@@ -108,9 +120,15 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
   function route(method: string, path: string, headers: IncomingHttpHeaders, body: unknown): DoubleResponse {
     const auth = headers.authorization ?? '';
     if (auth !== `token ${options.token}` && auth !== `Bearer ${options.token}`) {
-      return { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
+      return {
+        status: 401,
+        body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' },
+      };
     }
-    const notFound: DoubleResponse = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
+    const notFound: DoubleResponse = {
+      status: 404,
+      body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
+    };
     if (method === 'GET' && path === '/user') return { status: 200, body: { login: 'autoheal-test', id: 1 } };
 
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
@@ -120,15 +138,31 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
     if (!repositories.has(repository)) return notFound;
 
     if (method === 'GET' && rest === '') {
-      return { status: 200, body: { full_name: repository, private: true, permissions: { admin: false, push: true, pull: true } } };
+      return {
+        status: 200,
+        body: { full_name: repository, private: true, permissions: { admin: false, push: true, pull: true } },
+      };
     }
     if (method === 'GET' && rest.startsWith('/contents/')) {
       const filePath = decodeURIComponent(rest.slice('/contents/'.length));
       const content = files.get(`${repository}:${filePath}`);
       if (content === undefined) return notFound;
       // GitHub wraps base64 content at 60 characters.
-      const b64 = (Buffer.from(content, 'utf8').toString('base64').match(/.{1,60}/g) ?? []).join('\n');
-      return { status: 200, body: { type: 'file', encoding: 'base64', path: filePath, name: filePath.split('/').pop(), content: b64 } };
+      const b64 = (
+        Buffer.from(content, 'utf8')
+          .toString('base64')
+          .match(/.{1,60}/g) ?? []
+      ).join('\n');
+      return {
+        status: 200,
+        body: {
+          type: 'file',
+          encoding: 'base64',
+          path: filePath,
+          name: filePath.split('/').pop(),
+          content: b64,
+        },
+      };
     }
     if (method === 'POST' && rest === '/dispatches') {
       const started = () => options.onDispatch && setImmediate(() => options.onDispatch?.(body, repository));
@@ -154,7 +188,12 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
     url: `http://127.0.0.1:${port}`,
     requests,
     dispatches: () => requests.filter((r) => r.method === 'POST' && r.path.endsWith('/dispatches')),
-    queueDispatch: (...answers) => queue.push(...answers.map((a) => (typeof a === 'number' ? { status: a, body: a === 204 ? undefined : { message: `HTTP ${a}` } } : a))),
+    queueDispatch: (...answers) =>
+      queue.push(
+        ...answers.map((a) =>
+          typeof a === 'number' ? { status: a, body: a === 204 ? undefined : { message: `HTTP ${a}` } } : a,
+        ),
+      ),
     setScopes: (s) => {
       scopes = s;
     },

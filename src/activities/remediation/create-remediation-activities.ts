@@ -32,7 +32,9 @@ export interface RemediationDeps {
 
 export function createRemediationActivities(deps: RemediationDeps): RemediationActivities {
   const now = deps.now ?? (() => new Date());
-  const secrets = [...(deps.secrets ?? []), deps.webhook?.token].filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const secrets = [...(deps.secrets ?? []), deps.webhook?.token].filter(
+    (s): s is string => typeof s === 'string' && s.length >= 4,
+  );
 
   async function dispatch(request: RemediationRequest, at: Date): Promise<RemediationReceipt> {
     const signal = cancellationSignal();
@@ -40,7 +42,8 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
       case 'github':
         if (!deps.github) {
           throw new RemediationNotConfiguredError({
-            diagnosis: 'Remediation is github but GITHUB_TOKEN or GITHUB_REPOSITORY is not set: no restart can be requested',
+            diagnosis:
+              'Remediation is github but GITHUB_TOKEN or GITHUB_REPOSITORY is not set: no restart can be requested',
             fix: 'Set GITHUB_TOKEN (repo and workflow scopes) and GITHUB_REPOSITORY=owner/repo in the worker environment, then restart the worker (Issue 2: a redeploy is needed after adding the token)',
           });
         }
@@ -63,7 +66,12 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
 
   return {
     async dispatchRemediation(request: RemediationRequest): Promise<RemediationReceipt> {
-      const log = deps.log.child({ targetId: request.targetId, incidentId: request.incidentId, attempt: request.attempt, method: deps.method });
+      const log = deps.log.child({
+        targetId: request.targetId,
+        incidentId: request.incidentId,
+        attempt: request.attempt,
+        method: deps.method,
+      });
       try {
         const receipt = await dispatch(request, now());
         log.info({ detail: receipt.detail }, `Restart requested: ${receipt.detail}`);
@@ -71,7 +79,12 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
       } catch (err) {
         if (!(err instanceof RemediationError)) throw err;
         const failure = toApplicationFailure(err, secrets);
-        const fields = { errorType: err.name, httpStatus: err.httpStatus, nonRetryable: err.nonRetryable, retryAfterMs: err.retryAfterMs };
+        const fields = {
+          errorType: err.name,
+          httpStatus: err.httpStatus,
+          nonRetryable: err.nonRetryable,
+          retryAfterMs: err.retryAfterMs,
+        };
         if (err.nonRetryable) log.error(fields, `Restart request failed: ${failure.message}`);
         else log.warn(fields, `Restart request failed, will retry: ${failure.message}`);
         throw failure;

@@ -31,11 +31,24 @@ export function describeRemediation(config: AppConfig): RemediationDescription {
     };
   }
   if (r.method === 'webhook') {
-    const urls = [...new Set(config.targets.map((t) => (t.restartUrl ? `${t.target.id}: POST ${safeUrl(t.restartUrl)}` : `${t.target.id}: no restart URL`)))];
+    const urls = [
+      ...new Set(
+        config.targets.map((t) =>
+          t.restartUrl ? `${t.target.id}: POST ${safeUrl(t.restartUrl)}` : `${t.target.id}: no restart URL`,
+        ),
+      ),
+    ];
     const missing = config.targets.filter((t) => !t.restartUrl).map((t) => t.target.id);
-    const lines = [`✅ Direct restart configured (${r.reason})`, ...urls.map((u) => `Automatic restart: ${u}`)];
-    if (!r.webhook.token) lines.push('⚠️ RESTART_TOKEN is not set: restart requests go without Authorization');
-    if (missing.length) lines.push(`⚠️ No restart URL for ${missing.join(', ')}: those targets are alerted and escalated, never restarted`);
+    const lines = [
+      `✅ Direct restart configured (${r.reason})`,
+      ...urls.map((u) => `Automatic restart: ${u}`),
+    ];
+    if (!r.webhook.token)
+      lines.push('⚠️ RESTART_TOKEN is not set: restart requests go without Authorization');
+    if (missing.length)
+      lines.push(
+        `⚠️ No restart URL for ${missing.join(', ')}: those targets are alerted and escalated, never restarted`,
+      );
     return { level: r.webhook.token && !missing.length ? 'info' : 'warn', lines };
   }
   return {

@@ -39,12 +39,18 @@ export function parseScopes(header: string | undefined): string[] | undefined {
 }
 
 /** Required scopes the token does not hold. */
-export function missingScopes(held: readonly string[], required: readonly string[] = REQUIRED_GITHUB_SCOPES): string[] {
+export function missingScopes(
+  held: readonly string[],
+  required: readonly string[] = REQUIRED_GITHUB_SCOPES,
+): string[] {
   return required.filter((scope) => !held.includes(scope));
 }
 
 /** undefined for 204 (the only success); otherwise the error to throw, with its diagnosis. */
-export function diagnoseGithubDispatch(outcome: HttpOutcome, ctx: GithubDispatchContext): RemediationError | undefined {
+export function diagnoseGithubDispatch(
+  outcome: HttpOutcome,
+  ctx: GithubDispatchContext,
+): RemediationError | undefined {
   const where = `repository_dispatch ${ctx.eventType} to ${ctx.repository}`;
   if (outcome.kind === 'network') {
     return new RemediationUnavailableError({
@@ -85,7 +91,9 @@ export function diagnoseGithubDispatch(outcome: HttpOutcome, ctx: GithubDispatch
     const accepted = headers['x-accepted-oauth-scopes'];
     if (held !== undefined) {
       const missing = missingScopes(held);
-      const lacks = missing.length ? `GITHUB_TOKEN lacks the ${missing.join(' and ')} scope${missing.length > 1 ? 's' : ''}` : 'GITHUB_TOKEN is not allowed to write to it';
+      const lacks = missing.length
+        ? `GITHUB_TOKEN lacks the ${missing.join(' and ')} scope${missing.length > 1 ? 's' : ''}`
+        : 'GITHUB_TOKEN is not allowed to write to it';
       return new RemediationForbiddenError({
         httpStatus: status,
         diagnosis: `GitHub forbade ${where} (${http}): ${lacks} (token scopes: ${held.join(', ') || 'none'}${accepted ? `; endpoint accepts: ${accepted}` : ''})`,

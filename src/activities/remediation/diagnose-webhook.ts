@@ -24,10 +24,14 @@ export interface WebhookContext {
 }
 
 /** The seed's "Issue 3: MT5 Terminal won't restart" fix. */
-export const UPDATE_BRIDGE_FIX = 'Update MT5 Bridge on VPS with restart endpoint, or correct RESTART_URL (or the target restartUrl)';
+export const UPDATE_BRIDGE_FIX =
+  'Update MT5 Bridge on VPS with restart endpoint, or correct RESTART_URL (or the target restartUrl)';
 
 /** undefined for a 2xx; otherwise the error to throw, with its diagnosis. */
-export function diagnoseWebhookRestart(outcome: HttpOutcome, ctx: WebhookContext): RemediationError | undefined {
+export function diagnoseWebhookRestart(
+  outcome: HttpOutcome,
+  ctx: WebhookContext,
+): RemediationError | undefined {
   if (outcome.kind === 'network') {
     return new RemediationUnavailableError({
       diagnosis: `Could not reach the restart endpoint ${ctx.url} (${outcome.reason}); will retry with backoff`,

@@ -62,7 +62,12 @@ export async function dispatchViaGithub(
     outcome = toOutcome(err, timeout.aborted ? `timeout after ${timeoutMs} ms` : undefined);
   }
 
-  const error = diagnoseGithubDispatch(outcome, { repository: github.repository, eventType: github.eventType, apiUrl, now });
+  const error = diagnoseGithubDispatch(outcome, {
+    repository: github.repository,
+    eventType: github.eventType,
+    apiUrl,
+    now,
+  });
   if (error) throw error;
   return {
     method: 'github',
@@ -74,11 +79,22 @@ export async function dispatchViaGithub(
 /** An Octokit RequestError with a response is an answer; without one it is a network error. */
 function toOutcome(err: unknown, timedOut: string | undefined): HttpOutcome {
   if (timedOut) return { kind: 'network', reason: timedOut };
-  const e = err as { status?: number; response?: { status: number; headers?: Record<string, unknown>; data?: unknown }; message?: string; name?: string };
+  const e = err as {
+    status?: number;
+    response?: { status: number; headers?: Record<string, unknown>; data?: unknown };
+    message?: string;
+    name?: string;
+  };
   if (e.response && typeof e.response.status === 'number') {
     const data = e.response.data as { message?: unknown } | string | undefined;
-    const message = typeof data === 'string' ? data : typeof data?.message === 'string' ? data.message : undefined;
-    return { kind: 'response', status: e.response.status, headers: normalizeHeaders(e.response.headers), message };
+    const message =
+      typeof data === 'string' ? data : typeof data?.message === 'string' ? data.message : undefined;
+    return {
+      kind: 'response',
+      status: e.response.status,
+      headers: normalizeHeaders(e.response.headers),
+      message,
+    };
   }
   return { kind: 'network', reason: e.message || e.name || 'network error' };
 }

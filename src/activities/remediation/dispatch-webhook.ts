@@ -26,7 +26,8 @@ export interface WebhookRemediation {
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 25_000;
 
 /** The Idempotency-Key of one attempt of one incident. */
-export const idempotencyKey = (request: RemediationRequest): string => `${request.incidentId}-${request.attempt}`;
+export const idempotencyKey = (request: RemediationRequest): string =>
+  `${request.incidentId}-${request.attempt}`;
 
 export async function dispatchViaWebhook(
   webhook: WebhookRemediation,
@@ -64,18 +65,30 @@ export async function dispatchViaWebhook(
       },
     );
     data = res.data;
-    outcome = { kind: 'response', status: res.status, headers: normalizeHeaders(res.headers as Record<string, unknown>), message: messageOf(res.data) };
+    outcome = {
+      kind: 'response',
+      status: res.status,
+      headers: normalizeHeaders(res.headers as Record<string, unknown>),
+      message: messageOf(res.data),
+    };
   } catch (err) {
     if (signal?.aborted) throw err; // the activity was cancelled: no diagnosis to give
     const e = err as { code?: string; message?: string };
     const timedOut = e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT';
-    outcome = { kind: 'network', reason: timedOut ? `timeout after ${timeoutMs} ms` : e.message || e.code || 'network error' };
+    outcome = {
+      kind: 'network',
+      reason: timedOut ? `timeout after ${timeoutMs} ms` : e.message || e.code || 'network error',
+    };
   }
 
   const error = diagnoseWebhookRestart(outcome, { url, now, tokenSet: Boolean(webhook.token) });
   if (error) throw error;
   const status = outcome.kind === 'response' ? outcome.status : 0;
-  return { method: 'webhook', dispatchedAt: now.toISOString(), detail: `POST ${url} (HTTP ${status}${describeSuccess(data)})` };
+  return {
+    method: 'webhook',
+    dispatchedAt: now.toISOString(),
+    detail: `POST ${url} (HTTP ${status}${describeSuccess(data)})`,
+  };
 }
 
 /** ", success: false: IPC timeout; verification decides" and the like. */

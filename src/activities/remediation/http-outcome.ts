@@ -18,7 +18,9 @@ export type HttpOutcome =
     };
 
 /** Lower-cases header names and joins multi-valued headers. */
-export function normalizeHeaders(headers: Record<string, unknown> | undefined): Record<string, string | undefined> {
+export function normalizeHeaders(
+  headers: Record<string, unknown> | undefined,
+): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined || value === null) continue;
@@ -42,9 +44,11 @@ export const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
  */
 export function rateLimitWaitMs(headers: Record<string, string | undefined>, now: Date): number {
   const retryAfter = Number(headers['retry-after']);
-  if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter)) return Math.max(1000, Math.ceil(retryAfter * 1000));
+  if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter))
+    return Math.max(1000, Math.ceil(retryAfter * 1000));
   const reset = Number(headers['x-ratelimit-reset']);
-  if (headers['x-ratelimit-reset'] !== undefined && Number.isFinite(reset)) return Math.max(1000, reset * 1000 - now.getTime());
+  if (headers['x-ratelimit-reset'] !== undefined && Number.isFinite(reset))
+    return Math.max(1000, reset * 1000 - now.getTime());
   return DEFAULT_RATE_LIMIT_WAIT_MS;
 }
 

@@ -3,7 +3,13 @@ export { createRemediationActivities, type RemediationDeps } from './create-reme
 export { remediationDepsFromConfig } from './remediation-deps-from-config';
 export { createOctokit, type GithubClientConfig } from './create-octokit';
 export { describeRemediation, type RemediationDescription } from './describe-remediation';
-export { diagnoseGithubDispatch, parseScopes, missingScopes, REQUIRED_GITHUB_SCOPES, type GithubDispatchContext } from './diagnose-github';
+export {
+  diagnoseGithubDispatch,
+  parseScopes,
+  missingScopes,
+  REQUIRED_GITHUB_SCOPES,
+  type GithubDispatchContext,
+} from './diagnose-github';
 export { diagnoseWebhookRestart, type WebhookContext } from './diagnose-webhook';
 export { dispatchBody, type GithubRemediation } from './dispatch-github';
 export { idempotencyKey, type WebhookRemediation } from './dispatch-webhook';

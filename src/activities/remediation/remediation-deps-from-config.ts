@@ -15,9 +15,17 @@ export function remediationDepsFromConfig(config: AppConfig, log: Logger): Remed
     reason: r.reason,
     github:
       r.github.token && r.github.repository
-        ? { octokit: createOctokit(r.github, { log }), repository: r.github.repository, eventType: r.github.eventType, apiUrl: r.github.apiUrl }
+        ? {
+            octokit: createOctokit(r.github, { log }),
+            repository: r.github.repository,
+            eventType: r.github.eventType,
+            apiUrl: r.github.apiUrl,
+          }
         : undefined,
-    webhook: r.method === 'webhook' ? { urlFor: (targetId) => restartUrls.get(targetId) ?? r.webhook.url, token: r.webhook.token } : undefined,
+    webhook:
+      r.method === 'webhook'
+        ? { urlFor: (targetId) => restartUrls.get(targetId) ?? r.webhook.url, token: r.webhook.token }
+        : undefined,
     log,
     secrets: [r.github.token, r.webhook.token],
   };

@@ -7,7 +7,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { scrubSecrets } from '../../logging/create-logger';
 import type { RemediationError, RemediationFailureDetail } from './errors';
 
-export function toApplicationFailure(error: RemediationError, secrets: readonly string[] = []): ApplicationFailure {
+export function toApplicationFailure(
+  error: RemediationError,
+  secrets: readonly string[] = [],
+): ApplicationFailure {
   const scrub = (text: string): string => scrubSecrets(text, secrets) as string;
   const detail: RemediationFailureDetail = {
     ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),

@@ -20,8 +20,14 @@ export interface DoctorCommandDeps {
 export function registerDoctorCommand(program: Command, deps: DoctorCommandDeps): Command {
   return program
     .command('doctor')
-    .description('check every link (GitHub token, scopes, repository, restart workflow or restart URL, SMTP login, bridge, Temporal, schedules) without restarting anything; exit 1 on any ❌')
-    .option('--workflow-path <path>', 'path of the restart workflow in GITHUB_REPOSITORY', DEFAULT_WORKFLOW_PATH)
+    .description(
+      'check every link (GitHub token, scopes, repository, restart workflow or restart URL, SMTP login, bridge, Temporal, schedules) without restarting anything; exit 1 on any ❌',
+    )
+    .option(
+      '--workflow-path <path>',
+      'path of the restart workflow in GITHUB_REPOSITORY',
+      DEFAULT_WORKFLOW_PATH,
+    )
     .option('--timeout <duration>', 'timeout of each check (e.g. 10s)', '10s')
     .option('--json', 'print the checks as JSON')
     .action(async (opts: { workflowPath: string; timeout: string; json?: boolean }) => {

@@ -10,17 +10,29 @@ export interface DoctorCheck {
 }
 
 export const pass = (name: string, detail: string): DoctorCheck => ({ name, ok: true, detail });
-export const fail = (name: string, detail: string, fix: string): DoctorCheck => ({ name, ok: false, detail, fix });
+export const fail = (name: string, detail: string, fix: string): DoctorCheck => ({
+  name,
+  ok: false,
+  detail,
+  fix,
+});
 
 /** Resolves to `check`, or to a ❌ when it takes longer than `ms` or throws unexpectedly. */
-export async function withTimeout(name: string, ms: number, check: () => Promise<DoctorCheck>, fix: string): Promise<DoctorCheck> {
+export async function withTimeout(
+  name: string,
+  ms: number,
+  check: () => Promise<DoctorCheck>,
+  fix: string,
+): Promise<DoctorCheck> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<DoctorCheck>((resolve) => {
     timer = setTimeout(() => resolve(fail(name, `no answer within ${Math.round(ms / 100) / 10} s`, fix)), ms);
   });
   try {
     return await Promise.race([
-      check().catch((err: unknown) => fail(name, `check failed: ${err instanceof Error ? err.message : String(err)}`, fix)),
+      check().catch((err: unknown) =>
+        fail(name, `check failed: ${err instanceof Error ? err.message : String(err)}`, fix),
+      ),
       timeout,
     ]);
   } finally {

@@ -28,19 +28,36 @@ interface Failed {
 
 /** Status, headers and message of an Octokit failure (status undefined: no answer). */
 function failed(err: unknown): Failed {
-  const e = err as { response?: { status?: number; headers?: Record<string, unknown>; data?: unknown }; message?: string };
+  const e = err as {
+    response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
+    message?: string;
+  };
   if (e.response && typeof e.response.status === 'number') {
     const data = e.response.data as { message?: unknown } | undefined;
     const said = typeof data?.message === 'string' ? data.message : undefined;
-    return { status: e.response.status, headers: normalizeHeaders(e.response.headers), message: shortText(said) ?? `HTTP ${e.response.status}` };
+    return {
+      status: e.response.status,
+      headers: normalizeHeaders(e.response.headers),
+      message: shortText(said) ?? `HTTP ${e.response.status}`,
+    };
   }
   return { headers: {}, message: shortText(e.message) ?? 'no answer' };
 }
 
 /** The ❌ of an answer that is the same whatever was asked: 401, or no answer at all. */
 function commonFailure(name: string, f: Failed, apiUrl: string): DoctorCheck | undefined {
-  if (f.status === 401) return fail(name, `GitHub refused GITHUB_TOKEN (HTTP 401: ${f.message}): it is invalid, revoked or expired`, VERIFY_TOKEN_FIX);
-  if (f.status === undefined) return fail(name, `no answer from the GitHub API at ${apiUrl} (${f.message})`, 'Check the network of this host and GITHUB_API_URL');
+  if (f.status === 401)
+    return fail(
+      name,
+      `GitHub refused GITHUB_TOKEN (HTTP 401: ${f.message}): it is invalid, revoked or expired`,
+      VERIFY_TOKEN_FIX,
+    );
+  if (f.status === undefined)
+    return fail(
+      name,
+      `no answer from the GitHub API at ${apiUrl} (${f.message})`,
+      'Check the network of this host and GITHUB_API_URL',
+    );
   return undefined;
 }
 
@@ -55,15 +72,23 @@ export async function checkTokenScopes(ctx: GithubCheckContext): Promise<DoctorC
   const name = 'GitHub token scopes';
   let headers: Record<string, string | undefined>;
   try {
-    const res = await ctx.octokit.request('GET /user', { request: { signal: AbortSignal.timeout(ctx.timeoutMs) } });
+    const res = await ctx.octokit.request('GET /user', {
+      request: { signal: AbortSignal.timeout(ctx.timeoutMs) },
+    });
     headers = normalizeHeaders(res.headers);
   } catch (err) {
     const f = failed(err);
-    return commonFailure(name, f, apiUrlOf(ctx.octokit)) ?? fail(name, `GET /user answered HTTP ${f.status}: ${f.message}`, VERIFY_TOKEN_FIX);
+    return (
+      commonFailure(name, f, apiUrlOf(ctx.octokit)) ??
+      fail(name, `GET /user answered HTTP ${f.status}: ${f.message}`, VERIFY_TOKEN_FIX)
+    );
   }
   const scopes = parseScopes(headers['x-oauth-scopes']);
   if (scopes === undefined) {
-    return pass(name, 'the token lists no scopes (fine-grained token or GitHub App): it needs "Contents: read and write" on the repository; the checks below show what it can see');
+    return pass(
+      name,
+      'the token lists no scopes (fine-grained token or GitHub App): it needs "Contents: read and write" on the repository; the checks below show what it can see',
+    );
   }
   const missing = missingScopes(scopes);
   if (missing.length) {
@@ -81,7 +106,11 @@ export async function checkRepository(ctx: GithubCheckContext): Promise<DoctorCh
   const name = 'GitHub repository reachable';
   const { owner, repo } = split(ctx.repository);
   try {
-    const res = await ctx.octokit.request('GET /repos/{owner}/{repo}', { owner, repo, request: { signal: AbortSignal.timeout(ctx.timeoutMs) } });
+    const res = await ctx.octokit.request('GET /repos/{owner}/{repo}', {
+      owner,
+      repo,
+      request: { signal: AbortSignal.timeout(ctx.timeoutMs) },
+    });
     const data = res.data as { private?: boolean; permissions?: { push?: boolean } };
     if (data.permissions && data.permissions.push === false) {
       return fail(
@@ -90,7 +119,10 @@ export async function checkRepository(ctx: GithubCheckContext): Promise<DoctorCh
         `Give the token's owner write access to ${ctx.repository}, or use a token of an account that has it`,
       );
     }
-    return pass(name, `${ctx.repository} (${data.private ? 'private' : 'public'}${data.permissions?.push ? ', write access' : ''})`);
+    return pass(
+      name,
+      `${ctx.repository} (${data.private ? 'private' : 'public'}${data.permissions?.push ? ', write access' : ''})`,
+    );
   } catch (err) {
     const f = failed(err);
     const common = commonFailure(name, f, apiUrlOf(ctx.octokit));
@@ -102,7 +134,11 @@ export async function checkRepository(ctx: GithubCheckContext): Promise<DoctorCh
         'Check GITHUB_REPOSITORY (owner/repo of the repository that holds the restart workflow) and that the token has the repo scope and access to it',
       );
     }
-    return fail(name, `GET /repos/${ctx.repository} answered HTTP ${f.status}: ${f.message}`, VERIFY_TOKEN_FIX);
+    return fail(
+      name,
+      `GET /repos/${ctx.repository} answered HTTP ${f.status}: ${f.message}`,
+      VERIFY_TOKEN_FIX,
+    );
   }
 }
 
@@ -128,7 +164,12 @@ export async function checkRestartWorkflow(ctx: GithubCheckContext): Promise<Doc
     const f = failed(err);
     const common = commonFailure(name, f, apiUrlOf(ctx.octokit));
     if (common) return common;
-    if (f.status === 404) return fail(name, `no ${ctx.workflowPath} in ${ctx.repository} (or the repository is not visible)`, install);
+    if (f.status === 404)
+      return fail(
+        name,
+        `no ${ctx.workflowPath} in ${ctx.repository} (or the repository is not visible)`,
+        install,
+      );
     return fail(name, `reading ${ctx.workflowPath} answered HTTP ${f.status}: ${f.message}`, install);
   }
 
@@ -137,9 +178,14 @@ export async function checkRestartWorkflow(ctx: GithubCheckContext): Promise<Doc
   const fixTypes = `Set on.repository_dispatch.types: [${ctx.eventType}] in ${where}, or GITHUB_EVENT_TYPE to the type it listens to`;
   if (types === 'invalid') return fail(name, `${where} is not valid YAML`, install);
   if (types === 'absent') return fail(name, `${where} does not listen to repository_dispatch`, fixTypes);
-  if (types === 'all') return pass(name, `${where} listens to every repository_dispatch type, ${ctx.eventType} included`);
+  if (types === 'all')
+    return pass(name, `${where} listens to every repository_dispatch type, ${ctx.eventType} included`);
   if (!types.includes(ctx.eventType)) {
-    return fail(name, `${where} listens to repository_dispatch types [${types.join(', ')}], not "${ctx.eventType}": dispatches would start nothing`, fixTypes);
+    return fail(
+      name,
+      `${where} listens to repository_dispatch types [${types.join(', ')}], not "${ctx.eventType}": dispatches would start nothing`,
+      fixTypes,
+    );
   }
   return pass(name, `${where} listens to repository_dispatch "${ctx.eventType}"`);
 }

@@ -11,7 +11,8 @@ import { fail, pass, withTimeout, type DoctorCheck } from './doctor-check';
 /** The embedded dev server's frontend, used when TEMPORAL_ADDRESS is unset. */
 export const EMBEDDED_TEMPORAL_ADDRESS = '127.0.0.1:7233';
 
-export type ScheduleState = { found: false } | { found: true; paused: boolean; note?: string; nextRun?: Date };
+export type ScheduleState =
+  { found: false } | { found: true; paused: boolean; note?: string; nextRun?: Date };
 
 /** What doctor needs of a Temporal connection. */
 export interface TemporalProbe {
@@ -19,22 +20,36 @@ export interface TemporalProbe {
   close(): Promise<void>;
 }
 
-export type ConnectTemporalProbe = (temporal: AppConfig['temporal'], timeoutMs: number) => Promise<TemporalProbe>;
+export type ConnectTemporalProbe = (
+  temporal: AppConfig['temporal'],
+  timeoutMs: number,
+) => Promise<TemporalProbe>;
 
 /** TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY hold PEM text or a file path. */
-const pem = (value: string): Buffer => Buffer.from(value.includes('-----BEGIN') || !existsSync(value) ? value : readFileSync(value, 'utf8'));
+const pem = (value: string): Buffer =>
+  Buffer.from(value.includes('-----BEGIN') || !existsSync(value) ? value : readFileSync(value, 'utf8'));
 
 /** Connects a client with a connect timeout (TLS and API key as the worker does). */
 export const connectTemporalProbe: ConnectTemporalProbe = async (t, timeoutMs) => {
   const address = t.address ?? EMBEDDED_TEMPORAL_ADDRESS;
-  const tls = t.tlsCert && t.tlsKey ? { clientCertPair: { crt: pem(t.tlsCert), key: pem(t.tlsKey) } } : t.apiKey ? true : undefined;
+  const tls =
+    t.tlsCert && t.tlsKey
+      ? { clientCertPair: { crt: pem(t.tlsCert), key: pem(t.tlsKey) } }
+      : t.apiKey
+        ? true
+        : undefined;
   const connection = await Connection.connect({ address, tls, apiKey: t.apiKey, connectTimeout: timeoutMs });
   const client = new Client({ connection, namespace: t.namespace });
   return {
     async describeSchedule(scheduleId) {
       try {
         const d = await client.schedule.getHandle(scheduleId).describe();
-        return { found: true, paused: d.state.paused, note: d.state.note, nextRun: d.info.nextActionTimes[0] };
+        return {
+          found: true,
+          paused: d.state.paused,
+          note: d.state.note,
+          nextRun: d.info.nextActionTimes[0],
+        };
       } catch (err) {
         if (err instanceof ScheduleNotFoundError) return { found: false };
         throw err;
@@ -44,11 +59,16 @@ export const connectTemporalProbe: ConnectTemporalProbe = async (t, timeoutMs) =
   };
 };
 
-const START_FIX = 'Start it with `autoheal start` (embedded dev server), or set TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (and TEMPORAL_API_KEY or TEMPORAL_TLS_CERT/KEY) to your cluster';
+const START_FIX =
+  'Start it with `autoheal start` (embedded dev server), or set TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (and TEMPORAL_API_KEY or TEMPORAL_TLS_CERT/KEY) to your cluster';
 const APPLY_FIX = 'Run `autoheal schedule apply` (or `autoheal start`, which applies the schedules)';
 
 /** The Temporal line, then one line per target's schedule. */
-export async function checkTemporal(config: AppConfig, connect: ConnectTemporalProbe, timeoutMs: number): Promise<DoctorCheck[]> {
+export async function checkTemporal(
+  config: AppConfig,
+  connect: ConnectTemporalProbe,
+  timeoutMs: number,
+): Promise<DoctorCheck[]> {
   const address = config.temporal.address ?? EMBEDDED_TEMPORAL_ADDRESS;
   const name = 'Temporal reachable';
   let probe: TemporalProbe | undefined;
@@ -73,8 +93,13 @@ export async function checkTemporal(config: AppConfig, connect: ConnectTemporalP
   const schedules = config.targets.map((t) => monitorScheduleId(t.target.id));
   if (!connected.ok || !probe) {
     // A connection that completes after the timeout is closed all the same.
-    void attempt.then((r) => ('connectedProbe' in r ? r.connectedProbe.close() : undefined)).catch(() => undefined);
-    return [connected, ...schedules.map((id) => fail(`schedule ${id}`, 'not checked: Temporal is not reachable', START_FIX))];
+    void attempt
+      .then((r) => ('connectedProbe' in r ? r.connectedProbe.close() : undefined))
+      .catch(() => undefined);
+    return [
+      connected,
+      ...schedules.map((id) => fail(`schedule ${id}`, 'not checked: Temporal is not reachable', START_FIX)),
+    ];
   }
   const p = probe;
   try {
@@ -85,7 +110,12 @@ export async function checkTemporal(config: AppConfig, connect: ConnectTemporalP
           timeoutMs,
           async () => {
             const s = await p.describeSchedule(id);
-            if (!s.found) return fail(`schedule ${id}`, `no schedule ${id} in namespace ${config.temporal.namespace}: the target is not monitored`, APPLY_FIX);
+            if (!s.found)
+              return fail(
+                `schedule ${id}`,
+                `no schedule ${id} in namespace ${config.temporal.namespace}: the target is not monitored`,
+                APPLY_FIX,
+              );
             if (s.paused) {
               return fail(
                 `schedule ${id}`,
@@ -93,7 +123,10 @@ export async function checkTemporal(config: AppConfig, connect: ConnectTemporalP
                 `Unpause it when the maintenance is over: temporal schedule toggle --schedule-id ${id} --unpause`,
               );
             }
-            return pass(`schedule ${id}`, `present and running${s.nextRun ? `, next run ${s.nextRun.toISOString()}` : ''}`);
+            return pass(
+              `schedule ${id}`,
+              `present and running${s.nextRun ? `, next run ${s.nextRun.toISOString()}` : ''}`,
+            );
           },
           APPLY_FIX,
         ),
