@@ -31,13 +31,16 @@ export class NoOpenIncidentError extends Error {
   }
 }
 
-/** Thrown when the incident refuses a command (closed incident, missing `by` or `reason`). */
-export class IncidentCommandRejectedError extends Error {
+/**
+ * Thrown when the incident refuses a command (closed incident, missing `by` or `reason`): a
+ * WorkflowUpdateFailedError whose message says why (the SDK's own says only "Workflow Update failed").
+ */
+export class IncidentCommandRejectedError extends WorkflowUpdateFailedError {
   constructor(
     readonly targetId: string,
-    reason: string,
+    cause: Error | undefined,
   ) {
-    super(`the incident of "${targetId}" refused the command: ${reason}`);
+    super(`the incident of "${targetId}" refused the command: ${cause?.message ?? 'no reason given'}`, cause);
     this.name = 'IncidentCommandRejectedError';
   }
 }
@@ -90,7 +93,7 @@ async function onOpenIncident<T>(targetId: string, call: () => Promise<T>): Prom
     return await call();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new NoOpenIncidentError(targetId);
-    if (err instanceof WorkflowUpdateFailedError) throw new IncidentCommandRejectedError(targetId, err.cause?.message ?? err.message);
+    if (err instanceof WorkflowUpdateFailedError) throw new IncidentCommandRejectedError(targetId, err.cause);
     throw err;
   }
 }

@@ -124,6 +124,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   const pendingAlerts: Array<Promise<unknown>> = [];
   let ledger: AttemptLedgerState = EMPTY_LEDGER;
   let lastDispatchMs = Number.NEGATIVE_INFINITY;
+  let dispatchInFlight = false;
 
   const closed = (): boolean => view.status === 'RECOVERED' || view.status === 'RESOLVED';
   const note = (step: TimelineEntry['step'], outcome: string, detail: string): void => {
@@ -177,6 +178,11 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   setHandler(
     forceRecoveryUpdate,
     ({ reason, by }) => {
+      if (dispatchInFlight || forceRequests.length > 0) {
+        // One restart at a time: a request made while one is being dispatched (or already queued) joins it.
+        note('force_recovery', 'joined', `forceRecovery by ${by}: ${reason} — joins the restart already ${dispatchInFlight ? 'being dispatched' : 'requested'}`);
+        return { incidentId: view.incidentId, status: view.status };
+      }
       forceRequests.push({ reason, by, at: iso() });
       note('force_recovery', 'requested', `forceRecovery by ${by}: ${reason}`);
       return { incidentId: view.incidentId, status: view.status };
@@ -275,6 +281,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
     const dispatchStartMs = nowMs();
     lastDispatchMs = dispatchStartMs;
     // Recorded before the dispatch, so the spacing holds even if this worker dies mid-dispatch.
+    dispatchInFlight = true;
     await recordLedger('dispatch', iso(dispatchStartMs));
     let receipt: RemediationReceipt;
     try {
@@ -294,6 +301,8 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
         return { kind: 'non_retryable', diagnosis: `${failure.type}: ${diagnosis}` };
       }
       return { kind: 'failed' };
+    } finally {
+      dispatchInFlight = false;
     }
     record.method = receipt.method;
     record.dispatchedAt = iso(dispatchStartMs);
@@ -432,7 +441,14 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   };
 
   // ------------------------------------------------------------- detect and alert
-  if (!carried) {
+  if (carried) {
+    upsertSearchAttributes([
+      { key: AutohealTarget, value: target.id },
+      { key: AutohealStatus, value: view.status },
+      { key: AutohealSeverity, value: 'CRITICAL' },
+    ]);
+    note('ledger', 'continued', 'continued as new while parked (history kept small)');
+  } else {
     upsertSearchAttributes([
       { key: AutohealTarget, value: target.id },
       { key: AutohealStatus, value: 'HEALING' },
