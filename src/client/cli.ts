@@ -10,6 +10,7 @@ import { loadConfigOrExit, secretValues } from './config-or-exit';
 import { applySchedules } from './schedules';
 import { runStart } from './start';
 import { registerSimulateCommand } from './commands/simulate';
+import { registerDoctorCommand } from './commands/doctor';
 
 export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command('autoheal')
@@ -50,6 +51,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     });
 
   registerSimulateCommand(program, env);
+  registerDoctorCommand(program, { loadConfig });
   return program;
 }
 
