@@ -6,7 +6,17 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { acknowledgeUpdate, resolveUpdate, statusQuery } from '../src/workflows/healing-messages';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
-import { FakeBridge, HOUR, MINUTE, createHealingWorker, dispatchesInHistory, finish, incidentInput, serverNow, startIncident } from './healing-harness';
+import {
+  FakeBridge,
+  HOUR,
+  MINUTE,
+  createHealingWorker,
+  dispatchesInHistory,
+  finish,
+  incidentInput,
+  serverNow,
+  startIncident,
+} from './healing-harness';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -19,7 +29,11 @@ afterAll(async () => {
 /** First incident: two failed attempts, then the third restart works. */
 async function incidentRecoveringOnThirdAttempt(bridge: FakeBridge, taskQueue: string): Promise<void> {
   bridge.recoverOnDispatch = 3;
-  const handle = await startIncident(env, taskQueue, incidentInput(bridge.targetId, {}, await serverNow(env)));
+  const handle = await startIncident(
+    env,
+    taskQueue,
+    incidentInput(bridge.targetId, {}, await serverNow(env)),
+  );
   const result = await finish(env, handle);
   expect(result.status).toBe('RECOVERED');
   expect(result.attempts.map((a) => a.outcome)).toEqual(['not_recovered', 'not_recovered', 'recovered']);
@@ -39,7 +53,7 @@ test('an incident after one that needed two failed attempts escalates on its fir
     const second = await startIncident(env, taskQueue, incidentInput('window-in', {}, await serverNow(env)));
     await env.sleep(10 * MINUTE);
     const status = await second.query(statusQuery);
-        expect(status.status).toBe('ESCALATED');
+    expect(status.status).toBe('ESCALATED');
     expect(status.attempts).toHaveLength(1);
     expect(status.escalation?.reason).toBe('3 failed attempts within 1d');
     expect(await dispatchesInHistory(second)).toBe(1);
@@ -76,7 +90,11 @@ test('an incident open longer than RECOVERY_SLA escalates', async () => {
   const taskQueue = uniqueTaskQueue('sla');
   const worker = await createHealingWorker(env, taskQueue, [bridge]);
   await worker.runUntil(async () => {
-    const handle = await startIncident(env, taskQueue, incidentInput('sla', { recoverySlaMs: 8 * MINUTE, escalateAfter: 10 }, await serverNow(env)));
+    const handle = await startIncident(
+      env,
+      taskQueue,
+      incidentInput('sla', { recoverySlaMs: 8 * MINUTE, escalateAfter: 10 }, await serverNow(env)),
+    );
     await env.sleep(9 * MINUTE);
     const status = await handle.query(statusQuery);
 
@@ -95,7 +113,10 @@ test('an incident open longer than RECOVERY_SLA escalates', async () => {
 test('escalated, then the target recovers by itself: closes RECOVERED with the recovery email', async () => {
   const bridge = new FakeBridge('natural');
   bridge.dispatchBehaviour = async () => {
-    throw ApplicationFailure.nonRetryable('GitHub answered 404: repository owner/repo not found', 'RemediationTargetNotFoundError');
+    throw ApplicationFailure.nonRetryable(
+      'GitHub answered 404: repository owner/repo not found',
+      'RemediationTargetNotFoundError',
+    );
   };
   const taskQueue = uniqueTaskQueue('natural');
   const worker = await createHealingWorker(env, taskQueue, [bridge]);
@@ -108,7 +129,9 @@ test('escalated, then the target recovers by itself: closes RECOVERED with the r
     const result = await finish(env, handle);
 
     expect(result.status).toBe('RECOVERED');
-    expect(bridge.emails('recovery')).toEqual([expect.objectContaining({ method: 'recovered without restart (while escalated)', accountsOnline: 7 })]);
+    expect(bridge.emails('recovery')).toEqual([
+      expect.objectContaining({ method: 'recovered without restart (while escalated)', accountsOnline: 7 }),
+    ]);
     expect(await dispatchesInHistory(handle)).toBe(1);
   });
 });
@@ -116,12 +139,19 @@ test('escalated, then the target recovers by itself: closes RECOVERED with the r
 test('reminders go to the escalation contacts every hour until acknowledged; probing goes on', async () => {
   const bridge = new FakeBridge('reminders');
   bridge.dispatchBehaviour = async () => {
-    throw ApplicationFailure.nonRetryable('GitHub answered 401 Bad credentials', 'RemediationUnauthorizedError');
+    throw ApplicationFailure.nonRetryable(
+      'GitHub answered 401 Bad credentials',
+      'RemediationUnauthorizedError',
+    );
   };
   const taskQueue = uniqueTaskQueue('reminders');
   const worker = await createHealingWorker(env, taskQueue, [bridge]);
   await worker.runUntil(async () => {
-    const handle = await startIncident(env, taskQueue, incidentInput('reminders', { checkIntervalMs: 10 * MINUTE }, await serverNow(env)));
+    const handle = await startIncident(
+      env,
+      taskQueue,
+      incidentInput('reminders', { checkIntervalMs: 10 * MINUTE }, await serverNow(env)),
+    );
     await env.sleep(3 * HOUR + 30 * MINUTE);
     expect(bridge.emails('reminder').map((e) => e.kind === 'reminder' && e.reminder)).toEqual([1, 2, 3]);
 

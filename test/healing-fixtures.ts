@@ -26,5 +26,8 @@ export function loadFixtures(): Array<{ name: string; history: temporal.api.hist
   return readdirSync(FIXTURES_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => ({ name: f.replace(/\.json$/, ''), history: History.fromObject(JSON.parse(readFileSync(join(FIXTURES_DIR, f), 'utf8'))) }));
+    .map((f) => ({
+      name: f.replace(/\.json$/, ''),
+      history: History.fromObject(JSON.parse(readFileSync(join(FIXTURES_DIR, f), 'utf8'))),
+    }));
 }

@@ -8,7 +8,12 @@ import { Client, type WorkflowHandle, type WorkflowResultType } from '@temporali
 import type { Workflow } from '@temporalio/common';
 import { createLedgerActivities } from '../src/activities/ledger';
 import { healingWorkflowId } from '../src/shared/constants';
-import type { AlertEvent, EmailReceipt, RemediationReceipt, RemediationRequest } from '../src/shared/contracts';
+import type {
+  AlertEvent,
+  EmailReceipt,
+  RemediationReceipt,
+  RemediationRequest,
+} from '../src/shared/contracts';
 import type { HealingInput, HealingPolicy, ProbeReport, Target } from '../src/shared/types';
 import { healingWorkflow } from '../src/workflows/healing';
 import { workflowBundle } from './helpers/temporal';
@@ -57,21 +62,47 @@ function report(targetId: string, kind: 'healthy' | 'terminal_down' | 'placehold
     severity: kind === 'healthy' ? 'HEALTHY' : 'CRITICAL',
     checks: [
       { check: 'bridge', status: 'ok', evidence: 'health endpoint answered 200' },
-      { check: 'terminal', status: kind === 'terminal_down' ? 'fail' : 'ok', evidence: kind === 'terminal_down' ? 'terminal_info.connected is false' : 'terminal connected' },
-      { check: 'sync_rate', status: live ? 'ok' : 'fail', evidence: live ? '7/7 accounts synced' : '0/7 accounts synced (placeholders)' },
+      {
+        check: 'terminal',
+        status: kind === 'terminal_down' ? 'fail' : 'ok',
+        evidence: kind === 'terminal_down' ? 'terminal_info.connected is false' : 'terminal connected',
+      },
+      {
+        check: 'sync_rate',
+        status: live ? 'ok' : 'fail',
+        evidence: live ? '7/7 accounts synced' : '0/7 accounts synced (placeholders)',
+      },
     ],
     syncRate: live ? 1 : 0,
     syncedAccounts: live ? 7 : 0,
     expectedAccounts: 7,
-    summary: kind === 'healthy' ? 'all checks pass' : kind === 'terminal_down' ? 'MT5 Terminal disconnected from broker' : 'sync rate 0% (placeholder accounts only)',
+    summary:
+      kind === 'healthy'
+        ? 'all checks pass'
+        : kind === 'terminal_down'
+          ? 'MT5 Terminal disconnected from broker'
+          : 'sync rate 0% (placeholder accounts only)',
     observation: {
       targetId,
       probedAt,
-      health: { ok: true, httpStatus: 200, latencyMs: 12, claimedStatus: 'healthy', mt5Available: true, connected: kind !== 'terminal_down', tradeAllowed: true },
+      health: {
+        ok: true,
+        httpStatus: 200,
+        latencyMs: 12,
+        claimedStatus: 'healthy',
+        mt5Available: true,
+        connected: kind !== 'terminal_down',
+        tradeAllowed: true,
+      },
       accounts: {
         source: 'summary',
         latencyMs: 20,
-        readings: Array.from({ length: 7 }, (_, i) => ({ login: String(1000 + i), balance: live ? 1000 : 0, dataSource: live ? ('live' as const) : ('no_cache' as const), readAt: live ? probedAt : null })),
+        readings: Array.from({ length: 7 }, (_, i) => ({
+          login: String(1000 + i),
+          balance: live ? 1000 : 0,
+          dataSource: live ? ('live' as const) : ('no_cache' as const),
+          readAt: live ? probedAt : null,
+        })),
       },
     },
   };
@@ -99,7 +130,8 @@ export class FakeBridge {
       this.placeholderPending = false;
       return placeholderReport(this.targetId);
     }
-    const up = this.healthy || (this.recoverOnDispatch !== undefined && this.dispatches >= this.recoverOnDispatch);
+    const up =
+      this.healthy || (this.recoverOnDispatch !== undefined && this.dispatches >= this.recoverOnDispatch);
     return up ? healthyReport(this.targetId) : terminalDownReport(this.targetId);
   });
 
@@ -117,7 +149,12 @@ export class FakeBridge {
     return receipt;
   });
 
-  emailBehaviour: (event: AlertEvent) => Promise<EmailReceipt> = async (event) => ({ messageId: `<${event.kind}@test>`, accepted: ['ops@example.com'], rejected: [], response: '250 OK' });
+  emailBehaviour: (event: AlertEvent) => Promise<EmailReceipt> = async (event) => ({
+    messageId: `<${event.kind}@test>`,
+    accepted: ['ops@example.com'],
+    rejected: [],
+    response: '250 OK',
+  });
   readonly sendAlertEmail = jest.fn((event: AlertEvent) => this.emailBehaviour(event));
   readonly notifyInApp = jest.fn(async () => undefined);
 
@@ -127,7 +164,11 @@ export class FakeBridge {
 }
 
 /** A worker on its own task queue, with the bridge's fakes and the real ledger activities. */
-export async function createHealingWorker(env: TestWorkflowEnvironment, taskQueue: string, bridges: FakeBridge[]): Promise<Worker> {
+export async function createHealingWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  bridges: FakeBridge[],
+): Promise<Worker> {
   const byTarget = (id: string): FakeBridge => {
     const bridge = bridges.find((b) => b.targetId === id);
     if (!bridge) throw new Error(`no fake bridge for ${id}`);
@@ -147,7 +188,11 @@ export async function createHealingWorker(env: TestWorkflowEnvironment, taskQueu
   });
 }
 
-export function incidentInput(targetId: string, overrides: Partial<HealingPolicy> = {}, at = new Date()): HealingInput {
+export function incidentInput(
+  targetId: string,
+  overrides: Partial<HealingPolicy> = {},
+  at = new Date(),
+): HealingInput {
   return {
     target: target(targetId),
     policy: policy(overrides),
@@ -156,14 +201,24 @@ export function incidentInput(targetId: string, overrides: Partial<HealingPolicy
   };
 }
 
-export function startIncident(env: TestWorkflowEnvironment, taskQueue: string, input: HealingInput): Promise<WorkflowHandle<typeof healingWorkflow>> {
-  return env.client.workflow.start(healingWorkflow, { workflowId: healingWorkflowId(input.target.id), taskQueue, args: [input] });
+export function startIncident(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  input: HealingInput,
+): Promise<WorkflowHandle<typeof healingWorkflow>> {
+  return env.client.workflow.start(healingWorkflow, {
+    workflowId: healingWorkflowId(input.target.id),
+    taskQueue,
+    args: [input],
+  });
 }
 
 /** How many times the workflow scheduled `dispatchRemediation`, read from its history. */
 export async function dispatchesInHistory(handle: WorkflowHandle): Promise<number> {
   const history = await handle.fetchHistory();
-  return (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'dispatchRemediation').length;
+  return (history.events ?? []).filter(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'dispatchRemediation',
+  ).length;
 }
 
 /** Test-server time now (it runs ahead of the wall clock while skipping). */
@@ -177,7 +232,11 @@ export async function serverNow(env: TestWorkflowEnvironment): Promise<Date> {
  * ledger workflow left, the server jumps years ahead before the client locks it again (which
  * would empty the 24 h window between two incidents of a test).
  */
-export async function finish<W extends Workflow>(env: TestWorkflowEnvironment, handle: WorkflowHandle<W>, stepMs = MINUTE): Promise<WorkflowResultType<W>> {
+export async function finish<W extends Workflow>(
+  env: TestWorkflowEnvironment,
+  handle: WorkflowHandle<W>,
+  stepMs = MINUTE,
+): Promise<WorkflowResultType<W>> {
   const plain = new Client({ connection: env.connection, namespace: env.namespace });
   for (let step = 0; step < 10_000; step++) {
     const described = await handle.describe();

@@ -9,7 +9,18 @@ import { healingWorkflowId } from '../src/shared/constants';
 import type { healingWorkflow } from '../src/workflows/healing';
 import { ApplicationFailure } from '@temporalio/common';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
-import { FakeBridge, MINUTE, createHealingWorker, dispatchesInHistory, finish, incidentInput, policy, serverNow, startIncident, target } from './healing-harness';
+import {
+  FakeBridge,
+  MINUTE,
+  createHealingWorker,
+  dispatchesInHistory,
+  finish,
+  incidentInput,
+  policy,
+  serverNow,
+  startIncident,
+  target,
+} from './healing-harness';
 import { exportFixture } from './healing-fixtures';
 
 let env: TestWorkflowEnvironment;
@@ -39,8 +50,18 @@ test('forceRecovery during the restart spacing dispatches at once, recorded as a
     expect(waiting.timeline.map((t) => [t.step, t.outcome])).toContainEqual(['waiting', 'spacing']);
 
     // ...unless an operator forces it.
-    const ack = await forceRecovery(env.client, { target: target('spacing'), policy: policy(), reason: 'traders are waiting', by: 'carol', taskQueue });
-    expect(ack).toMatchObject({ started: false, workflowId: healingWorkflowId('spacing'), status: 'HEALING' });
+    const ack = await forceRecovery(env.client, {
+      target: target('spacing'),
+      policy: policy(),
+      reason: 'traders are waiting',
+      by: 'carol',
+      taskQueue,
+    });
+    expect(ack).toMatchObject({
+      started: false,
+      workflowId: healingWorkflowId('spacing'),
+      status: 'HEALING',
+    });
     const result = await finish(env, second);
 
     expect(result.status).toBe('RECOVERED');
@@ -48,7 +69,10 @@ test('forceRecovery during the restart spacing dispatches at once, recorded as a
     expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(2);
     expect(bridge.dispatchRemediation.mock.calls[1]?.[0]).toMatchObject({ trigger: 'operator:carol' });
     const dispatched = result.timeline.find((t) => t.step === 'dispatched');
-    expect(dispatched).toMatchObject({ outcome: 'override', detail: expect.stringContaining('forceRecovery by carol overrode the 5m restart spacing') });
+    expect(dispatched).toMatchObject({
+      outcome: 'override',
+      detail: expect.stringContaining('forceRecovery by carol overrode the 5m restart spacing'),
+    });
     expect(Date.parse(result.figures.dispatchedAt ?? '') - firstDispatch).toBeLessThan(5 * MINUTE);
     await exportFixture(second, 'forced-during-spacing');
   });
@@ -59,7 +83,13 @@ test('forceRecovery with no open incident starts one (trigger: operator) and res
   const taskQueue = uniqueTaskQueue('no-incident');
   const worker = await createHealingWorker(env, taskQueue, [bridge]);
   await worker.runUntil(async () => {
-    const out = await forceRecovery(env.client, { target: target('no-incident'), policy: policy(), reason: 'planned restart', by: 'dave', taskQueue });
+    const out = await forceRecovery(env.client, {
+      target: target('no-incident'),
+      policy: policy(),
+      reason: 'planned restart',
+      by: 'dave',
+      taskQueue,
+    });
     expect(out).toMatchObject({ started: true, workflowId: 'heal-no-incident', status: 'HEALING' });
     const handle = env.client.workflow.getHandle<typeof healingWorkflow>(out.workflowId);
     const result = await finish(env, handle);
@@ -76,8 +106,16 @@ test('forceRecovery un-parks an escalated incident for one attempt; acknowledge 
   const bridge = new FakeBridge('unpark');
   let rejectDispatch = true;
   bridge.dispatchBehaviour = async () => {
-    if (rejectDispatch) throw ApplicationFailure.nonRetryable('GitHub answered 422: event_type not accepted', 'RemediationRejectedError');
-    return { method: 'github', dispatchedAt: new Date().toISOString(), detail: 'repository_dispatch (HTTP 204)' };
+    if (rejectDispatch)
+      throw ApplicationFailure.nonRetryable(
+        'GitHub answered 422: event_type not accepted',
+        'RemediationRejectedError',
+      );
+    return {
+      method: 'github',
+      dispatchedAt: new Date().toISOString(),
+      detail: 'repository_dispatch (HTTP 204)',
+    };
   };
   bridge.recoverOnDispatch = undefined;
   const taskQueue = uniqueTaskQueue('unpark');
@@ -88,7 +126,13 @@ test('forceRecovery un-parks an escalated incident for one attempt; acknowledge 
     expect((await getStatus(env.client, 'unpark')).status).toBe('ESCALATED');
 
     rejectDispatch = false; // the operator fixed the workflow file; the restart still won't help
-    await forceRecovery(env.client, { target: target('unpark'), policy: policy(), reason: 'payload fixed', by: 'erin', taskQueue });
+    await forceRecovery(env.client, {
+      target: target('unpark'),
+      policy: policy(),
+      reason: 'payload fixed',
+      by: 'erin',
+      taskQueue,
+    });
     await env.sleep(10 * MINUTE);
     const after = await getStatus(env.client, 'unpark');
     expect(after.status).toBe('ESCALATED');

@@ -10,9 +10,16 @@ import { loadFixtures } from './healing-fixtures';
 const fixtures = loadFixtures();
 
 test('the committed fixtures cover the happy path, an escalation and a forced recovery', () => {
-  expect(fixtures.map((f) => f.name)).toEqual(expect.arrayContaining(['happy-path', 'escalated-resolved', 'forced-during-spacing']));
+  expect(fixtures.map((f) => f.name)).toEqual(
+    expect.arrayContaining(['happy-path', 'escalated-resolved', 'forced-during-spacing']),
+  );
 });
 
-test.each(fixtures.map((f) => [f.name, f.history] as const))('replays %s through the current code', async (name, history) => {
-  await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `heal-${name}`)).resolves.toBeUndefined();
-});
+test.each(fixtures.map((f) => [f.name, f.history] as const))(
+  'replays %s through the current code',
+  async (name, history) => {
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `heal-${name}`),
+    ).resolves.toBeUndefined();
+  },
+);

@@ -5,7 +5,16 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resolveUpdate, statusQuery } from '../src/workflows/healing-messages';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
-import { FakeBridge, MINUTE, createHealingWorker, dispatchesInHistory, finish, incidentInput, serverNow, startIncident } from './healing-harness';
+import {
+  FakeBridge,
+  MINUTE,
+  createHealingWorker,
+  dispatchesInHistory,
+  finish,
+  incidentInput,
+  serverNow,
+  startIncident,
+} from './healing-harness';
 import { exportFixture } from './healing-fixtures';
 
 let env: TestWorkflowEnvironment;
@@ -28,22 +37,38 @@ test('happy path: alert, one dispatch, two healthy probes with live data, recove
     expect(await dispatchesInHistory(handle)).toBe(1);
     expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(1);
     expect(bridge.emails('critical')).toHaveLength(1);
-    expect(bridge.emails('critical')[0]).toMatchObject({ component: 'MT5 Bridge', autoRestart: 'INITIATED', issue: 'MT5 Terminal disconnected from broker' });
+    expect(bridge.emails('critical')[0]).toMatchObject({
+      component: 'MT5 Bridge',
+      autoRestart: 'INITIATED',
+      issue: 'MT5 Terminal disconnected from broker',
+    });
     const [recovery] = bridge.emails('recovery');
-    expect(recovery).toMatchObject({ method: 'GitHub Actions workflow restart', accountsOnline: 7, accountsExpected: 7 });
+    expect(recovery).toMatchObject({
+      method: 'GitHub Actions workflow restart',
+      accountsOnline: 7,
+      accountsExpected: 7,
+    });
     // The placeholder probe right after the restart does not count: healthy probes 2 and 3 do.
     expect(bridge.probeTarget).toHaveBeenCalledTimes(3);
-    expect(result.attempts).toEqual([expect.objectContaining({ attempt: 1, method: 'github', outcome: 'recovered' })]);
+    expect(result.attempts).toEqual([
+      expect.objectContaining({ attempt: 1, method: 'github', outcome: 'recovered' }),
+    ]);
     const f = result.figures;
-    for (const key of ['detectedAt', 'alertedAt', 'dispatchedAt', 'verifiedHealthyAt', 'closedAt'] as const) expect(f[key]).toEqual(expect.any(String));
+    for (const key of ['detectedAt', 'alertedAt', 'dispatchedAt', 'verifiedHealthyAt', 'closedAt'] as const)
+      expect(f[key]).toEqual(expect.any(String));
     // dispatch at once, placeholder probe at 15 s, healthy probes at 30 s and 45 s
     expect(f.recoveryMs).toBeGreaterThanOrEqual(45_000);
     expect(f.recoveryMs).toBeLessThan(46_000);
-    expect(result.timeline.map((t) => t.step)).toEqual(expect.arrayContaining(['detected', 'alerted', 'dispatched', 'verified', 'recovered', 'closed']));
+    expect(result.timeline.map((t) => t.step)).toEqual(
+      expect.arrayContaining(['detected', 'alerted', 'dispatched', 'verified', 'recovered', 'closed']),
+    );
     const described = await handle.describe();
     expect(described.typedSearchAttributes.getAll()).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ key: expect.objectContaining({ name: 'AutohealStatus' }), value: 'RECOVERED' }),
+        expect.objectContaining({
+          key: expect.objectContaining({ name: 'AutohealStatus' }),
+          value: 'RECOVERED',
+        }),
         expect.objectContaining({ key: expect.objectContaining({ name: 'AutohealTarget' }), value: 'happy' }),
       ]),
     );
@@ -80,7 +105,11 @@ test('three failed attempts escalate, park without restarts, and an operator res
   const worker = await createHealingWorker(env, taskQueue, [bridge]);
   await worker.runUntil(async () => {
     // A long SLA so that the count, not the SLA, escalates.
-    const handle = await startIncident(env, taskQueue, incidentInput('three', { recoverySlaMs: 60 * MINUTE }, await serverNow(env)));
+    const handle = await startIncident(
+      env,
+      taskQueue,
+      incidentInput('three', { recoverySlaMs: 60 * MINUTE }, await serverNow(env)),
+    );
     await env.sleep(25 * MINUTE);
     const parked = await handle.query(statusQuery);
     expect(parked.status).toBe('ESCALATED');
@@ -95,8 +124,15 @@ test('three failed attempts escalate, park without restarts, and an operator res
     expect(result.resolution).toMatchObject({ by: 'alice', note: 'restarted the VPS by hand' });
     expect(await dispatchesInHistory(handle)).toBe(3);
     const [escalation] = bridge.emails('escalation');
-    expect(escalation).toMatchObject({ kind: 'escalation', diagnosis: expect.stringMatching(/3 restart attempts of three failed/) });
-    expect(escalation?.kind === 'escalation' && escalation.attempts.map((a) => a.outcome)).toEqual(['not_recovered', 'not_recovered', 'not_recovered']);
+    expect(escalation).toMatchObject({
+      kind: 'escalation',
+      diagnosis: expect.stringMatching(/3 restart attempts of three failed/),
+    });
+    expect(escalation?.kind === 'escalation' && escalation.attempts.map((a) => a.outcome)).toEqual([
+      'not_recovered',
+      'not_recovered',
+      'not_recovered',
+    ]);
     expect(bridge.emails('recovery')).toHaveLength(0);
     await exportFixture(handle, 'escalated-resolved');
   });
@@ -104,7 +140,8 @@ test('three failed attempts escalate, park without restarts, and an operator res
 
 test('a remediation error that retrying cannot fix escalates at once, carrying its diagnosis', async () => {
   const bridge = new FakeBridge('bad-token');
-  const diagnosis = 'GitHub answered 401 Bad credentials: GITHUB_TOKEN is invalid or expired; create a new token with repo and workflow scopes';
+  const diagnosis =
+    'GitHub answered 401 Bad credentials: GITHUB_TOKEN is invalid or expired; create a new token with repo and workflow scopes';
   bridge.dispatchBehaviour = async () => {
     throw ApplicationFailure.nonRetryable(diagnosis, 'RemediationUnauthorizedError');
   };

@@ -3,11 +3,23 @@
  * and the dashboard: force a recovery (starting an incident when none is open), acknowledge,
  * resolve, and read status and timeline.
  */
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { AutohealSeverity, AutohealStatus, AutohealTarget, healingWorkflowId } from '../shared/constants';
 import type { HealingPolicy, Target } from '../shared/types';
 import { healingWorkflow } from '../workflows/healing';
-import { type CommandAck, type IncidentView, acknowledgeUpdate, forceRecoveryUpdate, resolveUpdate, statusQuery } from '../workflows/healing-messages';
+import {
+  type CommandAck,
+  type IncidentView,
+  acknowledgeUpdate,
+  forceRecoveryUpdate,
+  resolveUpdate,
+  statusQuery,
+} from '../workflows/healing-messages';
 
 export interface ForceRecoveryOptions {
   target: Target;
@@ -26,7 +38,9 @@ export interface ForceRecoveryOutcome extends CommandAck {
 /** Thrown when a command names a target that has no open incident. */
 export class NoOpenIncidentError extends Error {
   constructor(readonly targetId: string) {
-    super(`no open incident for target "${targetId}" (workflow ${healingWorkflowId(targetId)} is not running); use "autoheal incident force" to start one`);
+    super(
+      `no open incident for target "${targetId}" (workflow ${healingWorkflowId(targetId)} is not running); use "autoheal incident force" to start one`,
+    );
     this.name = 'NoOpenIncidentError';
   }
 }
@@ -50,7 +64,10 @@ export class IncidentCommandRejectedError extends WorkflowUpdateFailedError {
  * `operator`) when none is open, else sends `forceRecovery` to the open one (overriding the
  * restart spacing, recorded in its timeline; un-parking it for one attempt when ESCALATED).
  */
-export async function forceRecovery(client: Client, options: ForceRecoveryOptions): Promise<ForceRecoveryOutcome> {
+export async function forceRecovery(
+  client: Client,
+  options: ForceRecoveryOptions,
+): Promise<ForceRecoveryOutcome> {
   const { target, policy, reason, by, taskQueue } = options;
   const workflowId = healingWorkflowId(target.id);
   try {
@@ -69,23 +86,35 @@ export async function forceRecovery(client: Client, options: ForceRecoveryOption
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  const ack = await onOpenIncident(target.id, () => client.workflow.getHandle(workflowId).executeUpdate(forceRecoveryUpdate, { args: [{ reason, by }] }));
+  const ack = await onOpenIncident(target.id, () =>
+    client.workflow.getHandle(workflowId).executeUpdate(forceRecoveryUpdate, { args: [{ reason, by }] }),
+  );
   return { workflowId, started: false, ...ack };
 }
 
 /** Stops the reminders of the target's open incident (probing goes on). */
 export function acknowledge(client: Client, targetId: string, by: string): Promise<CommandAck> {
-  return onOpenIncident(targetId, () => client.workflow.getHandle(healingWorkflowId(targetId)).executeUpdate(acknowledgeUpdate, { args: [{ by }] }));
+  return onOpenIncident(targetId, () =>
+    client.workflow
+      .getHandle(healingWorkflowId(targetId))
+      .executeUpdate(acknowledgeUpdate, { args: [{ by }] }),
+  );
 }
 
 /** Closes the target's open incident as RESOLVED. */
 export function resolve(client: Client, targetId: string, by: string, note: string): Promise<CommandAck> {
-  return onOpenIncident(targetId, () => client.workflow.getHandle(healingWorkflowId(targetId)).executeUpdate(resolveUpdate, { args: [{ by, note }] }));
+  return onOpenIncident(targetId, () =>
+    client.workflow
+      .getHandle(healingWorkflowId(targetId))
+      .executeUpdate(resolveUpdate, { args: [{ by, note }] }),
+  );
 }
 
 /** Status, attempts, timeline and figures of the target's latest incident (open or closed). */
 export function getStatus(client: Client, targetId: string): Promise<IncidentView> {
-  return onOpenIncident(targetId, () => client.workflow.getHandle(healingWorkflowId(targetId)).query(statusQuery));
+  return onOpenIncident(targetId, () =>
+    client.workflow.getHandle(healingWorkflowId(targetId)).query(statusQuery),
+  );
 }
 
 async function onOpenIncident<T>(targetId: string, call: () => Promise<T>): Promise<T> {

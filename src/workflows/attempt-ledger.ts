@@ -14,7 +14,15 @@
  * The state stays small (timestamps trimmed to the window) and the workflow continues as new
  * when its history grows.
  */
-import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 
 export const attemptLedgerWorkflowId = (targetId: string): string => `autoheal-ledger-${targetId}`;
 
@@ -67,7 +75,9 @@ export async function attemptLedgerWorkflow(initial: AttemptLedgerState = EMPTY_
     return state;
   });
 
-  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT);
+  await condition(
+    () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT,
+  );
   await condition(allHandlersFinished);
   trim();
   return continueAsNew<typeof attemptLedgerWorkflow>(state);

@@ -56,7 +56,13 @@ import {
   resolveUpdate,
   statusQuery,
 } from './healing-messages';
-import { bridgeStatus, describeMethod, failingChecks, isHealthyForRecovery, terminalDown } from './healing-verdict';
+import {
+  bridgeStatus,
+  describeMethod,
+  failingChecks,
+  isHealthyForRecovery,
+  terminalDown,
+} from './healing-verdict';
 
 type HealingActivities = ProbeActivities & AlertActivities & RemediationActivities & LedgerActivities;
 
@@ -66,7 +72,10 @@ const PARKED_PROBE_FLOOR_MS = 60_000;
 /** Longest wait for undelivered alerts once the incident is decided (see docs/healing.md). */
 const ALERT_SETTLE_LIMIT_MS = 10 * 60_000;
 
-const { probeTarget } = proxyActivities<HealingActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '2 seconds', maximumAttempts: 2 } });
+const { probeTarget } = proxyActivities<HealingActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 2 },
+});
 const { sendAlertEmail } = proxyActivities<HealingActivities>(ALERT_EMAIL_ACTIVITY_OPTIONS);
 const { notifyInApp } = proxyActivities<HealingActivities>(NOTIFY_IN_APP_ACTIVITY_OPTIONS);
 const { dispatchRemediation } = proxyActivities<HealingActivities>(REMEDIATION_ACTIVITY_OPTIONS);
@@ -74,7 +83,6 @@ const { readAttemptLedger, recordLedgerEntry } = proxyActivities<HealingActiviti
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
-
 
 /** State carried across continue-as-new while an incident is parked for a long time. */
 export interface CarriedIncident {
@@ -104,7 +112,11 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   const carried = input.carried;
   const openedAtMs = carried ? Date.parse(carried.view.openedAt) : nowMs();
   const triggerMs = Date.parse(trigger.at);
-  const detectedAtMs = carried ? Date.parse(carried.detectedAt) : Number.isFinite(triggerMs) && triggerMs <= openedAtMs ? triggerMs : openedAtMs;
+  const detectedAtMs = carried
+    ? Date.parse(carried.detectedAt)
+    : Number.isFinite(triggerMs) && triggerMs <= openedAtMs
+      ? triggerMs
+      : openedAtMs;
   const slaDeadlineMs = openedAtMs + policy.recoverySlaMs;
 
   const view: IncidentView = carried?.view ?? {
@@ -132,7 +144,9 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   };
   const doing = (activity: string): void => {
     view.activity = activity;
-    setCurrentDetails(`**${target.id}: ${view.status}**\n\nWhat is wrong: ${view.issue}\n\nWhat is being done: ${activity}`);
+    setCurrentDetails(
+      `**${target.id}: ${view.status}**\n\nWhat is wrong: ${view.issue}\n\nWhat is being done: ${activity}`,
+    );
   };
   const setStatus = (status: IncidentStatus, severity?: string): void => {
     view.status = status;
@@ -146,23 +160,34 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
       promise.then(
         () => onOk?.(),
         (err: unknown) => {
-          log.warn(`${label} could not be delivered`, { incidentId: view.incidentId, error: describeError(err) });
+          log.warn(`${label} could not be delivered`, {
+            incidentId: view.incidentId,
+            error: describeError(err),
+          });
           note('alerted', 'failed', `${label} could not be delivered: ${describeError(err)}`);
         },
       ),
     );
   };
   const notify = (severity: InAppNotification['severity'], text: string): void => {
-    track(notifyInApp({ severity, targetId: target.id, incidentId: view.incidentId, text, at: iso() }), undefined, 'in-app notification');
+    track(
+      notifyInApp({ severity, targetId: target.id, incidentId: view.incidentId, text, at: iso() }),
+      undefined,
+      'in-app notification',
+    );
   };
-  const email = (event: AlertEvent, onOk?: () => void): void => track(sendAlertEmail(event), onOk, `${event.kind} email`);
+  const email = (event: AlertEvent, onOk?: () => void): void =>
+    track(sendAlertEmail(event), onOk, `${event.kind} email`);
 
   /** Lets outstanding alerts finish (bounded: a closed incident must not hold the target's healer id for a day). */
   const settleAlerts = async (): Promise<void> => {
     let settled = false;
     void Promise.allSettled(pendingAlerts).then(() => (settled = true));
     if (!(await condition(() => settled, ALERT_SETTLE_LIMIT_MS))) {
-      log.warn('Leaving this run with alerts still undelivered', { incidentId: view.incidentId, limit: formatDuration(ALERT_SETTLE_LIMIT_MS) });
+      log.warn('Leaving this run with alerts still undelivered', {
+        incidentId: view.incidentId,
+        limit: formatDuration(ALERT_SETTLE_LIMIT_MS),
+      });
     }
     await condition(allHandlersFinished);
   };
@@ -180,7 +205,11 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
     ({ reason, by }) => {
       if (dispatchInFlight || forceRequests.length > 0) {
         // One restart at a time: a request made while one is being dispatched (or already queued) joins it.
-        note('force_recovery', 'joined', `forceRecovery by ${by}: ${reason} — joins the restart already ${dispatchInFlight ? 'being dispatched' : 'requested'}`);
+        note(
+          'force_recovery',
+          'joined',
+          `forceRecovery by ${by}: ${reason} — joins the restart already ${dispatchInFlight ? 'being dispatched' : 'requested'}`,
+        );
         return { incidentId: view.incidentId, status: view.status };
       }
       forceRequests.push({ reason, by, at: iso() });
@@ -237,7 +266,12 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   };
   const recordLedger = async (kind: 'dispatch' | 'failure', at: string): Promise<void> => {
     try {
-      await recordLedgerEntry(target.id, { kind, at, windowMs: policy.escalationWindowMs, incidentId: view.incidentId });
+      await recordLedgerEntry(target.id, {
+        kind,
+        at,
+        windowMs: policy.escalationWindowMs,
+        incidentId: view.incidentId,
+      });
     } catch (err) {
       note('ledger', 'failed', `could not record the ${kind} in the attempt ledger: ${describeError(err)}`);
     }
@@ -254,12 +288,19 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   };
 
   // ------------------------------------------------------------- one attempt
-  const runAttempt = async (force: (ForceRecoveryRequest & { at: string }) | undefined, slaApplies: boolean): Promise<AttemptOutcome> => {
+  const runAttempt = async (
+    force: (ForceRecoveryRequest & { at: string }) | undefined,
+    slaApplies: boolean,
+  ): Promise<AttemptOutcome> => {
     const slaDeadline = slaApplies ? slaDeadlineMs : Number.POSITIVE_INFINITY;
     if (!force) {
       const earliest = Math.max(lastDispatchMs + policy.restartCooldownMs, nowMs());
       if (earliest > nowMs()) {
-        note('waiting', 'spacing', `next restart not before ${iso(earliest)} (RESTART_COOLDOWN ${formatDuration(policy.restartCooldownMs)} since the last dispatch)`);
+        note(
+          'waiting',
+          'spacing',
+          `next restart not before ${iso(earliest)} (RESTART_COOLDOWN ${formatDuration(policy.restartCooldownMs)} since the last dispatch)`,
+        );
         doing(`waiting for the restart spacing until ${iso(earliest)}`);
         await waitUntil(Math.min(earliest, slaDeadline));
         if (view.resolution) return { kind: 'resolved' };
@@ -270,7 +311,12 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
     const attempt = view.attempts.length + 1;
     const sinceLast = nowMs() - lastDispatchMs;
     const override = !!force && sinceLast < policy.restartCooldownMs;
-    const record: AttemptRecord = { attempt, method: policy.remediation, outcome: 'in_progress', detail: force ? `forced by ${force.by}: ${force.reason}` : 'automatic restart' };
+    const record: AttemptRecord = {
+      attempt,
+      method: policy.remediation,
+      outcome: 'in_progress',
+      detail: force ? `forced by ${force.by}: ${force.reason}` : 'automatic restart',
+    };
     view.attempts.push(record);
     const conclude = (outcome: AttemptRecord['outcome'], text: string): void => {
       record.outcome = outcome;
@@ -290,10 +336,15 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
         incidentId: view.incidentId,
         attempt,
         reason: view.issue,
-        trigger: force ? `operator:${force.by}` : trigger.source === 'operator' ? `operator:${trigger.by ?? 'unknown'}` : 'auto_sync_service',
+        trigger: force
+          ? `operator:${force.by}`
+          : trigger.source === 'operator'
+            ? `operator:${trigger.by ?? 'unknown'}`
+            : 'auto_sync_service',
       });
     } catch (err) {
-      const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+      const failure =
+        err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
       const diagnosis = failure?.message ?? describeError(err);
       conclude('dispatch_failed', diagnosis);
       note('dispatched', 'failed', `attempt ${attempt}: ${diagnosis}`);
@@ -312,13 +363,17 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
       'dispatched',
       override ? 'override' : 'ok',
       `attempt ${attempt}: ${receipt.detail}` +
-        (override ? ` — forceRecovery by ${force?.by} overrode the ${formatDuration(policy.restartCooldownMs)} restart spacing (previous dispatch ${formatDuration(Math.max(0, sinceLast))} earlier)` : ''),
+        (override
+          ? ` — forceRecovery by ${force?.by} overrode the ${formatDuration(policy.restartCooldownMs)} restart spacing (previous dispatch ${formatDuration(Math.max(0, sinceLast))} earlier)`
+          : ''),
     );
 
     // verify: durable timers, two consecutive healthy probes with fresh live data
     const deadline = dispatchStartMs + policy.verifyTimeoutMs;
     let healthyInARow = 0;
-    doing(`verifying attempt ${attempt}: probing every ${formatDuration(policy.verifyIntervalMs)} until ${iso(deadline)}`);
+    doing(
+      `verifying attempt ${attempt}: probing every ${formatDuration(policy.verifyIntervalMs)} until ${iso(deadline)}`,
+    );
     for (;;) {
       const woke = await waitUntil(Math.min(nowMs() + policy.verifyIntervalMs, deadline, slaDeadline));
       if (!woke) {
@@ -330,7 +385,10 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
         return { kind: 'superseded' };
       }
       if (nowMs() >= slaDeadline) {
-        conclude('not_recovered', `still failing when RECOVERY_SLA (${formatDuration(policy.recoverySlaMs)}) ran out: ${lastReport?.summary ?? 'no probe'}`);
+        conclude(
+          'not_recovered',
+          `still failing when RECOVERY_SLA (${formatDuration(policy.recoverySlaMs)}) ran out: ${lastReport?.summary ?? 'no probe'}`,
+        );
         return { kind: 'sla' };
       }
       const report = await probe();
@@ -367,8 +425,16 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
       view.figures.recoveryMs = closedMs - detectedAtMs;
       const online = lastReport?.syncedAccounts ?? 0;
       const expected = lastReport?.expectedAccounts ?? target.expectedAccounts;
-      note('recovered', 'ok', `${describeMethod(method ?? policy.remediation)}; recovery time ${formatDurationWords(closedMs - detectedAtMs)}; ${online}/${expected} accounts online`);
-      log.info('✅ MT5 Bridge automatically recovered', { targetId: target.id, incidentId: view.incidentId, recoveryTime: formatDurationWords(closedMs - detectedAtMs) });
+      note(
+        'recovered',
+        'ok',
+        `${describeMethod(method ?? policy.remediation)}; recovery time ${formatDurationWords(closedMs - detectedAtMs)}; ${online}/${expected} accounts online`,
+      );
+      log.info('✅ MT5 Bridge automatically recovered', {
+        targetId: target.id,
+        incidentId: view.incidentId,
+        recoveryTime: formatDurationWords(closedMs - detectedAtMs),
+      });
       email({
         kind: 'recovery',
         targetId: target.id,
@@ -379,14 +445,23 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
         accountsOnline: online,
         accountsExpected: expected,
       });
-      notify('INFO', `${target.id} recovered (${describeMethod(method ?? policy.remediation)}) in ${formatDurationWords(closedMs - detectedAtMs)}`);
+      notify(
+        'INFO',
+        `${target.id} recovered (${describeMethod(method ?? policy.remediation)}) in ${formatDurationWords(closedMs - detectedAtMs)}`,
+      );
     } else {
       setStatus('RESOLVED');
       notify('INFO', `${target.id} incident resolved by ${view.resolution?.by}`);
     }
     view.figures.closedAt = iso(closedMs);
     view.figures.downtimeMs = closedMs - detectedAtMs;
-    note('closed', how, how === 'RECOVERED' ? 'incident closed: recovered' : `incident closed: resolved by ${view.resolution?.by}`);
+    note(
+      'closed',
+      how,
+      how === 'RECOVERED'
+        ? 'incident closed: recovered'
+        : `incident closed: resolved by ${view.resolution?.by}`,
+    );
     doing(how === 'RECOVERED' ? 'closed: recovered' : `closed: resolved by ${view.resolution?.by}`);
     await settleAlerts();
     return { ...view, status: how };
@@ -401,8 +476,22 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
     view.escalation = { at, reason, diagnosis };
     nextReminderMs = nowMs() + policy.reminderIntervalMs;
     note('escalated', reason, diagnosis);
-    log.error('Incident escalated to the support contacts: automatic restarts of this target are parked', { targetId: target.id, incidentId: view.incidentId, reason, diagnosis });
-    email({ kind: 'escalation', targetId: target.id, at, incidentId: view.incidentId, issue: view.issue, openedAt: view.openedAt, attempts: view.attempts, diagnosis });
+    log.error('Incident escalated to the support contacts: automatic restarts of this target are parked', {
+      targetId: target.id,
+      incidentId: view.incidentId,
+      reason,
+      diagnosis,
+    });
+    email({
+      kind: 'escalation',
+      targetId: target.id,
+      at,
+      incidentId: view.incidentId,
+      issue: view.issue,
+      openedAt: view.openedAt,
+      attempts: view.attempts,
+      diagnosis,
+    });
     notify('CRITICAL', `${target.id} escalated (${reason}): ${diagnosis}`);
   };
 
@@ -412,7 +501,9 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
     let nextProbeMs = nowMs() + probeEveryMs;
     let healthyInARow = 0;
     for (;;) {
-      doing(`ESCALATED (${view.escalation?.reason}): automatic restarts parked; probing every ${formatDuration(probeEveryMs)}; ${view.acknowledged ? `acknowledged by ${view.acknowledged.by}` : `reminding the escalation contacts every ${formatDuration(policy.reminderIntervalMs)}`}`);
+      doing(
+        `ESCALATED (${view.escalation?.reason}): automatic restarts parked; probing every ${formatDuration(probeEveryMs)}; ${view.acknowledged ? `acknowledged by ${view.acknowledged.by}` : `reminding the escalation contacts every ${formatDuration(policy.reminderIntervalMs)}`}`,
+      );
       const wake = Math.min(nextProbeMs, view.acknowledged ? Number.POSITIVE_INFINITY : nextReminderMs);
       await waitUntil(wake);
       if (view.resolution) return 'resolved';
@@ -421,21 +512,45 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
         remindersSent += 1;
         nextReminderMs += policy.reminderIntervalMs;
         note('reminder', 'sent', `reminder ${remindersSent} to the escalation contacts`);
-        email({ kind: 'reminder', targetId: target.id, at: iso(), incidentId: view.incidentId, issue: view.issue, openedAt: view.openedAt, reminder: remindersSent });
+        email({
+          kind: 'reminder',
+          targetId: target.id,
+          at: iso(),
+          incidentId: view.incidentId,
+          issue: view.issue,
+          openedAt: view.openedAt,
+          reminder: remindersSent,
+        });
       }
       if (nowMs() >= nextProbeMs) {
         const report = await probe();
         healthyInARow = isHealthyForRecovery(report) ? healthyInARow + 1 : 0;
         nextProbeMs = nowMs() + probeEveryMs;
         if (healthyInARow >= 2) {
-          note('verified', 'healthy', 'the target recovered by itself while escalated (two consecutive healthy probes)');
+          note(
+            'verified',
+            'healthy',
+            'the target recovered by itself while escalated (two consecutive healthy probes)',
+          );
           return 'recovered';
         }
       }
       if (workflowInfo().continueAsNewSuggested && !interrupted()) {
         await settleAlerts();
-        const next: CarriedIncident = { view, detectedAt: iso(detectedAtMs), lastReport, remindersSent, nextReminderAt: iso(nextReminderMs) };
-        await continueAsNew<typeof healingWorkflow>({ target, policy, trigger, report: input.report, carried: next });
+        const next: CarriedIncident = {
+          view,
+          detectedAt: iso(detectedAtMs),
+          lastReport,
+          remindersSent,
+          nextReminderAt: iso(nextReminderMs),
+        };
+        await continueAsNew<typeof healingWorkflow>({
+          target,
+          policy,
+          trigger,
+          report: input.report,
+          carried: next,
+        });
       }
     }
   };
@@ -457,34 +572,66 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
     if (!input.report) {
       await probe();
       view.failingChecks = failingChecks(lastReport);
-      if (lastReport && lastReport.severity !== 'HEALTHY') view.issue = `${lastReport.summary} (${trigger.reason})`;
+      if (lastReport && lastReport.severity !== 'HEALTHY')
+        view.issue = `${lastReport.summary} (${trigger.reason})`;
     }
-    note('detected', trigger.source, `${view.issue}${view.failingChecks.length ? ` — failing checks: ${view.failingChecks.join(', ')}` : ''} (trigger: ${trigger.source}${trigger.by ? ` ${trigger.by}` : ''})`);
-    if (terminalDown(lastReport)) log.error(TERMINAL_NOT_CONNECTED_LOG, { targetId: target.id, incidentId: view.incidentId });
-    else log.error(`CRITICAL: ${view.issue} - initiating auto-restart`, { targetId: target.id, incidentId: view.incidentId });
+    note(
+      'detected',
+      trigger.source,
+      `${view.issue}${view.failingChecks.length ? ` — failing checks: ${view.failingChecks.join(', ')}` : ''} (trigger: ${trigger.source}${trigger.by ? ` ${trigger.by}` : ''})`,
+    );
+    if (terminalDown(lastReport))
+      log.error(TERMINAL_NOT_CONNECTED_LOG, { targetId: target.id, incidentId: view.incidentId });
+    else
+      log.error(`CRITICAL: ${view.issue} - initiating auto-restart`, {
+        targetId: target.id,
+        incidentId: view.incidentId,
+      });
 
     // alert, in parallel with the dispatch: started, not awaited
-    const autoRestart = policy.remediation === 'none' ? 'OFF: no remediation configured (REMEDIATION=none), alerts only' : 'INITIATED';
+    const autoRestart =
+      policy.remediation === 'none'
+        ? 'OFF: no remediation configured (REMEDIATION=none), alerts only'
+        : 'INITIATED';
     email(
-      { kind: 'critical', targetId: target.id, at: iso(), incidentId: view.incidentId, component: 'MT5 Bridge', status: bridgeStatus(lastReport), issue: view.issue, autoRestart },
+      {
+        kind: 'critical',
+        targetId: target.id,
+        at: iso(),
+        incidentId: view.incidentId,
+        component: 'MT5 Bridge',
+        status: bridgeStatus(lastReport),
+        issue: view.issue,
+        autoRestart,
+      },
       () => {
         view.figures.alertedAt ??= iso();
         view.figures.alertMs ??= nowMs() - detectedAtMs;
         note('alerted', 'ok', 'CRITICAL email delivered');
       },
     );
-    notify('CRITICAL', `${target.id}: ${view.issue} — auto-restart ${autoRestart === 'INITIATED' ? 'initiated' : 'off'}`);
+    notify(
+      'CRITICAL',
+      `${target.id}: ${view.issue} — auto-restart ${autoRestart === 'INITIATED' ? 'initiated' : 'off'}`,
+    );
   }
 
   try {
     ledger = await readAttemptLedger(target.id);
   } catch (err) {
-    note('ledger', 'failed', `could not read the attempt ledger (failures in other incidents unknown, spacing unknown): ${describeError(err)}`);
+    note(
+      'ledger',
+      'failed',
+      `could not read the attempt ledger (failures in other incidents unknown, spacing unknown): ${describeError(err)}`,
+    );
   }
   if (ledger.lastDispatchAt) lastDispatchMs = Date.parse(ledger.lastDispatchAt);
 
   // ------------------------------------------------------------- the loop
-  let force = !carried && trigger.source === 'operator' ? { reason: trigger.reason, by: trigger.by ?? 'operator', at: trigger.at } : undefined;
+  let force =
+    !carried && trigger.source === 'operator'
+      ? { reason: trigger.reason, by: trigger.by ?? 'operator', at: trigger.at }
+      : undefined;
   let parked = view.status === 'ESCALATED';
   for (;;) {
     if (parked) {
@@ -511,7 +658,10 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
         parked = true;
         continue;
       case 'sla':
-        escalate('RECOVERY_SLA exceeded', `the incident has been open longer than ${formatDurationWords(policy.recoverySlaMs)} (RECOVERY_SLA) after ${view.attempts.length} attempt(s); last probe: ${lastReport?.summary ?? 'none'}`);
+        escalate(
+          'RECOVERY_SLA exceeded',
+          `the incident has been open longer than ${formatDurationWords(policy.recoverySlaMs)} (RECOVERY_SLA) after ${view.attempts.length} attempt(s); last probe: ${lastReport?.summary ?? 'none'}`,
+        );
         parked = true;
         continue;
       case 'failed': {
@@ -524,16 +674,26 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
             );
           } else {
             setStatus('ESCALATED');
-            note('escalated', 'still escalated', 'the forced attempt did not recover the target; parked again');
+            note(
+              'escalated',
+              'still escalated',
+              'the forced attempt did not recover the target; parked again',
+            );
           }
           parked = true;
           continue;
         }
         // backoff: at least one verify interval, and the restart spacing (in runAttempt)
-        doing(`attempt ${view.attempts.length} failed; next attempt after a ${formatDuration(policy.verifyIntervalMs)} backoff`);
-        if (!(await waitUntil(Math.min(nowMs() + policy.verifyIntervalMs, slaDeadlineMs))) && view.resolution) return close('RESOLVED');
+        doing(
+          `attempt ${view.attempts.length} failed; next attempt after a ${formatDuration(policy.verifyIntervalMs)} backoff`,
+        );
+        if (!(await waitUntil(Math.min(nowMs() + policy.verifyIntervalMs, slaDeadlineMs))) && view.resolution)
+          return close('RESOLVED');
         if (nowMs() >= slaDeadlineMs && forceRequests.length === 0) {
-          escalate('RECOVERY_SLA exceeded', `the incident has been open longer than ${formatDurationWords(policy.recoverySlaMs)} (RECOVERY_SLA) after ${view.attempts.length} attempt(s); last probe: ${lastReport?.summary ?? 'none'}`);
+          escalate(
+            'RECOVERY_SLA exceeded',
+            `the incident has been open longer than ${formatDurationWords(policy.recoverySlaMs)} (RECOVERY_SLA) after ${view.attempts.length} attempt(s); last probe: ${lastReport?.summary ?? 'none'}`,
+          );
           parked = true;
         }
         continue;

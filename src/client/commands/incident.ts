@@ -15,7 +15,9 @@ export interface IncidentCommandDeps {
 }
 
 export function registerIncidentCommands(program: Command, deps: IncidentCommandDeps): Command {
-  const incident = program.command('incident').description("operate a target's incident (the heal-<target> workflow)");
+  const incident = program
+    .command('incident')
+    .description("operate a target's incident (the heal-<target> workflow)");
 
   const run = async (action: (client: Client, config: AppConfig) => Promise<void>): Promise<void> => {
     const config = deps.loadConfig();
@@ -41,15 +43,25 @@ export function registerIncidentCommands(program: Command, deps: IncidentCommand
 
   incident
     .command('force')
-    .description('an immediate restart attempt: starts an incident when none is open; overrides the restart spacing (recorded)')
+    .description(
+      'an immediate restart attempt: starts an incident when none is open; overrides the restart spacing (recorded)',
+    )
     .option('--target <id>', 'target id (default: the only target)')
     .requiredOption('--by <name>', 'who asks (recorded in the timeline)')
     .requiredOption('--reason <text>', 'why (recorded in the timeline)')
     .action((opts: { target?: string; by: string; reason: string }) =>
       run(async (client, config) => {
         const chosen = pickTarget(config, opts.target);
-        const out = await forceRecovery(client, { target: chosen.target, policy: chosen.policy, reason: opts.reason, by: opts.by, taskQueue: config.temporal.taskQueue });
-        console.log(`${out.started ? 'started incident' : 'forced an attempt on incident'} ${out.incidentId} (${out.workflowId}): ${out.status}`);
+        const out = await forceRecovery(client, {
+          target: chosen.target,
+          policy: chosen.policy,
+          reason: opts.reason,
+          by: opts.by,
+          taskQueue: config.temporal.taskQueue,
+        });
+        console.log(
+          `${out.started ? 'started incident' : 'forced an attempt on incident'} ${out.incidentId} (${out.workflowId}): ${out.status}`,
+        );
       }),
     );
 
@@ -84,11 +96,17 @@ export function registerIncidentCommands(program: Command, deps: IncidentCommand
 function pickTarget(config: AppConfig, id: string | undefined): TargetConfig {
   if (!id) {
     const only = config.targets.length === 1 ? config.targets[0] : undefined;
-    if (!only) throw new Error(`--target is required: configured targets are ${config.targets.map((t) => t.target.id).join(', ')}`);
+    if (!only)
+      throw new Error(
+        `--target is required: configured targets are ${config.targets.map((t) => t.target.id).join(', ')}`,
+      );
     return only;
   }
   const found = config.targets.find((t) => t.target.id === id);
-  if (!found) throw new Error(`unknown target "${id}": configured targets are ${config.targets.map((t) => t.target.id).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `unknown target "${id}": configured targets are ${config.targets.map((t) => t.target.id).join(', ')}`,
+    );
   return found;
 }
 
@@ -106,11 +124,14 @@ export function formatIncident(view: IncidentView): string {
       (f.recoveryMs !== undefined ? `, verified healthy +${formatDuration(f.recoveryMs)}` : '') +
       (f.downtimeMs !== undefined ? `, closed +${formatDuration(f.downtimeMs)}` : ''),
   ];
-  if (view.escalation) lines.push(`escalated ${view.escalation.at}: ${view.escalation.reason} — ${view.escalation.diagnosis}`);
+  if (view.escalation)
+    lines.push(`escalated ${view.escalation.at}: ${view.escalation.reason} — ${view.escalation.diagnosis}`);
   if (view.acknowledged) lines.push(`acknowledged by ${view.acknowledged.by} at ${view.acknowledged.at}`);
   lines.push('attempts:');
-  for (const a of view.attempts) lines.push(`  #${a.attempt} ${a.method} ${a.dispatchedAt ?? '-'} ${a.outcome}: ${a.detail}`);
+  for (const a of view.attempts)
+    lines.push(`  #${a.attempt} ${a.method} ${a.dispatchedAt ?? '-'} ${a.outcome}: ${a.detail}`);
   lines.push('timeline:');
-  for (const t of view.timeline) lines.push(`  ${t.at}  ${t.step.padEnd(14)} ${t.outcome.padEnd(10)} ${t.detail}`);
+  for (const t of view.timeline)
+    lines.push(`  ${t.at}  ${t.step.padEnd(14)} ${t.outcome.padEnd(10)} ${t.detail}`);
   return lines.join('\n');
 }
