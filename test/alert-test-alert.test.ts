@@ -136,4 +136,15 @@ describe('alert rules shared with the workflows', () => {
     expect(conditions.map((c) => c.key)).toEqual(['account:886557', 'account:886602', 'balances:live_zeros']);
     expect(conditions[2]!.issue).toBe('Every account reads a live $0 (money moved); no restart');
   });
+
+  it('month end (every account at a live $0) is one condition, not one per account', () => {
+    const accounts = ['886550', '886551', '886552'];
+    const conditions = warningConditions({
+      checks: [
+        { check: 'balances', status: 'warn', evidence: 'All 3 accounts read $0 from fresh live data: money moved', accounts },
+        { check: 'account', status: 'warn', evidence: '3 accounts read an unexpected $0 (live)', accounts },
+      ],
+    });
+    expect(conditions).toEqual([{ key: 'balances:live_zeros', issue: 'All 3 accounts read $0 from fresh live data: money moved' }]);
+  });
 });

@@ -4,14 +4,16 @@
  * flapping, and an email that waits for the SMTP server to come back arrives exactly once,
  * while in-app notifications go on.
  */
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createAlertActivities, createMemoryNotificationFeed, createSmtpMailer } from '../src/activities/alerts';
 import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { warningWatchWorkflowId } from '../src/shared/alert-policy';
-import type { ProbeReport } from '../src/shared/types';
+import { classify } from '../src/shared/classify';
+import { healingWorkflowId } from '../src/shared/constants';
+import type { Observation, ProbeReport } from '../src/shared/types';
 import { trackedWarningsQuery, warningsObservedSignal, type WarningWatchWorkflow } from '../src/workflows/warnings';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
 import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
@@ -32,7 +34,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function createWatchWorker(smtp: TestSmtpServer, taskQueue: string) {
+async function createWatchWorker(smtp: TestSmtpServer, taskQueue: string, extraActivities: Record<string, (...args: never[]) => Promise<unknown>> = {}) {
   const config = loadConfig({ SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), ALERT_RECIPIENT_EMAIL: 'ops@fidus.test,second@fidus.test' });
   const feed = createMemoryNotificationFeed();
   const mailer = createSmtpMailer(config.smtp);
@@ -48,7 +50,7 @@ async function createWatchWorker(smtp: TestSmtpServer, taskQueue: string) {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities,
+    activities: { ...activities, ...extraActivities },
   });
   return { worker, feed, close: () => mailer.close() };
 }
@@ -62,6 +64,15 @@ async function settle(handle: WorkflowHandle): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error('activities still pending');
+}
+
+/**
+ * Runs one monitor run to its end without unlocking time skipping (the time-skipping client's
+ * result() would let the server jump to the watcher's next timer, an hour ahead).
+ */
+async function runMonitor(options: { taskQueue: string; workflowId: string; args: unknown[] }): Promise<unknown> {
+  const plain = new Client({ connection: env.connection, namespace: env.namespace });
+  return plain.workflow.execute('monitorWorkflow', options);
 }
 
 const observed = (key: string, issue = `${key} failed to sync`) => ({ conditions: [{ key, issue }], at: new Date().toISOString() });
@@ -218,7 +229,7 @@ describe('reportWarnings from the monitor run', () => {
     try {
       await worker.runUntil(async () => {
         for (const run of [1, 2, 3]) {
-          const result = await env.client.workflow.execute('monitorWorkflow', { taskQueue, workflowId: `monitor-${taskQueue}-${run}`, args: [{ target, policy }] });
+          const result = await runMonitor({ taskQueue, workflowId: `monitor-${taskQueue}-${run}`, args: [{ target, policy }] });
           expect(result).toMatchObject({ severity: 'WARNING', action: 'warned' });
           await env.sleep(15_000);
         }
@@ -237,4 +248,68 @@ describe('reportWarnings from the monitor run', () => {
     expect(smtp.messages).toHaveLength(1);
     expect(smtp.messages[0]!.mail.text).toContain('Condition: account:886557');
   });
+});
+
+test('live $0 balances on every account while syncing: one WARNING email, no CRITICAL email, no restart', async () => {
+  const smtp = await startSmtpServer();
+  const taskQueue = uniqueTaskQueue('warn-live-zeros');
+  const targetId = `zeros-${taskQueue}`;
+  const target = {
+    id: targetId,
+    url: 'http://127.0.0.1:1',
+    accounts: [],
+    expectedAccounts: 7,
+    zeroBalanceOk: [],
+    requireTradeAllowed: true,
+    syncRateCritical: 0.2,
+    probeTimeoutMs: 5_000,
+    staleAfterMs: 10 * MINUTE,
+  };
+  const policy = {
+    checkIntervalMs: 15_000,
+    confirmDelayMs: 3_000,
+    verifyIntervalMs: 15_000,
+    verifyTimeoutMs: 5 * MINUTE,
+    restartCooldownMs: 5 * MINUTE,
+    recoverySlaMs: 15 * MINUTE,
+    escalateAfter: 3,
+    escalationWindowMs: 24 * HOUR,
+    reminderIntervalMs: HOUR,
+    remediation: 'github' as const,
+  };
+  const probeTarget = async (): Promise<ProbeReport> => {
+    const probedAt = new Date(Number(await env.currentTimeMs())).toISOString();
+    const observation: Observation = {
+      targetId,
+      probedAt,
+      health: { ok: true, httpStatus: 200, latencyMs: 5, claimedStatus: 'healthy', mt5Available: true, connected: true, tradeAllowed: true },
+      accounts: {
+        source: 'summary',
+        latencyMs: 5,
+        readings: Array.from({ length: 7 }, (_, i) => ({ login: String(886550 + i), balance: 0, dataSource: 'live' as const, readAt: probedAt })),
+      },
+    };
+    return { ...classify(observation, target), observation };
+  };
+  const dispatchRemediation = jest.fn(async () => ({ method: 'github', dispatchedAt: new Date().toISOString(), detail: 'should not happen' }));
+  const { worker, close } = await createWatchWorker(smtp, taskQueue, { probeTarget, dispatchRemediation });
+  try {
+    await worker.runUntil(async () => {
+      for (let run = 1; run <= 4; run++) {
+        const result = await runMonitor({ taskQueue, workflowId: `monitor-${targetId}-${run}`, args: [{ target, policy }] });
+        expect(result).toMatchObject({ severity: 'WARNING', action: 'warned' });
+        await env.sleep(15_000);
+      }
+      const watch = env.client.workflow.getHandle(warningWatchWorkflowId(targetId));
+      await settle(watch);
+      await expect(env.client.workflow.getHandle(healingWorkflowId(targetId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      await watch.terminate('test over');
+    });
+  } finally {
+    close();
+    await smtp.stop();
+  }
+  expect(dispatchRemediation).not.toHaveBeenCalled();
+  expect(smtp.messages.map((m) => m.mail.subject)).toEqual(['⚠️ FIDUS MT5 WARNING']);
+  expect(smtp.messages[0]!.mail.text).toContain('Condition: balances:live_zeros');
 });

@@ -13,11 +13,14 @@ export interface WarningCondition {
 /**
  * The WARNING conditions of a classification: one per account for the account check (so that a
  * second failing account is news, and the first one is not repeated), one per other check.
+ * Accounts covered by a balances warning (every account reads a live $0: money moved) are not
+ * repeated one by one: month end is one condition, not one email per account.
  * Keys depend on what is wrong, never on figures that change from probe to probe.
  */
 export function warningConditions(classification: Pick<Classification, 'checks'>): WarningCondition[] {
   const out: WarningCondition[] = [];
   const seen = new Set<string>();
+  const coveredByBalances = new Set(classification.checks.filter((c) => c.check === 'balances' && c.status === 'warn').flatMap((c) => c.accounts ?? []));
   const push = (key: string, issue: string) => {
     if (seen.has(key)) return;
     seen.add(key);
@@ -26,7 +29,7 @@ export function warningConditions(classification: Pick<Classification, 'checks'>
   for (const check of classification.checks) {
     if (check.status !== 'warn') continue;
     if (check.check === 'account' && check.accounts?.length) {
-      for (const login of check.accounts) push(`account:${login}`, check.evidence);
+      for (const login of check.accounts) if (!coveredByBalances.has(login)) push(`account:${login}`, check.evidence);
     } else if (check.check === 'balances') {
       push('balances:live_zeros', check.evidence);
     } else {
