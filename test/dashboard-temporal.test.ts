@@ -6,13 +6,23 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createLedgerActivities } from '../src/activities/ledger';
-import { createDashboardServer, type DashboardServer, type DashboardStatus, type TargetStatus } from '../src/client/dashboard';
+import {
+  createDashboardServer,
+  type DashboardServer,
+  type DashboardStatus,
+  type TargetStatus,
+} from '../src/client/dashboard';
 import { addNotification } from '../src/client/notifications';
 import { applySchedules } from '../src/client/schedules';
 import { loadConfig, type AppConfig, type TargetConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { AutohealTarget, monitorScheduleId } from '../src/shared/constants';
-import type { AlertEvent, EmailReceipt, InAppNotification, RemediationReceipt } from '../src/shared/contracts';
+import type {
+  AlertEvent,
+  EmailReceipt,
+  InAppNotification,
+  RemediationReceipt,
+} from '../src/shared/contracts';
 import type { ProbeReport, Target } from '../src/shared/types';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 
@@ -28,7 +38,13 @@ function report(target: Target, down: boolean): ProbeReport {
   const probedAt = new Date().toISOString();
   return {
     severity: down ? 'CRITICAL' : 'HEALTHY',
-    checks: [{ check: 'terminal', status: down ? 'fail' : 'ok', evidence: down ? 'terminal_info.connected is false' : 'terminal connected' }],
+    checks: [
+      {
+        check: 'terminal',
+        status: down ? 'fail' : 'ok',
+        evidence: down ? 'terminal_info.connected is false' : 'terminal connected',
+      },
+    ],
     syncRate: down ? 0 : 1,
     syncedAccounts: down ? 0 : 7,
     expectedAccounts: 7,
@@ -36,11 +52,24 @@ function report(target: Target, down: boolean): ProbeReport {
     observation: {
       targetId: target.id,
       probedAt,
-      health: { ok: true, httpStatus: 200, latencyMs: 5, claimedStatus: 'healthy', mt5Available: true, connected: !down, tradeAllowed: true },
+      health: {
+        ok: true,
+        httpStatus: 200,
+        latencyMs: 5,
+        claimedStatus: 'healthy',
+        mt5Available: true,
+        connected: !down,
+        tradeAllowed: true,
+      },
       accounts: {
         source: 'summary',
         latencyMs: 5,
-        readings: Array.from({ length: 7 }, (_, i) => ({ login: String(1000 + i), balance: down ? 0 : 1000, dataSource: down ? ('no_cache' as const) : ('live' as const), readAt: down ? null : probedAt })),
+        readings: Array.from({ length: 7 }, (_, i) => ({
+          login: String(1000 + i),
+          balance: down ? 0 : 1000,
+          dataSource: down ? ('no_cache' as const) : ('live' as const),
+          readAt: down ? null : probedAt,
+        })),
       },
     },
   };
@@ -54,7 +83,12 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 45_000): Promise<T> {
+async function until<T>(
+  what: string,
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 45_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -66,15 +100,30 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => 
 
 it('shows a healthy target and an open incident from real workflows, and operates the incident', async () => {
   const taskQueue = uniqueTaskQueue('dashboard');
-  const config: AppConfig = loadConfig({ MT5_BRIDGE_URL: 'http://127.0.0.1:1', DASHBOARD_PORT: '0', DASHBOARD_TOKEN: TOKEN, TEMPORAL_TASK_QUEUE: taskQueue });
+  const config: AppConfig = loadConfig({
+    MT5_BRIDGE_URL: 'http://127.0.0.1:1',
+    DASHBOARD_PORT: '0',
+    DASHBOARD_TOKEN: TOKEN,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  });
   const base = config.targets[0]!;
   const suffix = taskQueue.replace(/[^a-z0-9]+/gi, '-');
-  const calm: TargetConfig = { ...base, target: { ...base.target, id: `calm-${suffix}` }, policy: { ...base.policy, checkIntervalMs: 3_600_000 } };
+  const calm: TargetConfig = {
+    ...base,
+    target: { ...base.target, id: `calm-${suffix}` },
+    policy: { ...base.policy, checkIntervalMs: 3_600_000 },
+  };
   const down: TargetConfig = {
     ...base,
     target: { ...base.target, id: `down-${suffix}` },
     // Confirmed quickly, then a verification that will not come back during the test: the incident stays open.
-    policy: { ...base.policy, confirmDelayMs: 100, verifyIntervalMs: 600_000, verifyTimeoutMs: 1_800_000, recoverySlaMs: 3_600_000 },
+    policy: {
+      ...base.policy,
+      confirmDelayMs: 100,
+      verifyIntervalMs: 600_000,
+      verifyTimeoutMs: 1_800_000,
+      recoverySlaMs: 3_600_000,
+    },
   };
   config.targets = [calm, down];
 
@@ -86,8 +135,17 @@ it('shows a healthy target and an open incident from real workflows, and operate
     activities: {
       ...createLedgerActivities({ client: env.client, taskQueue }),
       probeTarget: async (target: Target) => report(target, isDown(target.id)),
-      dispatchRemediation: async (): Promise<RemediationReceipt> => ({ method: 'webhook', dispatchedAt: new Date().toISOString(), detail: 'POST full-restart (HTTP 200)' }),
-      sendAlertEmail: async (event: AlertEvent): Promise<EmailReceipt> => ({ messageId: `<${event.kind}@test>`, accepted: ['ops@example.com'], rejected: [], response: '250 OK' }),
+      dispatchRemediation: async (): Promise<RemediationReceipt> => ({
+        method: 'webhook',
+        dispatchedAt: new Date().toISOString(),
+        detail: 'POST full-restart (HTTP 200)',
+      }),
+      sendAlertEmail: async (event: AlertEvent): Promise<EmailReceipt> => ({
+        messageId: `<${event.kind}@test>`,
+        accepted: ['ops@example.com'],
+        rejected: [],
+        response: '250 OK',
+      }),
       notifyInApp: (n: InAppNotification) => addNotification(env.client, n, { taskQueue }),
     },
   });
@@ -96,7 +154,11 @@ it('shows a healthy target and an open incident from real workflows, and operate
   const dashboard: DashboardServer = createDashboardServer({
     client: env.client,
     config,
-    log: createLogger({ level: 'info', secrets: [TOKEN], destination: { write: (line: string) => void logs.push(line) } }),
+    log: createLogger({
+      level: 'info',
+      secrets: [TOKEN],
+      destination: { write: (line: string) => void logs.push(line) },
+    }),
     taskQueue,
     webUiUrl: 'http://127.0.0.1:8233',
   });
@@ -116,7 +178,8 @@ it('shows a healthy target and an open incident from real workflows, and operate
     expect(monitorResult).toMatchObject({ severity: 'CRITICAL', action: 'healing_started' });
 
     const { url } = await dashboard.listen();
-    const readStatus = async (): Promise<DashboardStatus> => (await (await fetch(`${url}/api/status`)).json()) as DashboardStatus;
+    const readStatus = async (): Promise<DashboardStatus> =>
+      (await (await fetch(`${url}/api/status`)).json()) as DashboardStatus;
     const byId = (s: DashboardStatus, id: string): TargetStatus => s.targets.find((t) => t.id === id)!;
 
     const status = await until(
@@ -132,15 +195,29 @@ it('shows a healthy target and an open incident from real workflows, and operate
     expect(calmStatus).toMatchObject({ severity: 'HEALTHY', summary: 'all checks pass', stale: false });
     expect(calmStatus.monitorWorkflowId).toMatch(new RegExp(`^monitor-${calm.target.id}-`)); // a schedule-started run
     const downStatus = byId(status, down.target.id);
-    expect(downStatus).toMatchObject({ severity: 'CRITICAL', summary: 'MT5 Terminal disconnected from broker', action: 'healing_started' });
-    expect(downStatus.incident).toMatchObject({ status: 'HEALING', open: true, workflowId: `heal-${down.target.id}` });
+    expect(downStatus).toMatchObject({
+      severity: 'CRITICAL',
+      summary: 'MT5 Terminal disconnected from broker',
+      action: 'healing_started',
+    });
+    expect(downStatus.incident).toMatchObject({
+      status: 'HEALING',
+      open: true,
+      workflowId: `heal-${down.target.id}`,
+    });
     expect(downStatus.incident?.lastSteps.length).toBeGreaterThan(0);
 
     const html = await (await fetch(`${url}/system-health`)).text();
-    expect(html).toMatch(new RegExp(`id="target-${calm.target.id}" data-severity="HEALTHY">[\\s\\S]*?class="dot green"`));
-    expect(html).toMatch(new RegExp(`id="target-${down.target.id}" data-severity="CRITICAL">[\\s\\S]*?class="dot red"`));
+    expect(html).toMatch(
+      new RegExp(`id="target-${calm.target.id}" data-severity="HEALTHY">[\\s\\S]*?class="dot green"`),
+    );
+    expect(html).toMatch(
+      new RegExp(`id="target-${down.target.id}" data-severity="CRITICAL">[\\s\\S]*?class="dot red"`),
+    );
     expect(html).toContain('Open incident: HEALING');
-    expect(html).toContain(`href="http://127.0.0.1:8233/namespaces/default/workflows/heal-${down.target.id}"`);
+    expect(html).toContain(
+      `href="http://127.0.0.1:8233/namespaces/default/workflows/heal-${down.target.id}"`,
+    );
     expect(html).toContain('MT5 Terminal disconnected from broker');
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
@@ -150,24 +227,43 @@ it('shows a healthy target and an open incident from real workflows, and operate
     expect(metrics).toContain(`autoheal_incident_open{target="${calm.target.id}"} 0`);
 
     const post = (path: string, body: unknown, token = TOKEN) =>
-      fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
 
     // The feed: mark the CRITICAL notification read.
-    const critical = status.notifications.items.find((n) => n.severity === 'CRITICAL' && n.targetId === down.target.id)!;
+    const critical = status.notifications.items.find(
+      (n) => n.severity === 'CRITICAL' && n.targetId === down.target.id,
+    )!;
     expect(critical.read).toBe(false);
     expect((await post('/api/notifications/read', { ids: [critical.id] })).status).toBe(200);
-    await until('the notification read', readStatus, (s) => s.notifications.items.find((n) => n.id === critical.id)?.read === true);
+    await until(
+      'the notification read',
+      readStatus,
+      (s) => s.notifications.items.find((n) => n.id === critical.id)?.read === true,
+    );
 
     // The incident: a wrong token changes nothing; acknowledge, then resolve; a second resolve is refused.
-    expect((await post(`/api/targets/${down.target.id}/resolve`, { by: 'ops', note: 'x' }, 'wrong')).status).toBe(401);
+    expect(
+      (await post(`/api/targets/${down.target.id}/resolve`, { by: 'ops', note: 'x' }, 'wrong')).status,
+    ).toBe(401);
     const ack = await post(`/api/targets/${down.target.id}/acknowledge`, { by: 'ops' });
     expect(ack.status).toBe(200);
     expect(await ack.json()).toMatchObject({ status: 'HEALING', workflowId: `heal-${down.target.id}` });
-    const resolved = await post(`/api/targets/${down.target.id}/resolve`, { by: 'ops', note: 'restarted by hand on the VPS' });
+    const resolved = await post(`/api/targets/${down.target.id}/resolve`, {
+      by: 'ops',
+      note: 'restarted by hand on the VPS',
+    });
     expect(resolved.status).toBe(200);
     expect(await resolved.json()).toMatchObject({ workflowId: `heal-${down.target.id}` });
 
-    const after = await until('the incident closed', readStatus, (s) => byId(s, down.target.id).incident?.open === false);
+    const after = await until(
+      'the incident closed',
+      readStatus,
+      (s) => byId(s, down.target.id).incident?.open === false,
+    );
     expect(byId(after, down.target.id).incident).toMatchObject({ status: 'RESOLVED', open: false });
     expect(await (await fetch(`${url}/system-health`)).text()).toContain('Last incident: RESOLVED');
     const again = await post(`/api/targets/${down.target.id}/resolve`, { by: 'ops', note: 'again' });

@@ -6,7 +6,13 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig, type AppConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import type { FeedFilter, FeedNotification } from '../src/shared/alert-feed';
-import { type CommandResult, createDashboardServer, type DashboardServer, type StatusSource, type TargetStatus } from '../src/client/dashboard';
+import {
+  type CommandResult,
+  createDashboardServer,
+  type DashboardServer,
+  type StatusSource,
+  type TargetStatus,
+} from '../src/client/dashboard';
 import { authorize } from '../src/client/dashboard/authorize';
 import type { IncomingMessage } from 'node:http';
 
@@ -14,13 +20,24 @@ const TOKEN = 'dashboard-token-0123456789abcdef';
 const UI = 'http://temporal-ui.test:8233';
 
 function testConfig(overrides: Record<string, string> = {}): AppConfig {
-  const config = loadConfig({ MT5_BRIDGE_URL: 'http://127.0.0.1:1', DASHBOARD_PORT: '0', DASHBOARD_TOKEN: TOKEN, ...overrides });
+  const config = loadConfig({
+    MT5_BRIDGE_URL: 'http://127.0.0.1:1',
+    DASHBOARD_PORT: '0',
+    DASHBOARD_TOKEN: TOKEN,
+    ...overrides,
+  });
   const base = config.targets[0]!;
-  config.targets = ['mt5-bridge', 'mt5-backup', 'mt5-lab'].map((id) => ({ ...base, target: { ...base.target, id } }));
+  config.targets = ['mt5-bridge', 'mt5-backup', 'mt5-lab'].map((id) => ({
+    ...base,
+    target: { ...base.target, id },
+  }));
   return config;
 }
 
-const links = (id: string) => ({ incident: `${UI}/namespaces/default/workflows/heal-${id}`, monitorRuns: `${UI}/namespaces/default/workflows?query=x` });
+const links = (id: string) => ({
+  incident: `${UI}/namespaces/default/workflows/heal-${id}`,
+  monitorRuns: `${UI}/namespaces/default/workflows?query=x`,
+});
 
 const TARGETS: TargetStatus[] = [
   {
@@ -41,28 +58,73 @@ const TARGETS: TargetStatus[] = [
       activity: 'verifying: probe every 15 s',
       attempts: 2,
       lastSteps: [
-        { at: '2025-10-31T11:26:41.000Z', step: 'dispatched', outcome: 'ok', detail: 'repository_dispatch mt5-full-restart (HTTP 204)' },
-        { at: '2025-10-31T11:27:00.000Z', step: 'probe', outcome: 'unhealthy', detail: 'terminal_info.connected is false & <b>still down</b>' },
+        {
+          at: '2025-10-31T11:26:41.000Z',
+          step: 'dispatched',
+          outcome: 'ok',
+          detail: 'repository_dispatch mt5-full-restart (HTTP 204)',
+        },
+        {
+          at: '2025-10-31T11:27:00.000Z',
+          step: 'probe',
+          outcome: 'unhealthy',
+          detail: 'terminal_info.connected is false & <b>still down</b>',
+        },
       ],
       webUiUrl: `${UI}/namespaces/default/workflows/heal-mt5-bridge`,
     },
   },
-  { id: 'mt5-backup', severity: 'WARNING', summary: 'account 12345 reads $0', checkedAt: '2025-10-31T11:26:30.000Z', stale: false, links: links('mt5-backup') },
-  { id: 'mt5-lab', severity: 'UNKNOWN', stale: false, note: 'no monitor run yet (is the schedule applied?)', links: links('mt5-lab') },
+  {
+    id: 'mt5-backup',
+    severity: 'WARNING',
+    summary: 'account 12345 reads $0',
+    checkedAt: '2025-10-31T11:26:30.000Z',
+    stale: false,
+    links: links('mt5-backup'),
+  },
+  {
+    id: 'mt5-lab',
+    severity: 'UNKNOWN',
+    stale: false,
+    note: 'no monitor run yet (is the schedule applied?)',
+    links: links('mt5-lab'),
+  },
 ];
 
 const NOTIFICATIONS: FeedNotification[] = [
-  { id: 'n2', severity: 'CRITICAL', targetId: 'mt5-bridge', incidentId: 'mt5-bridge-20251031-112638', text: 'MT5 Terminal disconnected "><img src=x onerror=alert(1)>', at: '2025-10-31T11:26:41.000Z', read: false },
-  { id: 'n1', severity: 'INFO', targetId: 'mt5-backup', text: 'MT5 Bridge automatically recovered', at: '2025-10-30T08:00:00.000Z', read: true },
+  {
+    id: 'n2',
+    severity: 'CRITICAL',
+    targetId: 'mt5-bridge',
+    incidentId: 'mt5-bridge-20251031-112638',
+    text: 'MT5 Terminal disconnected "><img src=x onerror=alert(1)>',
+    at: '2025-10-31T11:26:41.000Z',
+    read: false,
+  },
+  {
+    id: 'n1',
+    severity: 'INFO',
+    targetId: 'mt5-backup',
+    text: 'MT5 Bridge automatically recovered',
+    at: '2025-10-30T08:00:00.000Z',
+    read: true,
+  },
 ];
 
 function fakeSource(): jest.Mocked<StatusSource> {
-  const ack = (status: CommandResult['status']): CommandResult => ({ workflowId: 'heal-mt5-bridge', incidentId: 'mt5-bridge-20251031-112638', status });
+  const ack = (status: CommandResult['status']): CommandResult => ({
+    workflowId: 'heal-mt5-bridge',
+    incidentId: 'mt5-bridge-20251031-112638',
+    status,
+  });
   return {
     readTargets: jest.fn(async () => TARGETS),
     listNotifications: jest.fn(async (_filter: FeedFilter) => NOTIFICATIONS),
     markNotificationsRead: jest.fn(async (ids: string[]) => ({ requested: ids.length })),
-    forceRecovery: jest.fn(async (_id: string, _req: { reason: string; by: string }) => ({ ...ack('HEALING'), started: false })),
+    forceRecovery: jest.fn(async (_id: string, _req: { reason: string; by: string }) => ({
+      ...ack('HEALING'),
+      started: false,
+    })),
     acknowledge: jest.fn(async (_id: string, _req: { by: string }) => ack('HEALING')),
     resolve: jest.fn(async (_id: string, _req: { by: string; note: string }) => ack('RESOLVED')),
   };
@@ -72,7 +134,9 @@ function fakeSource(): jest.Mocked<StatusSource> {
 function unreachableClient(): Client {
   // Without the SDK's gRPC retry interceptor: its pending retries outlive a cancelled call and
   // would fire after the connection is closed at the end of the test.
-  const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s', interceptors: [] }) });
+  const client = new Client({
+    connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s', interceptors: [] }),
+  });
   clients.push(client);
   return client;
 }
@@ -92,7 +156,11 @@ afterEach(async () => {
 
 async function start(options: { source?: StatusSource; config?: AppConfig } = {}): Promise<Running> {
   const logs: string[] = [];
-  const log = createLogger({ level: 'debug', secrets: [TOKEN], destination: { write: (line: string) => void logs.push(line) } });
+  const log = createLogger({
+    level: 'debug',
+    secrets: [TOKEN],
+    destination: { write: (line: string) => void logs.push(line) },
+  });
   const server = createDashboardServer({
     client: unreachableClient(),
     config: options.config ?? testConfig(),
@@ -113,7 +181,10 @@ const json = async (res: Response): Promise<any> => res.json();
 const post = (url: string, body: unknown, token?: string) =>
   fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
     body: JSON.stringify(body),
   });
 
@@ -125,9 +196,13 @@ describe('GET /system-health', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     const html = await res.text();
 
-    expect(html).toMatch(/<section class="card" id="target-mt5-bridge" data-severity="CRITICAL">[\s\S]*class="dot red"/);
+    expect(html).toMatch(
+      /<section class="card" id="target-mt5-bridge" data-severity="CRITICAL">[\s\S]*class="dot red"/,
+    );
     expect(html).toMatch(/id="target-mt5-backup" data-severity="WARNING">[\s\S]*class="dot amber"/);
-    expect(html).toMatch(/id="target-mt5-lab" data-severity="UNKNOWN">[\s\S]*class="dot grey"[\s\S]*no monitor run yet/);
+    expect(html).toMatch(
+      /id="target-mt5-lab" data-severity="UNKNOWN">[\s\S]*class="dot grey"[\s\S]*no monitor run yet/,
+    );
     expect(html).toContain('Open incident: HEALING');
     expect(html).toContain('Opened at 2025-10-31 11:26:40 UTC');
     expect(html).toContain('Attempts: 2');
@@ -157,8 +232,21 @@ describe('GET /system-health', () => {
     const { url, logs } = await start({ source: fakeSource() });
     await post(`${url}/api/targets/mt5-bridge/acknowledge`, { by: 'ops' }, TOKEN);
     await post(`${url}/api/targets/mt5-bridge/acknowledge`, { by: 'ops' }, `${TOKEN}x`);
-    const pages = [await (await fetch(`${url}/system-health`)).text(), await (await fetch(`${url}/api/status`)).text(), await (await fetch(`${url}/metrics`)).text()];
+    const pages = [
+      await (await fetch(`${url}/system-health`)).text(),
+      await (await fetch(`${url}/api/status`)).text(),
+      await (await fetch(`${url}/metrics`)).text(),
+    ];
     for (const text of [...pages, ...logs]) expect(text).not.toContain(TOKEN);
+  });
+
+  it('scrubs a secret the process holds out of data it serves', async () => {
+    const source = fakeSource();
+    source.readTargets.mockResolvedValue([{ ...TARGETS[1]!, summary: `bridge said: bad token ${TOKEN}` }]);
+    const { url } = await start({ source });
+    const html = await (await fetch(`${url}/system-health`)).text();
+    expect(html).toContain('bridge said: bad token [REDACTED]');
+    expect(html).not.toContain(TOKEN);
   });
 });
 
@@ -180,7 +268,11 @@ describe('GET /api/status and /api/notifications', () => {
     const source = fakeSource();
     const { url } = await start({ source });
     const body = await json(await fetch(`${url}/api/notifications?unread=true&target=mt5-bridge&limit=5`));
-    expect(source.listNotifications).toHaveBeenLastCalledWith({ unreadOnly: true, targetId: 'mt5-bridge', limit: 5 });
+    expect(source.listNotifications).toHaveBeenLastCalledWith({
+      unreadOnly: true,
+      targetId: 'mt5-bridge',
+      limit: 5,
+    });
     expect(body.notifications).toHaveLength(2);
   });
 });
@@ -192,24 +284,32 @@ describe('state-changing calls', () => {
     ['resolve', { by: 'ops', note: 'restarted by hand' }],
   ] as const;
 
-  it.each(calls)('%s: 401 without a token and with a wrong one; done with the right one', async (action, body) => {
-    const source = fakeSource();
-    const { url } = await start({ source });
-    const path = `${url}/api/targets/mt5-bridge/${action}`;
+  it.each(calls)(
+    '%s: 401 without a token and with a wrong one; done with the right one',
+    async (action, body) => {
+      const source = fakeSource();
+      const { url } = await start({ source });
+      const path = `${url}/api/targets/mt5-bridge/${action}`;
 
-    const missing = await post(path, body);
-    expect(missing.status).toBe(401);
-    const wrong = await post(path, body, 'not-the-token');
-    expect(wrong.status).toBe(401);
-    expect(await wrong.text()).not.toContain(TOKEN);
-    const method = action === 'force-recovery' ? source.forceRecovery : action === 'acknowledge' ? source.acknowledge : source.resolve;
-    expect(method).not.toHaveBeenCalled();
+      const missing = await post(path, body);
+      expect(missing.status).toBe(401);
+      const wrong = await post(path, body, 'not-the-token');
+      expect(wrong.status).toBe(401);
+      expect(await wrong.text()).not.toContain(TOKEN);
+      const method =
+        action === 'force-recovery'
+          ? source.forceRecovery
+          : action === 'acknowledge'
+            ? source.acknowledge
+            : source.resolve;
+      expect(method).not.toHaveBeenCalled();
 
-    const ok = await post(path, body, TOKEN);
-    expect(ok.status).toBe(200);
-    expect(await json(ok)).toMatchObject({ workflowId: 'heal-mt5-bridge' });
-    expect(method).toHaveBeenCalledWith('mt5-bridge', body);
-  });
+      const ok = await post(path, body, TOKEN);
+      expect(ok.status).toBe(200);
+      expect(await json(ok)).toMatchObject({ workflowId: 'heal-mt5-bridge' });
+      expect(method).toHaveBeenCalledWith('mt5-bridge', body);
+    },
+  );
 
   it('marks notifications read with the right token', async () => {
     const source = fakeSource();
@@ -317,7 +417,10 @@ describe('when Temporal is unreachable', () => {
     const html = await res.text();
     expect(html).toContain('Temporal is unreachable.');
     expect(html).toContain('No data has been read yet');
-    for (const id of ['mt5-bridge', 'mt5-backup', 'mt5-lab']) expect(html).toMatch(new RegExp(`id="target-${id}" data-severity="UNKNOWN">[\\s\\S]*?class="dot grey"`));
+    for (const id of ['mt5-bridge', 'mt5-backup', 'mt5-lab'])
+      expect(html).toMatch(
+        new RegExp(`id="target-${id}" data-severity="UNKNOWN">[\\s\\S]*?class="dot grey"`),
+      );
     expect(html).toContain('Notifications cannot be read');
 
     const status = await json(await fetch(`${url}/api/status`));

@@ -8,28 +8,19 @@ import type { AppConfig } from '../../config/load-config';
 import { createLogger } from '../../logging/create-logger';
 import { untilSignal } from '../../workers/run-worker';
 import { createDashboardServer } from '../dashboard';
+import { configSecrets } from '../dashboard/config-secrets';
 
 export interface DashboardCommandDeps {
   loadConfig: () => AppConfig;
   connect: () => Promise<Client>;
 }
 
-/** Every secret the configuration holds, for the logger to scrub. */
-export function configSecrets(config: AppConfig): Array<string | undefined> {
-  return [
-    config.dashboard.token,
-    config.remediation.github.token,
-    config.remediation.webhook.token,
-    config.smtp.password,
-    config.temporal.apiKey,
-    config.temporal.tlsKey,
-  ];
-}
-
 export function registerDashboardCommand(program: Command, deps: DashboardCommandDeps): Command {
   return program
     .command('dashboard')
-    .description('serve the System Health Dashboard alone (GET /system-health, /api/status, /metrics) on DASHBOARD_HOST:DASHBOARD_PORT')
+    .description(
+      'serve the System Health Dashboard alone (GET /system-health, /api/status, /metrics) on DASHBOARD_HOST:DASHBOARD_PORT',
+    )
     .action(async () => {
       const config = deps.loadConfig();
       const log = createLogger({ level: config.logLevel, secrets: configSecrets(config) });

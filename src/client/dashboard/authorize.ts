@@ -20,12 +20,21 @@ function sameSecret(candidate: string, secret: string): boolean {
 export function authorize(req: IncomingMessage, options: { token?: string; host: string }): AuthDecision {
   if (!options.token) {
     if (LOOPBACK_HOSTS.includes(options.host)) return { ok: true };
-    return { ok: false, status: 403, message: 'state-changing calls are refused: DASHBOARD_TOKEN is not set and the dashboard is not bound to loopback' };
+    return {
+      ok: false,
+      status: 403,
+      message:
+        'state-changing calls are refused: DASHBOARD_TOKEN is not set and the dashboard is not bound to loopback',
+    };
   }
   const header = req.headers.authorization ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1] || !sameSecret(match[1], options.token)) {
-    return { ok: false, status: 401, message: 'missing or wrong bearer token: send Authorization: Bearer <DASHBOARD_TOKEN>' };
+    return {
+      ok: false,
+      status: 401,
+      message: 'missing or wrong bearer token: send Authorization: Bearer <DASHBOARD_TOKEN>',
+    };
   }
   return { ok: true };
 }

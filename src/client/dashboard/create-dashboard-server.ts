@@ -13,17 +13,25 @@ import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import type { AppConfig } from '../../config/load-config';
 import type { Logger } from '../../logging/create-logger';
+import { scrubSecrets } from '../../logging/create-logger';
 import { authorize, LOOPBACK_HOSTS } from './authorize';
+import { configSecrets } from './config-secrets';
 import { defaultFeed } from './default-feed';
 import { CommandRejectedError, TemporalTimeoutError, UnknownTargetError } from './errors';
 import { BadRequestError, readJsonBody, sendJson, sendText } from './http-io';
 import { createDashboardMetrics } from './metrics';
 import { FeedUnavailableError, type NotificationFeed } from './notification-feed';
 import { renderFailurePage, renderPage } from './render-page';
-import { acknowledgeBody, describeBodyIssues, forceRecoveryBody, markReadBody, resolveBody } from './request-bodies';
+import {
+  acknowledgeBody,
+  describeBodyIssues,
+  forceRecoveryBody,
+  markReadBody,
+  resolveBody,
+} from './request-bodies';
 import { createStatusReader } from './status-reader';
 import { createTemporalStatusSource } from './temporal-status-source';
-import type { StatusSource, TargetStatus } from './types';
+import type { DashboardStatus, StatusSource, TargetStatus } from './types';
 import { guessWebUiUrl, targetLinks } from './web-ui-url';
 
 export interface DashboardDeps {
@@ -44,7 +52,11 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
-type Route = (req: IncomingMessage, res: ServerResponse, params: { targetId?: string; query: URLSearchParams }) => Promise<void>;
+type Route = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: { targetId?: string; query: URLSearchParams },
+) => Promise<void>;
 
 const describeError = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -55,7 +67,13 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
   const webUiUrl = (deps.webUiUrl ?? guessWebUiUrl(config.temporal)).replace(/\/+$/, '');
   const source =
     deps.source ??
-    createTemporalStatusSource({ client: deps.client, config, taskQueue: deps.taskQueue, webUiUrl, feed: deps.feed ?? defaultFeed(deps.client, deps.taskQueue) });
+    createTemporalStatusSource({
+      client: deps.client,
+      config,
+      taskQueue: deps.taskQueue,
+      webUiUrl,
+      feed: deps.feed ?? defaultFeed(deps.client, deps.taskQueue),
+    });
   const placeholders: TargetStatus[] = config.targets.map((tc) => ({
     id: tc.target.id,
     severity: 'UNKNOWN',
@@ -67,14 +85,21 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
   const metrics = createDashboardMetrics();
   const allowedHosts = new Set([...LOOPBACK_HOSTS, hostnameOf(config.dashboard.url)]);
 
-  const readStatus = async () => {
-    const status = await reader.read();
+  const secrets = configSecrets(config);
+  /** Defence in depth: no secret the process holds ever leaves in a page (error texts included). */
+  const readStatus = async (): Promise<DashboardStatus> => {
+    const status = scrubSecrets(await reader.read(), secrets) as DashboardStatus;
     metrics.update(status);
-    if (!status.temporal.reachable) log.warn({ error: status.temporal.error }, 'Dashboard: Temporal is unreachable; serving stale data');
+    if (!status.temporal.reachable)
+      log.warn({ error: status.temporal.error }, 'Dashboard: Temporal is unreachable; serving stale data');
     return status;
   };
 
-  function command<S extends z.ZodType>(schema: S, run: (targetId: string, body: z.output<S>) => Promise<unknown>, action: string): Route {
+  function command<S extends z.ZodType>(
+    schema: S,
+    run: (targetId: string, body: z.output<S>) => Promise<unknown>,
+    action: string,
+  ): Route {
     return async (req, res, { targetId = '' }) => {
       const decision = authorize(req, { token, host });
       if (!decision.ok) return sendJson(res, decision.status, { error: decision.message });
@@ -82,7 +107,10 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
       if (!parsed.success) return sendJson(res, 400, { error: describeBodyIssues(parsed.error) });
       const result = await run(targetId, parsed.data);
       const by = (parsed.data as { by?: string }).by;
-      log.info({ action, target: targetId || undefined, by }, `Dashboard: ${action}${targetId ? ` on ${targetId}` : ''}${by ? ` by ${by}` : ''}`);
+      log.info(
+        { action, target: targetId || undefined, by },
+        `Dashboard: ${action}${targetId ? ` on ${targetId}` : ''}${by ? ` by ${by}` : ''}`,
+      );
       sendJson(res, 200, result);
     };
   }
@@ -115,16 +143,32 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
         targetId: query.get('target') ?? undefined,
         limit: Number.isInteger(limit) && limit > 0 ? Math.min(limit, 500) : 100,
       });
-      sendJson(res, 200, { notifications, unread: notifications.filter((n) => !n.read).length });
+      sendJson(
+        res,
+        200,
+        scrubSecrets({ notifications, unread: notifications.filter((n) => !n.read).length }, secrets),
+      );
     },
     'GET /metrics': async (_req, res) => {
       await readStatus();
       sendText(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
     },
-    'POST /api/targets/:id/force-recovery': command(forceRecoveryBody, (id, body) => source.forceRecovery(id, body), 'force-recovery'),
-    'POST /api/targets/:id/acknowledge': command(acknowledgeBody, (id, body) => source.acknowledge(id, body), 'acknowledge'),
+    'POST /api/targets/:id/force-recovery': command(
+      forceRecoveryBody,
+      (id, body) => source.forceRecovery(id, body),
+      'force-recovery',
+    ),
+    'POST /api/targets/:id/acknowledge': command(
+      acknowledgeBody,
+      (id, body) => source.acknowledge(id, body),
+      'acknowledge',
+    ),
     'POST /api/targets/:id/resolve': command(resolveBody, (id, body) => source.resolve(id, body), 'resolve'),
-    'POST /api/notifications/read': command(markReadBody, (_id, body) => source.markNotificationsRead(body.ids), 'mark notifications read'),
+    'POST /api/notifications/read': command(
+      markReadBody,
+      (_id, body) => source.markNotificationsRead(body.ids),
+      'mark notifications read',
+    ),
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -139,7 +183,9 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
     const route = routes[`${req.method} ${path}`];
     if (!route) {
       const known = Object.keys(routes).some((k) => k.endsWith(` ${path}`));
-      return sendJson(res, known ? 405 : 404, { error: known ? `method ${req.method} not allowed on ${path}` : `no such page: ${url.pathname}` });
+      return sendJson(res, known ? 405 : 404, {
+        error: known ? `method ${req.method} not allowed on ${path}` : `no such page: ${url.pathname}`,
+      });
     }
     let targetId: string | undefined;
     try {
@@ -155,7 +201,7 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
       const [status, message] = errorStatus(err);
       if (status >= 500) log.warn({ err, url: req.url, method: req.method }, 'Dashboard request failed');
       if (res.headersSent) return res.end();
-      sendJson(res, status, { error: message });
+      sendJson(res, status, { error: scrubSecrets(message, secrets) });
     });
   });
 

@@ -24,19 +24,35 @@ const BASE_HEADERS = {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body, null, 2);
-  res.writeHead(status, { ...BASE_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...BASE_HEADERS,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, contentType: string, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...BASE_HEADERS, ...headers, 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    ...BASE_HEADERS,
+    ...headers,
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 /** Reads a JSON body; requires `content-type: application/json` (which also keeps cross-site forms out). */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') throw new BadRequestError(415, 'send the body as JSON with content-type: application/json');
+  if (type !== 'application/json')
+    throw new BadRequestError(415, 'send the body as JSON with content-type: application/json');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

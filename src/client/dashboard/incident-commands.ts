@@ -23,15 +23,42 @@ async function rejectedAs409<T>(targetId: string, call: () => Promise<T>): Promi
   }
 }
 
-export function acknowledgeIncident(client: Client, targetId: string, request: { by: string }): Promise<CommandResult> {
-  return rejectedAs409(targetId, async () => ({ workflowId: healingWorkflowId(targetId), ...(await acknowledge(client, targetId, request.by)) }));
+export function acknowledgeIncident(
+  client: Client,
+  targetId: string,
+  request: { by: string },
+): Promise<CommandResult> {
+  return rejectedAs409(targetId, async () => ({
+    workflowId: healingWorkflowId(targetId),
+    ...(await acknowledge(client, targetId, request.by)),
+  }));
 }
 
-export function resolveIncident(client: Client, targetId: string, request: { by: string; note: string }): Promise<CommandResult> {
-  return rejectedAs409(targetId, async () => ({ workflowId: healingWorkflowId(targetId), ...(await resolve(client, targetId, request.by, request.note)) }));
+export function resolveIncident(
+  client: Client,
+  targetId: string,
+  request: { by: string; note: string },
+): Promise<CommandResult> {
+  return rejectedAs409(targetId, async () => ({
+    workflowId: healingWorkflowId(targetId),
+    ...(await resolve(client, targetId, request.by, request.note)),
+  }));
 }
 
 /** Forces a remediation attempt now; opens an operator-triggered incident when none is open. */
-export function forceRecoveryOf(client: Client, tc: TargetConfig, taskQueue: string, request: { reason: string; by: string }): Promise<CommandResult> {
-  return rejectedAs409(tc.target.id, () => forceRecovery(client, { target: tc.target, policy: tc.policy, reason: request.reason, by: request.by, taskQueue }));
+export function forceRecoveryOf(
+  client: Client,
+  tc: TargetConfig,
+  taskQueue: string,
+  request: { reason: string; by: string },
+): Promise<CommandResult> {
+  return rejectedAs409(tc.target.id, () =>
+    forceRecovery(client, {
+      target: tc.target,
+      policy: tc.policy,
+      reason: request.reason,
+      by: request.by,
+      taskQueue,
+    }),
+  );
 }

@@ -65,7 +65,8 @@ export function createDashboardMetrics(): DashboardMetrics {
         const open = t.incident?.open === true;
         incidentOpen.set({ target: t.id }, open ? 1 : 0);
         escalated.set({ target: t.id }, open && t.incident?.status === 'ESCALATED' ? 1 : 0);
-        if (t.checkedAt) probeAge.set({ target: t.id }, Math.max(0, (nowMs - Date.parse(t.checkedAt)) / 1000));
+        if (t.checkedAt)
+          probeAge.set({ target: t.id }, Math.max(0, (nowMs - Date.parse(t.checkedAt)) / 1000));
       }
     },
   };

@@ -16,7 +16,13 @@ const QUERY_DEADLINE_MS = 3_000;
 
 const INCIDENT_STATUSES: readonly string[] = ['HEALING', 'ESCALATED', 'RECOVERED', 'RESOLVED'];
 
-function summarize(view: IncidentView, workflowId: string, webUiUrl: string, open: boolean, closedAt?: string): IncidentSummary {
+function summarize(
+  view: IncidentView,
+  workflowId: string,
+  webUiUrl: string,
+  open: boolean,
+  closedAt?: string,
+): IncidentSummary {
   return {
     incidentId: view.incidentId,
     workflowId,
@@ -33,7 +39,11 @@ function summarize(view: IncidentView, workflowId: string, webUiUrl: string, ope
   };
 }
 
-export async function readIncident(client: Client, targetId: string, webUiUrl: string): Promise<IncidentSummary | undefined> {
+export async function readIncident(
+  client: Client,
+  targetId: string,
+  webUiUrl: string,
+): Promise<IncidentSummary | undefined> {
   const workflowId = healingWorkflowId(targetId);
   const handle = client.workflow.getHandle(workflowId);
   let description: WorkflowExecutionDescription;
@@ -47,8 +57,17 @@ export async function readIncident(client: Client, targetId: string, webUiUrl: s
   const open = state === 'RUNNING';
   const closedAt = description.closeTime?.toISOString();
   try {
-    if (open) return summarize(await withDeadline(client, 'incident status query', QUERY_DEADLINE_MS, () => handle.query(statusQuery)), workflowId, webUiUrl, true);
-    if (state === 'COMPLETED') return summarize((await handle.result()) as IncidentView, workflowId, webUiUrl, false, closedAt);
+    if (open)
+      return summarize(
+        await withDeadline(client, 'incident status query', QUERY_DEADLINE_MS, () =>
+          handle.query(statusQuery),
+        ),
+        workflowId,
+        webUiUrl,
+        true,
+      );
+    if (state === 'COMPLETED')
+      return summarize((await handle.result()) as IncidentView, workflowId, webUiUrl, false, closedAt);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     return fromSearchAttributes(`status query not answered (${reason}): is the worker running?`);
@@ -57,7 +76,9 @@ export async function readIncident(client: Client, targetId: string, webUiUrl: s
 
   function fromSearchAttributes(note: string): IncidentSummary {
     const saStatus = description.typedSearchAttributes.get(AutohealStatus);
-    const status = (saStatus && INCIDENT_STATUSES.includes(saStatus) ? saStatus : open ? 'HEALING' : 'RESOLVED') as IncidentStatus;
+    const status = (
+      saStatus && INCIDENT_STATUSES.includes(saStatus) ? saStatus : open ? 'HEALING' : 'RESOLVED'
+    ) as IncidentStatus;
     return {
       incidentId: description.runId,
       workflowId,

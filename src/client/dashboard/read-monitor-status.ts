@@ -9,7 +9,10 @@ import { monitorScheduleId } from '../../shared/constants';
 import type { MonitorResult } from '../../workflows/monitor';
 import type { TargetStatus } from './types';
 
-export type MonitorStatus = Pick<TargetStatus, 'severity' | 'summary' | 'checkedAt' | 'action' | 'stale' | 'note' | 'monitorWorkflowId'>;
+export type MonitorStatus = Pick<
+  TargetStatus,
+  'severity' | 'summary' | 'checkedAt' | 'action' | 'stale' | 'note' | 'monitorWorkflowId'
+>;
 
 /** How many recent runs are looked at to find the latest closed one. */
 const MAX_RUNS = 4;
@@ -19,12 +22,16 @@ export function staleAfterMs(checkIntervalMs: number): number {
   return Math.max(3 * checkIntervalMs, 60_000);
 }
 
-async function recentRuns(client: Client, targetId: string): Promise<Array<{ workflowId: string; runId?: string }>> {
+async function recentRuns(
+  client: Client,
+  targetId: string,
+): Promise<Array<{ workflowId: string; runId?: string }>> {
   const runs: Array<{ workflowId: string; runId?: string }> = [];
   try {
     const schedule = await client.schedule.getHandle(monitorScheduleId(targetId)).describe();
     for (const a of [...schedule.info.recentActions].reverse()) {
-      if (a.action.type === 'startWorkflow') runs.push({ workflowId: a.action.workflow.workflowId, runId: a.action.workflow.firstExecutionRunId });
+      if (a.action.type === 'startWorkflow')
+        runs.push({ workflowId: a.action.workflow.workflowId, runId: a.action.workflow.firstExecutionRunId });
     }
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
@@ -33,7 +40,11 @@ async function recentRuns(client: Client, targetId: string): Promise<Array<{ wor
   return runs.slice(0, MAX_RUNS);
 }
 
-export async function readMonitorStatus(client: Client, tc: TargetConfig, nowMs: number): Promise<MonitorStatus> {
+export async function readMonitorStatus(
+  client: Client,
+  tc: TargetConfig,
+  nowMs: number,
+): Promise<MonitorStatus> {
   let running = false;
   for (const run of await recentRuns(client, tc.target.id)) {
     const handle = client.workflow.getHandle<() => Promise<MonitorResult>>(run.workflowId, run.runId);
@@ -51,7 +62,12 @@ export async function readMonitorStatus(client: Client, tc: TargetConfig, nowMs:
     }
     if (state !== 'COMPLETED') {
       const when = description.closeTime?.toISOString() ?? 'an unknown time';
-      return { severity: 'UNKNOWN', stale: false, monitorWorkflowId: run.workflowId, note: `latest monitor run ${state} at ${when}: the probe could not run` };
+      return {
+        severity: 'UNKNOWN',
+        stale: false,
+        monitorWorkflowId: run.workflowId,
+        note: `latest monitor run ${state} at ${when}: the probe could not run`,
+      };
     }
     const result = await handle.result();
     const checkedAt = result.confirmedAt ?? result.firstSeenAt ?? description.closeTime?.toISOString();
@@ -64,8 +80,14 @@ export async function readMonitorStatus(client: Client, tc: TargetConfig, nowMs:
       action: result.action,
       stale,
       monitorWorkflowId: run.workflowId,
-      note: stale ? `no probe since ${checkedAt ?? 'an unknown time'}: is the worker running and the schedule on?` : undefined,
+      note: stale
+        ? `no probe since ${checkedAt ?? 'an unknown time'}: is the worker running and the schedule on?`
+        : undefined,
     };
   }
-  return { severity: 'UNKNOWN', stale: false, note: running ? 'first probe in progress' : 'no monitor run yet (is the schedule applied?)' };
+  return {
+    severity: 'UNKNOWN',
+    stale: false,
+    note: running ? 'first probe in progress' : 'no monitor run yet (is the schedule applied?)',
+  };
 }

@@ -48,15 +48,21 @@ a{color:#1a73e8}
 function timelineList(incident: IncidentSummary): string {
   if (!incident.lastSteps.length) return '';
   const items = incident.lastSteps
-    .map((s) => `<li><span class="muted">${e(formatUtc(s.at))}</span> ${e(s.step)} (${e(s.outcome)}): ${e(s.detail)}</li>`)
+    .map(
+      (s) =>
+        `<li><span class="muted">${e(formatUtc(s.at))}</span> ${e(s.step)} (${e(s.outcome)}): ${e(s.detail)}</li>`,
+    )
     .join('');
   return `<div>Last steps:<ol>${items}</ol></div>`;
 }
 
 function incidentBlock(t: TargetStatus): string {
   const i = t.incident;
-  if (!i) return `<p class="muted">No incident on record. <a href="${e(t.links.incident)}">Incident in the Temporal Web UI</a></p>`;
-  const title = i.open ? `Open incident: ${i.status}` : `Last incident: ${i.status}, closed ${formatUtc(i.closedAt)}`;
+  if (!i)
+    return `<p class="muted">No incident on record. <a href="${e(t.links.incident)}">Incident in the Temporal Web UI</a></p>`;
+  const title = i.open
+    ? `Open incident: ${i.status}`
+    : `Last incident: ${i.status}, closed ${formatUtc(i.closedAt)}`;
   const actions = i.open
     ? `<p><button data-action="acknowledge" data-target="${e(t.id)}">Acknowledge</button><button data-action="force-recovery" data-target="${e(t.id)}">Force recovery</button><button data-action="resolve" data-target="${e(t.id)}">Resolve</button></p>`
     : '';
@@ -83,7 +89,8 @@ ${incidentBlock(t)}
 
 function notificationsTable(status: DashboardStatus): string {
   const n = status.notifications;
-  if (!n.available) return `<p class="note">Notifications cannot be read: ${e(n.error ?? 'unknown reason')}</p>`;
+  if (!n.available)
+    return `<p class="note">Notifications cannot be read: ${e(n.error ?? 'unknown reason')}</p>`;
   if (!n.items.length) return '<p class="muted">No notifications.</p>';
   const rows = n.items
     .map(
@@ -99,7 +106,9 @@ ${rows}
 
 function banner(status: DashboardStatus): string {
   if (status.temporal.reachable) return '';
-  const since = status.readAt ? `The data below is stale: last read at ${formatUtc(status.readAt)}.` : 'No data has been read yet: statuses below are unknown.';
+  const since = status.readAt
+    ? `The data below is stale: last read at ${formatUtc(status.readAt)}.`
+    : 'No data has been read yet: statuses below are unknown.';
   return `<div class="banner down" id="temporal-unreachable"><strong>Temporal is unreachable.</strong> ${e(since)}<br><span class="muted">${e(status.temporal.error ?? '')}</span></div>`;
 }
 
@@ -121,7 +130,9 @@ const SCRIPT = `
 })();`;
 
 export function renderPage(status: DashboardStatus, nonce: string): string {
-  const worst = status.targets.find((t) => t.severity === 'CRITICAL') ?? status.targets.find((t) => t.severity === 'WARNING');
+  const worst =
+    status.targets.find((t) => t.severity === 'CRITICAL') ??
+    status.targets.find((t) => t.severity === 'WARNING');
   const title = worst ? `${worst.severity}: ${worst.id}` : 'System Health';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

@@ -1,12 +1,15 @@
 /** The bodies of the state-changing calls, validated with zod; a 400 names the bad field. */
 import { z } from 'zod';
 
-const text = (max: number) => z.string().trim().min(1, 'required, not empty').max(max, `at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'required, not empty').max(max, `at most ${max} characters`);
 
 export const forceRecoveryBody = z.object({ reason: text(500), by: text(100) });
 export const acknowledgeBody = z.object({ by: text(100) });
 export const resolveBody = z.object({ by: text(100), note: text(1000) });
-export const markReadBody = z.object({ ids: z.array(z.string().min(1).max(1000)).min(1, 'at least one id').max(500) });
+export const markReadBody = z.object({
+  ids: z.array(z.string().min(1).max(1000)).min(1, 'at least one id').max(500),
+});
 
 /** "by: required, not empty; note: ..." from a zod error. */
 export function describeBodyIssues(error: z.ZodError): string {

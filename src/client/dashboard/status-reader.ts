@@ -51,7 +51,14 @@ export function createStatusReader(
     const generatedAt = new Date(now()).toISOString();
     if (targets.ok) {
       lastGood = { targets: targets.t, readAt: startedAt };
-      return { generatedAt, readAt: startedAt, stale: false, temporal: { ...temporal, reachable: true }, targets: targets.t, notifications };
+      return {
+        generatedAt,
+        readAt: startedAt,
+        stale: false,
+        temporal: { ...temporal, reachable: true },
+        targets: targets.t,
+        notifications,
+      };
     }
     return {
       generatedAt,

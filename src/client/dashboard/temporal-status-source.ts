@@ -37,7 +37,10 @@ export function createTemporalStatusSource(deps: TemporalStatusSourceDeps): Stat
   const pingDeadlineMs = deps.pingDeadlineMs ?? 3_000;
   // One cheap call first: when it fails, Temporal is unreachable, said in a few seconds (the
   // client would otherwise retry an unavailable server until the whole deadline is spent).
-  const ping = () => withDeadline(client, 'Temporal reachability check', pingDeadlineMs, () => client.workflowService.getSystemInfo({}));
+  const ping = () =>
+    withDeadline(client, 'Temporal reachability check', pingDeadlineMs, () =>
+      client.workflowService.getSystemInfo({}),
+    );
   const now = deps.now ?? Date.now;
   const namespace = config.temporal.namespace;
 
@@ -49,7 +52,10 @@ export function createTemporalStatusSource(deps: TemporalStatusSourceDeps): Stat
 
   async function readTarget(tc: TargetConfig, nowMs: number): Promise<TargetStatus> {
     const links = targetLinks(webUiUrl, namespace, tc.target.id);
-    const [monitor, incident] = await Promise.allSettled([readMonitorStatus(client, tc, nowMs), readIncident(client, tc.target.id, links.incident)]);
+    const [monitor, incident] = await Promise.allSettled([
+      readMonitorStatus(client, tc, nowMs),
+      readIncident(client, tc.target.id, links.incident),
+    ]);
     const notes: string[] = [];
     const status: TargetStatus = { id: tc.target.id, severity: 'UNKNOWN', stale: false, links };
     if (monitor.status === 'fulfilled') {
@@ -66,24 +72,32 @@ export function createTemporalStatusSource(deps: TemporalStatusSourceDeps): Stat
     readTargets: async () => {
       await ping();
       const nowMs = now();
-      return withDeadline(client, 'status read', readDeadlineMs, () => Promise.all(config.targets.map((tc) => readTarget(tc, nowMs))));
+      return withDeadline(client, 'status read', readDeadlineMs, () =>
+        Promise.all(config.targets.map((tc) => readTarget(tc, nowMs))),
+      );
     },
     listNotifications: (filter) => feed.list(filter),
     markNotificationsRead: (ids) => feed.markRead(ids),
     forceRecovery: async (targetId, request) => {
       const tc = targetConfig(targetId);
       await ping();
-      return withDeadline(client, 'force-recovery', commandDeadlineMs, () => forceRecoveryOf(client, tc, taskQueue, request));
+      return withDeadline(client, 'force-recovery', commandDeadlineMs, () =>
+        forceRecoveryOf(client, tc, taskQueue, request),
+      );
     },
     acknowledge: async (targetId, request) => {
       targetConfig(targetId);
       await ping();
-      return withDeadline(client, 'acknowledge', commandDeadlineMs, () => acknowledgeIncident(client, targetId, request));
+      return withDeadline(client, 'acknowledge', commandDeadlineMs, () =>
+        acknowledgeIncident(client, targetId, request),
+      );
     },
     resolve: async (targetId, request) => {
       targetConfig(targetId);
       await ping();
-      return withDeadline(client, 'resolve', commandDeadlineMs, () => resolveIncident(client, targetId, request));
+      return withDeadline(client, 'resolve', commandDeadlineMs, () =>
+        resolveIncident(client, targetId, request),
+      );
     },
   };
 }

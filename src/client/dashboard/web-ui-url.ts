@@ -15,7 +15,11 @@ export function guessWebUiUrl(temporal: AppConfig['temporal']): string {
 }
 
 /** Links into the Web UI for one target: its incident workflow and its monitor runs. */
-export function targetLinks(webUiUrl: string, namespace: string, targetId: string): { incident: string; monitorRuns: string } {
+export function targetLinks(
+  webUiUrl: string,
+  namespace: string,
+  targetId: string,
+): { incident: string; monitorRuns: string } {
   const ns = `${webUiUrl}/namespaces/${encodeURIComponent(namespace)}`;
   const query = `WorkflowType="monitorWorkflow" AND AutohealTarget="${targetId}"`;
   return {

@@ -5,7 +5,12 @@ import { TemporalTimeoutError } from './errors';
  * Runs Temporal calls with a deadline: a dashboard read must answer even when the server is down
  * or no worker polls (a query would otherwise wait for one). The calls are cancelled on timeout.
  */
-export async function withDeadline<T>(client: Client, what: string, ms: number, run: () => Promise<T>): Promise<T> {
+export async function withDeadline<T>(
+  client: Client,
+  what: string,
+  ms: number,
+  run: () => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
