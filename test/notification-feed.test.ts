@@ -11,7 +11,7 @@ import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createAlertActivities, createMemoryNotificationFeed, createSmtpMailer } from '../src/activities/alerts';
-import { countUnreadNotifications, createTemporalNotificationFeed, listNotifications, markNotificationsRead } from '../src/client/notifications';
+import { countUnreadNotifications, createTemporalNotificationFeed, listNotifications, markNotificationsRead, undeliverableAlertNotices } from '../src/client/notifications';
 import { temporalCliPath } from '../src/config/toolchain';
 import { createLogger } from '../src/logging/create-logger';
 import { NOTIFICATION_FEED_WORKFLOW_ID } from '../src/shared/alert-policy';
@@ -121,6 +121,7 @@ describe('notification feed on the time-skipping server', () => {
     await feed.add(note(2)); // written while no worker runs: kept by the server
     await (await feedWorker(env, taskQueue, { sticky: false })).runUntil(async () => {
       expect((await feed.list()).map((n) => n.text)).toEqual(['notification 2', 'Alerts cannot be delivered: SMTP login refused']);
+      expect(await undeliverableAlertNotices(env.client, { workflowId })).toEqual([expect.objectContaining({ text: 'Alerts cannot be delivered: SMTP login refused' })]);
     });
   });
 });

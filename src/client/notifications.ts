@@ -5,7 +5,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { NotificationFeed } from '../activities/alerts/notification-feed';
 import { NOTIFICATION_FEED_WORKFLOW_ID } from '../shared/alert-policy';
-import type { FeedFilter, FeedNotification, NewNotification } from '../shared/alert-feed';
+import { ALERTS_UNDELIVERABLE_TEXT, type FeedFilter, type FeedNotification, type NewNotification } from '../shared/alert-feed';
 import { DEFAULT_TASK_QUEUE } from '../shared/constants';
 import { markReadSignal, notificationAddedSignal, notificationsQuery, unreadCountQuery, type NotificationFeedWorkflow } from '../workflows/notifications';
 
@@ -32,6 +32,16 @@ export async function listNotifications(client: Client, opts: FeedFilter & FeedL
     if (err instanceof WorkflowNotFoundError) return [];
     throw err;
   }
+}
+
+/**
+ * The unread "Alerts cannot be delivered" notifications, newest first: what `autoheal doctor`
+ * reports besides its own SMTP login check (a refused login, every recipient rejected, no
+ * recipient configured, as the worker met it).
+ */
+export async function undeliverableAlertNotices(client: Client, opts: FeedLocation = {}): Promise<FeedNotification[]> {
+  const items = await listNotifications(client, { ...opts, unreadOnly: true, severity: 'CRITICAL' });
+  return items.filter((n) => n.text.startsWith(ALERTS_UNDELIVERABLE_TEXT));
 }
 
 /** How many notifications are unread. */
