@@ -12,6 +12,7 @@ import type { AlertEvent, CriticalAlert, EscalationAlert, RecoveryAlert, Reminde
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
 
 const PASSWORD = 'app-pw-Zq8v1Lk3-never-shown';
+const GITHUB_TOKEN = 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB';
 const DASHBOARD = 'https://fidus-invest.example.test';
 
 const critical: CriticalAlert = {
@@ -96,6 +97,7 @@ function setup(server: TestSmtpServer, env: Record<string, string> = {}) {
     log,
     githubRepository: 'chavapalmarubin-lab/FIDUS',
     targetUrls: { 'mt5-bridge': 'http://92.118.45.135:8000' },
+    secrets: [PASSWORD, GITHUB_TOKEN],
   });
   return { activities, feed, lines, close: () => mailer.close() };
 }
@@ -381,6 +383,7 @@ describe('alert delivery failures', () => {
       const messages = await server.waitForMessages(events.length);
       expect(server.logins.every((l) => l.accepted)).toBe(true);
       for (const m of messages) expect(m.raw).not.toContain(PASSWORD);
+      expect(messages.some((m) => m.raw.includes('[REDACTED]'))).toBe(false);
       expect(lines.length).toBeGreaterThan(events.length);
       for (const line of lines) expect(line).not.toContain(PASSWORD);
       expect(lines.map((l) => JSON.parse(l).msg)).toContain('CRITICAL: MT5 Terminal NOT CONNECTED to broker - initiating auto-restart');
@@ -388,4 +391,20 @@ describe('alert delivery failures', () => {
       await server.stop();
     }
   });
+});
+
+test('a secret quoted by mistake in an event is redacted from the email and the in-app text', async () => {
+  const server = await startSmtpServer({ auth: { username: 'alerts@fidus.test', password: PASSWORD } });
+  try {
+    const { activities, feed, close } = setup(server);
+    await activities.sendAlertEmail({ ...escalation, diagnosis: `GitHub refused token ${GITHUB_TOKEN} (401)` });
+    await activities.notifyInApp({ severity: 'CRITICAL', targetId: 'mt5-bridge', text: `dispatch failed with ${GITHUB_TOKEN}`, at: critical.at });
+    close();
+    const [message] = await server.waitForMessages(1);
+    expect(message!.raw).not.toContain(GITHUB_TOKEN);
+    expect(message!.mail.text).toContain('Diagnosis: GitHub refused token [REDACTED] (401)');
+    expect(feed.items[0]!.text).toBe('dispatch failed with [REDACTED]');
+  } finally {
+    await server.stop();
+  }
 });

@@ -20,5 +20,6 @@ export function alertActivitiesFromConfig(config: AppConfig, deps: { client: Cli
     log: deps.log,
     githubRepository: config.remediation.github.repository,
     targetUrls: Object.fromEntries(config.targets.map((t) => [t.target.id, t.target.url])),
+    secrets: [config.smtp.password, config.remediation.github.token, config.remediation.webhook.token, config.temporal.apiKey, config.dashboard.token],
   });
 }

@@ -4,7 +4,7 @@
  */
 import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Logger } from '../../logging/create-logger';
+import { scrubSecrets, type Logger } from '../../logging/create-logger';
 import { ALERTS_UNDELIVERABLE_TEXT } from '../../shared/alert-feed';
 import type { AlertActivities, AlertEvent, EmailReceipt, InAppNotification } from '../../shared/contracts';
 import { AlertsUndeliverableError } from '../../shared/errors';
@@ -27,6 +27,11 @@ export interface AlertActivitiesDeps {
   githubRepository?: string;
   /** Bridge URL by target id, shown in escalation emails' manual steps. */
   targetUrls?: Record<string, string>;
+  /**
+   * Secret values the worker holds. Events never carry one, but should a diagnosis quote one by
+   * mistake, it is replaced by [REDACTED] in the email and the in-app text.
+   */
+  secrets?: Array<string | undefined>;
 }
 
 /** Type of the retryable failure thrown while the SMTP server is down or deferring. */
@@ -40,6 +45,8 @@ export function recipientsFor(event: AlertEvent, deps: Pick<AlertActivitiesDeps,
 
 export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivities {
   const ctx: RenderContext = { dashboardUrl: deps.dashboardUrl, githubRepository: deps.githubRepository, targetUrls: deps.targetUrls };
+  const secrets = (deps.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const scrub = <T>(value: T): T => scrubSecrets(value, secrets) as T;
 
   /** Raises "alerts cannot be delivered" in the feed and the log, then fails for good. */
   async function undeliverable(event: AlertEvent, messageId: string, reason: string): Promise<never> {
@@ -62,7 +69,7 @@ export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivitie
 
   return {
     async sendAlertEmail(event: AlertEvent): Promise<EmailReceipt> {
-      const email = renderEmail(event, ctx);
+      const email = scrub(renderEmail(event, ctx));
       const to = recipientsFor(event, deps);
       const log = deps.log.child({ alert: event.kind, targetId: event.targetId, messageId: email.messageId, attempt: attempt() });
       if (!to.length) {
@@ -89,7 +96,8 @@ export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivitie
       return { messageId: email.messageId, accepted: delivery.accepted, rejected: delivery.rejected, response: delivery.response };
     },
 
-    async notifyInApp(notification: InAppNotification): Promise<void> {
+    async notifyInApp(raw: InAppNotification): Promise<void> {
+      const notification = scrub(raw);
       await deps.feed.add(notification);
       const line = notification.text.startsWith(`${notification.severity}:`) ? notification.text : `${notification.severity}: ${notification.text}`;
       const fields = { targetId: notification.targetId, incidentId: notification.incidentId, notification: true };
