@@ -5,10 +5,22 @@
  * no secret appears in any email or log line.
  */
 import type { ApplicationFailure } from '@temporalio/common';
-import { createAlertActivities, createMemoryNotificationFeed, createSmtpMailer, renderEmail } from '../src/activities/alerts';
+import {
+  createAlertActivities,
+  createMemoryNotificationFeed,
+  createSmtpMailer,
+  renderEmail,
+} from '../src/activities/alerts';
 import { loadConfig, type AppConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
-import type { AlertEvent, CriticalAlert, EscalationAlert, RecoveryAlert, ReminderAlert, WarningAlert } from '../src/shared/contracts';
+import type {
+  AlertEvent,
+  CriticalAlert,
+  EscalationAlert,
+  RecoveryAlert,
+  ReminderAlert,
+  WarningAlert,
+} from '../src/shared/contracts';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
 
 const PASSWORD = 'app-pw-Zq8v1Lk3-never-shown';
@@ -44,8 +56,21 @@ const escalation: EscalationAlert = {
   openedAt: critical.at,
   diagnosis: 'The terminal stays disconnected after three restarts: the broker login is probably refused.',
   attempts: [
-    { attempt: 1, method: 'github', dispatchedAt: '2025-10-31T11:26:40Z', outcome: 'not_recovered', detail: 'still disconnected after 5 minutes', endedAt: '2025-10-31T11:31:40Z' },
-    { attempt: 2, method: 'github', dispatchedAt: '2025-10-31T11:36:40Z', outcome: 'dispatch_failed', detail: 'GitHub answered 401: GITHUB_TOKEN refused' },
+    {
+      attempt: 1,
+      method: 'github',
+      dispatchedAt: '2025-10-31T11:26:40Z',
+      outcome: 'not_recovered',
+      detail: 'still disconnected after 5 minutes',
+      endedAt: '2025-10-31T11:31:40Z',
+    },
+    {
+      attempt: 2,
+      method: 'github',
+      dispatchedAt: '2025-10-31T11:36:40Z',
+      outcome: 'dispatch_failed',
+      detail: 'GitHub answered 401: GITHUB_TOKEN refused',
+    },
   ],
 };
 const reminder: ReminderAlert = {
@@ -85,7 +110,11 @@ function smtpConfig(server: TestSmtpServer, env: Record<string, string> = {}): A
 function setup(server: TestSmtpServer, env: Record<string, string> = {}) {
   const config = smtpConfig(server, env);
   const lines: string[] = [];
-  const log = createLogger({ level: 'debug', secrets: [PASSWORD], destination: { write: (line: string) => void lines.push(line) } });
+  const log = createLogger({
+    level: 'debug',
+    secrets: [PASSWORD],
+    destination: { write: (line: string) => void lines.push(line) },
+  });
   const feed = createMemoryNotificationFeed();
   const mailer = createSmtpMailer(config.smtp);
   const activities = createAlertActivities({
@@ -136,16 +165,32 @@ describe('alert emails over a real SMTP server', () => {
     expect(message!.mail.html).toContain(`<a href="${DASHBOARD}/system-health">`);
     expect(message!.mail.messageId).toBe('<heal-mt5-bridge-20251031112638.critical@fidus-autoheal>');
     expect(message!.mail.inReplyTo).toBeUndefined();
-    expect(receipt).toMatchObject({ messageId: message!.mail.messageId, accepted: ['ops@fidus.test', 'second@fidus.test'], rejected: [] });
+    expect(receipt).toMatchObject({
+      messageId: message!.mail.messageId,
+      accepted: ['ops@fidus.test', 'second@fidus.test'],
+      rejected: [],
+    });
     expect(receipt.response).toMatch(/^250 /);
     const messages = lines.map((l) => JSON.parse(l).msg);
-    expect(messages).toEqual(expect.arrayContaining(['✅ Email alert sent to ops@fidus.test', '✅ Email alert sent to second@fidus.test']));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        '✅ Email alert sent to ops@fidus.test',
+        '✅ Email alert sent to second@fidus.test',
+      ]),
+    );
   });
 
   it('says honestly when no restart was initiated', () => {
-    const email = renderEmail({ ...critical, status: 'DOWN', autoRestart: 'NOT INITIATED: remediation is off (REMEDIATION=none)' }, { dashboardUrl: DASHBOARD });
+    const email = renderEmail(
+      { ...critical, status: 'DOWN', autoRestart: 'NOT INITIATED: remediation is off (REMEDIATION=none)' },
+      { dashboardUrl: DASHBOARD },
+    );
     expect(bodyLines(email.text)).toEqual(
-      expect.arrayContaining(['Status: DOWN', 'Auto-Restart: NOT INITIATED: remediation is off (REMEDIATION=none)', 'Expected Recovery: not automatic: an operator must act']),
+      expect.arrayContaining([
+        'Status: DOWN',
+        'Auto-Restart: NOT INITIATED: remediation is off (REMEDIATION=none)',
+        'Expected Recovery: not automatic: an operator must act',
+      ]),
     );
   });
 
@@ -171,9 +216,15 @@ describe('alert emails over a real SMTP server', () => {
   });
 
   it('says how many accounts are online when fewer than expected', () => {
-    const email = renderEmail({ ...recovery, accountsOnline: 5, recoveryTimeMs: 61_000 }, { dashboardUrl: DASHBOARD });
+    const email = renderEmail(
+      { ...recovery, accountsOnline: 5, recoveryTimeMs: 61_000 },
+      { dashboardUrl: DASHBOARD },
+    );
     expect(bodyLines(email.text)).toEqual(
-      expect.arrayContaining(['Recovery time: 1 minute 1 second', '5 of 7 accounts online with live balances (2 not reporting live data yet)']),
+      expect.arrayContaining([
+        'Recovery time: 1 minute 1 second',
+        '5 of 7 accounts online with live balances (2 not reporting live data yet)',
+      ]),
     );
     expect(email.text).not.toContain('All 7 accounts');
   });
@@ -206,7 +257,9 @@ describe('alert emails over a real SMTP server', () => {
       ]),
     );
     expect(message!.mail.html).toContain('Restart-Service &quot;MT5 Bridge&quot;');
-    expect(message!.mail.messageId).toBe('<heal-mt5-bridge-20251031112638.escalation.20251031T114500Z@fidus-autoheal>');
+    expect(message!.mail.messageId).toBe(
+      '<heal-mt5-bridge-20251031112638.escalation.20251031T114500Z@fidus-autoheal>',
+    );
     expect(message!.mail.inReplyTo).toBe('<heal-mt5-bridge-20251031112638.critical@fidus-autoheal>');
   });
 
@@ -233,7 +286,12 @@ describe('alert emails over a real SMTP server', () => {
   it('sends a WARNING and its reminder as one thread per condition episode', async () => {
     const { activities, close } = setup(server);
     await activities.sendAlertEmail(warning);
-    await activities.sendAlertEmail({ ...warning, at: '2025-10-31T10:00:10Z', occurrence: 2, since: warning.at });
+    await activities.sendAlertEmail({
+      ...warning,
+      at: '2025-10-31T10:00:10Z',
+      occurrence: 2,
+      since: warning.at,
+    });
     close();
 
     const [first, second] = await server.waitForMessages(2);
@@ -250,7 +308,9 @@ describe('alert emails over a real SMTP server', () => {
         ]),
       );
     }
-    expect(bodyLines(second!.mail.text)).toContain('Reminder 1: still observed since 2025-10-31 09:00:00 UTC');
+    expect(bodyLines(second!.mail.text)).toContain(
+      'Reminder 1: still observed since 2025-10-31 09:00:00 UTC',
+    );
     expect(second!.mail.inReplyTo).toBe(first!.mail.messageId);
     expect(first!.mail.messageId).toBe('<warning.mt5-bridge.account-886557-1761901200000.1@fidus-autoheal>');
   });
@@ -275,7 +335,10 @@ describe('alert emails over a real SMTP server', () => {
   });
 
   it('escapes HTML in the HTML part', () => {
-    const email = renderEmail({ ...critical, issue: 'bridge said <script>alert("x")</script> & died' }, { dashboardUrl: DASHBOARD });
+    const email = renderEmail(
+      { ...critical, issue: 'bridge said <script>alert("x")</script> & died' },
+      { dashboardUrl: DASHBOARD },
+    );
     expect(email.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; died');
     expect(email.html).not.toContain('<script>');
     expect(email.text).toContain('Issue: bridge said <script>alert("x")</script> & died');
@@ -283,22 +346,38 @@ describe('alert emails over a real SMTP server', () => {
 });
 
 describe('alert delivery failures', () => {
-  const failureOf = async (p: Promise<unknown>) => (await p.then(() => undefined, (err: unknown) => err)) as ApplicationFailure;
+  const failureOf = async (p: Promise<unknown>) =>
+    (await p.then(
+      () => undefined,
+      (err: unknown) => err,
+    )) as ApplicationFailure;
 
   it('login refused: non-retryable AlertsUndeliverableError, "alerts cannot be delivered" in the feed and the log, no secret anywhere', async () => {
-    const server = await startSmtpServer({ auth: { username: 'alerts@fidus.test', password: 'the-right-one' } });
+    const server = await startSmtpServer({
+      auth: { username: 'alerts@fidus.test', password: 'the-right-one' },
+    });
     try {
       const { activities, feed, lines, close } = setup(server);
       const failure = await failureOf(activities.sendAlertEmail(critical));
       close();
       expect(failure).toMatchObject({ type: 'AlertsUndeliverableError', nonRetryable: true });
-      expect(failure.message).toMatch(/^Alerts cannot be delivered: SMTP login refused .*535.*SMTP_APP_PASSWORD/);
+      expect(failure.message).toMatch(
+        /^Alerts cannot be delivered: SMTP login refused .*535.*SMTP_APP_PASSWORD/,
+      );
       expect(feed.items).toEqual([
-        expect.objectContaining({ severity: 'CRITICAL', targetId: 'mt5-bridge', incidentId: critical.incidentId, text: expect.stringMatching(/^Alerts cannot be delivered: SMTP login refused/) }),
+        expect.objectContaining({
+          severity: 'CRITICAL',
+          targetId: 'mt5-bridge',
+          incidentId: critical.incidentId,
+          text: expect.stringMatching(/^Alerts cannot be delivered: SMTP login refused/),
+        }),
       ]);
-      expect(lines.some((l) => JSON.parse(l).msg.startsWith('Alerts cannot be delivered: SMTP login refused'))).toBe(true);
+      expect(
+        lines.some((l) => JSON.parse(l).msg.startsWith('Alerts cannot be delivered: SMTP login refused')),
+      ).toBe(true);
       expect(server.logins).toEqual([{ username: 'alerts@fidus.test', accepted: false }]);
-      for (const text of [failure.message, JSON.stringify(feed.items), ...lines]) expect(text).not.toContain(PASSWORD);
+      for (const text of [failure.message, JSON.stringify(feed.items), ...lines])
+        expect(text).not.toContain(PASSWORD);
     } finally {
       await server.stop();
     }
@@ -307,13 +386,18 @@ describe('alert delivery failures', () => {
   it('no recipients configured: non-retryable, and said loudly', async () => {
     const server = await startSmtpServer({ auth: { username: 'alerts@fidus.test', password: PASSWORD } });
     try {
-      const { activities, feed, lines, close } = setup(server, { ALERT_RECIPIENT_EMAIL: '', ESCALATION_EMAIL: '' });
+      const { activities, feed, lines, close } = setup(server, {
+        ALERT_RECIPIENT_EMAIL: '',
+        ESCALATION_EMAIL: '',
+      });
       const failure = await failureOf(activities.sendAlertEmail(critical));
       close();
       expect(failure).toMatchObject({ type: 'AlertsUndeliverableError', nonRetryable: true });
       expect(failure.message).toContain('no recipients configured: set ALERT_RECIPIENT_EMAIL');
       expect(feed.items[0]?.text).toMatch(/^Alerts cannot be delivered: no recipients configured/);
-      expect(lines.map((l) => JSON.parse(l)).some((l) => l.level === 50 && /no recipients configured/.test(l.msg))).toBe(true);
+      expect(
+        lines.map((l) => JSON.parse(l)).some((l) => l.level === 50 && /no recipients configured/.test(l.msg)),
+      ).toBe(true);
       expect(server.messages).toHaveLength(0);
     } finally {
       await server.stop();
@@ -321,7 +405,10 @@ describe('alert delivery failures', () => {
   });
 
   it('every recipient rejected with 550: non-retryable', async () => {
-    const server = await startSmtpServer({ auth: { username: 'alerts@fidus.test', password: PASSWORD }, rejectRecipients: ['ops@fidus.test', 'second@fidus.test'] });
+    const server = await startSmtpServer({
+      auth: { username: 'alerts@fidus.test', password: PASSWORD },
+      rejectRecipients: ['ops@fidus.test', 'second@fidus.test'],
+    });
     try {
       const { activities, feed, close } = setup(server);
       const failure = await failureOf(activities.sendAlertEmail(critical));
@@ -335,21 +422,32 @@ describe('alert delivery failures', () => {
   });
 
   it('one recipient rejected: the others get the alert, the rejection is raised in the feed', async () => {
-    const server = await startSmtpServer({ auth: { username: 'alerts@fidus.test', password: PASSWORD }, rejectRecipients: ['second@fidus.test'] });
+    const server = await startSmtpServer({
+      auth: { username: 'alerts@fidus.test', password: PASSWORD },
+      rejectRecipients: ['second@fidus.test'],
+    });
     try {
       const { activities, feed, close } = setup(server);
       const receipt = await activities.sendAlertEmail(critical);
       close();
       expect(receipt).toMatchObject({ accepted: ['ops@fidus.test'], rejected: ['second@fidus.test'] });
       expect(server.messages.map((m) => m.recipients)).toEqual([['ops@fidus.test']]);
-      expect(feed.items).toEqual([expect.objectContaining({ severity: 'WARNING', text: expect.stringContaining('second@fidus.test was rejected') })]);
+      expect(feed.items).toEqual([
+        expect.objectContaining({
+          severity: 'WARNING',
+          text: expect.stringContaining('second@fidus.test was rejected'),
+        }),
+      ]);
     } finally {
       await server.stop();
     }
   });
 
   it('SMTP server down or deferring (421): a retryable failure, nothing raised in the feed', async () => {
-    const server = await startSmtpServer({ auth: { username: 'alerts@fidus.test', password: PASSWORD }, down: true });
+    const server = await startSmtpServer({
+      auth: { username: 'alerts@fidus.test', password: PASSWORD },
+      down: true,
+    });
     try {
       const { activities, feed, close } = setup(server);
       const down = await failureOf(activities.sendAlertEmail(critical));
@@ -358,7 +456,10 @@ describe('alert delivery failures', () => {
       close();
 
       await server.up();
-      const deferring = await startSmtpServer({ auth: { username: 'alerts@fidus.test', password: PASSWORD }, failFirst: 1 });
+      const deferring = await startSmtpServer({
+        auth: { username: 'alerts@fidus.test', password: PASSWORD },
+        failFirst: 1,
+      });
       const second = setup(deferring);
       const deferred = await failureOf(second.activities.sendAlertEmail(critical));
       expect(deferred).toMatchObject({ type: 'AlertEmailDeferred', nonRetryable: false });
@@ -376,9 +477,21 @@ describe('alert delivery failures', () => {
     const server = await startSmtpServer({ auth: { username: 'alerts@fidus.test', password: PASSWORD } });
     try {
       const { activities, lines, close } = setup(server);
-      const events: AlertEvent[] = [critical, recovery, escalation, reminder, warning, { kind: 'test', targetId: 'mt5-bridge', at: critical.at }];
+      const events: AlertEvent[] = [
+        critical,
+        recovery,
+        escalation,
+        reminder,
+        warning,
+        { kind: 'test', targetId: 'mt5-bridge', at: critical.at },
+      ];
       for (const event of events) await activities.sendAlertEmail(event);
-      await activities.notifyInApp({ severity: 'CRITICAL', targetId: 'mt5-bridge', text: 'MT5 Terminal NOT CONNECTED to broker - initiating auto-restart', at: critical.at });
+      await activities.notifyInApp({
+        severity: 'CRITICAL',
+        targetId: 'mt5-bridge',
+        text: 'MT5 Terminal NOT CONNECTED to broker - initiating auto-restart',
+        at: critical.at,
+      });
       close();
       const messages = await server.waitForMessages(events.length);
       expect(server.logins.every((l) => l.accepted)).toBe(true);
@@ -386,7 +499,9 @@ describe('alert delivery failures', () => {
       expect(messages.some((m) => m.raw.includes('[REDACTED]'))).toBe(false);
       expect(lines.length).toBeGreaterThan(events.length);
       for (const line of lines) expect(line).not.toContain(PASSWORD);
-      expect(lines.map((l) => JSON.parse(l).msg)).toContain('CRITICAL: MT5 Terminal NOT CONNECTED to broker - initiating auto-restart');
+      expect(lines.map((l) => JSON.parse(l).msg)).toContain(
+        'CRITICAL: MT5 Terminal NOT CONNECTED to broker - initiating auto-restart',
+      );
     } finally {
       await server.stop();
     }
@@ -397,8 +512,16 @@ test('a secret quoted by mistake in an event is redacted from the email and the 
   const server = await startSmtpServer({ auth: { username: 'alerts@fidus.test', password: PASSWORD } });
   try {
     const { activities, feed, close } = setup(server);
-    await activities.sendAlertEmail({ ...escalation, diagnosis: `GitHub refused token ${GITHUB_TOKEN} (401)` });
-    await activities.notifyInApp({ severity: 'CRITICAL', targetId: 'mt5-bridge', text: `dispatch failed with ${GITHUB_TOKEN}`, at: critical.at });
+    await activities.sendAlertEmail({
+      ...escalation,
+      diagnosis: `GitHub refused token ${GITHUB_TOKEN} (401)`,
+    });
+    await activities.notifyInApp({
+      severity: 'CRITICAL',
+      targetId: 'mt5-bridge',
+      text: `dispatch failed with ${GITHUB_TOKEN}`,
+      at: critical.at,
+    });
     close();
     const [message] = await server.waitForMessages(1);
     expect(message!.raw).not.toContain(GITHUB_TOKEN);

@@ -8,7 +8,11 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createAlertActivities, createMemoryNotificationFeed, createSmtpMailer } from '../src/activities/alerts';
+import {
+  createAlertActivities,
+  createMemoryNotificationFeed,
+  createSmtpMailer,
+} from '../src/activities/alerts';
 import { createLedgerActivities } from '../src/activities/ledger';
 import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
@@ -26,7 +30,12 @@ afterAll(async () => {
 
 test('SMTP down when an incident starts, back two minutes later: the CRITICAL email arrives exactly once, and the restart is not held back', async () => {
   const smtp = await startSmtpServer({ down: true });
-  const config = loadConfig({ SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), ALERT_RECIPIENT_EMAIL: 'ops@fidus.test,second@fidus.test', DASHBOARD_URL: 'https://fidus.example.test' });
+  const config = loadConfig({
+    SMTP_HOST: smtp.host,
+    SMTP_PORT: String(smtp.port),
+    ALERT_RECIPIENT_EMAIL: 'ops@fidus.test,second@fidus.test',
+    DASHBOARD_URL: 'https://fidus.example.test',
+  });
   const mailer = createSmtpMailer(config.smtp);
   const feed = createMemoryNotificationFeed();
   const bridge = new FakeBridge('smtp-outage');
@@ -51,7 +60,11 @@ test('SMTP down when an incident starts, back two minutes later: the CRITICAL em
   });
   try {
     await worker.runUntil(async () => {
-      const handle = await startIncident(env, taskQueue, incidentInput(bridge.targetId, {}, await serverNow(env)));
+      const handle = await startIncident(
+        env,
+        taskQueue,
+        incidentInput(bridge.targetId, {}, await serverNow(env)),
+      );
       for (let i = 0; i < 4; i++) await env.sleep(30_000);
 
       expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(1); // the restart went out while SMTP was down
@@ -66,7 +79,9 @@ test('SMTP down when an incident starts, back two minutes later: the CRITICAL em
 
       const events = (await handle.fetchHistory()).events ?? [];
       const emailScheduled = new Set(
-        events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendAlertEmail').map((e) => String(e.eventId)),
+        events
+          .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendAlertEmail')
+          .map((e) => String(e.eventId)),
       );
       const emailAttempts = events
         .filter((e) => emailScheduled.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId)))

@@ -63,7 +63,10 @@ describe('autoheal test-alert', () => {
 
   it('--to overrides the recipients', async () => {
     server = await startSmtpServer();
-    await runTestAlert(configFor(server, { SMTP_USERNAME: '', SMTP_APP_PASSWORD: '' }), ['--to', 'me@fidus.test']);
+    await runTestAlert(configFor(server, { SMTP_USERNAME: '', SMTP_APP_PASSWORD: '' }), [
+      '--to',
+      'me@fidus.test',
+    ]);
     const [message] = await server.waitForMessages(1);
     expect(message!.recipients).toEqual(['me@fidus.test']);
   });
@@ -74,7 +77,9 @@ describe('autoheal test-alert', () => {
     expect(exitCode).toBe(1);
     expect(out).toEqual([]);
     expect(err).toHaveLength(1);
-    expect(err[0]).toMatch(/^❌ test alert not sent via 127\.0\.0\.1:\d+: SMTP login refused .*535.*SMTP_APP_PASSWORD/);
+    expect(err[0]).toMatch(
+      /^❌ test alert not sent via 127\.0\.0\.1:\d+: SMTP login refused .*535.*SMTP_APP_PASSWORD/,
+    );
     expect(err[0]).not.toContain(PASSWORD);
   });
 
@@ -93,7 +98,10 @@ describe('checkSmtp (for autoheal doctor)', () => {
   it('passes when the login works', async () => {
     server = await startSmtpServer({ auth: { username: 'alerts@fidus.test', password: PASSWORD } });
     const check = await checkSmtp(configFor(server).smtp);
-    expect(check).toEqual({ ok: true, detail: `SMTP ${server.host}:${server.port} answers, logged in as alerts@fidus.test; alerts go to ops@fidus.test, second@fidus.test` });
+    expect(check).toEqual({
+      ok: true,
+      detail: `SMTP ${server.host}:${server.port} answers, logged in as alerts@fidus.test; alerts go to ops@fidus.test, second@fidus.test`,
+    });
   });
 
   it('fails with the fix when the login is refused, without the password', async () => {
@@ -107,7 +115,10 @@ describe('checkSmtp (for autoheal doctor)', () => {
   it('fails when nobody would receive alerts', async () => {
     server = await startSmtpServer();
     const check = await checkSmtp(configFor(server, { ALERT_RECIPIENT_EMAIL: '' }).smtp);
-    expect(check).toEqual({ ok: false, detail: expect.stringContaining('no alert recipients configured: set ALERT_RECIPIENT_EMAIL') });
+    expect(check).toEqual({
+      ok: false,
+      detail: expect.stringContaining('no alert recipients configured: set ALERT_RECIPIENT_EMAIL'),
+    });
   });
 
   it('fails when the server is unreachable', async () => {
@@ -120,7 +131,12 @@ describe('checkSmtp (for autoheal doctor)', () => {
 
 describe('alert rules shared with the workflows', () => {
   it('retries alert emails with backoff for 24 h and never retries an undeliverable alert', () => {
-    expect(ALERT_EMAIL_RETRY).toEqual({ initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10m', nonRetryableErrorTypes: [AlertsUndeliverableError.name] });
+    expect(ALERT_EMAIL_RETRY).toEqual({
+      initialInterval: '5s',
+      backoffCoefficient: 2,
+      maximumInterval: '10m',
+      nonRetryableErrorTypes: [AlertsUndeliverableError.name],
+    });
     expect(ALERT_EMAIL_ACTIVITY_OPTIONS.scheduleToCloseTimeout).toBe('24h');
   });
 
@@ -128,8 +144,17 @@ describe('alert rules shared with the workflows', () => {
     const conditions = warningConditions({
       checks: [
         { check: 'bridge', status: 'ok', evidence: 'answered' },
-        { check: 'account', status: 'warn', evidence: '2 accounts failed to sync: 886557, 886602', accounts: ['886557', '886602'] },
-        { check: 'balances', status: 'warn', evidence: 'Every account reads a live $0 (money moved); no restart' },
+        {
+          check: 'account',
+          status: 'warn',
+          evidence: '2 accounts failed to sync: 886557, 886602',
+          accounts: ['886557', '886602'],
+        },
+        {
+          check: 'balances',
+          status: 'warn',
+          evidence: 'Every account reads a live $0 (money moved); no restart',
+        },
         { check: 'sync_rate', status: 'fail', evidence: 'sync rate 0%' },
       ],
     });
@@ -141,10 +166,17 @@ describe('alert rules shared with the workflows', () => {
     const accounts = ['886550', '886551', '886552'];
     const conditions = warningConditions({
       checks: [
-        { check: 'balances', status: 'warn', evidence: 'All 3 accounts read $0 from fresh live data: money moved', accounts },
+        {
+          check: 'balances',
+          status: 'warn',
+          evidence: 'All 3 accounts read $0 from fresh live data: money moved',
+          accounts,
+        },
         { check: 'account', status: 'warn', evidence: '3 accounts read an unexpected $0 (live)', accounts },
       ],
     });
-    expect(conditions).toEqual([{ key: 'balances:live_zeros', issue: 'All 3 accounts read $0 from fresh live data: money moved' }]);
+    expect(conditions).toEqual([
+      { key: 'balances:live_zeros', issue: 'All 3 accounts read $0 from fresh live data: money moved' },
+    ]);
   });
 });

@@ -10,8 +10,18 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createAlertActivities, createMemoryNotificationFeed, createSmtpMailer } from '../src/activities/alerts';
-import { countUnreadNotifications, createTemporalNotificationFeed, listNotifications, markNotificationsRead, undeliverableAlertNotices } from '../src/client/notifications';
+import {
+  createAlertActivities,
+  createMemoryNotificationFeed,
+  createSmtpMailer,
+} from '../src/activities/alerts';
+import {
+  countUnreadNotifications,
+  createTemporalNotificationFeed,
+  listNotifications,
+  markNotificationsRead,
+  undeliverableAlertNotices,
+} from '../src/client/notifications';
 import { temporalCliPath } from '../src/config/toolchain';
 import { createLogger } from '../src/logging/create-logger';
 import { NOTIFICATION_FEED_WORKFLOW_ID } from '../src/shared/alert-policy';
@@ -27,7 +37,11 @@ const note = (i: number, extra: Partial<InAppNotification> = {}): InAppNotificat
   ...extra,
 });
 
-const feedWorker = async (env: TestWorkflowEnvironment, taskQueue: string, options: { sticky?: boolean } = {}) =>
+const feedWorker = async (
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  options: { sticky?: boolean } = {},
+) =>
   Worker.create({
     connection: env.nativeConnection,
     taskQueue,
@@ -57,7 +71,14 @@ describe('notification feed on the time-skipping server', () => {
     await worker.runUntil(async () => {
       const feed = createTemporalNotificationFeed(env.client, { taskQueue, workflowId });
       const activities = createAlertActivities({
-        mailer: createSmtpMailer({ host: '127.0.0.1', port: 1, secure: false, from: 'x@test', recipients: [], escalation: [] }),
+        mailer: createSmtpMailer({
+          host: '127.0.0.1',
+          port: 1,
+          secure: false,
+          from: 'x@test',
+          recipients: [],
+          escalation: [],
+        }),
         recipients: [],
         escalationRecipients: [],
         dashboardUrl: 'http://127.0.0.1:8080',
@@ -66,8 +87,16 @@ describe('notification feed on the time-skipping server', () => {
       });
       expect(await listNotifications(env.client, { workflowId })).toEqual([]); // never written: empty, no error
 
-      await activities.notifyInApp(note(1, { severity: 'CRITICAL', incidentId: 'inc-1', text: 'MT5 Terminal NOT CONNECTED to broker - initiating auto-restart' }));
-      await activities.notifyInApp(note(3, { severity: 'INFO', incidentId: 'inc-1', text: 'MT5 Bridge automatically recovered' }));
+      await activities.notifyInApp(
+        note(1, {
+          severity: 'CRITICAL',
+          incidentId: 'inc-1',
+          text: 'MT5 Terminal NOT CONNECTED to broker - initiating auto-restart',
+        }),
+      );
+      await activities.notifyInApp(
+        note(3, { severity: 'INFO', incidentId: 'inc-1', text: 'MT5 Bridge automatically recovered' }),
+      );
       await activities.notifyInApp(note(2, { severity: 'WARNING', text: 'Account 886557 failed to sync' }));
       await activities.notifyInApp(note(2, { severity: 'WARNING', text: 'Account 886557 failed to sync' })); // a retry
 
@@ -77,13 +106,19 @@ describe('notification feed on the time-skipping server', () => {
         ['WARNING', 'Account 886557 failed to sync', false],
         ['CRITICAL', 'MT5 Terminal NOT CONNECTED to broker - initiating auto-restart', false],
       ]);
-      expect(all[2]).toMatchObject({ targetId: 'mt5-bridge', incidentId: 'inc-1', at: '2025-10-31T11:00:01.000Z' });
+      expect(all[2]).toMatchObject({
+        targetId: 'mt5-bridge',
+        incidentId: 'inc-1',
+        at: '2025-10-31T11:00:01.000Z',
+      });
 
       await markNotificationsRead(env.client, [all[2]!.id], { taskQueue, workflowId });
       expect(await countUnreadNotifications(env.client, { workflowId })).toBe(2);
       const unread = await listNotifications(env.client, { workflowId, unreadOnly: true });
       expect(unread.map((n) => n.severity)).toEqual(['INFO', 'WARNING']);
-      expect(await listNotifications(env.client, { workflowId, incidentId: 'inc-1', limit: 1 })).toEqual([expect.objectContaining({ severity: 'INFO' })]);
+      expect(await listNotifications(env.client, { workflowId, incidentId: 'inc-1', limit: 1 })).toEqual([
+        expect.objectContaining({ severity: 'INFO' }),
+      ]);
 
       await markNotificationsRead(env.client, 'all', { taskQueue, workflowId });
       expect(await countUnreadNotifications(env.client, { workflowId })).toBe(0);
@@ -95,16 +130,21 @@ describe('notification feed on the time-skipping server', () => {
     const workflowId = `feed-${taskQueue}`;
     const worker = await feedWorker(env, taskQueue);
     await worker.runUntil(async () => {
-      const first = await env.client.workflow.start<typeof NotificationFeedWorkflow>('NotificationFeedWorkflow', {
-        taskQueue,
-        workflowId,
-        args: [{ limit: 25, continueAsNewAfterEvents: 40 }],
-      });
+      const first = await env.client.workflow.start<typeof NotificationFeedWorkflow>(
+        'NotificationFeedWorkflow',
+        {
+          taskQueue,
+          workflowId,
+          args: [{ limit: 25, continueAsNewAfterEvents: 40 }],
+        },
+      );
       const feed = createTemporalNotificationFeed(env.client, { taskQueue, workflowId });
       for (let i = 1; i <= 60; i++) await feed.add(note(i));
 
       const items = await listNotifications(env.client, { workflowId });
-      expect(items.map((n) => n.text)).toEqual(Array.from({ length: 25 }, (_, k) => `notification ${60 - k}`));
+      expect(items.map((n) => n.text)).toEqual(
+        Array.from({ length: 25 }, (_, k) => `notification ${60 - k}`),
+      );
       const latest = await env.client.workflow.getHandle(workflowId).describe();
       expect(latest.runId).not.toBe(first.firstExecutionRunId); // continued as new, state carried over
     });
@@ -114,14 +154,25 @@ describe('notification feed on the time-skipping server', () => {
     const taskQueue = uniqueTaskQueue('feed-restart');
     const workflowId = `feed-${taskQueue}`;
     const feed = createTemporalNotificationFeed(env.client, { taskQueue, workflowId });
-    await (await feedWorker(env, taskQueue, { sticky: false })).runUntil(async () => {
-      await feed.add(note(1, { severity: 'CRITICAL', text: 'Alerts cannot be delivered: SMTP login refused' }));
+    await (
+      await feedWorker(env, taskQueue, { sticky: false })
+    ).runUntil(async () => {
+      await feed.add(
+        note(1, { severity: 'CRITICAL', text: 'Alerts cannot be delivered: SMTP login refused' }),
+      );
       expect(await feed.list()).toHaveLength(1);
     });
     await feed.add(note(2)); // written while no worker runs: kept by the server
-    await (await feedWorker(env, taskQueue, { sticky: false })).runUntil(async () => {
-      expect((await feed.list()).map((n) => n.text)).toEqual(['notification 2', 'Alerts cannot be delivered: SMTP login refused']);
-      expect(await undeliverableAlertNotices(env.client, { workflowId })).toEqual([expect.objectContaining({ text: 'Alerts cannot be delivered: SMTP login refused' })]);
+    await (
+      await feedWorker(env, taskQueue, { sticky: false })
+    ).runUntil(async () => {
+      expect((await feed.list()).map((n) => n.text)).toEqual([
+        'notification 2',
+        'Alerts cannot be delivered: SMTP login refused',
+      ]);
+      expect(await undeliverableAlertNotices(env.client, { workflowId })).toEqual([
+        expect.objectContaining({ text: 'Alerts cannot be delivered: SMTP login refused' }),
+      ]);
     });
   });
 });
@@ -133,7 +184,12 @@ describe('notification feed on a persistent dev server', () => {
     const taskQueue = uniqueTaskQueue('feed-server-restart');
     const start = () =>
       TestWorkflowEnvironment.createLocal({
-        server: { executable: { type: 'existing-path', path: temporalCliPath() }, dbFilename, ip: '127.0.0.1', log: { format: 'pretty', level: 'error' } },
+        server: {
+          executable: { type: 'existing-path', path: temporalCliPath() },
+          dbFilename,
+          ip: '127.0.0.1',
+          log: { format: 'pretty', level: 'error' },
+        },
       });
     const run = async (body: (client: Client) => Promise<void>) => {
       const env = await start();
@@ -146,7 +202,12 @@ describe('notification feed on a persistent dev server', () => {
     try {
       await run(async (client) => {
         const feed = createTemporalNotificationFeed(client, { taskQueue });
-        await feed.add(note(1, { severity: 'CRITICAL', text: 'MT5 Terminal NOT CONNECTED to broker - initiating auto-restart' }));
+        await feed.add(
+          note(1, {
+            severity: 'CRITICAL',
+            text: 'MT5 Terminal NOT CONNECTED to broker - initiating auto-restart',
+          }),
+        );
         await feed.add(note(2, { severity: 'WARNING', text: 'Account 886557 failed to sync' }));
         await markNotificationsRead(client, 'all', { taskQueue });
         await feed.add(note(3, { text: 'MT5 Bridge automatically recovered' }));

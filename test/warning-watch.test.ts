@@ -7,14 +7,22 @@
 import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createAlertActivities, createMemoryNotificationFeed, createSmtpMailer } from '../src/activities/alerts';
+import {
+  createAlertActivities,
+  createMemoryNotificationFeed,
+  createSmtpMailer,
+} from '../src/activities/alerts';
 import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { warningWatchWorkflowId } from '../src/shared/alert-policy';
 import { classify } from '../src/shared/classify';
 import { healingWorkflowId } from '../src/shared/constants';
 import type { Observation, ProbeReport } from '../src/shared/types';
-import { trackedWarningsQuery, warningsObservedSignal, type WarningWatchWorkflow } from '../src/workflows/warnings';
+import {
+  trackedWarningsQuery,
+  warningsObservedSignal,
+  type WarningWatchWorkflow,
+} from '../src/workflows/warnings';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
 import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 
@@ -34,8 +42,16 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function createWatchWorker(smtp: TestSmtpServer, taskQueue: string, extraActivities: Record<string, (...args: never[]) => Promise<unknown>> = {}) {
-  const config = loadConfig({ SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), ALERT_RECIPIENT_EMAIL: 'ops@fidus.test,second@fidus.test' });
+async function createWatchWorker(
+  smtp: TestSmtpServer,
+  taskQueue: string,
+  extraActivities: Record<string, (...args: never[]) => Promise<unknown>> = {},
+) {
+  const config = loadConfig({
+    SMTP_HOST: smtp.host,
+    SMTP_PORT: String(smtp.port),
+    ALERT_RECIPIENT_EMAIL: 'ops@fidus.test,second@fidus.test',
+  });
   const feed = createMemoryNotificationFeed();
   const mailer = createSmtpMailer(config.smtp);
   const activities = createAlertActivities({
@@ -70,12 +86,19 @@ async function settle(handle: WorkflowHandle): Promise<void> {
  * Runs one monitor run to its end without unlocking time skipping (the time-skipping client's
  * result() would let the server jump to the watcher's next timer, an hour ahead).
  */
-async function runMonitor(options: { taskQueue: string; workflowId: string; args: unknown[] }): Promise<unknown> {
+async function runMonitor(options: {
+  taskQueue: string;
+  workflowId: string;
+  args: unknown[];
+}): Promise<unknown> {
   const plain = new Client({ connection: env.connection, namespace: env.namespace });
   return plain.workflow.execute('monitorWorkflow', options);
 }
 
-const observed = (key: string, issue = `${key} failed to sync`) => ({ conditions: [{ key, issue }], at: new Date().toISOString() });
+const observed = (key: string, issue = `${key} failed to sync`) => ({
+  conditions: [{ key, issue }],
+  at: new Date().toISOString(),
+});
 
 test('a WARNING condition that comes and goes for two hours produces at most three emails', async () => {
   const smtp = await startSmtpServer();
@@ -92,9 +115,15 @@ test('a WARNING condition that comes and goes for two hours produces at most thr
       // balances:live_zeros comes for 6 minutes, then is gone for 15 (it clears every time).
       for (let minute = 0; minute <= 120; minute += 3) {
         const conditions = [];
-        if (minute % 12 < 9) conditions.push({ key: 'account:886557', issue: 'Account 886557 failed to sync' });
-        if (minute % 21 < 6) conditions.push({ key: 'balances:live_zeros', issue: 'Every account reads a live $0 (money moved)' });
-        if (conditions.length) await handle.signal(warningsObservedSignal, { conditions, at: new Date().toISOString() });
+        if (minute % 12 < 9)
+          conditions.push({ key: 'account:886557', issue: 'Account 886557 failed to sync' });
+        if (minute % 21 < 6)
+          conditions.push({
+            key: 'balances:live_zeros',
+            issue: 'Every account reads a live $0 (money moved)',
+          });
+        if (conditions.length)
+          await handle.signal(warningsObservedSignal, { conditions, at: new Date().toISOString() });
         await settle(handle);
         await env.sleep(3 * MINUTE);
       }
@@ -111,12 +140,18 @@ test('a WARNING condition that comes and goes for two hours produces at most thr
   const zeros = smtp.messages.filter((m) => conditionOf(m.mail.text) === 'balances:live_zeros');
   // still there after one and two hours: the first email and two hourly reminders, one thread
   expect(account).toHaveLength(3);
-  expect(account.map((m) => m.mail.inReplyTo)).toEqual([undefined, account[0]!.mail.messageId, account[0]!.mail.messageId]);
+  expect(account.map((m) => m.mail.inReplyTo)).toEqual([
+    undefined,
+    account[0]!.mail.messageId,
+    account[0]!.mail.messageId,
+  ]);
   expect(account[1]!.mail.text).toContain('Reminder 1: still observed since');
   // cleared and back six times: never more than one email an hour
   expect(zeros.length).toBeGreaterThanOrEqual(2);
   expect(zeros.length).toBeLessThanOrEqual(3);
-  expect(smtp.messages.every((m) => m.recipients.join(',') === 'ops@fidus.test,second@fidus.test')).toBe(true);
+  expect(smtp.messages.every((m) => m.recipients.join(',') === 'ops@fidus.test,second@fidus.test')).toBe(
+    true,
+  );
   expect(feed.items.filter((n) => n.severity === 'WARNING')).toHaveLength(account.length + zeros.length);
 });
 
@@ -129,7 +164,9 @@ test('SMTP down when the alert is raised, back two minutes later: the email arri
       const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
         taskQueue,
         workflowId: warningWatchWorkflowId(`down-${taskQueue}`),
-        args: [{ targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('account:886557')] }],
+        args: [
+          { targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('account:886557')] },
+        ],
       });
       await waitFor(() => feed.items.length === 1);
       await env.sleep(MINUTE);
@@ -215,10 +252,21 @@ describe('reportWarnings from the monitor run', () => {
   test('starts the watcher on the first WARNING run, signals it on the next; one email, one watcher', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-report');
-    const config = loadConfig({ SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), ALERT_RECIPIENT_EMAIL: 'ops@fidus.test' });
+    const config = loadConfig({
+      SMTP_HOST: smtp.host,
+      SMTP_PORT: String(smtp.port),
+      ALERT_RECIPIENT_EMAIL: 'ops@fidus.test',
+    });
     const mailer = createSmtpMailer(config.smtp);
     const feed = createMemoryNotificationFeed();
-    const alerts = createAlertActivities({ mailer, recipients: ['ops@fidus.test'], escalationRecipients: [], dashboardUrl: 'http://127.0.0.1:8080', feed, log: createLogger({ level: 'silent' }) });
+    const alerts = createAlertActivities({
+      mailer,
+      recipients: ['ops@fidus.test'],
+      escalationRecipients: [],
+      dashboardUrl: 'http://127.0.0.1:8080',
+      feed,
+      log: createLogger({ level: 'silent' }),
+    });
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
@@ -229,7 +277,11 @@ describe('reportWarnings from the monitor run', () => {
     try {
       await worker.runUntil(async () => {
         for (const run of [1, 2, 3]) {
-          const result = await runMonitor({ taskQueue, workflowId: `monitor-${taskQueue}-${run}`, args: [{ target, policy }] });
+          const result = await runMonitor({
+            taskQueue,
+            workflowId: `monitor-${taskQueue}-${run}`,
+            args: [{ target, policy }],
+          });
           expect(result).toMatchObject({ severity: 'WARNING', action: 'warned' });
           await env.sleep(15_000);
         }
@@ -238,7 +290,9 @@ describe('reportWarnings from the monitor run', () => {
         const tracked = await watch.query(trackedWarningsQuery);
         expect(tracked).toEqual([expect.objectContaining({ key: 'account:886557', emails: 1 })]);
         const history = await watch.fetchHistory();
-        expect((history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes)).toHaveLength(2);
+        expect((history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes)).toHaveLength(
+          2,
+        );
         await watch.terminate('test over');
       });
     } finally {
@@ -282,27 +336,50 @@ test('live $0 balances on every account while syncing: one WARNING email, no CRI
     const observation: Observation = {
       targetId,
       probedAt,
-      health: { ok: true, httpStatus: 200, latencyMs: 5, claimedStatus: 'healthy', mt5Available: true, connected: true, tradeAllowed: true },
+      health: {
+        ok: true,
+        httpStatus: 200,
+        latencyMs: 5,
+        claimedStatus: 'healthy',
+        mt5Available: true,
+        connected: true,
+        tradeAllowed: true,
+      },
       accounts: {
         source: 'summary',
         latencyMs: 5,
-        readings: Array.from({ length: 7 }, (_, i) => ({ login: String(886550 + i), balance: 0, dataSource: 'live' as const, readAt: probedAt })),
+        readings: Array.from({ length: 7 }, (_, i) => ({
+          login: String(886550 + i),
+          balance: 0,
+          dataSource: 'live' as const,
+          readAt: probedAt,
+        })),
       },
     };
     return { ...classify(observation, target), observation };
   };
-  const dispatchRemediation = jest.fn(async () => ({ method: 'github', dispatchedAt: new Date().toISOString(), detail: 'should not happen' }));
+  const dispatchRemediation = jest.fn(async () => ({
+    method: 'github',
+    dispatchedAt: new Date().toISOString(),
+    detail: 'should not happen',
+  }));
   const { worker, close } = await createWatchWorker(smtp, taskQueue, { probeTarget, dispatchRemediation });
   try {
     await worker.runUntil(async () => {
       for (let run = 1; run <= 4; run++) {
-        const result = await runMonitor({ taskQueue, workflowId: `monitor-${targetId}-${run}`, args: [{ target, policy }] });
+        const result = await runMonitor({
+          taskQueue,
+          workflowId: `monitor-${targetId}-${run}`,
+          args: [{ target, policy }],
+        });
         expect(result).toMatchObject({ severity: 'WARNING', action: 'warned' });
         await env.sleep(15_000);
       }
       const watch = env.client.workflow.getHandle(warningWatchWorkflowId(targetId));
       await settle(watch);
-      await expect(env.client.workflow.getHandle(healingWorkflowId(targetId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      await expect(
+        env.client.workflow.getHandle(healingWorkflowId(targetId)).describe(),
+      ).rejects.toBeInstanceOf(WorkflowNotFoundError);
       await watch.terminate('test over');
     });
   } finally {

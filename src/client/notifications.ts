@@ -5,9 +5,20 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { NotificationFeed } from '../activities/alerts/notification-feed';
 import { NOTIFICATION_FEED_WORKFLOW_ID } from '../shared/alert-policy';
-import { ALERTS_UNDELIVERABLE_TEXT, type FeedFilter, type FeedNotification, type NewNotification } from '../shared/alert-feed';
+import {
+  ALERTS_UNDELIVERABLE_TEXT,
+  type FeedFilter,
+  type FeedNotification,
+  type NewNotification,
+} from '../shared/alert-feed';
 import { DEFAULT_TASK_QUEUE } from '../shared/constants';
-import { markReadSignal, notificationAddedSignal, notificationsQuery, unreadCountQuery, type NotificationFeedWorkflow } from '../workflows/notifications';
+import {
+  markReadSignal,
+  notificationAddedSignal,
+  notificationsQuery,
+  unreadCountQuery,
+  type NotificationFeedWorkflow,
+} from '../workflows/notifications';
 
 export interface FeedLocation {
   /** Task queue the worker polls (TEMPORAL_TASK_QUEUE); needed to start the feed on first write. */
@@ -23,11 +34,17 @@ const FEED_WORKFLOW_TYPE = 'NotificationFeedWorkflow';
 const DEFAULT_QUERY_TIMEOUT_MS = 15_000;
 
 /** Notifications newest first; none when the feed was never written. */
-export async function listNotifications(client: Client, opts: FeedFilter & FeedLocation = {}): Promise<FeedNotification[]> {
+export async function listNotifications(
+  client: Client,
+  opts: FeedFilter & FeedLocation = {},
+): Promise<FeedNotification[]> {
   const { taskQueue: _t, workflowId, queryTimeoutMs, ...filter } = opts;
   const handle = client.workflow.getHandle(workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID);
   try {
-    return await client.connection.withDeadline(Date.now() + (queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS), () => handle.query(notificationsQuery, filter));
+    return await client.connection.withDeadline(
+      Date.now() + (queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS),
+      () => handle.query(notificationsQuery, filter),
+    );
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return [];
     throw err;
@@ -39,7 +56,10 @@ export async function listNotifications(client: Client, opts: FeedFilter & FeedL
  * reports besides its own SMTP login check (a refused login, every recipient rejected, no
  * recipient configured, as the worker met it).
  */
-export async function undeliverableAlertNotices(client: Client, opts: FeedLocation = {}): Promise<FeedNotification[]> {
+export async function undeliverableAlertNotices(
+  client: Client,
+  opts: FeedLocation = {},
+): Promise<FeedNotification[]> {
   const items = await listNotifications(client, { ...opts, unreadOnly: true, severity: 'CRITICAL' });
   return items.filter((n) => n.text.startsWith(ALERTS_UNDELIVERABLE_TEXT));
 }
@@ -48,7 +68,10 @@ export async function undeliverableAlertNotices(client: Client, opts: FeedLocati
 export async function countUnreadNotifications(client: Client, opts: FeedLocation = {}): Promise<number> {
   const handle = client.workflow.getHandle(opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID);
   try {
-    return await client.connection.withDeadline(Date.now() + (opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS), () => handle.query(unreadCountQuery));
+    return await client.connection.withDeadline(
+      Date.now() + (opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS),
+      () => handle.query(unreadCountQuery),
+    );
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return 0;
     throw err;
@@ -56,8 +79,15 @@ export async function countUnreadNotifications(client: Client, opts: FeedLocatio
 }
 
 /** Marks notifications read (`'all'`: every one). */
-export async function markNotificationsRead(client: Client, ids: string[] | 'all', opts: FeedLocation = {}): Promise<void> {
-  await client.workflow.signalWithStart<typeof NotificationFeedWorkflow, [{ ids: string[] | 'all'; at: string }]>(FEED_WORKFLOW_TYPE, {
+export async function markNotificationsRead(
+  client: Client,
+  ids: string[] | 'all',
+  opts: FeedLocation = {},
+): Promise<void> {
+  await client.workflow.signalWithStart<
+    typeof NotificationFeedWorkflow,
+    [{ ids: string[] | 'all'; at: string }]
+  >(FEED_WORKFLOW_TYPE, {
     workflowId: opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID,
     taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
     args: [{}],
@@ -67,14 +97,21 @@ export async function markNotificationsRead(client: Client, ids: string[] | 'all
 }
 
 /** Appends one notification (starts the feed workflow on first use). */
-export async function addNotification(client: Client, notification: NewNotification, opts: FeedLocation = {}): Promise<void> {
-  await client.workflow.signalWithStart<typeof NotificationFeedWorkflow, [NewNotification]>(FEED_WORKFLOW_TYPE, {
-    workflowId: opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID,
-    taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
-    args: [{}],
-    signal: notificationAddedSignal,
-    signalArgs: [notification],
-  });
+export async function addNotification(
+  client: Client,
+  notification: NewNotification,
+  opts: FeedLocation = {},
+): Promise<void> {
+  await client.workflow.signalWithStart<typeof NotificationFeedWorkflow, [NewNotification]>(
+    FEED_WORKFLOW_TYPE,
+    {
+      workflowId: opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID,
+      taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
+      args: [{}],
+      signal: notificationAddedSignal,
+      signalArgs: [notification],
+    },
+  );
 }
 
 /** The feed the notifyInApp activity writes to, backed by NotificationFeedWorkflow. */

@@ -20,7 +20,11 @@ export interface WarningCondition {
 export function warningConditions(classification: Pick<Classification, 'checks'>): WarningCondition[] {
   const out: WarningCondition[] = [];
   const seen = new Set<string>();
-  const coveredByBalances = new Set(classification.checks.filter((c) => c.check === 'balances' && c.status === 'warn').flatMap((c) => c.accounts ?? []));
+  const coveredByBalances = new Set(
+    classification.checks
+      .filter((c) => c.check === 'balances' && c.status === 'warn')
+      .flatMap((c) => c.accounts ?? []),
+  );
   const push = (key: string, issue: string) => {
     if (seen.has(key)) return;
     seen.add(key);
@@ -29,7 +33,8 @@ export function warningConditions(classification: Pick<Classification, 'checks'>
   for (const check of classification.checks) {
     if (check.status !== 'warn') continue;
     if (check.check === 'account' && check.accounts?.length) {
-      for (const login of check.accounts) if (!coveredByBalances.has(login)) push(`account:${login}`, check.evidence);
+      for (const login of check.accounts)
+        if (!coveredByBalances.has(login)) push(`account:${login}`, check.evidence);
     } else if (check.check === 'balances') {
       push('balances:live_zeros', check.evidence);
     } else {

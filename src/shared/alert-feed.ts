@@ -30,7 +30,10 @@ export interface FeedFilter {
 }
 
 /** Applies a filter to notifications stored newest first. */
-export function filterNotifications(items: readonly FeedNotification[], filter: FeedFilter = {}): FeedNotification[] {
+export function filterNotifications(
+  items: readonly FeedNotification[],
+  filter: FeedFilter = {},
+): FeedNotification[] {
   const out = items.filter(
     (n) =>
       (!filter.unreadOnly || !n.read) &&

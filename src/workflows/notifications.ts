@@ -6,8 +6,23 @@
  * continues as new when its history grows, carrying them over: it runs for ever, and survives
  * worker and server restarts because Temporal persists it.
  */
-import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, setHandler, workflowInfo } from '@temporalio/workflow';
-import { FEED_LIMIT, filterNotifications, notificationId, type FeedFilter, type FeedNotification, type NewNotification } from '../shared/alert-feed';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  FEED_LIMIT,
+  filterNotifications,
+  notificationId,
+  type FeedFilter,
+  type FeedNotification,
+  type NewNotification,
+} from '../shared/alert-feed';
 
 export const notificationAddedSignal = defineSignal<[NewNotification]>('notificationAdded');
 /** Marks the given ids read; `'all'` marks everything read. */
@@ -50,7 +65,9 @@ export async function NotificationFeedWorkflow(input: NotificationFeedInput = {}
   });
   setHandler(markReadSignal, ({ ids, at }) => {
     const wanted = ids === 'all' ? undefined : new Set(ids);
-    items = items.map((item) => (!item.read && (!wanted || wanted.has(item.id)) ? { ...item, read: true, readAt: at } : item));
+    items = items.map((item) =>
+      !item.read && (!wanted || wanted.has(item.id)) ? { ...item, read: true, readAt: at } : item,
+    );
   });
   setHandler(notificationsQuery, (filter) => filterNotifications(items, filter));
   setHandler(unreadCountQuery, () => items.filter((item) => !item.read).length);

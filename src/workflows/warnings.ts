@@ -35,7 +35,12 @@ import {
 import type { WarningCondition } from '../shared/alert-conditions';
 
 export { warningConditions, type WarningCondition } from '../shared/alert-conditions';
-import { ALERT_EMAIL_ACTIVITY_OPTIONS, DEFAULT_WARNING_CLEAR_AFTER_MS, NOTIFY_IN_APP_ACTIVITY_OPTIONS, warningWatchWorkflowId } from '../shared/alert-policy';
+import {
+  ALERT_EMAIL_ACTIVITY_OPTIONS,
+  DEFAULT_WARNING_CLEAR_AFTER_MS,
+  NOTIFY_IN_APP_ACTIVITY_OPTIONS,
+  warningWatchWorkflowId,
+} from '../shared/alert-policy';
 import type { AlertActivities, WarningAlert } from '../shared/contracts';
 
 export interface WarningObservation {
@@ -75,7 +80,9 @@ export const warningsObservedSignal = defineSignal<[WarningObservation]>('warnin
 /** The conditions being tracked, for the dashboard and tests. */
 export const trackedWarningsQuery = defineQuery<TrackedWarning[]>('trackedWarnings');
 
-const { sendAlertEmail } = proxyActivities<Pick<AlertActivities, 'sendAlertEmail'>>(ALERT_EMAIL_ACTIVITY_OPTIONS);
+const { sendAlertEmail } = proxyActivities<Pick<AlertActivities, 'sendAlertEmail'>>(
+  ALERT_EMAIL_ACTIVITY_OPTIONS,
+);
 const { notifyInApp } = proxyActivities<Pick<AlertActivities, 'notifyInApp'>>(NOTIFY_IN_APP_ACTIVITY_OPTIONS);
 
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 5_000;
@@ -104,7 +111,8 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
     ]).then(
       () => undefined,
       (err: unknown) => {
-        if (!isCancellation(err)) log.error('WARNING alert not delivered', { targetId, condition: t.key, error: String(err) });
+        if (!isCancellation(err))
+          log.error('WARNING alert not delivered', { targetId, condition: t.key, error: String(err) });
       },
     );
     inflight.add(delivery);
@@ -116,7 +124,15 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
     for (const c of observation.conditions) {
       const t = tracked.get(c.key);
       if (!t) {
-        const fresh = { key: c.key, issue: c.issue, episodeId: `${c.key}@${now}`, since: now, lastSeen: now, lastEmailAt: now, emails: 1 };
+        const fresh = {
+          key: c.key,
+          issue: c.issue,
+          episodeId: `${c.key}@${now}`,
+          since: now,
+          lastSeen: now,
+          lastEmailAt: now,
+          emails: 1,
+        };
         tracked.set(c.key, fresh);
         send(fresh, observation.at);
         continue;
@@ -142,7 +158,9 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
   };
   const nextForgetIn = (): number | undefined => {
     const now = Date.now();
-    const times = [...tracked.values()].map((t) => Math.max(t.lastSeen + clearAfterMs + 1, t.lastEmailAt + reminderIntervalMs) - now);
+    const times = [...tracked.values()].map(
+      (t) => Math.max(t.lastSeen + clearAfterMs + 1, t.lastEmailAt + reminderIntervalMs) - now,
+    );
     return times.length ? Math.max(1_000, Math.min(...times)) : undefined;
   };
 
@@ -151,7 +169,8 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
   for (const observation of input.observations ?? []) observe(observation);
 
   const maxEvents = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
-  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents;
+  const historyFull = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents;
   while (!historyFull()) {
     const wait = nextForgetIn();
     if (wait === undefined) await condition(() => historyFull() || tracked.size > 0);
@@ -160,7 +179,11 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
   }
   // finish the deliveries in flight first: continuing as new would abandon them
   await condition(() => inflight.size === 0 && allHandlersFinished());
-  await continueAsNew<typeof WarningWatchWorkflow>({ ...input, observations: [], tracked: [...tracked.values()] });
+  await continueAsNew<typeof WarningWatchWorkflow>({
+    ...input,
+    observations: [],
+    tracked: [...tracked.values()],
+  });
 }
 
 export interface ReportWarningsOptions {
@@ -177,7 +200,11 @@ export interface ReportWarningsOptions {
  * abandoned child, so it outlives the short monitor run) with the conditions as its input.
  * An empty list is a no-op: conditions clear by not being reported.
  */
-export async function reportWarnings(targetId: string, conditions: WarningCondition[], options: ReportWarningsOptions): Promise<void> {
+export async function reportWarnings(
+  targetId: string,
+  conditions: WarningCondition[],
+  options: ReportWarningsOptions,
+): Promise<void> {
   if (!conditions.length) return;
   const workflowId = warningWatchWorkflowId(targetId);
   const observation: WarningObservation = { conditions, at: new Date().toISOString() };
@@ -193,7 +220,14 @@ export async function reportWarnings(targetId: string, conditions: WarningCondit
       workflowId,
       ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [{ targetId, reminderIntervalMs: options.reminderIntervalMs, clearAfterMs: options.clearAfterMs, observations: [observation] }],
+      args: [
+        {
+          targetId,
+          reminderIntervalMs: options.reminderIntervalMs,
+          clearAfterMs: options.clearAfterMs,
+          observations: [observation],
+        },
+      ],
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

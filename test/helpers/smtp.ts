@@ -57,19 +57,24 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     onConnect(_session, callback) {
       if (failures > 0) {
         failures -= 1;
-        return callback(Object.assign(new Error('Service not available, try again later'), { responseCode: 421 }));
+        return callback(
+          Object.assign(new Error('Service not available, try again later'), { responseCode: 421 }),
+        );
       }
       callback();
     },
     onAuth(auth, _session, callback) {
-      const accepted = !!options.auth && auth.username === options.auth.username && auth.password === options.auth.password;
+      const accepted =
+        !!options.auth && auth.username === options.auth.username && auth.password === options.auth.password;
       logins.push({ username: auth.username ?? '', accepted });
       if (accepted) return callback(null, { user: auth.username });
       callback(Object.assign(new Error('5.7.8 Username and Password not accepted'), { responseCode: 535 }));
     },
     onRcptTo(address, _session, callback) {
       if (options.rejectRecipients?.includes(address.address)) {
-        return callback(Object.assign(new Error(`5.1.1 ${address.address}: mailbox unavailable`), { responseCode: 550 }));
+        return callback(
+          Object.assign(new Error(`5.1.1 ${address.address}: mailbox unavailable`), { responseCode: 550 }),
+        );
       }
       callback();
     },

@@ -10,7 +10,10 @@ import type { AlertActivities } from '../../shared/contracts';
 import { createAlertActivities } from './create-alert-activities';
 import { createSmtpMailer } from './mailer';
 
-export function alertActivitiesFromConfig(config: AppConfig, deps: { client: Client; log: Logger }): AlertActivities {
+export function alertActivitiesFromConfig(
+  config: AppConfig,
+  deps: { client: Client; log: Logger },
+): AlertActivities {
   return createAlertActivities({
     mailer: createSmtpMailer(config.smtp),
     recipients: config.smtp.recipients,
@@ -20,6 +23,12 @@ export function alertActivitiesFromConfig(config: AppConfig, deps: { client: Cli
     log: deps.log,
     githubRepository: config.remediation.github.repository,
     targetUrls: Object.fromEntries(config.targets.map((t) => [t.target.id, t.target.url])),
-    secrets: [config.smtp.password, config.remediation.github.token, config.remediation.webhook.token, config.temporal.apiKey, config.dashboard.token],
+    secrets: [
+      config.smtp.password,
+      config.remediation.github.token,
+      config.remediation.webhook.token,
+      config.temporal.apiKey,
+      config.dashboard.token,
+    ],
   });
 }

@@ -14,16 +14,27 @@ export interface SmtpCheck {
 export async function checkSmtp(smtp: SmtpConfig, options: { mailer?: Mailer } = {}): Promise<SmtpCheck> {
   const server = `${smtp.host}:${smtp.port}${smtp.secure ? ' (TLS)' : ''}`;
   if (!smtp.recipients.length) {
-    return { ok: false, detail: `no alert recipients configured: set ALERT_RECIPIENT_EMAIL (comma list); alerts cannot be delivered` };
+    return {
+      ok: false,
+      detail: `no alert recipients configured: set ALERT_RECIPIENT_EMAIL (comma list); alerts cannot be delivered`,
+    };
   }
   if (smtp.username && !smtp.password) {
-    return { ok: false, detail: `SMTP_USERNAME is set but SMTP_APP_PASSWORD is not: set the app password of ${smtp.username}` };
+    return {
+      ok: false,
+      detail: `SMTP_USERNAME is set but SMTP_APP_PASSWORD is not: set the app password of ${smtp.username}`,
+    };
   }
   const mailer = options.mailer ?? createSmtpMailer(smtp);
   try {
     await mailer.verify();
-    const login = smtp.username ? `logged in as ${smtp.username}` : 'no login configured (SMTP_USERNAME unset)';
-    return { ok: true, detail: `SMTP ${server} answers, ${login}; alerts go to ${smtp.recipients.join(', ')}` };
+    const login = smtp.username
+      ? `logged in as ${smtp.username}`
+      : 'no login configured (SMTP_USERNAME unset)';
+    return {
+      ok: true,
+      detail: `SMTP ${server} answers, ${login}; alerts go to ${smtp.recipients.join(', ')}`,
+    };
   } catch (err) {
     const failure = classifySmtpError(err);
     return { ok: false, detail: `SMTP ${server}: ${failure.reason.replace(/; retrying$/, '')}` };

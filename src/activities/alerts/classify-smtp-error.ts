@@ -18,7 +18,15 @@ interface NodemailerError {
   message?: string;
 }
 
-const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
+const CONNECTION_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+]);
 
 export function classifySmtpError(err: unknown): SmtpFailure {
   const e = (err ?? {}) as NodemailerError;
@@ -34,7 +42,10 @@ export function classifySmtpError(err: unknown): SmtpFailure {
     };
   }
   if (code !== undefined && code >= 500 && code < 600 && code !== 503) {
-    const what = e.command === 'RCPT TO' ? 'every recipient was rejected' : `the server rejected the message at ${e.command ?? 'SMTP'}`;
+    const what =
+      e.command === 'RCPT TO'
+        ? 'every recipient was rejected'
+        : `the server rejected the message at ${e.command ?? 'SMTP'}`;
     return {
       permanent: true,
       reason: `${what} (${message}): check ALERT_RECIPIENT_EMAIL / ESCALATION_EMAIL and ALERT_FROM`,

@@ -38,13 +38,21 @@ export interface AlertActivitiesDeps {
 export const ALERT_EMAIL_DEFERRED = 'AlertEmailDeferred';
 
 /** Who receives an event's email: escalations and their reminders go to the support contacts. */
-export function recipientsFor(event: AlertEvent, deps: Pick<AlertActivitiesDeps, 'recipients' | 'escalationRecipients'>): string[] {
-  const list = event.kind === 'escalation' || event.kind === 'reminder' ? deps.escalationRecipients : deps.recipients;
+export function recipientsFor(
+  event: AlertEvent,
+  deps: Pick<AlertActivitiesDeps, 'recipients' | 'escalationRecipients'>,
+): string[] {
+  const list =
+    event.kind === 'escalation' || event.kind === 'reminder' ? deps.escalationRecipients : deps.recipients;
   return [...new Set(list.map((r) => r.trim()).filter(Boolean))];
 }
 
 export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivities {
-  const ctx: RenderContext = { dashboardUrl: deps.dashboardUrl, githubRepository: deps.githubRepository, targetUrls: deps.targetUrls };
+  const ctx: RenderContext = {
+    dashboardUrl: deps.dashboardUrl,
+    githubRepository: deps.githubRepository,
+    targetUrls: deps.targetUrls,
+  };
   const secrets = (deps.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 4);
   const scrub = <T>(value: T): T => scrubSecrets(value, secrets) as T;
 
@@ -71,10 +79,22 @@ export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivitie
     async sendAlertEmail(event: AlertEvent): Promise<EmailReceipt> {
       const email = scrub(renderEmail(event, ctx));
       const to = recipientsFor(event, deps);
-      const log = deps.log.child({ alert: event.kind, targetId: event.targetId, messageId: email.messageId, attempt: attempt() });
+      const log = deps.log.child({
+        alert: event.kind,
+        targetId: event.targetId,
+        messageId: email.messageId,
+        attempt: attempt(),
+      });
       if (!to.length) {
-        const variable = event.kind === 'escalation' || event.kind === 'reminder' ? 'ESCALATION_EMAIL (or ALERT_RECIPIENT_EMAIL)' : 'ALERT_RECIPIENT_EMAIL';
-        return undeliverable(event, email.messageId, `no recipients configured: set ${variable} to a comma list of email addresses`);
+        const variable =
+          event.kind === 'escalation' || event.kind === 'reminder'
+            ? 'ESCALATION_EMAIL (or ALERT_RECIPIENT_EMAIL)'
+            : 'ALERT_RECIPIENT_EMAIL';
+        return undeliverable(
+          event,
+          email.messageId,
+          `no recipients configured: set ${variable} to a comma list of email addresses`,
+        );
       }
       let delivery;
       try {
@@ -83,24 +103,48 @@ export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivitie
         const failure = classifySmtpError(err);
         if (failure.permanent) return undeliverable(event, email.messageId, failure.reason);
         log.warn(`Alert email not delivered yet: ${failure.reason}`);
-        throw ApplicationFailure.create({ type: ALERT_EMAIL_DEFERRED, message: failure.reason, nonRetryable: false });
+        throw ApplicationFailure.create({
+          type: ALERT_EMAIL_DEFERRED,
+          message: failure.reason,
+          nonRetryable: false,
+        });
       }
-      for (const recipient of delivery.accepted) log.info({ response: delivery.response }, `✅ Email alert sent to ${recipient}`);
+      for (const recipient of delivery.accepted)
+        log.info({ response: delivery.response }, `✅ Email alert sent to ${recipient}`);
       for (const recipient of delivery.rejected) {
         const text = `Alert email to ${recipient} was rejected by the SMTP server; check the address in ALERT_RECIPIENT_EMAIL / ESCALATION_EMAIL`;
         log.warn(text);
-        await deps.feed.add({ id: `rejected:${email.messageId}:${recipient}`, severity: 'WARNING', targetId: event.targetId, text, at: new Date().toISOString() }).catch((err: unknown) => {
-          log.error({ err }, 'could not record a rejected recipient in the in-app feed');
-        });
+        await deps.feed
+          .add({
+            id: `rejected:${email.messageId}:${recipient}`,
+            severity: 'WARNING',
+            targetId: event.targetId,
+            text,
+            at: new Date().toISOString(),
+          })
+          .catch((err: unknown) => {
+            log.error({ err }, 'could not record a rejected recipient in the in-app feed');
+          });
       }
-      return { messageId: email.messageId, accepted: delivery.accepted, rejected: delivery.rejected, response: delivery.response };
+      return {
+        messageId: email.messageId,
+        accepted: delivery.accepted,
+        rejected: delivery.rejected,
+        response: delivery.response,
+      };
     },
 
     async notifyInApp(raw: InAppNotification): Promise<void> {
       const notification = scrub(raw);
       await deps.feed.add(notification);
-      const line = notification.text.startsWith(`${notification.severity}:`) ? notification.text : `${notification.severity}: ${notification.text}`;
-      const fields = { targetId: notification.targetId, incidentId: notification.incidentId, notification: true };
+      const line = notification.text.startsWith(`${notification.severity}:`)
+        ? notification.text
+        : `${notification.severity}: ${notification.text}`;
+      const fields = {
+        targetId: notification.targetId,
+        incidentId: notification.incidentId,
+        notification: true,
+      };
       if (notification.severity === 'CRITICAL') deps.log.error(fields, line);
       else if (notification.severity === 'WARNING') deps.log.warn(fields, line);
       else deps.log.info(fields, line);

@@ -18,10 +18,12 @@ const wrap = (parts: string[]) => `<${parts.map(atom).join('.')}@${MESSAGE_ID_DO
 export const incidentRootMessageId = (incidentId: string): string => wrap([incidentId, 'critical']);
 
 /** The Message-ID of the first email of one WARNING episode. */
-export const warningRootMessageId = (targetId: string, episodeId: string): string => wrap(['warning', targetId, episodeId, '1']);
+export const warningRootMessageId = (targetId: string, episodeId: string): string =>
+  wrap(['warning', targetId, episodeId, '1']);
 
 /** Episode of a WARNING event: given by the watcher, else the condition key alone. */
-export const warningEpisode = (event: { conditionKey: string; episodeId?: string }): string => event.episodeId ?? event.conditionKey;
+export const warningEpisode = (event: { conditionKey: string; episodeId?: string }): string =>
+  event.episodeId ?? event.conditionKey;
 
 export interface Threading {
   messageId: string;
@@ -38,9 +40,15 @@ export function threadingFor(event: AlertEvent): Threading {
       return reply(wrap([event.incidentId, 'recovery']), incidentRootMessageId(event.incidentId));
     case 'escalation':
       // an incident may escalate again after an operator resumes it: the time tells them apart
-      return reply(wrap([event.incidentId, 'escalation', compactTime(event.at)]), incidentRootMessageId(event.incidentId));
+      return reply(
+        wrap([event.incidentId, 'escalation', compactTime(event.at)]),
+        incidentRootMessageId(event.incidentId),
+      );
     case 'reminder':
-      return reply(wrap([event.incidentId, 'reminder', String(event.reminder)]), incidentRootMessageId(event.incidentId));
+      return reply(
+        wrap([event.incidentId, 'reminder', String(event.reminder)]),
+        incidentRootMessageId(event.incidentId),
+      );
     case 'warning': {
       const root = warningRootMessageId(event.targetId, warningEpisode(event));
       if (event.occurrence <= 1) return { messageId: root };

@@ -44,7 +44,10 @@ export const SMTP_TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_00
  * when both are set. One connection per message (no pool): alerts are rare and each send
  * stands alone.
  */
-export function createSmtpMailer(smtp: SmtpConfig, options: { tls?: { rejectUnauthorized?: boolean } } = {}): Mailer {
+export function createSmtpMailer(
+  smtp: SmtpConfig,
+  options: { tls?: { rejectUnauthorized?: boolean } } = {},
+): Mailer {
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
@@ -59,7 +62,8 @@ export function createSmtpMailer(smtp: SmtpConfig, options: { tls?: { rejectUnau
     if (!(err instanceof Error) || !secrets.length) return err;
     err.message = scrubSecrets(err.message, secrets) as string;
     const withResponse = err as Error & { response?: unknown };
-    if (typeof withResponse.response === 'string') withResponse.response = scrubSecrets(withResponse.response, secrets);
+    if (typeof withResponse.response === 'string')
+      withResponse.response = scrubSecrets(withResponse.response, secrets);
     return err;
   };
   return {

@@ -14,7 +14,9 @@ export function manualRecoverySteps(ctx: ManualStepsContext): string[] {
   const actions = ctx.githubRepository
     ? `https://github.com/${ctx.githubRepository}/actions`
     : 'the Actions tab of the repository named by GITHUB_REPOSITORY';
-  const health = ctx.bridgeUrl ? `${ctx.bridgeUrl}/api/mt5/bridge/health` : '<bridge URL>/api/mt5/bridge/health';
+  const health = ctx.bridgeUrl
+    ? `${ctx.bridgeUrl}/api/mt5/bridge/health`
+    : '<bridge URL>/api/mt5/bridge/health';
   const host = hostOf(ctx.bridgeUrl) ?? '<VPS address>';
   return [
     `1. Check GitHub Actions: ${actions}`,

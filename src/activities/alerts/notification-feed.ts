@@ -3,7 +3,13 @@
  * Temporal-backed feed (`createTemporalNotificationFeed` in src/client/notifications.ts);
  * `createMemoryNotificationFeed` serves tests and one-off tools.
  */
-import { filterNotifications, notificationId, type FeedFilter, type FeedNotification, type NewNotification } from '../../shared/alert-feed';
+import {
+  filterNotifications,
+  notificationId,
+  type FeedFilter,
+  type FeedNotification,
+  type NewNotification,
+} from '../../shared/alert-feed';
 
 export interface NotificationFeed {
   /** Appends one notification; the same id twice is stored once. */
@@ -27,7 +33,9 @@ export function createMemoryNotificationFeed(): NotificationFeed & { items: Feed
     },
     async markRead(ids: string[] | 'all') {
       const at = new Date().toISOString();
-      for (const item of feed.items) if (!item.read && (ids === 'all' || ids.includes(item.id))) Object.assign(item, { read: true, readAt: at });
+      for (const item of feed.items)
+        if (!item.read && (ids === 'all' || ids.includes(item.id)))
+          Object.assign(item, { read: true, readAt: at });
     },
   };
   return feed;

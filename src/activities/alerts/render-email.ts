@@ -3,7 +3,15 @@
  * CRITICAL alert and the recovery confirmation, and clear subjects for the others. Plain text
  * and a simple HTML part of the same lines. Events carry no secret, and nothing is added here.
  */
-import type { AlertEvent, AttemptRecord, CriticalAlert, EscalationAlert, RecoveryAlert, ReminderAlert, WarningAlert } from '../../shared/contracts';
+import type {
+  AlertEvent,
+  AttemptRecord,
+  CriticalAlert,
+  EscalationAlert,
+  RecoveryAlert,
+  ReminderAlert,
+  WarningAlert,
+} from '../../shared/contracts';
 import { formatDurationWords } from '../../shared/duration';
 import { threadingFor } from './email-threading';
 import { manualRecoverySteps } from './manual-recovery-steps';
@@ -109,9 +117,18 @@ function warning(e: WarningAlert, link: string): string[] {
     `Timestamp: ${formatUtc(e.at)}`,
   ];
   if (e.occurrence > 1) {
-    lines.push(`Reminder ${e.occurrence - 1}: still observed${e.since ? ` since ${formatUtc(e.since)}` : ''}`);
+    lines.push(
+      `Reminder ${e.occurrence - 1}: still observed${e.since ? ` since ${formatUtc(e.since)}` : ''}`,
+    );
   }
-  lines.push('', 'Auto-Restart: NOT INITIATED (a warning is email only)', '', link, '', `Target: ${e.targetId}`);
+  lines.push(
+    '',
+    'Auto-Restart: NOT INITIATED (a warning is email only)',
+    '',
+    link,
+    '',
+    `Target: ${e.targetId}`,
+  );
   return lines;
 }
 
@@ -149,7 +166,10 @@ function escalation(e: EscalationAlert, ctx: RenderContext, link: string): strin
     'Automatic restarts of this target are paused until an operator resumes or resolves the incident, or the bridge recovers by itself.',
     '',
     'Manual recovery (If Auto-Healing Fails):',
-    ...manualRecoverySteps({ githubRepository: ctx.githubRepository, bridgeUrl: ctx.targetUrls?.[e.targetId] }),
+    ...manualRecoverySteps({
+      githubRepository: ctx.githubRepository,
+      bridgeUrl: ctx.targetUrls?.[e.targetId],
+    }),
     '',
     link,
   ];
@@ -230,7 +250,13 @@ function elapsed(fromIso: string, toIso: string): number {
   return Number.isFinite(d) ? Math.max(0, d) : 0;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
 
 /** The same lines as HTML: paragraphs at blank lines, links clickable, everything escaped. */
@@ -249,6 +275,9 @@ function toHtml(lines: string[]): string {
 
 function htmlLine(line: string): string {
   const indent = line.match(/^ */)?.[0].length ?? 0;
-  const escaped = escapeHtml(line.trimStart()).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
+  const escaped = escapeHtml(line.trimStart()).replace(
+    /https?:\/\/[^\s<]+/g,
+    (url) => `<a href="${url}">${url}</a>`,
+  );
   return '&nbsp;'.repeat(indent) + escaped;
 }

@@ -23,10 +23,16 @@ export interface TestAlertOptions {
   now?: () => Date;
 }
 
-export async function sendTestAlert(config: Pick<AppConfig, 'smtp' | 'dashboard' | 'targets'>, options: TestAlertOptions = {}): Promise<EmailReceipt> {
+export async function sendTestAlert(
+  config: Pick<AppConfig, 'smtp' | 'dashboard' | 'targets'>,
+  options: TestAlertOptions = {},
+): Promise<EmailReceipt> {
   const to = [...new Set(options.to ?? [...config.smtp.recipients, ...config.smtp.escalation])];
   if (!to.length) {
-    throw new TestAlertFailedError({ permanent: true, reason: 'no recipients configured: set ALERT_RECIPIENT_EMAIL (comma list)' });
+    throw new TestAlertFailedError({
+      permanent: true,
+      reason: 'no recipients configured: set ALERT_RECIPIENT_EMAIL (comma list)',
+    });
   }
   const event: TestAlert = {
     kind: 'test',
@@ -37,7 +43,12 @@ export async function sendTestAlert(config: Pick<AppConfig, 'smtp' | 'dashboard'
   const mailer = options.mailer ?? createSmtpMailer(config.smtp);
   try {
     const delivery = await mailer.send({ ...email, to });
-    return { messageId: email.messageId, accepted: delivery.accepted, rejected: delivery.rejected, response: delivery.response };
+    return {
+      messageId: email.messageId,
+      accepted: delivery.accepted,
+      rejected: delivery.rejected,
+      response: delivery.response,
+    };
   } catch (err) {
     throw new TestAlertFailedError(classifySmtpError(err));
   } finally {

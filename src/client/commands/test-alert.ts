@@ -25,12 +25,18 @@ export function registerTestAlertCommand(program: Command, deps: TestAlertComman
       const server = `${config.smtp.host}:${config.smtp.port}`;
       try {
         const receipt = await sendTestAlert(config, { to });
-        for (const recipient of receipt.accepted) console.log(`✅ Email alert sent to ${recipient}: ${server} answered "${receipt.response}"`);
+        for (const recipient of receipt.accepted)
+          console.log(`✅ Email alert sent to ${recipient}: ${server} answered "${receipt.response}"`);
         for (const recipient of receipt.rejected) console.error(`❌ ${recipient}: rejected by ${server}`);
         console.log(`Message-ID: ${receipt.messageId}`);
         if (receipt.rejected.length) process.exitCode = 1;
       } catch (err) {
-        const reason = err instanceof TestAlertFailedError ? err.message : err instanceof Error ? err.message : String(err);
+        const reason =
+          err instanceof TestAlertFailedError
+            ? err.message
+            : err instanceof Error
+              ? err.message
+              : String(err);
         console.error(`❌ test alert not sent via ${server}: ${reason}`);
         process.exitCode = 1;
       }
