@@ -50,7 +50,7 @@ export const ledgerStateQuery = defineQuery<AttemptLedgerState>('ledgerState');
 export const EMPTY_LEDGER: AttemptLedgerState = { failures: [], windowMs: 86_400_000 };
 
 /** Continue as new well before Temporal's own limits: the state is a few timestamps. */
-const HISTORY_LIMIT = 2_000;
+const HISTORY_LIMIT = 1_000;
 
 export async function attemptLedgerWorkflow(initial: AttemptLedgerState = EMPTY_LEDGER): Promise<never> {
   const state: AttemptLedgerState = { ...initial, failures: [...initial.failures] };

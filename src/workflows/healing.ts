@@ -660,7 +660,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
       case 'sla':
         escalate(
           'RECOVERY_SLA exceeded',
-          `the incident has been open longer than ${formatDurationWords(policy.recoverySlaMs)} (RECOVERY_SLA) after ${view.attempts.length} attempt(s); last probe: ${lastReport?.summary ?? 'none'}`,
+          `the incident has been open longer than ${formatDuration(policy.recoverySlaMs)} (RECOVERY_SLA) after ${view.attempts.length} attempt(s); last probe: ${lastReport?.summary ?? 'none'}`,
         );
         parked = true;
         continue;
@@ -670,7 +670,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
           if (escalateNow && !parked) {
             escalate(
               `${failuresInWindow()} failed attempts within ${formatDuration(policy.escalationWindowMs)}`,
-              `${failuresInWindow()} restart attempts of ${target.id} failed within ${formatDurationWords(policy.escalationWindowMs)} (ESCALATE_AFTER ${policy.escalateAfter}); last probe: ${lastReport?.summary ?? 'none'}`,
+              `${failuresInWindow()} restart attempts of ${target.id} failed within ${formatDuration(policy.escalationWindowMs)} (ESCALATE_AFTER ${policy.escalateAfter}); last probe: ${lastReport?.summary ?? 'none'}`,
             );
           } else {
             setStatus('ESCALATED');
@@ -692,7 +692,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
         if (nowMs() >= slaDeadlineMs && forceRequests.length === 0) {
           escalate(
             'RECOVERY_SLA exceeded',
-            `the incident has been open longer than ${formatDurationWords(policy.recoverySlaMs)} (RECOVERY_SLA) after ${view.attempts.length} attempt(s); last probe: ${lastReport?.summary ?? 'none'}`,
+            `the incident has been open longer than ${formatDuration(policy.recoverySlaMs)} (RECOVERY_SLA) after ${view.attempts.length} attempt(s); last probe: ${lastReport?.summary ?? 'none'}`,
           );
           parked = true;
         }
