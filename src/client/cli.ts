@@ -5,18 +5,23 @@
 import { Command } from 'commander';
 import { createLogger } from '../logging/create-logger';
 import { startWorker, untilSignal } from '../workers/run-worker';
-import { connectTemporal } from '../workers/connect-temporal';
+import { connectClient, connectTemporal } from '../workers/connect-temporal';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
 import { applySchedules } from './schedules';
 import { runStart } from './start';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerDoctorCommand } from './commands/doctor';
+import { registerTestAlertCommand } from './commands/test-alert';
+import { registerIncidentCommands } from './commands/incident';
+import { registerNotificationsCommand } from './commands/notifications';
+import { registerDashboardCommand } from './commands/dashboard';
 
 export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command('autoheal')
     .description('Durable, automatic recovery of the FIDUS MT5 Bridge, on Temporal')
     .showHelpAfterError();
   const loadConfig = () => loadConfigOrExit(env);
+  const connect = () => connectClient(loadConfig().temporal);
 
   program
     .command('start')
@@ -52,6 +57,10 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
 
   registerSimulateCommand(program, env);
   registerDoctorCommand(program, { loadConfig });
+  registerTestAlertCommand(program, { loadConfig });
+  registerIncidentCommands(program, { loadConfig, connect });
+  registerNotificationsCommand(program, { loadConfig, connect });
+  registerDashboardCommand(program, { loadConfig, connect });
   return program;
 }
 

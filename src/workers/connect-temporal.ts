@@ -23,6 +23,12 @@ function tlsOptions(t: AppConfig['temporal']) {
   return t.apiKey ? true : undefined;
 }
 
+/** A client only, for CLI commands (close it with `client.connection.close()`). */
+export async function connectClient(t: AppConfig['temporal']): Promise<Client> {
+  const connection = await Connection.connect({ address: t.address ?? EMBEDDED_TEMPORAL_ADDRESS, tls: tlsOptions(t), apiKey: t.apiKey, connectTimeout: '10s' });
+  return new Client({ connection, namespace: t.namespace });
+}
+
 /** Connects the client and the worker's native connection to one Temporal frontend. */
 export async function connectTemporal(t: AppConfig['temporal']): Promise<TemporalConnections> {
   const address = t.address ?? EMBEDDED_TEMPORAL_ADDRESS;
