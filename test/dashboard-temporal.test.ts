@@ -151,6 +151,7 @@ it('shows a healthy target and an open incident from real workflows, and operate
   });
 
   const logs: string[] = [];
+  let dashboardUrl = '';
   const dashboard: DashboardServer = createDashboardServer({
     client: env.client,
     config,
@@ -178,6 +179,7 @@ it('shows a healthy target and an open incident from real workflows, and operate
     expect(monitorResult).toMatchObject({ severity: 'CRITICAL', action: 'healing_started' });
 
     const { url } = await dashboard.listen();
+    dashboardUrl = url;
     const readStatus = async (): Promise<DashboardStatus> =>
       (await (await fetch(`${url}/api/status`)).json()) as DashboardStatus;
     const byId = (s: DashboardStatus, id: string): TargetStatus => s.targets.find((t) => t.id === id)!;
@@ -271,8 +273,34 @@ it('shows a healthy target and an open incident from real workflows, and operate
     const metricsAfter = await (await fetch(`${url}/metrics`)).text();
     expect(metricsAfter).toContain(`autoheal_incident_open{target="${down.target.id}"} 0`);
 
+    // Force-recovery on a target with no open incident opens an operator-triggered one.
+    const forced = await post(`/api/targets/${calm.target.id}/force-recovery`, {
+      reason: 'terminal frozen, seen on the VPS',
+      by: 'ops',
+    });
+    expect(forced.status).toBe(200);
+    expect(await forced.json()).toMatchObject({ started: true, workflowId: `heal-${calm.target.id}` });
+    await until(
+      'the forced incident open',
+      readStatus,
+      (s) => byId(s, calm.target.id).incident?.open === true,
+    );
+
     await schedule.delete();
   });
+
+  // The worker is gone: the open incident's status query cannot be answered, nor the feed's;
+  // the page still answers, from the search attributes, and says why.
+  const status = (await (await fetch(`${dashboardUrl}/api/status`)).json()) as DashboardStatus;
+  // The schedule is gone too: its runs are found through visibility.
+  expect(status.targets.find((t) => t.id === calm.target.id)).toMatchObject({ severity: 'HEALTHY' });
+  const forcedIncident = status.targets.find((t) => t.id === calm.target.id)?.incident;
+  expect(forcedIncident).toMatchObject({ open: true, status: 'HEALING' });
+  expect(forcedIncident?.note).toMatch(/is the worker running\?/);
+  expect(status.notifications.available).toBe(false);
+  const page = await fetch(`${dashboardUrl}/system-health`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('Notifications cannot be read');
   await dashboard.close();
   for (const line of logs) expect(line).not.toContain(TOKEN);
 });

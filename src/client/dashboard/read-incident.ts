@@ -80,7 +80,7 @@ export async function readIncident(
       saStatus && INCIDENT_STATUSES.includes(saStatus) ? saStatus : open ? 'HEALING' : 'RESOLVED'
     ) as IncidentStatus;
     return {
-      incidentId: description.runId,
+      incidentId: `run ${description.runId}`,
       workflowId,
       status,
       open,

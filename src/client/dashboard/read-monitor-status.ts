@@ -1,7 +1,8 @@
 /**
  * The latest monitor verdict of one target. Schedule-started runs get ids
  * `monitor-<target>-<scheduled time>`, so the runs are found through the schedule's recent
- * actions (newest first); a run started by hand as plain `monitor-<target>` is the fallback.
+ * actions (newest first); without a schedule, through visibility (runs tagged AutohealTarget),
+ * and last a run started by hand as plain `monitor-<target>`.
  */
 import { type Client, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
 import type { TargetConfig } from '../../config/load-config';
@@ -35,8 +36,14 @@ async function recentRuns(
     }
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
+    // No schedule (deleted, or runs started by hand): the runs tagged with the target, newest first.
+    const query = `WorkflowType="monitorWorkflow" AND AutohealTarget="${targetId}"`;
+    for await (const run of client.workflow.list({ query, pageSize: MAX_RUNS })) {
+      runs.push({ workflowId: run.workflowId, runId: run.runId });
+      if (runs.length >= MAX_RUNS) break;
+    }
   }
-  runs.push({ workflowId: `monitor-${targetId}` });
+  if (!runs.length) runs.push({ workflowId: `monitor-${targetId}` });
   return runs.slice(0, MAX_RUNS);
 }
 

@@ -35,6 +35,7 @@ export function createTemporalStatusSource(deps: TemporalStatusSourceDeps): Stat
   const readDeadlineMs = deps.readDeadlineMs ?? 8_000;
   const commandDeadlineMs = deps.commandDeadlineMs ?? 15_000;
   const pingDeadlineMs = deps.pingDeadlineMs ?? 3_000;
+  const feedDeadlineMs = Math.min(readDeadlineMs, 6_000);
   // One cheap call first: when it fails, Temporal is unreachable, said in a few seconds (the
   // client would otherwise retry an unavailable server until the whole deadline is spent).
   const ping = () =>
@@ -76,7 +77,8 @@ export function createTemporalStatusSource(deps: TemporalStatusSourceDeps): Stat
         Promise.all(config.targets.map((tc) => readTarget(tc, nowMs))),
       );
     },
-    listNotifications: (filter) => feed.list(filter),
+    listNotifications: (filter) =>
+      withDeadline(client, 'notifications read', feedDeadlineMs, () => feed.list(filter)),
     markNotificationsRead: (ids) => feed.markRead(ids),
     forceRecovery: async (targetId, request) => {
       const tc = targetConfig(targetId);
