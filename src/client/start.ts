@@ -13,6 +13,7 @@ import { EMBEDDED_TEMPORAL_ADDRESS } from '../workers/connect-temporal';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
 import { applySchedules } from './schedules';
+import { createDashboardServer } from './dashboard';
 
 /** In demo mode with no remediation configured, restarts go to the simulator's own endpoint. */
 function wireDemoRemediation(config: AppConfig, simulatorUrl: string, token: string): AppConfig {
@@ -68,6 +69,21 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
     stops.push(() => running.stop());
     const applied = await applySchedules(running.connections.client, config.targets, config.temporal.taskQueue);
     for (const s of applied) log.info(`Schedule ${s.scheduleId} ${s.action}: every ${s.everyMs} ms (phase ${s.offsetMs} ms)`);
+
+    const dashboard = createDashboardServer({
+      client: running.connections.client,
+      config,
+      log: log.child({ component: 'dashboard' }),
+      taskQueue: config.temporal.taskQueue,
+      webUiUrl: uiUrl,
+    });
+    try {
+      const { url } = await dashboard.listen();
+      stops.push(() => dashboard.close());
+      log.info(`System Health dashboard: ${url}/system-health`);
+    } catch (err) {
+      log.error({ err }, `⚠️  The dashboard could not listen on ${config.dashboard.host}:${config.dashboard.port}: running without it (set DASHBOARD_PORT)`);
+    }
 
     const ns = encodeURIComponent(config.temporal.namespace);
     if (uiUrl) {
