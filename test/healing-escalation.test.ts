@@ -169,3 +169,57 @@ test('reminders go to the escalation contacts every hour until acknowledged; pro
     expect((await finish(env, handle)).status).toBe('RESOLVED');
   });
 });
+
+test('a parked incident continued as new resumes parked: reminders on schedule, then resolved', async () => {
+  const bridge = new FakeBridge('carried');
+  bridge.recoverOnDispatch = undefined;
+  const taskQueue = uniqueTaskQueue('carried');
+  const worker = await createHealingWorker(env, taskQueue, [bridge]);
+  await worker.runUntil(async () => {
+    const now = await serverNow(env);
+    const openedAt = new Date(now.getTime() - 5 * HOUR).toISOString();
+    const input = incidentInput('carried', {}, new Date(openedAt));
+    const handle = await startIncident(env, taskQueue, {
+      ...input,
+      carried: {
+        detectedAt: openedAt,
+        remindersSent: 4,
+        nextReminderAt: new Date(now.getTime() + 30 * MINUTE).toISOString(),
+        view: {
+          incidentId: 'carried-20261128-000000',
+          status: 'ESCALATED',
+          target: 'carried',
+          openedAt,
+          issue: 'MT5 Terminal disconnected from broker',
+          failingChecks: ['terminal'],
+          activity: 'parked',
+          attempts: [],
+          timeline: [{ at: openedAt, step: 'detected', outcome: 'monitor', detail: 'carried over' }],
+          figures: { detectedAt: openedAt, openedAt },
+          escalation: { at: openedAt, reason: 'RECOVERY_SLA exceeded', diagnosis: 'carried over' },
+        },
+      },
+    });
+    await env.sleep(45 * MINUTE);
+
+    expect(bridge.emails('reminder')).toEqual([
+      expect.objectContaining({ incidentId: 'carried-20261128-000000', reminder: 5 }),
+    ]);
+    expect(bridge.emails('critical')).toHaveLength(0);
+    expect(bridge.dispatchRemediation).not.toHaveBeenCalled();
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.getAll()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          key: expect.objectContaining({ name: 'AutohealStatus' }),
+          value: 'ESCALATED',
+        }),
+      ]),
+    );
+    await handle.executeUpdate(resolveUpdate, { args: [{ by: 'gina', note: 'done' }] });
+    expect(await finish(env, handle)).toMatchObject({
+      status: 'RESOLVED',
+      incidentId: 'carried-20261128-000000',
+    });
+  });
+});

@@ -15,7 +15,7 @@ import type {
   RemediationRequest,
 } from '../src/shared/contracts';
 import type { HealingInput, HealingPolicy, ProbeReport, Target } from '../src/shared/types';
-import { healingWorkflow } from '../src/workflows/healing';
+import { type HealingWorkflowInput, healingWorkflow } from '../src/workflows/healing';
 import { workflowBundle } from './helpers/temporal';
 
 try {
@@ -204,7 +204,7 @@ export function incidentInput(
 export function startIncident(
   env: TestWorkflowEnvironment,
   taskQueue: string,
-  input: HealingInput,
+  input: HealingWorkflowInput,
 ): Promise<WorkflowHandle<typeof healingWorkflow>> {
   return env.client.workflow.start(healingWorkflow, {
     workflowId: healingWorkflowId(input.target.id),
