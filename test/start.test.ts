@@ -1,0 +1,75 @@
+/**
+ * `npm start` on the embedded defaults, as a new user runs it: the dev server with its Web UI,
+ * the worker, the schedule and the simulator, from one command; within a minute the schedule
+ * `autoheal-monitor-mt5-bridge` has completed monitor runs; Ctrl-C stops all of it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { isListening } from '../src/workers/dev-server';
+
+jest.setTimeout(180_000);
+
+const root = resolve(__dirname, '..');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let proc: ChildProcess | undefined;
+let dataDir: string;
+
+afterAll(() => {
+  if (proc && proc.exitCode === null) proc.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('runs everything from one command and shows completed monitor runs within a minute', async () => {
+  expect(await isListening('127.0.0.1', 7233)).toBe(false); // the embedded server is ours to start
+  dataDir = mkdtempSync(join(tmpdir(), 'autoheal-start-'));
+  proc = spawn(process.execPath, [resolve(root, 'bin/autoheal.js'), 'start'], {
+    env: { PATH: process.env.PATH, AUTOHEAL_DATA_DIR: dataDir, DASHBOARD_PORT: '18080', DASHBOARD_URL: 'http://127.0.0.1:18080' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  proc.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const startedAt = Date.now();
+
+  const deadline = startedAt + 60_000;
+  while (!output.includes('fidus-autoheal is running')) {
+    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`start did not come up:\n${output}`);
+    await sleep(200);
+  }
+  expect(output).toContain('DEMO MODE');
+  expect(output).toContain('http://127.0.0.1:8233');
+
+  const connection = await Connection.connect({ address: '127.0.0.1:7233' });
+  try {
+    const client = new Client({ connection });
+    const schedule = client.schedule.getHandle('autoheal-monitor-mt5-bridge');
+    let completed: unknown;
+    while (!completed) {
+      if (Date.now() - startedAt > 60_000) throw new Error(`no completed monitor run within a minute:\n${output}`);
+      const actions = (await schedule.describe()).info.recentActions;
+      for (const a of actions) {
+        const d = await client.workflow.getHandle(a.action.workflow.workflowId).describe();
+        if (d.status.name === 'COMPLETED') completed = await client.workflow.getHandle(a.action.workflow.workflowId).result();
+      }
+      if (!completed) await sleep(500);
+    }
+    expect(completed).toMatchObject({ severity: 'HEALTHY' });
+  } finally {
+    await connection.close();
+  }
+
+  const ui = await fetch('http://127.0.0.1:8233/');
+  expect(ui.status).toBe(200);
+  const page = await fetch('http://127.0.0.1:18080/system-health');
+  expect(page.status).toBe(200);
+
+  const exited = new Promise<number | null>((done) => proc!.once('exit', (code) => done(code)));
+  proc.kill('SIGINT');
+  expect(await exited).toBe(0);
+  expect(await isListening('127.0.0.1', 7233)).toBe(false);
+  expect(await isListening('127.0.0.1', 18811)).toBe(false);
+});
