@@ -399,6 +399,7 @@ describe('GET /metrics and /healthz', () => {
     expect(text).toContain('autoheal_incident_open{target="mt5-backup"} 0');
     expect(text).toContain('autoheal_temporal_reachable 1');
     expect(text).toContain('autoheal_notifications_unread 1');
+    expect(text).toContain('autoheal_notifications_readable 1');
   });
 
   it('answers liveness', async () => {
@@ -429,6 +430,7 @@ describe('when Temporal is unreachable', () => {
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain('autoheal_temporal_reachable 0');
+    expect(metrics).toContain('autoheal_notifications_readable 0');
     expect(metrics).not.toContain('autoheal_target_severity{');
   });
 

@@ -86,12 +86,18 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
   const allowedHosts = new Set([...LOOPBACK_HOSTS, hostnameOf(config.dashboard.url)]);
 
   const secrets = configSecrets(config);
+  let temporalReachable = true;
   /** Defence in depth: no secret the process holds ever leaves in a page (error texts included). */
   const readStatus = async (): Promise<DashboardStatus> => {
     const status = scrubSecrets(await reader.read(), secrets) as DashboardStatus;
     metrics.update(status);
-    if (!status.temporal.reachable)
-      log.warn({ error: status.temporal.error }, 'Dashboard: Temporal is unreachable; serving stale data');
+    // Said once per change, not on every refresh of every open page.
+    if (status.temporal.reachable !== temporalReachable) {
+      if (status.temporal.reachable) log.info('Dashboard: Temporal is reachable again');
+      else
+        log.warn({ error: status.temporal.error }, 'Dashboard: Temporal is unreachable; serving stale data');
+      temporalReachable = status.temporal.reachable;
+    }
     return status;
   };
 

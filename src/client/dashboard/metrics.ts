@@ -45,6 +45,11 @@ export function createDashboardMetrics(): DashboardMetrics {
     help: '1 when the last status read reached Temporal, else 0 (target samples are then absent)',
     registers: [registry],
   });
+  const feedReadable = new Gauge({
+    name: 'autoheal_notifications_readable',
+    help: '1 when the last read of the in-app feed succeeded, else 0 (autoheal_notifications_unread is then 0)',
+    registers: [registry],
+  });
   const unread = new Gauge({
     name: 'autoheal_notifications_unread',
     help: 'Unread in-app notifications among the newest shown on the dashboard',
@@ -56,8 +61,8 @@ export function createDashboardMetrics(): DashboardMetrics {
     update(status) {
       for (const g of [severity, incidentOpen, escalated, probeAge]) g.reset();
       reachable.set(status.temporal.reachable ? 1 : 0);
-      if (status.notifications.available) unread.set(status.notifications.unread);
-      else unread.reset();
+      feedReadable.set(status.notifications.available ? 1 : 0);
+      unread.set(status.notifications.available ? status.notifications.unread : 0);
       if (status.stale) return; // honest: no figures from a read that did not happen
       const nowMs = Date.parse(status.generatedAt);
       for (const t of status.targets) {
