@@ -27,7 +27,8 @@ export function registerDashboardCommand(program: Command, deps: DashboardComman
       const client = await deps.connect();
       const dashboard = createDashboardServer({ client, config, log, taskQueue: config.temporal.taskQueue });
       try {
-        await dashboard.listen();
+        const { url } = await dashboard.listen();
+        log.info(`System Health Dashboard: ${url}/system-health`);
         const signal = await untilSignal();
         log.info(`${signal} received: stopping the dashboard`);
       } finally {

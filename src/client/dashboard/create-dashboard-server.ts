@@ -220,7 +220,6 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
           const address = server.address() as AddressInfo;
           const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           const url = `http://${shownHost}:${address.port}`;
-          log.info(`System Health Dashboard: ${url}/system-health`);
           resolve({ url });
         });
       }),
