@@ -28,16 +28,3 @@ export function bridgeStatus(report: ProbeReport | undefined): 'DEGRADED' | 'DOW
   return report?.checks.some((c) => c.check === 'bridge' && c.status === 'fail') ? 'DOWN' : 'DEGRADED';
 }
 
-/** How a method is told in the recovery email. */
-export function describeMethod(method: string): string {
-  switch (method) {
-    case 'github':
-      return 'GitHub Actions workflow restart';
-    case 'webhook':
-      return 'direct restart webhook';
-    case 'none':
-      return 'no automatic restart (remediation off); the bridge recovered';
-    default:
-      return method;
-  }
-}

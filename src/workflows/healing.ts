@@ -58,11 +58,11 @@ import {
 } from './healing-messages';
 import {
   bridgeStatus,
-  describeMethod,
   failingChecks,
   isHealthyForRecovery,
   terminalDown,
 } from './healing-verdict';
+import { describeMethod } from '../shared/remediation-words';
 
 type HealingActivities = ProbeActivities & AlertActivities & RemediationActivities & LedgerActivities;
 

@@ -11,7 +11,6 @@ export {
   SUBJECTS,
   formatUtc,
   accountsLine,
-  describeMethod,
   type RenderContext,
   type RenderedEmail,
 } from './render-email';

@@ -13,6 +13,7 @@ import type {
   WarningAlert,
 } from '../../shared/contracts';
 import { formatDurationWords } from '../../shared/duration';
+import { describeMethod } from '../../shared/remediation-words';
 import { threadingFor } from './email-threading';
 import { manualRecoverySteps } from './manual-recovery-steps';
 
@@ -204,21 +205,6 @@ function describeAttempt(a: AttemptRecord): string {
   const when = a.dispatchedAt ? `, dispatched ${formatUtc(a.dispatchedAt)}` : '';
   const ended = a.endedAt ? ` (ended ${formatUtc(a.endedAt)})` : '';
   return `- Attempt ${a.attempt} (${describeMethod(a.method)}${when}): ${OUTCOMES[a.outcome]}: ${a.detail}${ended}`;
-}
-
-/** The remediation method in words; unknown methods are shown as given. */
-export function describeMethod(method: string): string {
-  switch (method) {
-    case 'github':
-      return 'GitHub Actions workflow restart';
-    case 'webhook':
-      return 'direct restart webhook';
-    case 'none':
-    case 'self':
-      return 'none needed: the bridge recovered by itself';
-    default:
-      return method;
-  }
 }
 
 /** "All 7 accounts online with live balances", or the honest count when fewer. */

@@ -1,0 +1,15 @@
+/** How a remediation method is told to people (emails, in-app notes, timelines). Workflow-safe. */
+export function describeMethod(method: string): string {
+  switch (method) {
+    case 'github':
+      return 'GitHub Actions workflow restart';
+    case 'webhook':
+      return 'direct restart webhook';
+    case 'none':
+      return 'no automatic restart (remediation off): the bridge recovered by itself';
+    case 'self':
+      return 'none needed: the bridge recovered by itself';
+    default:
+      return method;
+  }
+}
