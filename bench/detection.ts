@@ -13,11 +13,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../src/config/load-config';
 import { createProbeActivities } from '../src/activities/probe';
 import { applySchedules } from '../src/client/schedules';
 import { createBridgeSimulator } from '../src/simulator';
+import { EMPTY_LEDGER } from '../src/workflows/attempt-ledger';
 import { healingWorkflowId, monitorScheduleId } from '../src/shared/constants';
 import { parseDuration } from '../src/shared/duration';
 import { createDevServerEnv, workflowBundle } from '../test/helpers/temporal';
@@ -30,6 +31,14 @@ interface Sample {
   detectionMs: number;
 }
 
+const noopActivities = {
+  sendAlertEmail: async () => ({ messageId: '<bench@local>', accepted: [], rejected: [], response: 'bench' }),
+  notifyInApp: async () => undefined,
+  dispatchRemediation: async () => ({ method: 'none', dispatchedAt: new Date().toISOString(), detail: 'bench' }),
+  readAttemptLedger: async () => EMPTY_LEDGER,
+  recordLedgerEntry: async () => undefined,
+};
+
 const FAULTS = ['terminal_disconnected', 'bridge_down', 'placeholder_zeros', 'trade_not_allowed', 'malformed'] as const;
 
 function arg(name: string, fallback: string): string {
@@ -41,6 +50,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const faults = Number(arg('faults', '20'));
   const intervals = arg('intervals', '15s,5s').split(',');
   const env = await createDevServerEnv();
@@ -57,8 +67,9 @@ async function main() {
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: await workflowBundle(),
-        // Detection only: the incident is ended as soon as it opens, so only the probe is needed.
-        activities: createProbeActivities({}),
+        // Detection only: the probe is real; the incident is ended as soon as it opens, so
+        // alerts and remediation are no-ops here (they are measured by their own tests).
+        activities: { ...createProbeActivities({}), ...noopActivities },
       });
       await worker.runUntil(async () => {
         await applySchedules(env.client, config.targets, taskQueue);
@@ -82,7 +93,12 @@ async function main() {
           }
           simulator.clearFaults();
           await heal().terminate('bench: next fault').catch(() => undefined);
-          if (!confirmedAt) throw new Error(`fault ${i} (${fault}) not detected`);
+          if (!confirmedAt) {
+            const open: string[] = [];
+            for await (const w of env.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) open.push(`${w.type} ${w.workflowId}`);
+            const d = await schedule.describe();
+            throw new Error(`fault ${i} (${fault}) not detected; running: ${open.join(', ')}; schedule running ${JSON.stringify(d.info.runningActions)}`);
+          }
           mine.push(confirmedAt - injectedAt);
           samples.push({ interval, fault, injectedAt: new Date(injectedAt).toISOString(), confirmedAt: new Date(confirmedAt).toISOString(), detectionMs: confirmedAt - injectedAt });
           process.stderr.write(`  ${interval} #${i + 1} ${fault}: ${confirmedAt - injectedAt} ms\n`);
