@@ -7,5 +7,5 @@ module.exports = {
   // Temporal servers start per test file; two cores: keep parallelism modest.
   maxWorkers: 2,
   testTimeout: 120_000,
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': 'ts-jest' },
 };

@@ -48,15 +48,15 @@ function run(cmd, args) {
 
 function ensureNodeModules() {
   const installed = path.join(root, 'node_modules', '.package-lock.json');
-  if (mtime(installed) >= mtime(path.join(root, 'package-lock.json'))) return false;
+  if (mtime(installed) >= mtime(path.join(root, 'package-lock.json'))) return;
   console.log('setup: installing npm dependencies (npm ci)');
   run('npm', ['ci', '--no-audit', '--no-fund']);
-  return true;
 }
 
-function ensureBuild(force) {
+/** npm ci builds through the prepare script; this catches a dist/ older than src/ afterwards. */
+function ensureBuild() {
   const built = path.join(root, 'dist', 'client', 'cli.js');
-  if (!force && mtime(built) >= newestUnder(path.join(root, 'src'))) return;
+  if (mtime(built) >= newestUnder(path.join(root, 'src'))) return;
   console.log('setup: compiling TypeScript (dist/)');
   run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
 }
@@ -104,8 +104,8 @@ if (require.main === module) {
   if (only === 'toolchain') {
     ensureTemporalBinaries();
   } else {
-    const installed = ensureNodeModules();
-    ensureBuild(installed);
+    ensureNodeModules();
+    ensureBuild();
     ensureTemporalBinaries();
   }
 }
