@@ -103,6 +103,22 @@ describe('a monitor run classifies every simulator fault as the severity table s
     }
   });
 
+  it('a confirmed CRITICAL sends no WARNING for its failing accounts: the incident covers them', async () => {
+    const tc = targetConfig();
+    simulator.setFault({ mode: 'terminal_disconnected' } as never);
+    fakes.sendAlertEmail.mockClear();
+    try {
+      await expect(runMonitor(tc)).resolves.toMatchObject({ severity: 'CRITICAL', action: 'healing_started' });
+      const history = await env.client.workflow.getHandle(`monitor-${tc.target.id}`).fetchHistory();
+      const children = (history.events ?? []).flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name ?? []);
+      const signals = (history.events ?? []).filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes);
+      expect(children).toEqual(['healingWorkflow']);
+      expect(signals).toHaveLength(0);
+    } finally {
+      await endIncident(tc);
+    }
+  });
+
   it('trade_not_allowed is HEALTHY when MT5_REQUIRE_TRADE_ALLOWED=false', async () => {
     const tc = targetConfig({ MT5_REQUIRE_TRADE_ALLOWED: 'false' });
     simulator.setFault({ mode: 'trade_not_allowed' } as never);

@@ -10,6 +10,7 @@
 import {
   ParentClosePolicy,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   sleep,
@@ -22,6 +23,9 @@ import { AutohealSeverity, healingWorkflowId } from '../shared/constants';
 import type { MonitorInput, ProbeReport, Severity } from '../shared/types';
 import { healingWorkflow } from './healing';
 import { reportWarnings, warningConditions } from './warnings';
+
+/** Patch: runs whose final report is CRITICAL no longer report WARNING conditions. */
+const WARNINGS_ONLY_WHEN_NOT_CRITICAL = 'warnings-only-when-not-critical';
 
 /** What one monitor run saw and did: the Web UI shows it as the run's result. */
 export interface MonitorResult {
@@ -70,7 +74,8 @@ export async function monitorWorkflow(input: MonitorInput): Promise<MonitorResul
 
   upsertSearchAttributes([{ key: AutohealSeverity, value: result.severity }]);
 
-  const warnings = warningConditions(report);
+  // A confirmed CRITICAL is one incident: its failing accounts are not also WARNING emails.
+  const warnings = !patched(WARNINGS_ONLY_WHEN_NOT_CRITICAL) || report.severity !== 'CRITICAL' ? warningConditions(report) : [];
   if (warnings.length > 0) {
     await reportWarnings(target.id, warnings, { reminderIntervalMs: policy.reminderIntervalMs });
     if (result.action === 'none') result.action = 'warned';
