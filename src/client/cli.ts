@@ -15,6 +15,7 @@ import { registerTestAlertCommand } from './commands/test-alert';
 import { registerIncidentCommands } from './commands/incident';
 import { registerNotificationsCommand } from './commands/notifications';
 import { registerDashboardCommand } from './commands/dashboard';
+import { registerMaintenanceCommands } from './commands/maintenance';
 
 export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command('autoheal')
@@ -61,6 +62,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerIncidentCommands(program, { loadConfig, connect });
   registerNotificationsCommand(program, { loadConfig, connect });
   registerDashboardCommand(program, { loadConfig, connect });
+  registerMaintenanceCommands(program, { loadConfig, connect });
   return program;
 }
 

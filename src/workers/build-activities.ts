@@ -10,6 +10,7 @@ import { alertActivitiesFromConfig } from '../activities/alerts';
 import { createLedgerActivities } from '../activities/ledger';
 import { createProbeActivities } from '../activities/probe';
 import { createRemediationActivities, remediationDepsFromConfig } from '../activities/remediation';
+import { createScheduleControlActivities } from '../activities/schedule-control';
 
 export function buildActivities({ config, log, client }: { config: AppConfig; log: Logger; client: Client }) {
   return {
@@ -17,6 +18,7 @@ export function buildActivities({ config, log, client }: { config: AppConfig; lo
     ...alertActivitiesFromConfig(config, { client, log: log.child({ component: 'alerts' }) }),
     ...createRemediationActivities(remediationDepsFromConfig(config, log.child({ component: 'remediation' }))),
     ...createLedgerActivities({ client, taskQueue: config.temporal.taskQueue }),
+    ...createScheduleControlActivities({ client }),
   };
 }
 

@@ -4,3 +4,4 @@ export * from './healing';
 export * from './warnings';
 export * from './notifications';
 export * from './attempt-ledger';
+export * from './maintenance';

@@ -1,0 +1,138 @@
+/**
+ * `autoheal pause --target <id> --reason <text> --by <name> [--for <duration>|--until <ISO time>]`,
+ * `autoheal pause [--target <id>]` (the pause state) and `autoheal resume --target <id> --by <name>`:
+ * maintenance windows on a target's monitoring.
+ */
+import type { Client } from '@temporalio/client';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { AppConfig, TargetConfig } from '../../config/load-config';
+import { formatDurationWords, parseDuration } from '../../shared/duration';
+import { type PauseState, pauseMonitoring, readPauseState, resumeMonitoring } from '../maintenance';
+
+export interface MaintenanceCommandDeps {
+  loadConfig: () => AppConfig;
+  connect: () => Promise<Client>;
+  write?: (line: string) => void;
+  /** Clock for --for/--until (tests). */
+  now?: () => Date;
+}
+
+function duration(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) throw new InvalidArgumentError('expected a duration such as 90m, 2h or 1h30m');
+  return ms;
+}
+
+function isoTime(value: string): Date {
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(value.trim())
+    ? Date.parse(value.trim())
+    : Number.NaN;
+  if (!Number.isFinite(ms)) throw new InvalidArgumentError('expected an ISO time with its zone, such as 2026-11-28T15:00:00Z');
+  return new Date(ms);
+}
+
+export function registerMaintenanceCommands(program: Command, deps: MaintenanceCommandDeps): Command {
+  const write = deps.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const now = deps.now ?? (() => new Date());
+  const run = async (action: (client: Client) => Promise<void>): Promise<void> => {
+    const client = await deps.connect();
+    try {
+      await action(client);
+    } finally {
+      await client.connection.close();
+    }
+  };
+
+  const pause = program
+    .command('pause')
+    .description(
+      "pause a target's monitoring (no checks, alerts or restarts) with a reason and an optional end; without --reason/--by: show the pause state",
+    )
+    .option('--target <id>', 'target id (default: the only target)')
+    .option('--reason <text>', 'why (shown in the schedule note and the feed)')
+    .option('--by <name>', 'who pauses')
+    .option('--for <duration>', 'end the pause after this long (90m, 2h, 1h30m)', duration)
+    .option('--until <time>', 'end the pause at this ISO time (2026-11-28T15:00:00Z)', isoTime)
+    .action(async (opts: { target?: string; reason?: string; by?: string; for?: number; until?: Date }) => {
+      const config = deps.loadConfig();
+      const wantsPause = opts.reason !== undefined || opts.by !== undefined || opts.for !== undefined || opts.until !== undefined;
+      if (!wantsPause) {
+        const targets = opts.target ? [pickTarget(pause, config, opts.target)] : config.targets;
+        await run(async (client) => {
+          for (const tc of targets) write(formatPauseState(await readPauseState(client, tc.target.id), now()));
+        });
+        return;
+      }
+      if (!opts.reason?.trim()) pause.error('error: a pause needs --reason <text>: why');
+      if (!opts.by?.trim()) pause.error('error: a pause needs --by <name>: who pauses');
+      if (opts.for !== undefined && opts.until !== undefined) pause.error('error: give --for or --until, not both');
+      const until = opts.for !== undefined ? new Date(now().getTime() + opts.for) : opts.until;
+      if (until && until.getTime() <= now().getTime()) pause.error(`error: --until ${until.toISOString()} has already passed`);
+      const tc = pickTarget(pause, config, opts.target);
+      await run(async (client) => {
+        const state = await pauseMonitoring(client, {
+          targetId: tc.target.id,
+          reason: opts.reason as string,
+          by: opts.by as string,
+          until,
+          taskQueue: config.temporal.taskQueue,
+        });
+        write(formatPauseState(state, now()));
+      });
+    });
+
+  const resume = program
+    .command('resume')
+    .description("resume a paused target's monitoring at once (ends its maintenance window)")
+    .option('--target <id>', 'target id (default: the only target)')
+    .requiredOption('--by <name>', 'who resumes')
+    .action(async (opts: { target?: string; by: string }) => {
+      const config = deps.loadConfig();
+      if (!opts.by.trim()) resume.error('error: resume needs --by <name>: who resumes');
+      const tc = pickTarget(resume, config, opts.target);
+      await run(async (client) => {
+        const state = await resumeMonitoring(client, { targetId: tc.target.id, by: opts.by, taskQueue: config.temporal.taskQueue });
+        if (!state.wasPaused) write(`${tc.target.id} was not paused.`);
+        write(formatPauseState(state, now()));
+      });
+    });
+
+  return pause;
+}
+
+function pickTarget(command: Command, config: AppConfig, id: string | undefined): TargetConfig {
+  const ids = config.targets.map((t) => t.target.id).join(', ');
+  if (!id) {
+    const only = config.targets.length === 1 ? config.targets[0] : undefined;
+    if (!only) command.error(`error: --target is required: configured targets are ${ids}`);
+    return only as TargetConfig;
+  }
+  const found = config.targets.find((t) => t.target.id === id);
+  if (!found) command.error(`error: unknown target "${id}": configured targets are ${ids}`);
+  return found as TargetConfig;
+}
+
+/** The pause state as an operator reads it in a terminal. */
+export function formatPauseState(state: PauseState, now: Date): string {
+  if (!state.paused) {
+    return [
+      `${state.targetId}: monitoring ON (schedule ${state.scheduleId})${state.note ? ` — last note: ${state.note}` : ''}`,
+    ].join('\n');
+  }
+  const lines = [`${state.targetId}: monitoring PAUSED — no checks, alerts or restarts (schedule ${state.scheduleId})`];
+  lines.push(`  note: ${state.note ?? '(none)'}`);
+  if (state.window) {
+    const left = Date.parse(state.window.until) - now.getTime();
+    lines.push(
+      `  ends: ${state.window.until}${Number.isFinite(left) ? ` (in ${formatDurationWords(Math.max(0, left))})` : ''}, by workflow ${state.window.workflowId}`,
+    );
+  } else {
+    lines.push('  ends: never by itself — open-ended pause: run "autoheal resume" to turn monitoring back on');
+  }
+  lines.push(
+    state.incidentOpen
+      ? `  incident: OPEN and NOT touched by the pause — it keeps probing and restarting; stop it with "autoheal incident resolve --target ${state.targetId} --by <name>"`
+      : '  incident: none open (a pause never touches incidents)',
+  );
+  return lines.join('\n');
+}
