@@ -20,6 +20,8 @@ import {
   resumeMonitoring,
 } from '../src/client/maintenance';
 import { registerMaintenanceCommands } from '../src/client/commands/maintenance';
+import { readMonitorStatus } from '../src/client/dashboard/read-monitor-status';
+import { renderPage } from '../src/client/dashboard/render-page';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
 import { monitorScheduleId } from '../src/shared/constants';
 import type { MaintenanceWindowResult } from '../src/workflows/maintenance';
@@ -175,6 +177,35 @@ describe('applySchedules', () => {
       expect(await readPauseState(env.client, tc.target.id)).toMatchObject({ paused: true, window: { by: 'alice', reason: 'migration' } });
     } finally {
       await resumeMonitoring(env.client, { targetId: tc.target.id, by: 'test', taskQueue });
+      await schedule(tc).delete();
+    }
+  });
+});
+
+describe('the dashboard', () => {
+  it('shows "PAUSED until … by … (reason)" for a paused target', async () => {
+    const tc = await scheduledTarget();
+    try {
+      const end = new Date(Date.now() + 3_600_000);
+      await pauseMonitoring(env.client, { targetId: tc.target.id, reason: 'VPS reboot', by: 'alice', until: end, taskQueue });
+      const monitor = await readMonitorStatus(env.client, tc, Date.now());
+      expect(monitor.paused).toBe(`PAUSED until ${end.toISOString()} by alice (VPS reboot)`);
+
+      const html = renderPage(
+        {
+          generatedAt: new Date().toISOString(),
+          stale: false,
+          temporal: { reachable: true, namespace: 'default', webUiUrl: 'http://127.0.0.1:8233' },
+          targets: [{ id: tc.target.id, links: { incident: '#', monitorRuns: '#' }, ...monitor }],
+          notifications: { available: true, items: [], unread: 0 },
+        },
+        'nonce',
+      );
+      expect(html).toContain(`PAUSED until ${end.toISOString()} by alice (VPS reboot)`);
+
+      await resumeMonitoring(env.client, { targetId: tc.target.id, by: 'bob', taskQueue });
+      expect((await readMonitorStatus(env.client, tc, Date.now())).paused).toBeUndefined();
+    } finally {
       await schedule(tc).delete();
     }
   });

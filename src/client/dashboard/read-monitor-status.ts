@@ -12,7 +12,7 @@ import type { TargetStatus } from './types';
 
 export type MonitorStatus = Pick<
   TargetStatus,
-  'severity' | 'summary' | 'checkedAt' | 'action' | 'stale' | 'note' | 'monitorWorkflowId'
+  'severity' | 'summary' | 'checkedAt' | 'action' | 'stale' | 'note' | 'monitorWorkflowId' | 'paused'
 >;
 
 /** How many recent runs are looked at to find the latest closed one. */
@@ -23,13 +23,21 @@ export function staleAfterMs(checkIntervalMs: number): number {
   return Math.max(3 * checkIntervalMs, 60_000);
 }
 
+/** The pause of a schedule as the page shows it (`autoheal pause` notes start with PAUSED already). */
+function pausedText(note: string | undefined): string {
+  if (!note) return 'PAUSED (no note)';
+  return note.startsWith('PAUSED') ? note : `PAUSED: ${note}`;
+}
+
 async function recentRuns(
   client: Client,
   targetId: string,
-): Promise<Array<{ workflowId: string; runId?: string }>> {
+): Promise<{ runs: Array<{ workflowId: string; runId?: string }>; paused?: string }> {
   const runs: Array<{ workflowId: string; runId?: string }> = [];
+  let paused: string | undefined;
   try {
     const schedule = await client.schedule.getHandle(monitorScheduleId(targetId)).describe();
+    if (schedule.state.paused) paused = pausedText(schedule.state.note);
     for (const a of [...schedule.info.recentActions].reverse()) {
       if (a.action.type === 'startWorkflow')
         runs.push({ workflowId: a.action.workflow.workflowId, runId: a.action.workflow.firstExecutionRunId });
@@ -44,16 +52,30 @@ async function recentRuns(
     }
   }
   if (!runs.length) runs.push({ workflowId: `monitor-${targetId}` });
-  return runs.slice(0, MAX_RUNS);
+  return { runs: runs.slice(0, MAX_RUNS), ...(paused ? { paused } : {}) };
 }
 
+/** The latest verdict, plus `paused` while the schedule is paused (then an old probe is expected). */
 export async function readMonitorStatus(
   client: Client,
   tc: TargetConfig,
   nowMs: number,
 ): Promise<MonitorStatus> {
+  const { runs, paused } = await recentRuns(client, tc.target.id);
+  const status = await latestVerdict(client, tc, nowMs, runs);
+  if (!paused) return status;
+  // Paused: no probe is the point, not a fault; the page shows the pause instead of "is the schedule on?".
+  return { ...status, paused, note: status.stale ? undefined : status.note };
+}
+
+async function latestVerdict(
+  client: Client,
+  tc: TargetConfig,
+  nowMs: number,
+  runs: Array<{ workflowId: string; runId?: string }>,
+): Promise<MonitorStatus> {
   let running = false;
-  for (const run of await recentRuns(client, tc.target.id)) {
+  for (const run of runs) {
     const handle = client.workflow.getHandle<() => Promise<MonitorResult>>(run.workflowId, run.runId);
     let description;
     try {

@@ -81,7 +81,7 @@ function targetCard(t: TargetStatus): string {
 <div class="status"><span class="dot ${ind.color}" title="${e(ind.label)}"></span><span class="sev-${ind.color}">${e(ind.label)}</span> <span>${e(t.id)}</span></div>
 <p>${t.summary ? e(t.summary) : '<span class="muted">No verdict yet.</span>'}<br>
 <span class="muted">Last probe: ${e(formatUtc(t.checkedAt))}${t.action ? ` · action: ${e(t.action)}` : ''}${t.stale ? ' · STALE' : ''}</span>
-${t.note ? `<br><span class="note">${e(t.note)}</span>` : ''}</p>
+${t.paused ? `<br><strong class="note paused">${e(t.paused)}</strong>` : ''}${t.note ? `<br><span class="note">${e(t.note)}</span>` : ''}</p>
 ${incidentBlock(t)}
 <p class="muted"><a href="${e(t.links.monitorRuns)}">Monitor runs of ${e(t.id)} in the Temporal Web UI</a></p>
 </section>`;

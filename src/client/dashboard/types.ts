@@ -50,6 +50,8 @@ export interface TargetStatus {
   note?: string;
   /** The monitor run the status comes from. */
   monitorWorkflowId?: string;
+  /** Set while the target's monitor schedule is paused (`autoheal pause`): "PAUSED until … by … (reason)". */
+  paused?: string;
   /** The running incident, if any; else the last closed one, if any. */
   incident?: IncidentSummary;
   links: { incident: string; monitorRuns: string };
