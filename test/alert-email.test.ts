@@ -6,10 +6,12 @@
  */
 import type { ApplicationFailure } from '@temporalio/common';
 import {
+  classifySmtpError,
   createAlertActivities,
   createMemoryNotificationFeed,
   createSmtpMailer,
   renderEmail,
+  undeliverableNoticeId,
 } from '../src/activities/alerts';
 import { loadConfig, type AppConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
@@ -402,6 +404,65 @@ describe('alert delivery failures', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('no recipients through a whole incident: one "alerts cannot be delivered" notice, a log line per email', async () => {
+    const server = await startSmtpServer({ auth: { username: 'alerts@fidus.test', password: PASSWORD } });
+    try {
+      const { activities, feed, lines, close } = setup(server, { ALERT_RECIPIENT_EMAIL: '' });
+      // eight emails of one incident: the CRITICAL, six warnings, the recovery
+      const events = [
+        critical,
+        ...Array.from({ length: 6 }, (_, i) => ({
+          ...warning,
+          conditionKey: `account:88655${i}`,
+          episodeId: `account:88655${i}@1`,
+        })),
+        recovery,
+      ];
+      for (const event of events)
+        await expect(activities.sendAlertEmail(event)).rejects.toMatchObject({
+          type: 'AlertsUndeliverableError',
+        });
+      close();
+      const day = new Date().toISOString().slice(0, 10);
+      expect(feed.items).toEqual([
+        expect.objectContaining({
+          id: `undeliverable:no-recipients:ALERT_RECIPIENT_EMAIL:${day}`,
+          severity: 'CRITICAL',
+          text: expect.stringMatching(
+            /^Alerts cannot be delivered: no recipients configured: set ALERT_RECIPIENT_EMAIL/,
+          ),
+        }),
+      ]);
+      const logged = lines.map((l) => JSON.parse(l)).filter((l) => /^Alerts cannot be delivered/.test(l.msg));
+      expect(logged).toHaveLength(8);
+      expect(new Set(logged.map((l) => l.messageId)).size).toBe(8);
+      expect(server.messages).toHaveLength(0);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('another cause is another notice; the same cause on another day is another notice', () => {
+    const day1 = new Date('2026-11-28T23:59:00Z');
+    const day2 = new Date('2026-11-29T00:01:00Z');
+    expect(undeliverableNoticeId('smtp-login-refused', day1)).toBe(
+      'undeliverable:smtp-login-refused:2026-11-28',
+    );
+    expect(undeliverableNoticeId('smtp-login-refused', day2)).not.toBe(
+      undeliverableNoticeId('smtp-login-refused', day1),
+    );
+    expect(undeliverableNoticeId('smtp-rejected', day1)).not.toBe(
+      undeliverableNoticeId('smtp-login-refused', day1),
+    );
+    expect(classifySmtpError({ code: 'EAUTH', responseCode: 535, message: 'Invalid login' })).toMatchObject({
+      permanent: true,
+      cause: 'smtp-login-refused',
+    });
+    expect(
+      classifySmtpError({ responseCode: 550, command: 'RCPT TO', message: '550 no such user <a1b2>' }),
+    ).toMatchObject({ permanent: true, cause: 'smtp-rejected' });
   });
 
   it('every recipient rejected with 550: non-retryable', async () => {

@@ -8,6 +8,11 @@ export interface SmtpFailure {
   permanent: boolean;
   /** One sentence: what happened and, when permanent, what to fix. */
   reason: string;
+  /**
+   * What went wrong, as a stable key (no server text in it): `smtp-login-refused`,
+   * `smtp-rejected`; set on permanent failures. One in-app notice per cause per day.
+   */
+  cause?: string;
 }
 
 interface NodemailerError {
@@ -38,6 +43,7 @@ export function classifySmtpError(err: unknown): SmtpFailure {
     }
     return {
       permanent: true,
+      cause: 'smtp-login-refused',
       reason: `SMTP login refused (${message}): check SMTP_USERNAME and SMTP_APP_PASSWORD (for Gmail, an app password of that account)`,
     };
   }
@@ -48,6 +54,7 @@ export function classifySmtpError(err: unknown): SmtpFailure {
         : `the server rejected the message at ${e.command ?? 'SMTP'}`;
     return {
       permanent: true,
+      cause: 'smtp-rejected',
       reason: `${what} (${message}): check ALERT_RECIPIENT_EMAIL / ESCALATION_EMAIL and ALERT_FROM`,
     };
   }

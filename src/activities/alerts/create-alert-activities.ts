@@ -56,13 +56,21 @@ export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivitie
   const secrets = (deps.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 4);
   const scrub = <T>(value: T): T => scrubSecrets(value, secrets) as T;
 
-  /** Raises "alerts cannot be delivered" in the feed and the log, then fails for good. */
-  async function undeliverable(event: AlertEvent, messageId: string, reason: string): Promise<never> {
+  /**
+   * Raises "alerts cannot be delivered" in the log (every email) and the feed (once per cause
+   * per UTC day: one incident's eight undeliverable emails are one notice), then fails for good.
+   */
+  async function undeliverable(
+    event: AlertEvent,
+    messageId: string,
+    cause: string,
+    reason: string,
+  ): Promise<never> {
     const text = `${ALERTS_UNDELIVERABLE_TEXT}: ${reason}`;
-    deps.log.error({ alert: event.kind, targetId: event.targetId, messageId }, text);
+    deps.log.error({ alert: event.kind, targetId: event.targetId, messageId, cause }, text);
     try {
       await deps.feed.add({
-        id: `undeliverable:${messageId}`,
+        id: undeliverableNoticeId(cause),
         severity: 'CRITICAL',
         targetId: event.targetId,
         ...('incidentId' in event ? { incidentId: event.incidentId } : {}),
@@ -93,6 +101,7 @@ export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivitie
         return undeliverable(
           event,
           email.messageId,
+          `no-recipients:${variable.split(' ')[0]}`,
           `no recipients configured: set ${variable} to a comma list of email addresses`,
         );
       }
@@ -101,7 +110,8 @@ export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivitie
         delivery = await deps.mailer.send({ ...email, to });
       } catch (err) {
         const failure = classifySmtpError(err);
-        if (failure.permanent) return undeliverable(event, email.messageId, failure.reason);
+        if (failure.permanent)
+          return undeliverable(event, email.messageId, failure.cause ?? 'smtp-permanent', failure.reason);
         log.warn(`Alert email not delivered yet: ${failure.reason}`);
         throw ApplicationFailure.create({
           type: ALERT_EMAIL_DEFERRED,
@@ -150,6 +160,14 @@ export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivitie
       else deps.log.info(fields, line);
     },
   };
+}
+
+/**
+ * Feed id of the "alerts cannot be delivered" notice of one cause on one UTC day, e.g.
+ * `undeliverable:no-recipients:ALERT_RECIPIENT_EMAIL:2026-11-28`: the feed stores one per id.
+ */
+export function undeliverableNoticeId(cause: string, at: Date = new Date()): string {
+  return `undeliverable:${cause}:${at.toISOString().slice(0, 10)}`;
 }
 
 /** The activity attempt number, or undefined outside an activity (CLI, unit tests). */

@@ -3,6 +3,7 @@ export {
   createAlertActivities,
   recipientsFor,
   ALERT_EMAIL_DEFERRED,
+  undeliverableNoticeId,
   type AlertActivitiesDeps,
 } from './create-alert-activities';
 export { alertActivitiesFromConfig } from './alert-activities-from-config';
