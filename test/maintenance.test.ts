@@ -4,6 +4,7 @@
  * timer), `resumeMonitoring` ends it at once, and `applySchedules` leaves a pause alone. The
  * probe runs for real against the bridge simulator; emails and restarts are fakes.
  */
+import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
@@ -229,6 +230,28 @@ describe('the pause and resume commands', () => {
     expect(connect).not.toHaveBeenCalled();
     return errors.join('');
   }
+
+  it('pause without an end says it is open-ended and that an open incident is not touched; resume prints the state', async () => {
+    const tc = await scheduledTarget();
+    const lines: string[] = [];
+    const program = new Command('autoheal').exitOverride();
+    registerMaintenanceCommands(program, {
+      loadConfig: () => ({ ...config, targets: [tc], temporal: { ...config.temporal, taskQueue } }),
+      connect: async () => new Client({ connection: await Connection.connect({ address: env.address }) }),
+      write: (line) => lines.push(line),
+    });
+    try {
+      await program.parseAsync(['pause', '--reason', 'patching', '--by', 'alice'], { from: 'user' });
+      expect(lines.join('\n')).toMatch(/monitoring PAUSED/);
+      expect(lines.join('\n')).toMatch(/open-ended pause: run "autoheal resume"/);
+      expect(lines.join('\n')).toMatch(/a pause never touches incidents/);
+      lines.length = 0;
+      await program.parseAsync(['resume', '--by', 'bob'], { from: 'user' });
+      expect(lines.join('\n')).toMatch(new RegExp(`${tc.target.id}: monitoring ON .*Resumed by bob`));
+    } finally {
+      await schedule(tc).delete();
+    }
+  });
 
   it.each([
     [['pause', '--reason', 'patching'], /needs --by/],
