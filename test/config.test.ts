@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       recoverySlaMs: 900_000,
       escalateAfter: 3,
       escalationWindowMs: 86_400_000,
+      warningHoldMs: 120_000,
       remediation: 'none',
     });
     expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'autoheal' });
@@ -50,6 +51,13 @@ describe('loadConfig', () => {
   it('chooses github when GITHUB_TOKEN is set, webhook when only RESTART_URL is', () => {
     expect(loadConfig({ GITHUB_TOKEN: 'x'.repeat(40), GITHUB_REPOSITORY: 'o/r' }).remediation.method).toBe('github');
     expect(loadConfig({ RESTART_URL: 'http://127.0.0.1:9/api/system/full-restart' }).remediation.method).toBe('webhook');
+  });
+
+  it('reads WARNING_HOLD as a duration, 0s turning the hold off', () => {
+    expect(loadConfig({ WARNING_HOLD: '45s' }).targets[0]?.policy.warningHoldMs).toBe(45_000);
+    expect(loadConfig({ WARNING_HOLD: '0s' }).targets[0]?.policy.warningHoldMs).toBe(0);
+    expect(() => loadConfig({ WARNING_HOLD: 'soon' })).toThrow(/WARNING_HOLD: expected a duration/);
+    expect(() => loadConfig({ CHECK_INTERVAL: '0s' })).toThrow(/CHECK_INTERVAL: expected a duration/);
   });
 
   it('reads flags as words, never as truthy strings', () => {

@@ -1,8 +1,9 @@
 /**
  * WarningWatchWorkflow on the time-skipping server, with the real alert activities sending to a
- * real SMTP server on loopback: WARNING emails deduplicated per condition across two hours of
- * flapping, and an email that waits for the SMTP server to come back arrives exactly once,
- * while in-app notifications go on.
+ * real SMTP server on loopback: a condition is emailed only once it has lasted the hold
+ * (WARNING_HOLD, 2 min), so accounts lagging while a bridge refills its cache send nothing;
+ * WARNING emails deduplicated per condition across two hours of flapping, and an email that
+ * waits for the SMTP server to come back arrives exactly once, while in-app notifications go on.
  */
 import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -111,9 +112,10 @@ test('a WARNING condition that comes and goes for two hours produces at most thr
         workflowId: warningWatchWorkflowId(`flap-${taskQueue}`),
         args: [{ targetId: 'mt5-bridge', reminderIntervalMs: HOUR, clearAfterMs: 10 * MINUTE }],
       });
-      // account:886557 is seen 9 minutes out of every 12 (short gaps);
-      // balances:live_zeros comes for 6 minutes, then is gone for 15 (it clears every time).
-      for (let minute = 0; minute <= 120; minute += 3) {
+      // account:886557 is seen 9 minutes out of every 12 (short gaps): news at minute 3, once
+      // it has lasted the 2-minute hold; balances:live_zeros comes for 6 minutes, then is gone
+      // for 15 (it clears every time). Two hours from the first email.
+      for (let minute = 0; minute <= 123; minute += 3) {
         const conditions = [];
         if (minute % 12 < 9)
           conditions.push({ key: 'account:886557', issue: 'Account 886557 failed to sync' });
@@ -168,9 +170,14 @@ test('SMTP down when the alert is raised, back two minutes later: the email arri
           { targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('account:886557')] },
         ],
       });
+      await settle(handle);
+      await env.sleep(2 * MINUTE);
+      await handle.signal(warningsObservedSignal, observed('account:886557')); // lasted the hold
       await waitFor(() => feed.items.length === 1);
-      await env.sleep(MINUTE);
       // a second condition while the first email is still being retried: handled at once
+      await handle.signal(warningsObservedSignal, observed('account:886602'));
+      await handle.query(trackedWarningsQuery);
+      await env.sleep(2 * MINUTE);
       await handle.signal(warningsObservedSignal, observed('account:886602'));
       await waitFor(() => feed.items.length === 2);
       await env.sleep(MINUTE);
@@ -229,6 +236,8 @@ describe('reportWarnings from the monitor run', () => {
     escalateAfter: 3,
     escalationWindowMs: 24 * HOUR,
     reminderIntervalMs: HOUR,
+    // WARNING_HOLD: the three runs 15 s apart see the condition for 30 s
+    warningHoldMs: 30_000,
     remediation: 'none' as const,
   };
   const warningReport = (probedAt: string): ProbeReport => ({
@@ -366,7 +375,8 @@ test('live $0 balances on every account while syncing: one WARNING email, no CRI
   const { worker, close } = await createWatchWorker(smtp, taskQueue, { probeTarget, dispatchRemediation });
   try {
     await worker.runUntil(async () => {
-      for (let run = 1; run <= 4; run++) {
+      // every 15 s for 2 min 15 s: past the 2-minute hold (WARNING_HOLD's default)
+      for (let run = 1; run <= 10; run++) {
         const result = await runMonitor({
           taskQueue,
           workflowId: `monitor-${targetId}-${run}`,
@@ -389,4 +399,194 @@ test('live $0 balances on every account while syncing: one WARNING email, no CRI
   expect(dispatchRemediation).not.toHaveBeenCalled();
   expect(smtp.messages.map((m) => m.mail.subject)).toEqual(['⚠️ FIDUS MT5 WARNING']);
   expect(smtp.messages[0]!.mail.text).toContain('Condition: balances:live_zeros');
+});
+
+describe('the hold: a condition is news once it has been observed for WARNING_HOLD (2 min)', () => {
+  test('a condition seen once, or for less than the hold, and then gone sends nothing', async () => {
+    const smtp = await startSmtpServer();
+    const taskQueue = uniqueTaskQueue('warn-hold-short');
+    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+    let trackedAfter: unknown[] = [];
+    try {
+      await worker.runUntil(async () => {
+        const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+          taskQueue,
+          workflowId: warningWatchWorkflowId(`short-${taskQueue}`),
+          args: [
+            { targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('account:886557')] },
+          ],
+        });
+        const seen = async (key: string, afterMs: number) => {
+          await env.sleep(afterMs);
+          await handle.signal(warningsObservedSignal, observed(key));
+          await settle(handle);
+        };
+        // account:886557 once; account:886602 at 0 s, 60 s and 105 s: under the hold
+        await seen('account:886602', 0);
+        await seen('account:886602', 60_000);
+        await seen('account:886602', 45_000);
+        expect(await handle.query(trackedWarningsQuery)).toEqual([
+          expect.objectContaining({ key: 'account:886557', emails: 0 }),
+          expect.objectContaining({ key: 'account:886602', emails: 0 }),
+        ]);
+        // back 15 minutes later (it cleared in between), for one more minute: the hold starts over
+        await seen('account:886602', 15 * MINUTE);
+        await seen('account:886602', MINUTE);
+        await env.sleep(30 * MINUTE);
+        await settle(handle);
+        trackedAfter = await handle.query(trackedWarningsQuery);
+        const history = await handle.fetchHistory();
+        expect(
+          (history.events ?? [])
+            .filter((e) => e.markerRecordedEventAttributes)
+            .map((e) => e.markerRecordedEventAttributes!.markerName),
+        ).toEqual(['core_patch']); // the warning-hold patch: new histories replay with the hold
+        await handle.terminate('test over');
+      });
+    } finally {
+      close();
+      await smtp.stop();
+    }
+    expect(smtp.messages).toHaveLength(0);
+    expect(feed.items).toHaveLength(0);
+    expect(trackedAfter).toEqual([]); // cleared and forgotten
+  });
+
+  test('a condition that persists past the hold sends exactly one email, dated from its first sighting', async () => {
+    const smtp = await startSmtpServer();
+    const taskQueue = uniqueTaskQueue('warn-hold-long');
+    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+    const firstSeenAt = new Date(Number(await env.currentTimeMs())).toISOString();
+    let tracked: Array<{ since: number; emails: number }> = [];
+    try {
+      await worker.runUntil(async () => {
+        const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+          taskQueue,
+          workflowId: warningWatchWorkflowId(`long-${taskQueue}`),
+          args: [{ targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('sync_rate')] }],
+        });
+        // observed every 30 s for 10 minutes
+        for (let second = 30; second <= 600; second += 30) {
+          await settle(handle);
+          await env.sleep(30_000);
+          await handle.signal(warningsObservedSignal, observed('sync_rate'));
+          if (second === 90) {
+            await settle(handle);
+            expect(smtp.messages).toHaveLength(0); // 90 s: still held
+          }
+        }
+        await settle(handle);
+        await smtp.waitForMessages(1);
+        tracked = await handle.query(trackedWarningsQuery);
+        await handle.terminate('test over');
+      });
+    } finally {
+      close();
+      await smtp.stop();
+    }
+    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages[0]!.mail.text).toContain('Condition: sync_rate');
+    expect(feed.items.filter((n) => n.severity === 'WARNING')).toHaveLength(1);
+    expect(tracked).toEqual([expect.objectContaining({ emails: 1 })]);
+    // the episode starts at the first sighting, not at the end of the hold
+    expect(Math.abs(tracked[0]!.since - Date.parse(firstSeenAt))).toBeLessThan(15_000);
+  });
+
+  test('a bridge refilling its cache after a restart (accounts lagging for 90 s, probed every 15 s) sends nothing', async () => {
+    const smtp = await startSmtpServer();
+    const taskQueue = uniqueTaskQueue('warn-refill');
+    const targetId = `refill-${taskQueue}`;
+    const target = {
+      id: targetId,
+      url: 'http://127.0.0.1:1',
+      accounts: [],
+      expectedAccounts: 7,
+      zeroBalanceOk: [],
+      requireTradeAllowed: true,
+      syncRateCritical: 0.2,
+      probeTimeoutMs: 5_000,
+      staleAfterMs: 10 * MINUTE,
+    };
+    const policy = {
+      checkIntervalMs: 15_000,
+      confirmDelayMs: 3_000,
+      verifyIntervalMs: 15_000,
+      verifyTimeoutMs: 5 * MINUTE,
+      restartCooldownMs: 5 * MINUTE,
+      recoverySlaMs: 15 * MINUTE,
+      escalateAfter: 3,
+      escalationWindowMs: 24 * HOUR,
+      reminderIntervalMs: HOUR,
+      remediation: 'none' as const,
+    }; // no warningHoldMs: the default hold
+    const restartedAt = Number(await env.currentTimeMs());
+    const lagging = new Set(['886553', '886555', '886556']);
+    const probeTarget = async (): Promise<ProbeReport> => {
+      const now = Number(await env.currentTimeMs());
+      const refilling = now - restartedAt < 95_000;
+      const probedAt = new Date(now).toISOString();
+      const observation: Observation = {
+        targetId,
+        probedAt,
+        health: {
+          ok: true,
+          httpStatus: 200,
+          latencyMs: 5,
+          claimedStatus: 'healthy',
+          mt5Available: true,
+          connected: true,
+          tradeAllowed: true,
+        },
+        accounts: {
+          source: 'summary',
+          latencyMs: 5,
+          readings: Array.from({ length: 7 }, (_, i) => {
+            const login = String(886550 + i);
+            return refilling && lagging.has(login)
+              ? { login, balance: null, dataSource: 'no_cache' as const, readAt: null }
+              : { login, balance: 10_000 + i, dataSource: 'live' as const, readAt: probedAt };
+          }),
+        },
+      };
+      return { ...classify(observation, target), observation };
+    };
+    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue, { probeTarget });
+    const actions: unknown[] = [];
+    let heldDuringRefill: unknown[] = [];
+    let trackedAfter: unknown[] = [];
+    try {
+      await worker.runUntil(async () => {
+        const watch = env.client.workflow.getHandle(warningWatchWorkflowId(targetId));
+        for (let run = 0; run <= 16; run++) {
+          const result = (await runMonitor({
+            taskQueue,
+            workflowId: `monitor-${targetId}-${run}`,
+            args: [{ target, policy }],
+          })) as { action: string };
+          actions.push(result.action);
+          if (run === 6) heldDuringRefill = await watch.query(trackedWarningsQuery); // 90 s
+          await env.sleep(15_000);
+        }
+        await settle(watch);
+        await env.sleep(15 * MINUTE);
+        await settle(watch);
+        trackedAfter = await watch.query(trackedWarningsQuery);
+        await watch.terminate('test over');
+      });
+    } finally {
+      close();
+      await smtp.stop();
+    }
+    // 0 s to 90 s: three accounts lag (WARNING), then every account is live
+    expect(actions.slice(0, 7)).toEqual(Array(7).fill('warned'));
+    expect(actions.slice(7)).toEqual(Array(10).fill('none'));
+    expect(heldDuringRefill).toEqual(
+      ['886553', '886555', '886556'].map((login) =>
+        expect.objectContaining({ key: `account:${login}`, emails: 0 }),
+      ),
+    );
+    expect(smtp.messages).toHaveLength(0);
+    expect(feed.items).toHaveLength(0);
+    expect(trackedAfter).toEqual([]);
+  });
 });

@@ -15,10 +15,11 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
-const duration = (fallback: string) =>
+/** A duration; `zero: true` also accepts 0 (e.g. "0s": the feature off). */
+const duration = (fallback: string, { zero = false } = {}) =>
   optionalText.transform((v, ctx) => {
     const ms = parseDuration(v ?? fallback);
-    if (ms === undefined || ms <= 0) {
+    if (ms === undefined || ms < 0 || (ms === 0 && !zero)) {
       ctx.addIssue({ code: 'custom', message: `expected ${DURATION_FORM}, got "${v}"` });
       return z.NEVER;
     }
@@ -138,6 +139,11 @@ export const envSchema = z.object({
   ESCALATION_WINDOW: duration('24h'),
   /** Reminder to escalation contacts while an escalation is not acknowledged. */
   REMINDER_INTERVAL: duration('1h'),
+  /**
+   * A WARNING condition is emailed only once observed without a break for this long (a bridge
+   * refilling its cache after a restart shows lagging accounts for a minute or two). 0s: at once.
+   */
+  WARNING_HOLD: duration('2m', { zero: true }),
 
   /** github | webhook | none; unset: github with GITHUB_TOKEN, else webhook with RESTART_URL, else none. */
   REMEDIATION: optionalText.pipe(z.enum(['github', 'webhook', 'none']).optional()),

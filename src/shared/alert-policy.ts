@@ -48,3 +48,10 @@ export const DEFAULT_WARNING_REMINDER_MS = 60 * 60_000;
 
 /** A WARNING condition not observed for this long has cleared (default). */
 export const DEFAULT_WARNING_CLEAR_AFTER_MS = 10 * 60_000;
+
+/**
+ * A WARNING condition is emailed only once it has been observed without a break for this long
+ * (WARNING_HOLD, default): a bridge refilling its cache after a restart shows lagging accounts
+ * for a minute or two, which is not news.
+ */
+export const DEFAULT_WARNING_HOLD_MS = 2 * 60_000;

@@ -60,6 +60,11 @@ export interface HealingPolicy {
   escalationWindowMs: number;
   /** Reminder interval to escalation contacts while ESCALATED and not acknowledged. */
   reminderIntervalMs: number;
+  /**
+   * WARNING_HOLD: a WARNING condition is emailed only once observed without a break for this
+   * long. Absent (policies from before it): the watcher's default, 2 min.
+   */
+  warningHoldMs?: number;
   /** Which remediation the worker will run (informational in workflows; the worker decides). */
   remediation: RemediationMethod;
 }

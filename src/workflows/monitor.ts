@@ -77,7 +77,10 @@ export async function monitorWorkflow(input: MonitorInput): Promise<MonitorResul
   // A confirmed CRITICAL is one incident: its failing accounts are not also WARNING emails.
   const warnings = !patched(WARNINGS_ONLY_WHEN_NOT_CRITICAL) || report.severity !== 'CRITICAL' ? warningConditions(report) : [];
   if (warnings.length > 0) {
-    await reportWarnings(target.id, warnings, { reminderIntervalMs: policy.reminderIntervalMs });
+    await reportWarnings(target.id, warnings, {
+      reminderIntervalMs: policy.reminderIntervalMs,
+      holdMs: policy.warningHoldMs,
+    });
     if (result.action === 'none') result.action = 'warned';
   }
   return result;

@@ -4,13 +4,21 @@
  * firing), so they report the WARNING conditions they see with `reportWarnings`, and this
  * long-running workflow decides what to send:
  *
- * - a condition's first sighting: WARNING email + in-app WARNING notification;
+ * - a condition is news once it has been observed without a break (no gap over `clearAfterMs`)
+ *   for `holdMs` (WARNING_HOLD, 2 min): seen at `since` and seen again at `since + holdMs` or
+ *   later. Then: WARNING email + in-app WARNING notification. A condition seen once, or for less
+ *   than the hold, sends nothing (a bridge refilling its cache after a restart shows lagging
+ *   accounts for a minute or two: not news). Like Alertmanager's `for`;
  * - while it lasts: at most one reminder email per `reminderIntervalMs` (1 h), sent only when
  *   the condition is observed again after the interval (a reminder is always true);
  * - never two emails about one condition within `reminderIntervalMs`, even when it clears and
  *   comes back: a condition that comes and goes for two hours produces at most three emails;
  * - a condition not observed for `clearAfterMs` (10 min) has cleared: its next sighting opens a
- *   new episode (a new thread), once the interval since its last email has passed.
+ *   new episode (a new thread), emailed once it has lasted the hold and the interval since its
+ *   last email has passed.
+ *
+ * Histories started before the hold (no `warning-hold` patch marker) replay the old way: an
+ * email at a condition's first sighting.
  *
  * Emails go out in the background with the alert retry policy (24 h), so an SMTP outage never
  * holds back the handling of new observations. The workflow continues as new to bound its
@@ -27,6 +35,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -38,6 +47,7 @@ export { warningConditions, type WarningCondition } from '../shared/alert-condit
 import {
   ALERT_EMAIL_ACTIVITY_OPTIONS,
   DEFAULT_WARNING_CLEAR_AFTER_MS,
+  DEFAULT_WARNING_HOLD_MS,
   NOTIFY_IN_APP_ACTIVITY_OPTIONS,
   warningWatchWorkflowId,
 } from '../shared/alert-policy';
@@ -57,9 +67,15 @@ export interface TrackedWarning {
   /** Workflow time (ms) of the episode's first sighting. */
   since: number;
   lastSeen: number;
+  /** Workflow time (ms) of the last email about the condition; 0 while none was sent (held). */
   lastEmailAt: number;
-  /** Emails sent in this episode (1 = the first). */
+  /** Emails sent in this episode (1 = the first; 0 = observed, held, not emailed yet). */
   emails: number;
+  /**
+   * Workflow time (ms) the current unbroken run of sightings began (no gap over `clearAfterMs`):
+   * the hold counts from it. Absent in state carried from before the hold: `since` stands in.
+   */
+  seenSince?: number;
 }
 
 export interface WarningWatchInput {
@@ -68,6 +84,11 @@ export interface WarningWatchInput {
   reminderIntervalMs: number;
   /** A condition not observed for this long has cleared (default 10 min). */
   clearAfterMs?: number;
+  /**
+   * A condition is emailed only once observed without a break for this long (WARNING_HOLD,
+   * default 2 min). 0: at its first sighting.
+   */
+  holdMs?: number;
   /** Observations to handle first (the one that started the workflow). */
   observations?: WarningObservation[];
   /** State carried across continue-as-new. */
@@ -77,7 +98,7 @@ export interface WarningWatchInput {
 }
 
 export const warningsObservedSignal = defineSignal<[WarningObservation]>('warningsObserved');
-/** The conditions being tracked, for the dashboard and tests. */
+/** The conditions being tracked (held ones too, `emails: 0`), for the dashboard and tests. */
 export const trackedWarningsQuery = defineQuery<TrackedWarning[]>('trackedWarnings');
 
 const { sendAlertEmail } = proxyActivities<Pick<AlertActivities, 'sendAlertEmail'>>(
@@ -87,9 +108,13 @@ const { notifyInApp } = proxyActivities<Pick<AlertActivities, 'notifyInApp'>>(NO
 
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 5_000;
 
+/** Patch id of the hold: histories without its marker email at a condition's first sighting. */
+export const WARNING_HOLD_PATCH = 'warning-hold';
+
 export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<void> {
   const { targetId, reminderIntervalMs } = input;
   const clearAfterMs = input.clearAfterMs ?? DEFAULT_WARNING_CLEAR_AFTER_MS;
+  const holdMs = input.holdMs ?? DEFAULT_WARNING_HOLD_MS;
   const tracked = new Map<string, TrackedWarning>((input.tracked ?? []).map((t) => [t.key, t]));
   const inflight = new Set<Promise<void>>();
 
@@ -119,7 +144,8 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
     void delivery.finally(() => inflight.delete(delivery));
   };
 
-  const observe = (observation: WarningObservation) => {
+  /** Before the hold (histories without the patch marker): an email at the first sighting. */
+  const observeWithoutHold = (observation: WarningObservation) => {
     const now = Date.now();
     for (const c of observation.conditions) {
       const t = tracked.get(c.key);
@@ -149,7 +175,42 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
     }
   };
 
-  /** Forgets conditions that cleared and whose email window has passed. */
+  const observe = (observation: WarningObservation) => {
+    if (!patched(WARNING_HOLD_PATCH)) return observeWithoutHold(observation);
+    const now = Date.now();
+    for (const c of observation.conditions) {
+      let t = tracked.get(c.key);
+      if (!t) {
+        t = {
+          key: c.key,
+          issue: c.issue,
+          episodeId: `${c.key}@${now}`,
+          since: now,
+          seenSince: now,
+          lastSeen: now,
+          lastEmailAt: 0,
+          emails: 0,
+        };
+        tracked.set(c.key, t);
+      } else if (now - t.lastSeen > clearAfterMs) {
+        t.seenSince = now; // it cleared in between: the hold starts over
+        if (t.emails === 0) Object.assign(t, { episodeId: `${c.key}@${now}`, since: now });
+      }
+      t.issue = c.issue;
+      t.lastSeen = now;
+      const seenSince = t.seenSince ?? t.since;
+      if (now - seenSince < holdMs) continue; // not observed long enough to be news
+      if (t.emails > 0 && now - t.lastEmailAt < reminderIntervalMs) continue; // one email per interval
+      // first email of an episode: never emailed, or cleared since the last email
+      if (t.emails === 0 || seenSince > t.lastEmailAt)
+        Object.assign(t, { episodeId: `${c.key}@${seenSince}`, since: seenSince, emails: 0 });
+      t.emails += 1;
+      t.lastEmailAt = now;
+      send(t, observation.at);
+    }
+  };
+
+  /** Forgets conditions that cleared and whose email window has passed (held ones: once cleared). */
   const forget = () => {
     const now = Date.now();
     for (const [key, t] of tracked) {
@@ -190,6 +251,8 @@ export interface ReportWarningsOptions {
   /** REMINDER_INTERVAL of the target's policy. */
   reminderIntervalMs: number;
   clearAfterMs?: number;
+  /** WARNING_HOLD of the target's policy (default 2 min). */
+  holdMs?: number;
   /** Task queue of the watcher; default: the caller's. */
   taskQueue?: string;
 }
@@ -225,6 +288,7 @@ export async function reportWarnings(
           targetId,
           reminderIntervalMs: options.reminderIntervalMs,
           clearAfterMs: options.clearAfterMs,
+          holdMs: options.holdMs,
           observations: [observation],
         },
       ],
