@@ -25,7 +25,7 @@ import {
 import { temporalCliPath } from '../src/config/toolchain';
 import { createLogger } from '../src/logging/create-logger';
 import { NOTIFICATION_FEED_WORKFLOW_ID } from '../src/shared/alert-policy';
-import type { InAppNotification } from '../src/shared/contracts';
+import type { AlertEvent, InAppNotification } from '../src/shared/contracts';
 import type { NotificationFeedWorkflow } from '../src/workflows/notifications';
 import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 
@@ -122,6 +122,78 @@ describe('notification feed on the time-skipping server', () => {
 
       await markNotificationsRead(env.client, 'all', { taskQueue, workflowId });
       expect(await countUnreadNotifications(env.client, { workflowId })).toBe(0);
+    });
+  });
+
+  it('an incident with no recipient configured raises one "alerts cannot be delivered" notice, not one per email', async () => {
+    const taskQueue = uniqueTaskQueue('feed-undeliverable');
+    const workflowId = `feed-${taskQueue}`;
+    const worker = await feedWorker(env, taskQueue);
+    await worker.runUntil(async () => {
+      const feed = createTemporalNotificationFeed(env.client, { taskQueue, workflowId });
+      const mailer = createSmtpMailer({
+        host: '127.0.0.1',
+        port: 1,
+        secure: false,
+        from: 'x@test',
+        recipients: [],
+        escalation: [],
+      });
+      const activities = createAlertActivities({
+        mailer,
+        recipients: [],
+        escalationRecipients: [],
+        dashboardUrl: 'http://127.0.0.1:8080',
+        feed,
+        log: createLogger({ level: 'silent' }),
+      });
+      const at = new Date().toISOString();
+      const emails: AlertEvent[] = [
+        {
+          kind: 'critical',
+          targetId: 'mt5-bridge',
+          at,
+          incidentId: 'inc-1',
+          component: 'MT5 Terminal',
+          status: 'DEGRADED',
+          issue: 'MT5 Terminal NOT CONNECTED to broker',
+          autoRestart: 'INITIATED',
+        },
+        ...Array.from({ length: 6 }, (_, i) => ({
+          kind: 'warning' as const,
+          targetId: 'mt5-bridge',
+          at,
+          conditionKey: `account:88655${i}`,
+          issue: `Account 88655${i} failed to sync`,
+          occurrence: 1,
+          episodeId: `account:88655${i}@1`,
+          since: at,
+        })),
+        {
+          kind: 'recovery',
+          targetId: 'mt5-bridge',
+          at,
+          incidentId: 'inc-1',
+          method: 'github',
+          recoveryTimeMs: 263_000,
+          accountsOnline: 7,
+          accountsExpected: 7,
+        },
+      ];
+      for (const event of emails)
+        await expect(activities.sendAlertEmail(event)).rejects.toMatchObject({
+          type: 'AlertsUndeliverableError',
+        });
+      mailer.close();
+      const notices = await undeliverableAlertNotices(env.client, { workflowId });
+      expect(notices).toEqual([
+        expect.objectContaining({
+          id: `undeliverable:no-recipients:ALERT_RECIPIENT_EMAIL:${at.slice(0, 10)}`,
+          severity: 'CRITICAL',
+          text: expect.stringMatching(/^Alerts cannot be delivered: no recipients configured/),
+        }),
+      ]);
+      expect(await countUnreadNotifications(env.client, { workflowId })).toBe(1);
     });
   });
 
