@@ -52,9 +52,10 @@ export async function listNotifications(
 }
 
 /**
- * The unread "Alerts cannot be delivered" notifications, newest first: what `autoheal doctor`
- * reports besides its own SMTP login check (a refused login, every recipient rejected, no
- * recipient configured, as the worker met it).
+ * The unread "Alerts cannot be delivered" notifications, newest first (a refused login, every
+ * recipient rejected, no recipient configured, as the worker met it): at most one per cause per
+ * UTC day (ids `undeliverable:<cause>:<YYYY-MM-DD>`). Meant for `autoheal doctor` besides its own
+ * SMTP login check; doctor does not call it yet.
  */
 export async function undeliverableAlertNotices(
   client: Client,
