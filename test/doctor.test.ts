@@ -152,6 +152,7 @@ test('every link works: all ✅ and exit code 0', async () => {
       expect.stringMatching(/^✅ bridge mt5-bridge reachable: GET .*\/api\/mt5\/bridge\/health → HTTP 200/),
       expect.stringMatching(/^✅ Temporal reachable/),
       expect.stringMatching(/^✅ schedule autoheal-monitor-mt5-bridge: present and running/),
+      expect.stringMatching(/^✅ alerts delivered: no undelivered-alert notice/),
     ]),
   );
   expect(lines.at(-1)).toMatch(/^All \d+ checks passed$/);
@@ -171,7 +172,7 @@ test('a bad token: ❌ on the token scopes, the repository and the workflow, wit
     GITHUB_TOKEN: 'ghp' + '_wrongTokenForDoctor000000000000000000',
   });
   expect(exitCode).toBe(1);
-  expect(lines.at(-1)).toBe('3 of 10 checks failed');
+  expect(lines.at(-1)).toBe('3 of 11 checks failed');
 });
 
 test('a token without the workflow scope: ❌ naming the missing scope', async () => {
@@ -291,4 +292,20 @@ describe('direct restart (REMEDIATION=webhook)', () => {
     const { failed } = await doctor(webhook({ RESTART_TOKEN: undefined }));
     expect(failed).toEqual(['RESTART_TOKEN present']);
   });
+});
+
+test('an unread "Alerts cannot be delivered" notice in the in-app feed: ❌ alerts delivered, with the fix', async () => {
+  const notice = { text: 'Alerts cannot be delivered: the SMTP server refused the login (535)', at: '2026-11-28T10:00:00.000Z' };
+  const checks = await runDoctor(loadConfig(env()), {
+    timeoutMs: 5_000,
+    connectTemporal: async () => ({
+      describeSchedule: async () => ({ found: true, paused: false }),
+      undeliverableAlerts: async () => [notice, notice],
+      close: async () => undefined,
+    }),
+  });
+  const delivery = checks.find((c) => c.name === 'alerts delivered');
+  expect(delivery).toMatchObject({ ok: false, detail: expect.stringContaining('refused the login (535)') });
+  expect(delivery?.detail).toContain('2 notices unread');
+  expect(delivery?.fix).toMatch(/autoheal test-alert/);
 });

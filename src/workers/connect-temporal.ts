@@ -15,17 +15,25 @@ export interface TemporalConnections {
 
 /** TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY hold either PEM text or a file path. */
 function pem(value: string): Buffer {
-  return Buffer.from(value.includes('-----BEGIN') || !existsSync(value) ? value : readFileSync(value, 'utf8'));
+  return Buffer.from(
+    value.includes('-----BEGIN') || !existsSync(value) ? value : readFileSync(value, 'utf8'),
+  );
 }
 
-function tlsOptions(t: AppConfig['temporal']) {
+/** TLS options from TEMPORAL_TLS_CERT/KEY (mTLS) or TEMPORAL_API_KEY (TLS on). */
+export function tlsOptions(t: AppConfig['temporal']) {
   if (t.tlsCert && t.tlsKey) return { clientCertPair: { crt: pem(t.tlsCert), key: pem(t.tlsKey) } };
   return t.apiKey ? true : undefined;
 }
 
 /** A client only, for CLI commands (close it with `client.connection.close()`). */
 export async function connectClient(t: AppConfig['temporal']): Promise<Client> {
-  const connection = await Connection.connect({ address: t.address ?? EMBEDDED_TEMPORAL_ADDRESS, tls: tlsOptions(t), apiKey: t.apiKey, connectTimeout: '10s' });
+  const connection = await Connection.connect({
+    address: t.address ?? EMBEDDED_TEMPORAL_ADDRESS,
+    tls: tlsOptions(t),
+    apiKey: t.apiKey,
+    connectTimeout: '10s',
+  });
   return new Client({ connection, namespace: t.namespace });
 }
 

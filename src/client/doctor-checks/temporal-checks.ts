@@ -2,14 +2,12 @@
  * The Temporal links: the frontend answers, and each target's monitor schedule exists and runs.
  * Read-only: describes schedules, never triggers or changes them.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import type { AppConfig } from '../../config/load-config';
+import { EMBEDDED_TEMPORAL_ADDRESS, tlsOptions } from '../../workers/connect-temporal';
+import { undeliverableAlertNotices } from '../notifications';
 import { monitorScheduleId } from '../../shared/constants';
 import { fail, pass, withTimeout, type DoctorCheck } from './doctor-check';
-
-/** The embedded dev server's frontend, used when TEMPORAL_ADDRESS is unset. */
-export const EMBEDDED_TEMPORAL_ADDRESS = '127.0.0.1:7233';
 
 export type ScheduleState =
   { found: false } | { found: true; paused: boolean; note?: string; nextRun?: Date };
@@ -17,6 +15,8 @@ export type ScheduleState =
 /** What doctor needs of a Temporal connection. */
 export interface TemporalProbe {
   describeSchedule(scheduleId: string): Promise<ScheduleState>;
+  /** Unread "Alerts cannot be delivered" notices of the in-app feed, newest first. */
+  undeliverableAlerts?(): Promise<Array<{ text: string; at: string }>>;
   close(): Promise<void>;
 }
 
@@ -25,20 +25,15 @@ export type ConnectTemporalProbe = (
   timeoutMs: number,
 ) => Promise<TemporalProbe>;
 
-/** TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY hold PEM text or a file path. */
-const pem = (value: string): Buffer =>
-  Buffer.from(value.includes('-----BEGIN') || !existsSync(value) ? value : readFileSync(value, 'utf8'));
-
 /** Connects a client with a connect timeout (TLS and API key as the worker does). */
 export const connectTemporalProbe: ConnectTemporalProbe = async (t, timeoutMs) => {
   const address = t.address ?? EMBEDDED_TEMPORAL_ADDRESS;
-  const tls =
-    t.tlsCert && t.tlsKey
-      ? { clientCertPair: { crt: pem(t.tlsCert), key: pem(t.tlsKey) } }
-      : t.apiKey
-        ? true
-        : undefined;
-  const connection = await Connection.connect({ address, tls, apiKey: t.apiKey, connectTimeout: timeoutMs });
+  const connection = await Connection.connect({
+    address,
+    tls: tlsOptions(t),
+    apiKey: t.apiKey,
+    connectTimeout: timeoutMs,
+  });
   const client = new Client({ connection, namespace: t.namespace });
   return {
     async describeSchedule(scheduleId) {
@@ -55,6 +50,7 @@ export const connectTemporalProbe: ConnectTemporalProbe = async (t, timeoutMs) =
         throw err;
       }
     },
+    undeliverableAlerts: () => undeliverableAlertNotices(client, { queryTimeoutMs: timeoutMs }),
     close: () => connection.close(),
   };
 };
@@ -132,8 +128,36 @@ export async function checkTemporal(
         ),
       ),
     );
-    return [connected, ...lines];
+    const delivery = p.undeliverableAlerts
+      ? [await withTimeout('alerts delivered', timeoutMs, () => checkAlertDelivery(p), DELIVERY_FIX)]
+      : [];
+    return [connected, ...lines, ...delivery];
   } finally {
     await p.close().catch(() => undefined);
   }
+}
+
+const DELIVERY_FIX =
+  'Fix the SMTP settings or the recipients the notice names, check with `autoheal test-alert`, then `autoheal notifications read --all`';
+
+/** What the worker met when it sent alerts: an unread "Alerts cannot be delivered" notice is a ❌. */
+async function checkAlertDelivery(probe: TemporalProbe): Promise<DoctorCheck> {
+  let notices: Array<{ text: string; at: string }>;
+  try {
+    notices = (await probe.undeliverableAlerts?.()) ?? [];
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return fail(
+      'alerts delivered',
+      `cannot read the in-app feed (${why}): is a worker running?`,
+      'Start the worker: `autoheal start` or `autoheal worker`',
+    );
+  }
+  const [latest] = notices;
+  if (!latest) return pass('alerts delivered', 'no undelivered-alert notice in the in-app feed');
+  return fail(
+    'alerts delivered',
+    `${latest.text} (${latest.at}${notices.length > 1 ? `; ${notices.length} notices unread` : ''})`,
+    DELIVERY_FIX,
+  );
 }
