@@ -93,15 +93,25 @@ it('a new worker finishes an incident whose worker was SIGKILLed after the dispa
     args: [{ target: tc.target, policy: tc.policy, report, trigger: { source: 'monitor', reason: report.summary, at: new Date().toISOString() } }],
   });
 
-  // The dispatch has completed and verification is waiting on a durable timer.
-  await waitFor('the dispatch, then a verification timer', async () => {
+  // The dispatch (and the CRITICAL email sent beside it) have completed, and verification is
+  // waiting on a durable timer. (Killed while an email is in flight, the worker's send is
+  // retried by the next one: same Message-ID, at-least-once; that is not this test.)
+  await waitFor('the dispatch, the alert, then a verification timer', async () => {
     const events = (await handle.fetchHistory()).events ?? [];
-    const dispatched = events.findIndex(
-      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'dispatchRemediation',
-    );
-    if (dispatched < 0) return false;
-    const completed = events.findIndex((e, i) => i > dispatched && e.activityTaskCompletedEventAttributes);
-    return completed > 0 && events.some((e, i) => i > completed && e.timerStartedEventAttributes);
+    const names = new Map<string, string>();
+    events.forEach((e) => {
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (name) names.set(String(e.eventId), name);
+    });
+    const completed = events.flatMap((e, i) => {
+      const id = e.activityTaskCompletedEventAttributes?.scheduledEventId;
+      return id ? [{ name: names.get(String(id)), at: i }] : [];
+    });
+    const dispatched = completed.find((c) => c.name === 'dispatchRemediation');
+    const alerted = completed.find((c) => c.name === 'sendAlertEmail');
+    if (!dispatched || !alerted) return false;
+    const after = Math.max(dispatched.at, alerted.at);
+    return events.some((e, i) => i > after && e.timerStartedEventAttributes);
   });
   expect(simulator.restarts).toHaveLength(1);
   first.proc.kill('SIGKILL');
@@ -117,9 +127,12 @@ it('a new worker finishes an incident whose worker was SIGKILLed after the dispa
   await sleep(1_000);
   const subjects = smtp.messages.map((m) => m.mail.subject);
   expect(subjects.filter((s) => s === '🚨 FIDUS MT5 CRITICAL ALERT')).toHaveLength(1);
+  // One thread: the recovery email answers the CRITICAL one.
+  const critical = smtp.messages.find((m) => m.mail.subject === '🚨 FIDUS MT5 CRITICAL ALERT');
   const recovery = smtp.messages.filter((m) => m.mail.subject?.startsWith('✅'));
   expect(recovery).toHaveLength(1);
   expect(recovery[0]?.mail.text).toContain('✅ MT5 Bridge automatically recovered');
+  expect(recovery[0]?.mail.inReplyTo).toBe(critical?.mail.messageId);
 
   // The restart token stayed in the workers' environment: not in history, logs or emails.
   const history = JSON.stringify(await handle.fetchHistory());
