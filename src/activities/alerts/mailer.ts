@@ -6,15 +6,11 @@
 import nodemailer from 'nodemailer';
 import type { AppConfig } from '../../config/load-config';
 import { scrubSecrets } from '../../logging/create-logger';
+import type { RenderedEmail } from './render-email';
 
-export interface OutgoingEmail {
+/** A rendered alert email on its way to its recipients. */
+export interface OutgoingEmail extends RenderedEmail {
   to: string[];
-  subject: string;
-  text: string;
-  html: string;
-  messageId: string;
-  inReplyTo?: string;
-  references?: string[];
 }
 
 export interface MailDelivery {
