@@ -34,7 +34,7 @@ export default tseslint.config(
           ],
           patterns: [
             { group: ['**/activities', '**/activities/*', '!**/activities/types'], allowTypeImports: true, message: 'Import activities only as types.' },
-            { group: ['**/config/load-config', '**/config/toolchain', '**/simulator/**', '**/client/**', '**/workers/**'], message: 'Not workflow-safe.' },
+            { group: ['**/config/load-config', '**/config/toolchain', '**/simulator/**', '**/client/**', '**/cli/**', '**/dashboard/**', '**/workers/**'], message: 'Not workflow-safe.' },
           ],
         },
       ],

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../src/config/load-config';
-import { createProbeActivities } from '../src/activities/probe';
+import { createProbeActivities } from '../src/activities/probe/index';
 import { applySchedules } from '../src/client/schedules';
 import { createBridgeSimulator } from '../src/simulator';
 import { EMPTY_LEDGER } from '../src/workflows/attempt-ledger';

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { checkSmtp } from '../src/activities/alerts';
-import { registerTestAlertCommand } from '../src/client/commands/test-alert';
+import { registerTestAlertCommand } from '../src/cli/commands/test-alert';
 import { loadConfig } from '../src/config/load-config';
 import { warningConditions } from '../src/shared/alert-conditions';
 import { ALERT_EMAIL_ACTIVITY_OPTIONS, ALERT_EMAIL_RETRY } from '../src/shared/alert-policy';

@@ -1,4 +1,4 @@
-import { classify, isSynced, isTerminalNotConnected, parseBridgeTime, TERMINAL_NOT_CONNECTED_LOG } from '../src/shared/classify';
+import { classify, isSynced, isTerminalNotConnected, parseBridgeTime, TERMINAL_NOT_CONNECTED_LOG } from '../src/activities/probe/classify';
 import type { AccountReading, CheckName, Classification, Observation, Target } from '../src/shared/types';
 
 const PROBED_AT = '2025-10-31T11:26:38.000Z';

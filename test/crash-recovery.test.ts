@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createProbeActivities } from '../src/activities/probe';
+import { createProbeActivities } from '../src/activities/probe/index';
 import { loadConfig, type TargetConfig } from '../src/config/load-config';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
 import { healingWorkflowId } from '../src/shared/constants';

@@ -11,7 +11,7 @@ import {
   type DashboardServer,
   type DashboardStatus,
   type TargetStatus,
-} from '../src/client/dashboard';
+} from '../src/dashboard';
 import { addNotification } from '../src/client/notifications';
 import { applySchedules } from '../src/client/schedules';
 import { loadConfig, type AppConfig, type TargetConfig } from '../src/config/load-config';

@@ -12,8 +12,8 @@ import {
   type DashboardServer,
   type StatusSource,
   type TargetStatus,
-} from '../src/client/dashboard';
-import { authorize } from '../src/client/dashboard/authorize';
+} from '../src/dashboard';
+import { authorize } from '../src/dashboard/authorize';
 import type { IncomingMessage } from 'node:http';
 
 const TOKEN = 'dashboard-token-0123456789abcdef';

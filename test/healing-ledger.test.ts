@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Command } from 'commander';
 import { createLedgerActivities } from '../src/activities/ledger';
-import { registerIncidentCommands } from '../src/client/commands/incident';
+import { registerIncidentCommands } from '../src/cli/commands/incident';
 import type { AppConfig } from '../src/config/load-config';
 import { attemptLedgerWorkflowId } from '../src/workflows/attempt-ledger';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type AppConfig, type TargetConfig } from '../src/config/load-config';
-import { createProbeActivities } from '../src/activities/probe';
+import { createProbeActivities } from '../src/activities/probe/index';
 import { createScheduleControlActivities } from '../src/activities/schedule-control';
 import { applySchedules } from '../src/client/schedules';
 import { createTemporalNotificationFeed, listNotifications } from '../src/client/notifications';
@@ -20,9 +20,9 @@ import {
   readPauseState,
   resumeMonitoring,
 } from '../src/client/maintenance';
-import { registerMaintenanceCommands } from '../src/client/commands/maintenance';
-import { readMonitorStatus } from '../src/client/dashboard/read-monitor-status';
-import { renderPage } from '../src/client/dashboard/render-page';
+import { registerMaintenanceCommands } from '../src/cli/commands/maintenance';
+import { readMonitorStatus } from '../src/dashboard/read-monitor-status';
+import { renderPage } from '../src/dashboard/render-page';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
 import { monitorScheduleId } from '../src/shared/constants';
 import type { MaintenanceWindowResult } from '../src/workflows/maintenance';

@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { loadConfig, type TargetConfig } from '../src/config/load-config';
-import { createProbeActivities } from '../src/activities/probe';
+import { createProbeActivities } from '../src/activities/probe/index';
 import { applySchedules } from '../src/client/schedules';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
 import { healingWorkflowId, monitorScheduleId } from '../src/shared/constants';

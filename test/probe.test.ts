@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createProbeActivities } from '../src/activities/probe';
+import { createProbeActivities } from '../src/activities/probe/index';
 import { normaliseHealth } from '../src/activities/probe/normalise-health';
 import { normaliseInfo, normaliseSummary } from '../src/activities/probe/normalise-accounts';
-import { isTerminalNotConnected } from '../src/shared/classify';
+import { isTerminalNotConnected } from '../src/activities/probe/classify';
 import type { CheckName, ProbeReport, Target } from '../src/shared/types';
 import { simulators, type BridgeSimulator } from './helpers/simulator';
 

@@ -16,7 +16,7 @@ import {
 import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { warningWatchWorkflowId } from '../src/shared/alert-policy';
-import { classify } from '../src/shared/classify';
+import { classify } from '../src/activities/probe/classify';
 import { healingWorkflowId } from '../src/shared/constants';
 import type { Observation, ProbeReport } from '../src/shared/types';
 import {

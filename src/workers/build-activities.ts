@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import { alertActivitiesFromConfig } from '../activities/alerts';
 import { createLedgerActivities } from '../activities/ledger';
-import { createProbeActivities } from '../activities/probe';
+import { createProbeActivities } from '../activities/probe/index';
 import { createRemediationActivities, remediationDepsFromConfig } from '../activities/remediation';
 import { createScheduleControlActivities } from '../activities/schedule-control';
 

@@ -3,7 +3,7 @@
  * or 0/1, logins as numbers, timestamps with or without zone. Each returns null when the value
  * cannot be read, never throws.
  */
-import { parseBridgeTime } from '../../shared/classify';
+import { parseBridgeTime } from './classify';
 import type { AccountReading } from '../../shared/types';
 
 export type Json = Record<string, unknown>;

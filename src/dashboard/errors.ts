@@ -2,7 +2,7 @@
  * Errors of dashboard commands that retrying the same request cannot fix; the HTTP layer maps
  * each to its status code.
  */
-import { AutohealError } from '../../shared/errors';
+import { AutohealError } from '../shared/errors';
 
 /** The target id is not one of the configured targets (404). */
 export class UnknownTargetError extends AutohealError {

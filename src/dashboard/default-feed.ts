@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { listNotifications, markNotificationsRead } from '../notifications';
+import { listNotifications, markNotificationsRead } from '../client/notifications';
 import type { NotificationFeed } from './notification-feed';
 
 /** The Temporal-backed in-app feed (NotificationFeedWorkflow), read through src/client/notifications.ts. */

@@ -5,10 +5,10 @@
  * runs, the incidents and the notification feed; tests may inject a fake one to exercise the
  * HTTP layer alone.
  */
-import type { IncidentStatus } from '../../shared/constants';
-import type { FeedFilter, FeedNotification } from '../../shared/alert-feed';
-import type { Severity } from '../../shared/types';
-import type { TimelineEntry } from '../../workflows/healing-messages';
+import type { IncidentStatus } from '../shared/constants';
+import type { FeedFilter, FeedNotification } from '../shared/alert-feed';
+import type { Severity } from '../shared/types';
+import type { TimelineEntry } from '../workflows/healing-messages';
 
 /** HEALTHY / WARNING / CRITICAL from the latest monitor run; UNKNOWN when there is none to trust. */
 export type DisplaySeverity = Severity | 'UNKNOWN';

@@ -38,9 +38,9 @@
  * Safe on nulls and wrong types anywhere in the observation or target: missing data is judged
  * as missing, never thrown on.
  */
-import type { AccountReading, CheckName, CheckResult, CheckStatus, Classification, Observation, Severity, Target } from './types';
+import type { AccountReading, CheckName, CheckResult, CheckStatus, Classification, Observation, Severity, Target } from '../../shared/types';
 
-export { TERMINAL_NOT_CONNECTED_LOG } from './log-lines';
+export { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
 
 const DEFAULT_SYNC_RATE_CRITICAL = 0.2;
 

@@ -12,8 +12,8 @@ import { isListening, startDevServer } from '../workers/dev-server';
 import { EMBEDDED_TEMPORAL_ADDRESS } from '../workers/connect-temporal';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
-import { applySchedules } from './schedules';
-import { createDashboardServer } from './dashboard';
+import { applySchedules } from '../client/schedules';
+import { createDashboardServer } from '../dashboard';
 
 /** In demo mode with no remediation configured, restarts go to the simulator's own endpoint. */
 function wireDemoRemediation(config: AppConfig, simulatorUrl: string, token: string): AppConfig {

@@ -11,9 +11,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
-import type { AppConfig } from '../../config/load-config';
-import type { Logger } from '../../logging/create-logger';
-import { scrubSecrets } from '../../logging/create-logger';
+import type { AppConfig } from '../config/load-config';
+import type { Logger } from '../logging/create-logger';
+import { scrubSecrets } from '../logging/create-logger';
 import { authorize, LOOPBACK_HOSTS } from './authorize';
 import { configSecrets } from './config-secrets';
 import { defaultFeed } from './default-feed';

@@ -4,9 +4,9 @@
  * open incident, refused by the workflow's validator) is a CommandRejectedError (409).
  */
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TargetConfig } from '../../config/load-config';
-import { healingWorkflowId } from '../../shared/constants';
-import { acknowledge, forceRecovery, NoOpenIncidentError, resolve } from '../incidents';
+import type { TargetConfig } from '../config/load-config';
+import { healingWorkflowId } from '../shared/constants';
+import { acknowledge, forceRecovery, NoOpenIncidentError, resolve } from '../client/incidents';
 import { CommandRejectedError } from './errors';
 import type { CommandResult } from './types';
 

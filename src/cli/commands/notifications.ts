@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AppConfig } from '../../config/load-config';
-import { listNotifications, markNotificationsRead } from '../notifications';
+import { listNotifications, markNotificationsRead } from '../../client/notifications';
 
 export interface NotificationsCommandDeps {
   loadConfig: () => AppConfig;

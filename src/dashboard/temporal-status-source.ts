@@ -3,7 +3,7 @@
  * HealingWorkflows for incidents, the feed for notifications. Nothing is cached here.
  */
 import type { Client } from '@temporalio/client';
-import type { AppConfig, TargetConfig } from '../../config/load-config';
+import type { AppConfig, TargetConfig } from '../config/load-config';
 import { acknowledgeIncident, forceRecoveryOf, resolveIncident } from './incident-commands';
 import type { NotificationFeed } from './notification-feed';
 import { readIncident } from './read-incident';

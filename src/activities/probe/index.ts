@@ -18,12 +18,12 @@
  */
 import { Context } from '@temporalio/activity';
 import axios, { type AxiosInstance } from 'axios';
-import { classify } from '../shared/classify';
-import type { ProbeActivities } from '../shared/contracts';
-import type { AccountReading, Observation, ProbeReport, Target } from '../shared/types';
-import { getJson, type JsonAnswer } from './probe/get-json';
-import { healthFields, normaliseHealth } from './probe/normalise-health';
-import { normaliseInfo, normaliseSummary } from './probe/normalise-accounts';
+import { classify } from './classify';
+import type { ProbeActivities } from '../../shared/contracts';
+import type { AccountReading, Observation, ProbeReport, Target } from '../../shared/types';
+import { getJson, type JsonAnswer } from './get-json';
+import { healthFields, normaliseHealth } from './normalise-health';
+import { normaliseInfo, normaliseSummary } from './normalise-accounts';
 
 export interface ProbeDeps {
   http?: AxiosInstance;

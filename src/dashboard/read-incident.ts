@@ -4,8 +4,8 @@
  * the view falls back to the search attributes and says so.
  */
 import { type Client, type WorkflowExecutionDescription, WorkflowNotFoundError } from '@temporalio/client';
-import { AutohealStatus, healingWorkflowId, type IncidentStatus } from '../../shared/constants';
-import { type IncidentView, statusQuery } from '../../workflows/healing-messages';
+import { AutohealStatus, healingWorkflowId, type IncidentStatus } from '../shared/constants';
+import { type IncidentView, statusQuery } from '../workflows/healing-messages';
 import type { IncidentSummary } from './types';
 import { withDeadline } from './with-deadline';
 

@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AppConfig, TargetConfig } from '../../config/load-config';
 import { formatDurationWords, parseDuration } from '../../shared/duration';
-import { type PauseState, pauseMonitoring, readPauseState, resumeMonitoring } from '../maintenance';
+import { type PauseState, pauseMonitoring, readPauseState, resumeMonitoring } from '../../client/maintenance';
 
 export interface MaintenanceCommandDeps {
   loadConfig: () => AppConfig;

@@ -5,7 +5,7 @@
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import type { AppConfig } from '../../config/load-config';
 import { EMBEDDED_TEMPORAL_ADDRESS, tlsOptions } from '../../workers/connect-temporal';
-import { undeliverableAlertNotices } from '../notifications';
+import { undeliverableAlertNotices } from '../../client/notifications';
 import { monitorScheduleId } from '../../shared/constants';
 import { fail, pass, withTimeout, type DoctorCheck } from './doctor-check';
 

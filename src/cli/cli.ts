@@ -7,7 +7,7 @@ import { createLogger } from '../logging/create-logger';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { connectClient, connectTemporal } from '../workers/connect-temporal';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
-import { applySchedules } from './schedules';
+import { applySchedules } from '../client/schedules';
 import { runStart } from './start';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerDoctorCommand } from './commands/doctor';

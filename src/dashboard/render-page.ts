@@ -2,7 +2,7 @@
  * The System Health page: server-rendered HTML, inline CSS, no external assets, refreshed every
  * 15 s. Every value that comes from data goes through htmlEscape.
  */
-import type { FeedNotification } from '../../shared/alert-feed';
+import type { FeedNotification } from '../shared/alert-feed';
 import { htmlEscape as e } from './html-escape';
 import type { DashboardStatus, DisplaySeverity, IncidentSummary, TargetStatus } from './types';
 

@@ -3,7 +3,7 @@
  * share one read; when Temporal cannot be reached, the last good read is served, marked stale,
  * with the reason, so the page always answers.
  */
-import type { FeedNotification } from '../../shared/alert-feed';
+import type { FeedNotification } from '../shared/alert-feed';
 import type { DashboardStatus, NotificationsView, StatusSource, TargetStatus } from './types';
 
 /** How many notifications the page and /api/status carry. */

@@ -5,9 +5,9 @@
  * and last a run started by hand as plain `monitor-<target>`.
  */
 import { type Client, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
-import type { TargetConfig } from '../../config/load-config';
-import { monitorScheduleId } from '../../shared/constants';
-import type { MonitorResult } from '../../workflows/monitor';
+import type { TargetConfig } from '../config/load-config';
+import { monitorScheduleId } from '../shared/constants';
+import type { MonitorResult } from '../workflows/monitor';
 import type { TargetStatus } from './types';
 
 export type MonitorStatus = Pick<

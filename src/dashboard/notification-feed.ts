@@ -1,5 +1,5 @@
-import type { FeedFilter, FeedNotification } from '../../shared/alert-feed';
-import { AutohealError } from '../../shared/errors';
+import type { FeedFilter, FeedNotification } from '../shared/alert-feed';
+import { AutohealError } from '../shared/errors';
 
 /** The reading side of the in-app notification feed, as the dashboard uses it. */
 export interface NotificationFeed {
