@@ -11,7 +11,7 @@ import { createProbeActivities } from '../src/activities/probe/index';
 import { loadConfig, type TargetConfig } from '../src/config/load-config';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
 import { healingWorkflowId } from '../src/shared/constants';
-import type { HealingResult } from '../src/workflows/healing-messages';
+import type { HealingResult } from '../src/workflows/healing/messages';
 import { createDevServerEnv } from './helpers/temporal';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
 

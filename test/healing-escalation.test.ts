@@ -4,7 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { acknowledgeUpdate, resolveUpdate, statusQuery } from '../src/workflows/healing-messages';
+import { acknowledgeUpdate, resolveUpdate, statusQuery } from '../src/workflows/healing/messages';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
 import {
   FakeBridge,

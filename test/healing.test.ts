@@ -3,7 +3,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { resolveUpdate, statusQuery } from '../src/workflows/healing-messages';
+import { resolveUpdate, statusQuery } from '../src/workflows/healing/messages';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
 import {
   FakeBridge,

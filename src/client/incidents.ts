@@ -19,7 +19,7 @@ import {
   forceRecoveryUpdate,
   resolveUpdate,
   statusQuery,
-} from '../workflows/healing-messages';
+} from '../workflows/healing/messages';
 
 export interface ForceRecoveryOptions {
   target: Target;

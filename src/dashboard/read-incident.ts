@@ -5,7 +5,7 @@
  */
 import { type Client, type WorkflowExecutionDescription, WorkflowNotFoundError } from '@temporalio/client';
 import { AutohealStatus, healingWorkflowId, type IncidentStatus } from '../shared/constants';
-import { type IncidentView, statusQuery } from '../workflows/healing-messages';
+import { type IncidentView, statusQuery } from '../workflows/healing/messages';
 import type { IncidentSummary } from './types';
 import { withDeadline } from './with-deadline';
 

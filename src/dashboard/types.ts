@@ -8,7 +8,7 @@
 import type { IncidentStatus } from '../shared/constants';
 import type { FeedFilter, FeedNotification } from '../shared/alert-feed';
 import type { Severity } from '../shared/types';
-import type { TimelineEntry } from '../workflows/healing-messages';
+import type { TimelineEntry } from '../workflows/healing/messages';
 
 /** HEALTHY / WARNING / CRITICAL from the latest monitor run; UNKNOWN when there is none to trust. */
 export type DisplaySeverity = Severity | 'UNKNOWN';

@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { AppConfig, TargetConfig } from '../../config/load-config';
 import { formatDuration } from '../../shared/duration';
-import type { IncidentView } from '../../workflows/healing-messages';
+import type { IncidentView } from '../../workflows/healing/messages';
 import { acknowledge, forceRecovery, getStatus, resolve } from '../../client/incidents';
 
 export interface IncidentCommandDeps {

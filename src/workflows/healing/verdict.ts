@@ -1,7 +1,7 @@
 /**
  * Pure judgements of the healing workflow over probe reports. Workflow-safe.
  */
-import type { ProbeReport } from '../shared/types';
+import type { ProbeReport } from '../../shared/types';
 
 /**
  * One probe counts towards recovery when no check is CRITICAL and the account data is fresh and

@@ -4,8 +4,8 @@
  * plain-data shapes they carry. Workflow-safe: no Node built-ins, no I/O.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AttemptRecord } from '../shared/contracts';
-import type { IncidentStatus } from '../shared/constants';
+import type { AttemptRecord } from '../../shared/contracts';
+import type { IncidentStatus } from '../../shared/constants';
 
 /** One step of an incident, with its time and outcome: the incident's story, in order. */
 export interface TimelineEntry {

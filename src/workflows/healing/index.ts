@@ -28,8 +28,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { LedgerActivities } from '../activities/ledger';
-import { AutohealSeverity, AutohealStatus, AutohealTarget, type IncidentStatus } from '../shared/constants';
+import type { LedgerActivities } from '../../activities/ledger';
+import { AutohealSeverity, AutohealStatus, AutohealTarget, type IncidentStatus } from '../../shared/constants';
 import {
   type AlertActivities,
   type AlertEvent,
@@ -39,13 +39,13 @@ import {
   type ProbeActivities,
   type RemediationActivities,
   type RemediationReceipt,
-} from '../shared/contracts';
-import { ALERT_EMAIL_ACTIVITY_OPTIONS, NOTIFY_IN_APP_ACTIVITY_OPTIONS } from '../shared/alert-policy';
-import { TERMINAL_NOT_CONNECTED_LOG } from '../shared/log-lines';
-import { REMEDIATION_ACTIVITY_OPTIONS } from '../shared/remediation-policy';
-import { formatDuration, formatDurationWords } from '../shared/duration';
-import type { HealingInput, ProbeReport } from '../shared/types';
-import { type AttemptLedgerState, EMPTY_LEDGER } from './attempt-ledger';
+} from '../../shared/contracts';
+import { ALERT_EMAIL_ACTIVITY_OPTIONS, NOTIFY_IN_APP_ACTIVITY_OPTIONS } from '../../shared/alert-policy';
+import { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
+import { REMEDIATION_ACTIVITY_OPTIONS } from '../../shared/remediation-policy';
+import { formatDuration, formatDurationWords } from '../../shared/duration';
+import type { HealingInput, ProbeReport } from '../../shared/types';
+import { type AttemptLedgerState, EMPTY_LEDGER } from '../attempt-ledger';
 import {
   type ForceRecoveryRequest,
   type HealingResult,
@@ -55,14 +55,14 @@ import {
   forceRecoveryUpdate,
   resolveUpdate,
   statusQuery,
-} from './healing-messages';
+} from './messages';
 import {
   bridgeStatus,
   failingChecks,
   isHealthyForRecovery,
   terminalDown,
-} from './healing-verdict';
-import { describeMethod } from '../shared/remediation-words';
+} from './verdict';
+import { describeMethod } from '../../shared/remediation-words';
 
 type HealingActivities = ProbeActivities & AlertActivities & RemediationActivities & LedgerActivities;
 
