@@ -1,7 +1,8 @@
 /**
  * Replay fixtures: with UPDATE_FIXTURES=1, the healing tests write the histories of the
- * incidents they run to test/fixtures/histories/<name>.json; test/healing-replay.test.ts
- * replays every committed one through the current workflow code.
+ * incidents they run to test/fixtures/histories/<name>.json, and the monitor, notification feed,
+ * attempt ledger and maintenance tests those of their workflows; test/healing-replay.test.ts and
+ * test/workflow-replay.test.ts replay every committed one through the current workflow code.
  *
  * Stored with protobufjs' own object form (int64 as strings, bytes as base64). Not
  * `historyToJSON` of @temporalio/common: in this install it sees another protobufjs copy's

@@ -10,6 +10,7 @@ import { registerIncidentCommands } from '../src/cli/commands/incident';
 import type { AppConfig } from '../src/config/load-config';
 import { attemptLedgerWorkflowId } from '../src/workflows/attempt-ledger';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
+import { exportFixture } from './healing-fixtures';
 import {
   FakeBridge,
   HOUR,
@@ -50,6 +51,8 @@ test('the ledger keeps failures within the window and the last dispatch, across 
       lastDispatchAt: recent,
       windowMs: DAY,
     });
+
+    await exportFixture(env.client.workflow.getHandle(attemptLedgerWorkflowId('lg')), 'attempt-ledger');
 
     const firstRun = (await env.client.workflow.getHandle(attemptLedgerWorkflowId('lg')).describe()).runId;
     // Enough records to pass the ledger's history limit (1,000 events) and continue as new.

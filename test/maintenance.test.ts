@@ -27,6 +27,7 @@ import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
 import { monitorScheduleId } from '../src/shared/constants';
 import type { MaintenanceWindowResult } from '../src/workflows/maintenance';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { exportFixture } from './healing-fixtures';
 
 jest.setTimeout(180_000);
 
@@ -105,8 +106,10 @@ describe('pause --for 3s', () => {
       await sleep(2_000);
       expect(await actionsTaken(tc)).toBe(atPause);
 
-      const result: MaintenanceWindowResult = await env.client.workflow.getHandle(maintenanceWorkflowId(tc.target.id)).result();
+      const windowRun = env.client.workflow.getHandle(maintenanceWorkflowId(tc.target.id));
+      const result: MaintenanceWindowResult = await windowRun.result();
       expect(result.outcome).toBe('unpaused');
+      await exportFixture(windowRun, 'maintenance-window');
       expect(Date.parse(result.endedAt)).toBeGreaterThanOrEqual(end.getTime());
       expect((await schedule(tc).describe()).state).toMatchObject({ paused: false, note: expect.stringContaining('Maintenance window ended') });
       expect(await feedTexts(tc)).toEqual(

@@ -13,6 +13,7 @@ import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
 import { healingWorkflowId, monitorScheduleId } from '../src/shared/constants';
 import type { MonitorResult } from '../src/workflows/monitor';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { exportFixture } from './healing-fixtures';
 
 jest.setTimeout(180_000);
 
@@ -54,6 +55,11 @@ function targetConfig(overrides: Record<string, string> = {}): TargetConfig {
   const tc = config.targets[0] as TargetConfig;
   return { ...tc, target: { ...tc.target, id: `bridge-${process.pid}-${++n}` } };
 }
+
+const monitorHandle = (tc: TargetConfig, suffix = '') => env.client.workflow.getHandle(`monitor-${tc.target.id}${suffix}`);
+
+/** Replay fixtures (UPDATE_FIXTURES=1): one monitor run per path it can take. */
+const FIXTURE_OF_FAULT: Record<string, string> = { healthy: 'monitor-healthy', account_failing: 'monitor-warned' };
 
 function runMonitor(tc: TargetConfig, suffix = ''): Promise<MonitorResult> {
   return env.client.workflow.execute('monitorWorkflow', {
@@ -98,6 +104,8 @@ describe('a monitor run classifies every simulator fault as the severity table s
     try {
       const result = await runMonitor(tc);
       expect(result).toMatchObject({ severity, action });
+      const fixture = FIXTURE_OF_FAULT[fault.mode];
+      if (fixture) await exportFixture(monitorHandle(tc), fixture);
     } finally {
       await endIncident(tc);
     }
@@ -114,6 +122,7 @@ describe('a monitor run classifies every simulator fault as the severity table s
       const signals = (history.events ?? []).filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes);
       expect(children).toEqual(['healingWorkflow']);
       expect(signals).toHaveLength(0);
+      await exportFixture(monitorHandle(tc), 'monitor-critical-starts-healer');
     } finally {
       await endIncident(tc);
     }
@@ -156,6 +165,7 @@ describe('incidents', () => {
     simulator.clearFaults();
     await expect(handle.result()).resolves.toMatchObject({ action: 'not_confirmed', severity: 'HEALTHY' });
     expect(await healingRuns(tc)).toBe(0);
+    await exportFixture(handle, 'monitor-not-confirmed');
   });
 });
 

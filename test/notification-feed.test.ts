@@ -28,6 +28,7 @@ import { NOTIFICATION_FEED_WORKFLOW_ID } from '../src/shared/alert-policy';
 import type { AlertEvent, InAppNotification } from '../src/shared/contracts';
 import type { NotificationFeedWorkflow } from '../src/workflows/notifications';
 import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { exportFixture } from './healing-fixtures';
 
 const note = (i: number, extra: Partial<InAppNotification> = {}): InAppNotification => ({
   severity: 'INFO',
@@ -122,6 +123,7 @@ describe('notification feed on the time-skipping server', () => {
 
       await markNotificationsRead(env.client, 'all', { taskQueue, workflowId });
       expect(await countUnreadNotifications(env.client, { workflowId })).toBe(0);
+      await exportFixture(env.client.workflow.getHandle(workflowId), 'notification-feed');
     });
   });
 
@@ -219,6 +221,11 @@ describe('notification feed on the time-skipping server', () => {
       );
       const latest = await env.client.workflow.getHandle(workflowId).describe();
       expect(latest.runId).not.toBe(first.firstExecutionRunId); // continued as new, state carried over
+      // the first run, which ends in its continue-as-new
+      await exportFixture(
+        env.client.workflow.getHandle(workflowId, first.firstExecutionRunId),
+        'notification-feed-continued-as-new',
+      );
     });
   });
 
