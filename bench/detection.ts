@@ -19,7 +19,7 @@ import { createProbeActivities } from '../src/activities/probe/index';
 import { applySchedules } from '../src/client/schedules';
 import { createBridgeSimulator } from '../src/simulator';
 import { EMPTY_LEDGER } from '../src/workflows/attempt-ledger';
-import { healingWorkflowId, monitorScheduleId } from '../src/shared/constants';
+import { healingWorkflowId, monitorScheduleId } from '../src/shared/names';
 import { parseDuration } from '../src/shared/duration';
 import { createDevServerEnv, workflowBundle } from '../test/helpers/temporal';
 

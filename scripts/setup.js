@@ -55,7 +55,7 @@ function ensureNodeModules() {
 
 /** npm ci builds through the prepare script; this catches a dist/ older than src/ afterwards. */
 function ensureBuild() {
-  const built = path.join(root, 'dist', 'client', 'cli.js');
+  const built = path.join(root, 'dist', 'cli', 'cli.js');
   if (mtime(built) >= newestUnder(path.join(root, 'src'))) return;
   console.log('setup: compiling TypeScript (dist/)');
   run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);

@@ -10,7 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createProbeActivities } from '../src/activities/probe/index';
 import { loadConfig, type TargetConfig } from '../src/config/load-config';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
-import { healingWorkflowId } from '../src/shared/constants';
+import { healingWorkflowId } from '../src/shared/names';
 import type { HealingResult } from '../src/workflows/healing/messages';
 import { createDevServerEnv } from './helpers/temporal';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';

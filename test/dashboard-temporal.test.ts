@@ -16,7 +16,7 @@ import { addNotification } from '../src/client/notifications';
 import { applySchedules } from '../src/client/schedules';
 import { loadConfig, type AppConfig, type TargetConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
-import { AutohealTarget, monitorScheduleId } from '../src/shared/constants';
+import { AutohealTarget, monitorScheduleId } from '../src/shared/names';
 import type {
   AlertEvent,
   EmailReceipt,

@@ -11,7 +11,7 @@ import { SMTPServer } from 'smtp-server';
 import { registerDoctorCommand } from '../src/cli/commands/doctor';
 import { runDoctor, type DoctorCheck } from '../src/cli/doctor';
 import { loadConfig } from '../src/config/load-config';
-import { monitorScheduleId } from '../src/shared/constants';
+import { monitorScheduleId } from '../src/shared/names';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator/create-bridge-simulator';
 import { createGithubDouble, type GithubDouble } from './helpers/github-double';
 import { createDevServerEnv } from './helpers/temporal';

@@ -7,7 +7,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Client, type WorkflowHandle, type WorkflowResultType } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { createLedgerActivities } from '../src/activities/ledger';
-import { healingWorkflowId } from '../src/shared/constants';
+import { healingWorkflowId } from '../src/shared/names';
 import type {
   AlertEvent,
   EmailReceipt,

@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { createLedgerActivities } from '../src/activities/ledger';
 import { registerIncidentCommands } from '../src/cli/commands/incident';
 import type { AppConfig } from '../src/config/load-config';
-import { attemptLedgerWorkflowId } from '../src/workflows/attempt-ledger';
+import { attemptLedgerWorkflowId } from '../src/shared/names';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
 import { exportFixture } from './healing-fixtures';
 import {

@@ -5,7 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { acknowledge, forceRecovery, getStatus, resolve } from '../src/client/incidents';
-import { healingWorkflowId } from '../src/shared/constants';
+import { healingWorkflowId } from '../src/shared/names';
 import type { healingWorkflow } from '../src/workflows/healing';
 import { ApplicationFailure } from '@temporalio/common';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';

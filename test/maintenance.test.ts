@@ -15,7 +15,6 @@ import { applySchedules } from '../src/client/schedules';
 import { createTemporalNotificationFeed, listNotifications } from '../src/client/notifications';
 import {
   MonitorScheduleMissingError,
-  maintenanceWorkflowId,
   pauseMonitoring,
   readPauseState,
   resumeMonitoring,
@@ -24,7 +23,7 @@ import { registerMaintenanceCommands } from '../src/cli/commands/maintenance';
 import { readMonitorStatus } from '../src/dashboard/read-monitor-status';
 import { renderPage } from '../src/dashboard/render-page';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
-import { monitorScheduleId } from '../src/shared/constants';
+import { maintenanceWorkflowId, monitorScheduleId } from '../src/shared/names';
 import type { MaintenanceWindowResult } from '../src/workflows/maintenance';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 import { exportFixture } from './healing-fixtures';

@@ -10,7 +10,7 @@ import { loadConfig, type TargetConfig } from '../src/config/load-config';
 import { createProbeActivities } from '../src/activities/probe/index';
 import { applySchedules } from '../src/client/schedules';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
-import { healingWorkflowId, monitorScheduleId } from '../src/shared/constants';
+import { healingWorkflowId, monitorScheduleId } from '../src/shared/names';
 import type { MonitorResult } from '../src/workflows/monitor';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 import { exportFixture } from './healing-fixtures';

@@ -24,7 +24,7 @@ import {
 } from '../src/client/notifications';
 import { temporalCliPath } from '../src/config/toolchain';
 import { createLogger } from '../src/logging/create-logger';
-import { NOTIFICATION_FEED_WORKFLOW_ID } from '../src/shared/alert-policy';
+import { NOTIFICATION_FEED_WORKFLOW_ID } from '../src/shared/names';
 import type { AlertEvent, InAppNotification } from '../src/shared/contracts';
 import type { NotificationFeedWorkflow } from '../src/workflows/notifications';
 import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';

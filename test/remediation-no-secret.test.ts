@@ -16,7 +16,7 @@ import { SMTPServer } from 'smtp-server';
 import { SUBJECTS } from '../src/activities/alerts';
 import { loadConfig, type AppConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
-import { healingWorkflowId } from '../src/shared/constants';
+import { healingWorkflowId } from '../src/shared/names';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator/create-bridge-simulator';
 import type { healingWorkflow } from '../src/workflows/healing';
 import { buildActivities } from '../src/workers/build-activities';

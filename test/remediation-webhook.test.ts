@@ -2,13 +2,10 @@
  * Direct restart (REMEDIATION=webhook) against the bridge simulator over HTTP.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import {
-  createRemediationActivities,
-  describeRemediation,
-  remediationDepsFromConfig,
-} from '../src/activities/remediation';
+import { createRemediationActivities, describeRemediation } from '../src/activities/remediation';
 import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
+import { remediationDepsFromConfig } from '../src/workers/remediation-deps-from-config';
 import type { RemediationRequest } from '../src/shared/contracts';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator/create-bridge-simulator';
 

@@ -15,9 +15,8 @@ import {
 } from '../src/activities/alerts';
 import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
-import { warningWatchWorkflowId } from '../src/shared/alert-policy';
 import { classify } from '../src/activities/probe/classify';
-import { healingWorkflowId } from '../src/shared/constants';
+import { healingWorkflowId, warningWatchWorkflowId } from '../src/shared/names';
 import type { Observation, ProbeReport } from '../src/shared/types';
 import {
   trackedWarningsQuery,

@@ -9,7 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createLedgerActivities } from '../src/activities/ledger';
 import { temporalCliPath } from '../src/config/toolchain';
-import { attemptLedgerWorkflowId } from '../src/workflows/attempt-ledger';
+import { attemptLedgerWorkflowId } from '../src/shared/names';
 import { exportFixture } from './healing-fixtures';
 import { uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 

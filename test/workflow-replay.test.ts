@@ -23,13 +23,7 @@ const WORKFLOW_TYPES = [
   'maintenanceWindowWorkflow',
 ];
 /** Functions src/workflows/index.ts also exports that are not workflow types. */
-const HELPERS = [
-  'reportWarnings',
-  'warningConditions',
-  'attemptLedgerWorkflowId',
-  'maintenanceWorkflowId',
-  'windowEndedNote',
-];
+const HELPERS: string[] = [];
 
 try {
   Runtime.install({ logger: new DefaultLogger('ERROR') });

@@ -9,10 +9,10 @@ import {
   EMPTY_LEDGER,
   type LedgerEntry,
   attemptLedgerWorkflow,
-  attemptLedgerWorkflowId,
   ledgerStateQuery,
   recordLedgerEntrySignal,
 } from '../workflows/attempt-ledger';
+import { attemptLedgerWorkflowId } from '../shared/names';
 
 export interface LedgerActivityDeps {
   client: Client;

@@ -3,7 +3,7 @@
  * window calls at its end to turn monitoring back on.
  */
 import { type Client, ScheduleNotFoundError } from '@temporalio/client';
-import { monitorScheduleId } from '../shared/constants';
+import { monitorScheduleId } from '../shared/names';
 
 export interface ScheduleControlDeps {
   client: Client;

@@ -10,6 +10,7 @@
  * It never dispatches, never restarts, never sends an email. Each check has a timeout. Every
  * checker is injectable, so that tests run it against doubles.
  */
+import { configSecrets } from '../config/secrets';
 import type { Octokit } from '@octokit/rest';
 import axios, { type AxiosInstance } from 'axios';
 import { checkSmtp as checkSmtpLogin } from '../activities/alerts/check-smtp';
@@ -185,14 +186,7 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
     ...(await Promise.all([...remediation, ...endpoints, smtp, ...bridges])),
     ...(await temporal),
   ];
-  const secrets = [
-    r.github.token,
-    r.webhook.token,
-    config.smtp.password,
-    config.temporal.apiKey,
-    config.temporal.tlsKey,
-    config.dashboard.token,
-  ].filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const secrets = configSecrets(config);
   return scrubSecrets(checks, secrets) as DoctorCheck[];
 }
 

@@ -9,7 +9,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { AutohealSeverity, AutohealStatus, AutohealTarget, healingWorkflowId } from '../shared/constants';
+import { AutohealSeverity, AutohealStatus, AutohealTarget, healingWorkflowId } from '../shared/names';
 import type { HealingPolicy, Target } from '../shared/types';
 import { healingWorkflow } from '../workflows/healing';
 import {

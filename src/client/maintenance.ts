@@ -8,15 +8,12 @@
  * stops it with `autoheal incident resolve`.
  */
 import { type Client, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
-import { healingWorkflowId, monitorScheduleId } from '../shared/constants';
+import { healingWorkflowId, maintenanceWorkflowId, monitorScheduleId } from '../shared/names';
 import { addNotification } from './notifications';
 import {
   maintenanceWindowWorkflow,
-  maintenanceWorkflowId,
   type MaintenanceWindowInput,
 } from '../workflows/maintenance';
-
-export { maintenanceWorkflowId };
 
 export interface PauseOptions {
   targetId: string;

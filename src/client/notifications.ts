@@ -4,14 +4,13 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { NotificationFeed } from '../activities/alerts/notification-feed';
-import { NOTIFICATION_FEED_WORKFLOW_ID } from '../shared/alert-policy';
 import {
   ALERTS_UNDELIVERABLE_TEXT,
   type FeedFilter,
   type FeedNotification,
   type NewNotification,
 } from '../shared/alert-feed';
-import { DEFAULT_TASK_QUEUE } from '../shared/constants';
+import { DEFAULT_TASK_QUEUE, NOTIFICATION_FEED_WORKFLOW_ID } from '../shared/names';
 import {
   markReadSignal,
   notificationAddedSignal,

@@ -8,7 +8,7 @@
  */
 import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleOptionsAction } from '@temporalio/client';
 import type { TargetConfig } from '../config/load-config';
-import { AutohealTarget, monitorScheduleId } from '../shared/constants';
+import { AutohealTarget, monitorScheduleId } from '../shared/names';
 import type { MonitorInput } from '../shared/types';
 
 export interface AppliedSchedule {

@@ -15,7 +15,7 @@ import type { AppConfig } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import { scrubSecrets } from '../logging/create-logger';
 import { authorize, LOOPBACK_HOSTS } from './authorize';
-import { configSecrets } from './config-secrets';
+import { configSecrets } from '../config/secrets';
 import { defaultFeed } from './default-feed';
 import { CommandRejectedError, TemporalTimeoutError, UnknownTargetError } from './errors';
 import { BadRequestError, readJsonBody, sendJson, sendText } from './http-io';

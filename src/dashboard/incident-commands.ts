@@ -5,7 +5,7 @@
  */
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TargetConfig } from '../config/load-config';
-import { healingWorkflowId } from '../shared/constants';
+import { healingWorkflowId } from '../shared/names';
 import { acknowledge, forceRecovery, NoOpenIncidentError, resolve } from '../client/incidents';
 import { CommandRejectedError } from './errors';
 import type { CommandResult } from './types';

@@ -4,7 +4,7 @@
  * the view falls back to the search attributes and says so.
  */
 import { type Client, type WorkflowExecutionDescription, WorkflowNotFoundError } from '@temporalio/client';
-import { AutohealStatus, healingWorkflowId, type IncidentStatus } from '../shared/constants';
+import { AutohealStatus, healingWorkflowId, type IncidentStatus } from '../shared/names';
 import { type IncidentView, statusQuery } from '../workflows/healing/messages';
 import type { IncidentSummary } from './types';
 import { withDeadline } from './with-deadline';

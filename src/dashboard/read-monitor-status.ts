@@ -6,7 +6,7 @@
  */
 import { type Client, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
 import type { TargetConfig } from '../config/load-config';
-import { monitorScheduleId } from '../shared/constants';
+import { monitorScheduleId } from '../shared/names';
 import type { MonitorResult } from '../workflows/monitor';
 import type { TargetStatus } from './types';
 

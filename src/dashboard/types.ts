@@ -5,7 +5,7 @@
  * runs, the incidents and the notification feed; tests may inject a fake one to exercise the
  * HTTP layer alone.
  */
-import type { IncidentStatus } from '../shared/constants';
+import type { IncidentStatus } from '../shared/names';
 import type { FeedFilter, FeedNotification } from '../shared/alert-feed';
 import type { Severity } from '../shared/types';
 import type { TimelineEntry } from '../workflows/healing/messages';

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/load-config';
-import { healingWorkflowId } from '../shared/constants';
+import { healingWorkflowId } from '../shared/names';
 
 /**
  * Where the Temporal Web UI of the configured server most likely is: the embedded dev server's

@@ -37,12 +37,6 @@ export const NOTIFY_IN_APP_ACTIVITY_OPTIONS: ActivityOptions = {
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
 };
 
-/** The one in-app notification feed (NotificationFeedWorkflow). */
-export const NOTIFICATION_FEED_WORKFLOW_ID = 'autoheal-notifications';
-
-/** The WarningWatchWorkflow of one target: WARNING email dedup and reminders. */
-export const warningWatchWorkflowId = (targetId: string): string => `autoheal-warnings-${targetId}`;
-
 /** Default interval between two emails about one WARNING condition (REMINDER_INTERVAL). */
 export const DEFAULT_WARNING_REMINDER_MS = 60 * 60_000;
 

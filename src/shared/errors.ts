@@ -26,3 +26,9 @@ export class ToolchainMissingError extends AutohealError {}
  * configured. The message says what to fix; it never carries a secret.
  */
 export class AlertsUndeliverableError extends AutohealError {}
+
+/** The message of an error, or of the failure inside an activity failure (workflow-safe). */
+export function describeError(err: unknown): string {
+  if (err instanceof Error && err.name === 'ActivityFailure' && err.cause instanceof Error) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 import { temporalCliPath } from '../config/toolchain';
-import { SEARCH_ATTRIBUTE_KEYS } from '../shared/constants';
+import { SEARCH_ATTRIBUTE_KEYS } from '../shared/names';
 import type { Logger } from '../logging/create-logger';
 
 export interface DevServer {

@@ -24,8 +24,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 
-export const attemptLedgerWorkflowId = (targetId: string): string => `autoheal-ledger-${targetId}`;
-
 export interface AttemptLedgerState {
   /** ISO times of failed attempts within the window. */
   failures: string[];

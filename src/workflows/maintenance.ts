@@ -6,12 +6,8 @@
  * only delays the end; `autoheal resume` terminates it; a new pause replaces it.
  */
 import { proxyActivities, sleep } from '@temporalio/workflow';
-import type { ScheduleControlActivities } from '../activities/schedule-control';
+import type { Activities } from '../activities';
 import { NOTIFY_IN_APP_ACTIVITY_OPTIONS } from '../shared/alert-policy';
-import type { AlertActivities } from '../shared/contracts';
-
-/** The maintenance window of one target. */
-export const maintenanceWorkflowId = (targetId: string): string => `autoheal-maintenance-${targetId}`;
 
 export interface MaintenanceWindowInput {
   targetId: string;
@@ -29,11 +25,11 @@ export interface MaintenanceWindowResult {
   endedAt: string;
 }
 
-const { unpauseMonitorSchedule } = proxyActivities<ScheduleControlActivities>({
+const { unpauseMonitorSchedule } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
-const { notifyInApp } = proxyActivities<Pick<AlertActivities, 'notifyInApp'>>(NOTIFY_IN_APP_ACTIVITY_OPTIONS);
+const { notifyInApp } = proxyActivities<Activities>(NOTIFY_IN_APP_ACTIVITY_OPTIONS);
 
 /** The note the schedule gets when the window ends. */
 export const windowEndedNote = (input: MaintenanceWindowInput): string =>

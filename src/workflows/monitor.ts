@@ -18,11 +18,12 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { ProbeActivities } from '../shared/contracts';
-import { AutohealSeverity, healingWorkflowId } from '../shared/constants';
+import type { Activities } from '../activities';
+import { AutohealSeverity, healingWorkflowId } from '../shared/names';
 import type { MonitorInput, ProbeReport, Severity } from '../shared/types';
 import { healingWorkflow } from './healing';
-import { reportWarnings, warningConditions } from './warnings';
+import { reportWarnings } from './report-warnings';
+import { warningConditions } from '../shared/alert-conditions';
 
 /** Patch: runs whose final report is CRITICAL no longer report WARNING conditions. */
 const WARNINGS_ONLY_WHEN_NOT_CRITICAL = 'warnings-only-when-not-critical';
@@ -41,7 +42,7 @@ export interface MonitorResult {
 
 /** Activity options sized to the probe: a health call plus the accounts calls, each bounded by the probe timeout. */
 function probeActivities(input: MonitorInput) {
-  return proxyActivities<ProbeActivities>({
+  return proxyActivities<Activities>({
     startToCloseTimeout: Math.max(10_000, input.target.probeTimeoutMs * 4),
     // A thrown probe means the probe itself could not run; one quick retry, then the next firing.
     retry: { initialInterval: '1s', maximumAttempts: 2 },

@@ -24,34 +24,24 @@
  * holds back the handling of new observations. The workflow continues as new to bound its
  * history, carrying its state.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
-  ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
   defineQuery,
   defineSignal,
-  getExternalWorkflowHandle,
   isCancellation,
   log,
   patched,
-  proxyActivities,
   setHandler,
-  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { WarningCondition } from '../shared/alert-conditions';
 
 export { warningConditions, type WarningCondition } from '../shared/alert-conditions';
-import {
-  ALERT_EMAIL_ACTIVITY_OPTIONS,
-  DEFAULT_WARNING_CLEAR_AFTER_MS,
-  DEFAULT_WARNING_HOLD_MS,
-  NOTIFY_IN_APP_ACTIVITY_OPTIONS,
-  warningWatchWorkflowId,
-} from '../shared/alert-policy';
-import type { AlertActivities, WarningAlert } from '../shared/contracts';
+import { DEFAULT_WARNING_CLEAR_AFTER_MS, DEFAULT_WARNING_HOLD_MS } from '../shared/alert-policy';
+import type { WarningAlert } from '../shared/contracts';
+import { AlertOutbox } from './alert-outbox';
 
 export interface WarningObservation {
   conditions: WarningCondition[];
@@ -101,11 +91,6 @@ export const warningsObservedSignal = defineSignal<[WarningObservation]>('warnin
 /** The conditions being tracked (held ones too, `emails: 0`), for the dashboard and tests. */
 export const trackedWarningsQuery = defineQuery<TrackedWarning[]>('trackedWarnings');
 
-const { sendAlertEmail } = proxyActivities<Pick<AlertActivities, 'sendAlertEmail'>>(
-  ALERT_EMAIL_ACTIVITY_OPTIONS,
-);
-const { notifyInApp } = proxyActivities<Pick<AlertActivities, 'notifyInApp'>>(NOTIFY_IN_APP_ACTIVITY_OPTIONS);
-
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 5_000;
 
 /** Patch id of the hold: histories without its marker email at a condition's first sighting. */
@@ -116,8 +101,10 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
   const clearAfterMs = input.clearAfterMs ?? DEFAULT_WARNING_CLEAR_AFTER_MS;
   const holdMs = input.holdMs ?? DEFAULT_WARNING_HOLD_MS;
   const tracked = new Map<string, TrackedWarning>((input.tracked ?? []).map((t) => [t.key, t]));
-  const inflight = new Set<Promise<void>>();
 
+  const outbox = new AlertOutbox((label, err) => {
+    if (!isCancellation(err)) log.error(`${label} not delivered`, { targetId, error: String(err) });
+  });
   const send = (t: TrackedWarning, at: string) => {
     const event: WarningAlert = {
       kind: 'warning',
@@ -130,18 +117,7 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
       since: new Date(t.since).toISOString(),
     };
     const text = t.emails > 1 ? `Still observed (reminder ${t.emails - 1}): ${t.issue}` : t.issue;
-    const delivery = Promise.all([
-      sendAlertEmail(event).then(() => undefined),
-      notifyInApp({ severity: 'WARNING', targetId, text, at }),
-    ]).then(
-      () => undefined,
-      (err: unknown) => {
-        if (!isCancellation(err))
-          log.error('WARNING alert not delivered', { targetId, condition: t.key, error: String(err) });
-      },
-    );
-    inflight.add(delivery);
-    void delivery.finally(() => inflight.delete(delivery));
+    outbox.emailAndInApp(`WARNING alert (${t.key})`, event, { severity: 'WARNING', targetId, text, at });
   };
 
   /** Before the hold (histories without the patch marker): an email at the first sighting. */
@@ -239,63 +215,10 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
     forget();
   }
   // finish the deliveries in flight first: continuing as new would abandon them
-  await condition(() => inflight.size === 0 && allHandlersFinished());
+  await condition(() => outbox.idle() && allHandlersFinished());
   await continueAsNew<typeof WarningWatchWorkflow>({
     ...input,
     observations: [],
     tracked: [...tracked.values()],
   });
-}
-
-export interface ReportWarningsOptions {
-  /** REMINDER_INTERVAL of the target's policy. */
-  reminderIntervalMs: number;
-  clearAfterMs?: number;
-  /** WARNING_HOLD of the target's policy (default 2 min). */
-  holdMs?: number;
-  /** Task queue of the watcher; default: the caller's. */
-  taskQueue?: string;
-}
-
-/**
- * Hands the WARNING conditions of one monitor run to the target's WarningWatchWorkflow, from
- * workflow code and without an activity: signals the running watcher, or starts it (as an
- * abandoned child, so it outlives the short monitor run) with the conditions as its input.
- * An empty list is a no-op: conditions clear by not being reported.
- */
-export async function reportWarnings(
-  targetId: string,
-  conditions: WarningCondition[],
-  options: ReportWarningsOptions,
-): Promise<void> {
-  if (!conditions.length) return;
-  const workflowId = warningWatchWorkflowId(targetId);
-  const observation: WarningObservation = { conditions, at: new Date().toISOString() };
-  try {
-    await getExternalWorkflowHandle(workflowId).signal(warningsObservedSignal, observation);
-    return;
-  } catch (err) {
-    if (isCancellation(err)) throw err;
-    // not running: start it below
-  }
-  try {
-    await startChild(WarningWatchWorkflow, {
-      workflowId,
-      ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [
-        {
-          targetId,
-          reminderIntervalMs: options.reminderIntervalMs,
-          clearAfterMs: options.clearAfterMs,
-          holdMs: options.holdMs,
-          observations: [observation],
-        },
-      ],
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    // started by another run in the meantime
-    await getExternalWorkflowHandle(workflowId).signal(warningsObservedSignal, observation);
-  }
 }

@@ -6,7 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporalCliPath, temporalTestServerPath } from '../../src/config/toolchain';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../src/shared/constants';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../src/shared/names';
 
 /** The time-skipping test server, with the custom search attributes registered. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {

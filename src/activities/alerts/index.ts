@@ -6,7 +6,6 @@ export {
   undeliverableNoticeId,
   type AlertActivitiesDeps,
 } from './create-alert-activities';
-export { alertActivitiesFromConfig } from './alert-activities-from-config';
 export {
   renderEmail,
   SUBJECTS,

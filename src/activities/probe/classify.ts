@@ -41,6 +41,7 @@
 import type { AccountReading, CheckName, CheckResult, CheckStatus, Classification, Observation, Severity, Target } from '../../shared/types';
 
 export { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
+export { isTerminalNotConnected } from '../../shared/report-checks';
 
 const DEFAULT_SYNC_RATE_CRITICAL = 0.2;
 
@@ -93,11 +94,6 @@ export function notSyncedReason(reading: AccountReading | null | undefined, prob
 /** True when the reading is a finite, live, fresh balance (see the module doc). */
 export function isSynced(reading: AccountReading | null | undefined, probedAtMs: number, staleAfterMs: number): boolean {
   return notSyncedReason(reading, probedAtMs, staleAfterMs) === null;
-}
-
-/** True when the terminal check failed: the caller logs `TERMINAL_NOT_CONNECTED_LOG`. */
-export function isTerminalNotConnected(classification: Pick<Classification, 'checks'>): boolean {
-  return classification.checks.some((c) => c.check === 'terminal' && c.status === 'fail');
 }
 
 interface Counted {

@@ -1,6 +1,5 @@
 /** Remediation: the dispatch activity, its diagnoses, and the start-up statement. */
 export { createRemediationActivities, type RemediationDeps } from './create-remediation-activities';
-export { remediationDepsFromConfig } from './remediation-deps-from-config';
 export { createOctokit, type GithubClientConfig } from './create-octokit';
 export { describeRemediation, type RemediationDescription } from './describe-remediation';
 export {

@@ -8,7 +8,7 @@ import type { AppConfig } from '../../config/load-config';
 import { createLogger } from '../../logging/create-logger';
 import { untilSignal } from '../../workers/run-worker';
 import { createDashboardServer } from '../../dashboard';
-import { configSecrets } from '../../dashboard/config-secrets';
+import { configSecrets } from '../../config/secrets';
 
 export interface DashboardCommandDeps {
   loadConfig: () => AppConfig;

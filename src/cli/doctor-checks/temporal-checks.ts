@@ -6,7 +6,7 @@ import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import type { AppConfig } from '../../config/load-config';
 import { EMBEDDED_TEMPORAL_ADDRESS, tlsOptions } from '../../workers/connect-temporal';
 import { undeliverableAlertNotices } from '../../client/notifications';
-import { monitorScheduleId } from '../../shared/constants';
+import { monitorScheduleId } from '../../shared/names';
 import { fail, pass, withTimeout, type DoctorCheck } from './doctor-check';
 
 export type ScheduleState =

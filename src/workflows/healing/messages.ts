@@ -5,7 +5,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AttemptRecord } from '../../shared/contracts';
-import type { IncidentStatus } from '../../shared/constants';
+import type { IncidentStatus } from '../../shared/names';
 
 /** One step of an incident, with its time and outcome: the incident's story, in order. */
 export interface TimelineEntry {

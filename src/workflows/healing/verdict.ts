@@ -18,11 +18,6 @@ export function failingChecks(report: ProbeReport | undefined): string[] {
   return report ? report.checks.filter((c) => c.status === 'fail').map((c) => c.check) : [];
 }
 
-/** True when the terminal check failed: the seed's "MT5 Terminal NOT CONNECTED" case. */
-export function terminalDown(report: ProbeReport | undefined): boolean {
-  return !!report?.checks.some((c) => c.check === 'terminal' && c.status === 'fail');
-}
-
 /** DOWN when the bridge itself did not answer, DEGRADED when it answers with failing checks. */
 export function bridgeStatus(report: ProbeReport | undefined): 'DEGRADED' | 'DOWN' {
   return report?.checks.some((c) => c.check === 'bridge' && c.status === 'fail') ? 'DOWN' : 'DEGRADED';

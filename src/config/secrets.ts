@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/load-config';
+import type { AppConfig } from './load-config';
 
 /** Every secret value the configuration holds: scrubbed from logs and from what the dashboard serves. */
 export function configSecrets(config: AppConfig): string[] {

@@ -2,10 +2,11 @@
  * Builds the remediation activity's dependencies from the app's configuration: what the worker
  * calls, so that it needs to know nothing of Octokit or restart URLs.
  */
-import type { AppConfig } from '../../config/load-config';
-import type { Logger } from '../../logging/create-logger';
-import { createOctokit } from './create-octokit';
-import type { RemediationDeps } from './create-remediation-activities';
+import { configSecrets } from '../config/secrets';
+import type { AppConfig } from '../config/load-config';
+import type { Logger } from '../logging/create-logger';
+import { createOctokit } from '../activities/remediation/create-octokit';
+import type { RemediationDeps } from '../activities/remediation/create-remediation-activities';
 
 export function remediationDepsFromConfig(config: AppConfig, log: Logger): RemediationDeps {
   const r = config.remediation;
@@ -27,6 +28,6 @@ export function remediationDepsFromConfig(config: AppConfig, log: Logger): Remed
         ? { urlFor: (targetId) => restartUrls.get(targetId) ?? r.webhook.url, token: r.webhook.token }
         : undefined,
     log,
-    secrets: [r.github.token, r.webhook.token],
+    secrets: configSecrets(config),
   };
 }

@@ -1,0 +1,32 @@
+/**
+ * `createActivities(deps)`: every activity the worker registers, each group built by its
+ * factory over injected dependencies. The worker builds the dependencies from the
+ * configuration (src/workers/build-activities.ts); workflows see only the type,
+ * `proxyActivities<Activities>(...)`.
+ */
+import { type AlertActivitiesDeps, createAlertActivities } from './alerts';
+import { createLedgerActivities, type LedgerActivityDeps } from './ledger';
+import { createProbeActivities, type ProbeDeps } from './probe';
+import { createRemediationActivities, type RemediationDeps } from './remediation';
+import { createScheduleControlActivities, type ScheduleControlDeps } from './schedule-control';
+
+export interface ActivityDeps {
+  probe: ProbeDeps;
+  alerts: AlertActivitiesDeps;
+  remediation: RemediationDeps;
+  ledger: LedgerActivityDeps;
+  scheduleControl: ScheduleControlDeps;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createProbeActivities(deps.probe),
+    ...createAlertActivities(deps.alerts),
+    ...createRemediationActivities(deps.remediation),
+    ...createLedgerActivities(deps.ledger),
+    ...createScheduleControlActivities(deps.scheduleControl),
+  };
+}
+
+/** Every activity, as workflow code types them. */
+export type Activities = ReturnType<typeof createActivities>;

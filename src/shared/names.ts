@@ -1,0 +1,48 @@
+/**
+ * Every name fidus-autoheal gives things in Temporal, in one place: the default task queue,
+ * schedule ids, workflow ids and the custom search attributes. Workflow-safe (no Node
+ * built-ins). Workflow types are the workflow functions' own names (src/workflows/index.ts);
+ * schedules and clients name them by function reference, never by a string.
+ *
+ * Ids are `autoheal-<kind>-<target>` for everything that lives long per target (schedule,
+ * warning watch, attempt ledger, maintenance window) and `autoheal-notifications` for the one
+ * feed. Two older forms stay because operators and running workflows depend on them: an
+ * incident is `heal-<target>` (the architecture's contract, and the one-healer-per-target
+ * guard of incidents in flight), and a monitor run is `monitor-<target>` plus the time the
+ * schedule appends. Renaming an id would orphan the workflows already running under it.
+ */
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+export const DEFAULT_TASK_QUEUE = 'autoheal';
+
+/** The Temporal Schedule that runs MonitorWorkflow for one target. */
+export const monitorScheduleId = (targetId: string): string => `autoheal-monitor-${targetId}`;
+
+/** The runs of a target's monitor schedule (the schedule appends the firing time). */
+export const monitorRunId = (targetId: string): string => `monitor-${targetId}`;
+
+/** The one HealingWorkflow of a target: one healer per target, one run per incident. */
+export const healingWorkflowId = (targetId: string): string => `heal-${targetId}`;
+
+/** The WARNING deduplication of one target (WarningWatchWorkflow). */
+export const warningWatchWorkflowId = (targetId: string): string => `autoheal-warnings-${targetId}`;
+
+/** The failed attempts and last dispatch of one target, across incidents (attemptLedgerWorkflow). */
+export const attemptLedgerWorkflowId = (targetId: string): string => `autoheal-ledger-${targetId}`;
+
+/** The durable end of a target's maintenance window (maintenanceWindowWorkflow). */
+export const maintenanceWorkflowId = (targetId: string): string => `autoheal-maintenance-${targetId}`;
+
+/** The in-app notification feed (NotificationFeedWorkflow), one per namespace and task queue. */
+export const NOTIFICATION_FEED_WORKFLOW_ID = 'autoheal-notifications';
+
+/** Target of a monitor run or an incident: filter with AutohealTarget = "mt5-bridge". */
+export const AutohealTarget = defineSearchAttributeKey('AutohealTarget', 'KEYWORD');
+/** Incident status: HEALING, ESCALATED, RECOVERED, RESOLVED. */
+export const AutohealStatus = defineSearchAttributeKey('AutohealStatus', 'KEYWORD');
+/** Severity of the finding: HEALTHY, WARNING, CRITICAL. */
+export const AutohealSeverity = defineSearchAttributeKey('AutohealSeverity', 'KEYWORD');
+
+export const SEARCH_ATTRIBUTE_KEYS = [AutohealTarget, AutohealStatus, AutohealSeverity];
+
+export type IncidentStatus = 'HEALING' | 'ESCALATED' | 'RECOVERED' | 'RESOLVED';

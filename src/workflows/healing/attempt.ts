@@ -1,0 +1,154 @@
+/**
+ * One remediation attempt: wait out the restart spacing (RESTART_COOLDOWN, across incidents),
+ * dispatch the restart, then verify on durable timers until two consecutive healthy probes,
+ * VERIFY_TIMEOUT, RECOVERY_SLA or an operator message decides. The restart endpoint's own answer
+ * never decides recovery.
+ */
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import type { AttemptRecord, RemediationReceipt } from '../../shared/contracts';
+import { formatDuration } from '../../shared/duration';
+import { describeError } from '../../shared/errors';
+import { dispatchRemediation, probe, recordLedger } from './calls';
+import { type ForceRequest, type Incident, iso, nowMs } from './incident';
+import { isHealthyForRecovery } from './verdict';
+
+export type AttemptOutcome =
+  | { kind: 'recovered' }
+  | { kind: 'resolved' }
+  | { kind: 'failed' }
+  | { kind: 'non_retryable'; diagnosis: string }
+  | { kind: 'sla' }
+  | { kind: 'superseded' };
+
+/** Runs one attempt; `force` is the operator request it answers, `slaApplies` false while un-parked. */
+export async function runAttempt(
+  incident: Incident,
+  force: ForceRequest | undefined,
+  slaApplies: boolean,
+): Promise<AttemptOutcome> {
+  const { policy, view } = incident;
+  const slaDeadline = slaApplies ? incident.slaDeadlineMs : Number.POSITIVE_INFINITY;
+  if (!force) {
+    const earliest = Math.max(incident.lastDispatchMs + policy.restartCooldownMs, nowMs());
+    if (earliest > nowMs()) {
+      incident.note(
+        'waiting',
+        'spacing',
+        `next restart not before ${iso(earliest)} (RESTART_COOLDOWN ${formatDuration(policy.restartCooldownMs)} since the last dispatch)`,
+      );
+      incident.doing(`waiting for the restart spacing until ${iso(earliest)}`);
+      await incident.waitUntil(Math.min(earliest, slaDeadline));
+      if (view.resolution) return { kind: 'resolved' };
+      force = incident.forceRequests.shift();
+      if (!force && nowMs() >= slaDeadline) return { kind: 'sla' };
+    }
+  }
+  const attempt = view.attempts.length + 1;
+  const sinceLast = nowMs() - incident.lastDispatchMs;
+  const override = !!force && sinceLast < policy.restartCooldownMs;
+  const why = force ? `forced by ${force.by}: ${force.reason}` : 'automatic restart';
+  const record: AttemptRecord = { attempt, method: policy.remediation, outcome: 'in_progress', detail: why };
+  view.attempts.push(record);
+  const conclude = (outcome: AttemptRecord['outcome'], text: string): void => {
+    Object.assign(record, { outcome, endedAt: iso(), detail: `${why} — ${text}` });
+  };
+  incident.doing(`dispatching restart attempt ${attempt}${force ? ` (forced by ${force.by})` : ''}`);
+  const dispatchStartMs = nowMs();
+  incident.lastDispatchMs = dispatchStartMs;
+  // Recorded before the dispatch, so the spacing holds even if this worker dies mid-dispatch.
+  incident.dispatchInFlight = true;
+  await recordLedger(incident, 'dispatch', iso(dispatchStartMs));
+  let receipt: RemediationReceipt;
+  try {
+    receipt = await dispatchRemediation({
+      targetId: incident.target.id,
+      incidentId: incident.id,
+      attempt,
+      reason: view.issue,
+      trigger: force ? `operator:${force.by}` : triggerName(incident),
+    });
+  } catch (err) {
+    const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+    const diagnosis = failure?.message ?? describeError(err);
+    conclude('dispatch_failed', diagnosis);
+    incident.note('dispatched', 'failed', `attempt ${attempt}: ${diagnosis}`);
+    if (failure?.nonRetryable) return { kind: 'non_retryable', diagnosis: `${failure.type}: ${diagnosis}` };
+    return { kind: 'failed' };
+  } finally {
+    incident.dispatchInFlight = false;
+  }
+  record.method = receipt.method;
+  record.dispatchedAt = iso(dispatchStartMs);
+  view.figures.dispatchedAt ??= iso(dispatchStartMs);
+  view.figures.dispatchMs ??= dispatchStartMs - incident.detectedAtMs;
+  incident.note(
+    'dispatched',
+    override ? 'override' : 'ok',
+    `attempt ${attempt}: ${receipt.detail}` +
+      (override
+        ? ` — forceRecovery by ${force?.by} overrode the ${formatDuration(policy.restartCooldownMs)} restart spacing (previous dispatch ${formatDuration(Math.max(0, sinceLast))} earlier)`
+        : ''),
+  );
+  return verify(incident, attempt, dispatchStartMs, slaDeadline, conclude);
+}
+
+/** Durable timers every VERIFY_INTERVAL: two consecutive healthy probes with fresh live data. */
+async function verify(
+  incident: Incident,
+  attempt: number,
+  dispatchStartMs: number,
+  slaDeadline: number,
+  conclude: (outcome: AttemptRecord['outcome'], text: string) => void,
+): Promise<AttemptOutcome> {
+  const { policy, view } = incident;
+  const deadline = dispatchStartMs + policy.verifyTimeoutMs;
+  let healthyInARow = 0;
+  incident.doing(
+    `verifying attempt ${attempt}: probing every ${formatDuration(policy.verifyIntervalMs)} until ${iso(deadline)}`,
+  );
+  for (;;) {
+    const woke = await incident.waitUntil(Math.min(nowMs() + policy.verifyIntervalMs, deadline, slaDeadline));
+    if (!woke) {
+      if (view.resolution) {
+        conclude('not_recovered', `verification stopped: resolved by ${view.resolution.by}`);
+        return { kind: 'resolved' };
+      }
+      conclude('not_recovered', 'superseded by an operator forceRecovery');
+      return { kind: 'superseded' };
+    }
+    if (nowMs() >= slaDeadline) {
+      conclude(
+        'not_recovered',
+        `still failing when RECOVERY_SLA (${formatDuration(policy.recoverySlaMs)}) ran out: ${incident.lastReport?.summary ?? 'no probe'}`,
+      );
+      return { kind: 'sla' };
+    }
+    const report = await probe(incident);
+    healthyInARow = isHealthyForRecovery(report) ? healthyInARow + 1 : 0;
+    if (healthyInARow >= 2) {
+      const text = `verified healthy on two consecutive probes (${report?.syncedAccounts}/${report?.expectedAccounts} accounts live)`;
+      conclude('recovered', text);
+      incident.note('verified', 'healthy', `attempt ${attempt}: ${text}`);
+      return { kind: 'recovered' };
+    }
+    if (nowMs() >= deadline) {
+      const text = `not healthy after ${formatDuration(policy.verifyTimeoutMs)} (VERIFY_TIMEOUT): ${report?.summary ?? 'the probe could not run'}`;
+      conclude('not_recovered', text);
+      incident.note('attempt_failed', 'not_recovered', `attempt ${attempt}: ${text}`);
+      return { kind: 'failed' };
+    }
+  }
+}
+
+/** Who asked for an automatic attempt, as the restart request carries it. */
+function triggerName({ trigger }: Incident): string {
+  return trigger.source === 'operator' ? `operator:${trigger.by ?? 'unknown'}` : 'auto_sync_service';
+}
+
+/** Records a failed attempt in the ledger; true when the window's count calls for escalation. */
+export async function countFailure(incident: Incident): Promise<boolean> {
+  const at = iso();
+  incident.ledger = { ...incident.ledger, failures: [...incident.ledger.failures, at] };
+  await recordLedger(incident, 'failure', at);
+  return incident.failuresInWindow() >= incident.policy.escalateAfter;
+}

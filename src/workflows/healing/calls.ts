@@ -1,0 +1,59 @@
+/**
+ * The healing workflow's activities, and the calls that must never end an incident: a probe
+ * that cannot run, or a ledger that cannot be read or written, becomes a line in the timeline.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { describeError } from '../../shared/errors';
+import { REMEDIATION_ACTIVITY_OPTIONS } from '../../shared/remediation-policy';
+import type { ProbeReport } from '../../shared/types';
+import type { Incident } from './incident';
+
+const { probeTarget } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 2 },
+});
+export const { dispatchRemediation } = proxyActivities<Activities>(REMEDIATION_ACTIVITY_OPTIONS);
+const { readAttemptLedger, recordLedgerEntry } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
+});
+
+/** Probes the target; undefined (and a timeline line) when the probe could not run. */
+export async function probe(incident: Incident): Promise<ProbeReport | undefined> {
+  try {
+    incident.lastReport = await probeTarget(incident.target);
+    return incident.lastReport;
+  } catch (err) {
+    incident.note('probe', 'failed', `the probe could not run: ${describeError(err)}`);
+    return undefined;
+  }
+}
+
+/** Records a dispatch or a failed attempt in the target's attempt ledger. */
+export async function recordLedger(incident: Incident, kind: 'dispatch' | 'failure', at: string): Promise<void> {
+  try {
+    await recordLedgerEntry(incident.target.id, {
+      kind,
+      at,
+      windowMs: incident.policy.escalationWindowMs,
+      incidentId: incident.id,
+    });
+  } catch (err) {
+    incident.note('ledger', 'failed', `could not record the ${kind} in the attempt ledger: ${describeError(err)}`);
+  }
+}
+
+/** Reads the target's failures within the window and last dispatch (for spacing) into the incident. */
+export async function readLedger(incident: Incident): Promise<void> {
+  try {
+    incident.ledger = await readAttemptLedger(incident.target.id);
+  } catch (err) {
+    incident.note(
+      'ledger',
+      'failed',
+      `could not read the attempt ledger (failures in other incidents unknown, spacing unknown): ${describeError(err)}`,
+    );
+  }
+  if (incident.ledger.lastDispatchAt) incident.lastDispatchMs = Date.parse(incident.ledger.lastDispatchAt);
+}

@@ -1,0 +1,109 @@
+/**
+ * The two ends of an incident. Opening records what was detected (search attributes, failing
+ * checks, the seed's log line) and sends the CRITICAL email and in-app notification in the
+ * background, never awaited before the dispatch. Closing records the figures and sends the
+ * recovery email (RECOVERED) or an in-app note (RESOLVED), then lets the alerts settle.
+ */
+import { log } from '@temporalio/workflow';
+import { formatDurationWords } from '../../shared/duration';
+import { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
+import { describeMethod } from '../../shared/remediation-words';
+import { isTerminalNotConnected } from '../../shared/report-checks';
+import { probe } from './calls';
+import { type Incident, iso, nowMs } from './incident';
+import type { HealingResult } from './messages';
+import { bridgeStatus, failingChecks } from './verdict';
+
+/** Detect and alert: the first step of a new incident (a run continued as new only notes it). */
+export async function open(incident: Incident): Promise<void> {
+  const { view, target, trigger, policy } = incident;
+  incident.publishSearchAttributes();
+  if (incident.input.carried) {
+    incident.note('ledger', 'continued', 'continued as new while parked (history kept small)');
+    return;
+  }
+  if (!incident.input.report) {
+    await probe(incident);
+    view.failingChecks = failingChecks(incident.lastReport);
+    if (incident.lastReport && incident.lastReport.severity !== 'HEALTHY')
+      view.issue = `${incident.lastReport.summary} (${trigger.reason})`;
+  }
+  incident.note(
+    'detected',
+    trigger.source,
+    `${view.issue}${view.failingChecks.length ? ` — failing checks: ${view.failingChecks.join(', ')}` : ''} (trigger: ${trigger.source}${trigger.by ? ` ${trigger.by}` : ''})`,
+  );
+  const where = { targetId: target.id, incidentId: incident.id };
+  if (isTerminalNotConnected(incident.lastReport)) log.error(TERMINAL_NOT_CONNECTED_LOG, where);
+  else log.error(`CRITICAL: ${view.issue} - initiating auto-restart`, where);
+
+  const autoRestart =
+    policy.remediation === 'none' ? 'OFF: no remediation configured (REMEDIATION=none), alerts only' : 'INITIATED';
+  incident.alerts.email(
+    {
+      kind: 'critical',
+      targetId: target.id,
+      at: iso(),
+      incidentId: incident.id,
+      component: 'MT5 Bridge',
+      status: bridgeStatus(incident.lastReport),
+      issue: view.issue,
+      autoRestart,
+    },
+    () => {
+      view.figures.alertedAt ??= iso();
+      view.figures.alertMs ??= nowMs() - incident.detectedAtMs;
+      incident.note('alerted', 'ok', 'CRITICAL email delivered');
+    },
+  );
+  incident.notify(
+    'CRITICAL',
+    `${target.id}: ${view.issue} — auto-restart ${autoRestart === 'INITIATED' ? 'initiated' : 'off'}`,
+  );
+}
+
+/** Closes the incident: RECOVERED (recovery email, figures) or RESOLVED by an operator. */
+export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', method?: string): Promise<HealingResult> {
+  const { view, target, policy } = incident;
+  const closedMs = nowMs();
+  const took = closedMs - incident.detectedAtMs;
+  if (how === 'RECOVERED') {
+    const methodText = describeMethod(method ?? policy.remediation);
+    incident.setStatus('RECOVERED', 'HEALTHY');
+    view.figures.verifiedHealthyAt = iso(closedMs);
+    view.figures.recoveryMs = took;
+    const online = incident.lastReport?.syncedAccounts ?? 0;
+    const expected = incident.lastReport?.expectedAccounts ?? target.expectedAccounts;
+    incident.note(
+      'recovered',
+      'ok',
+      `${methodText}; recovery time ${formatDurationWords(took)}; ${online}/${expected} accounts online`,
+    );
+    log.info('✅ MT5 Bridge automatically recovered', {
+      targetId: target.id,
+      incidentId: incident.id,
+      recoveryTime: formatDurationWords(took),
+    });
+    incident.alerts.email({
+      kind: 'recovery',
+      targetId: target.id,
+      at: iso(closedMs),
+      incidentId: incident.id,
+      method: methodText,
+      recoveryTimeMs: took,
+      accountsOnline: online,
+      accountsExpected: expected,
+    });
+    incident.notify('INFO', `${target.id} recovered (${methodText}) in ${formatDurationWords(took)}`);
+  } else {
+    incident.setStatus('RESOLVED');
+    incident.notify('INFO', `${target.id} incident resolved by ${view.resolution?.by}`);
+  }
+  view.figures.closedAt = iso(closedMs);
+  view.figures.downtimeMs = took;
+  const words = how === 'RECOVERED' ? 'recovered' : `resolved by ${view.resolution?.by}`;
+  incident.note('closed', how, `incident closed: ${words}`);
+  incident.doing(`closed: ${words}`);
+  await incident.settleAlerts();
+  return { ...view, status: how };
+}

@@ -1,0 +1,62 @@
+/**
+ * Hands the WARNING conditions of one monitor run to the target's WarningWatchWorkflow (see
+ * warnings.ts), from workflow code and without an activity.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, getExternalWorkflowHandle, isCancellation, startChild } from '@temporalio/workflow';
+import type { WarningCondition } from '../shared/alert-conditions';
+import { warningWatchWorkflowId } from '../shared/names';
+import { WarningWatchWorkflow, type WarningObservation, warningsObservedSignal } from './warnings';
+
+export interface ReportWarningsOptions {
+  /** REMINDER_INTERVAL of the target's policy. */
+  reminderIntervalMs: number;
+  clearAfterMs?: number;
+  /** WARNING_HOLD of the target's policy (default 2 min). */
+  holdMs?: number;
+  /** Task queue of the watcher; default: the caller's. */
+  taskQueue?: string;
+}
+
+/**
+ * Hands the WARNING conditions of one monitor run to the target's WarningWatchWorkflow, from
+ * workflow code and without an activity: signals the running watcher, or starts it (as an
+ * abandoned child, so it outlives the short monitor run) with the conditions as its input.
+ * An empty list is a no-op: conditions clear by not being reported.
+ */
+export async function reportWarnings(
+  targetId: string,
+  conditions: WarningCondition[],
+  options: ReportWarningsOptions,
+): Promise<void> {
+  if (!conditions.length) return;
+  const workflowId = warningWatchWorkflowId(targetId);
+  const observation: WarningObservation = { conditions, at: new Date().toISOString() };
+  try {
+    await getExternalWorkflowHandle(workflowId).signal(warningsObservedSignal, observation);
+    return;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // not running: start it below
+  }
+  try {
+    await startChild(WarningWatchWorkflow, {
+      workflowId,
+      ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [
+        {
+          targetId,
+          reminderIntervalMs: options.reminderIntervalMs,
+          clearAfterMs: options.clearAfterMs,
+          holdMs: options.holdMs,
+          observations: [observation],
+        },
+      ],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    // started by another run in the meantime
+    await getExternalWorkflowHandle(workflowId).signal(warningsObservedSignal, observation);
+  }
+}
