@@ -2,6 +2,7 @@
  * The attempt ledger on the time-skipping server: failures trimmed to the window, the last
  * dispatch kept, state carried across continue-as-new; and the `autoheal incident` commands.
  */
+import { AutohealClient } from '../src/client/autoheal-client';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Command } from 'commander';
@@ -98,10 +99,10 @@ test('autoheal incident status|ack|resolve reach the open incident', async () =>
     registerIncidentCommands(program, {
       loadConfig: () => config,
       connect: async () =>
-        new Client({
-          connection: await Connection.connect({ address: env.address }),
-          namespace: env.namespace,
-        }),
+        new AutohealClient(
+          new Client({ connection: await Connection.connect({ address: env.address }), namespace: env.namespace }),
+          taskQueue,
+        ),
     });
     await program.parseAsync(['node', 'autoheal', ...args]);
   };

@@ -4,6 +4,7 @@
  * timer), `resumeMonitoring` ends it at once, and `applySchedules` leaves a pause alone. The
  * probe runs for real against the bridge simulator; emails and restarts are fakes.
  */
+import { AutohealClient } from '../src/client/autoheal-client';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -86,7 +87,7 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: str
 }
 
 async function feedTexts(tc: TargetConfig): Promise<string[]> {
-  return (await listNotifications(env.client, { targetId: tc.target.id, taskQueue })).map((x) => x.text);
+  return (await listNotifications(env.client, { targetId: tc.target.id })).map((x) => x.text);
 }
 
 describe('pause --for 3s', () => {
@@ -239,7 +240,7 @@ describe('the pause and resume commands', () => {
     const program = new Command('autoheal').exitOverride();
     registerMaintenanceCommands(program, {
       loadConfig: () => ({ ...config, targets: [tc], temporal: { ...config.temporal, taskQueue } }),
-      connect: async () => new Client({ connection: await Connection.connect({ address: env.address }) }),
+      connect: async () => new AutohealClient(new Client({ connection: await Connection.connect({ address: env.address }) }), taskQueue),
       write: (line) => lines.push(line),
     });
     try {

@@ -5,9 +5,8 @@
 import { Command } from 'commander';
 import { createLogger } from '../logging/create-logger';
 import { startWorker, untilSignal } from '../workers/run-worker';
-import { connectClient, connectTemporal } from '../workers/connect-temporal';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
-import { applySchedules } from '../client/schedules';
+import { AutohealClient } from '../client/autoheal-client';
 import { runStart } from './start';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerDoctorCommand } from './commands/doctor';
@@ -22,7 +21,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     .description('Durable, automatic recovery of the FIDUS MT5 Bridge, on Temporal')
     .showHelpAfterError();
   const loadConfig = () => loadConfigOrExit(env);
-  const connect = () => connectClient(loadConfig().temporal);
+  const connect = () => AutohealClient.connect(loadConfig().temporal);
 
   program
     .command('start')
@@ -46,13 +45,13 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     .description('create or update the autoheal-monitor-<target> schedule of every target (idempotent)')
     .action(async () => {
       const config = loadConfig();
-      const temporal = await connectTemporal(config.temporal);
+      const client = await connect();
       try {
-        for (const s of await applySchedules(temporal.client, config.targets, config.temporal.taskQueue)) {
+        for (const s of await client.schedules.apply(config.targets)) {
           console.log(`${s.scheduleId}: ${s.action} (every ${s.everyMs} ms, phase ${s.offsetMs} ms)`);
         }
       } finally {
-        await temporal.close();
+        await client.close();
       }
     });
 

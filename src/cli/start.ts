@@ -9,10 +9,10 @@ import { type AppConfig, DEMO_BRIDGE_PORT } from '../config/load-config';
 import { createLogger, type Logger } from '../logging/create-logger';
 import { createBridgeSimulator, DEMO_RESTART_DEFAULTS } from '../simulator';
 import { isListening, startDevServer } from '../workers/dev-server';
-import { EMBEDDED_TEMPORAL_ADDRESS } from '../workers/connect-temporal';
+import { EMBEDDED_TEMPORAL_ADDRESS } from '../client/connection-options';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
-import { applySchedules } from '../client/schedules';
+import { AutohealClient } from '../client/autoheal-client';
 import { createDashboardServer } from '../dashboard';
 
 /** In demo mode with no remediation configured, restarts go to the simulator's own endpoint. */
@@ -67,14 +67,15 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
 
     const running = await startWorker(config, log, address);
     stops.push(() => running.stop());
-    const applied = await applySchedules(running.connections.client, config.targets, config.temporal.taskQueue);
+    const client = new AutohealClient(running.connections.client, config.temporal.taskQueue);
+    const applied = await client.schedules.apply(config.targets);
     for (const s of applied) log.info(`Schedule ${s.scheduleId} ${s.action}: every ${s.everyMs} ms (phase ${s.offsetMs} ms)`);
 
     const dashboard = createDashboardServer({
-      client: running.connections.client,
+      client: client.temporal,
       config,
       log: log.child({ component: 'dashboard' }),
-      taskQueue: config.temporal.taskQueue,
+      taskQueue: client.taskQueue,
       webUiUrl: uiUrl,
     });
     try {

@@ -3,25 +3,23 @@
  * workflow code: the dashboard and CLI read it, the notifyInApp activity writes to it.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { NotificationFeed } from '../activities/alerts/notification-feed';
 import {
   ALERTS_UNDELIVERABLE_TEXT,
   type FeedFilter,
   type FeedNotification,
   type NewNotification,
+  type NotificationFeed,
 } from '../shared/alert-feed';
-import { DEFAULT_TASK_QUEUE, NOTIFICATION_FEED_WORKFLOW_ID } from '../shared/names';
+import { NOTIFICATION_FEED_WORKFLOW_ID } from '../shared/names';
 import {
   markReadSignal,
   notificationAddedSignal,
   notificationsQuery,
   unreadCountQuery,
-  type NotificationFeedWorkflow,
+  NotificationFeedWorkflow,
 } from '../workflows/notifications';
 
 export interface FeedLocation {
-  /** Task queue the worker polls (TEMPORAL_TASK_QUEUE); needed to start the feed on first write. */
-  taskQueue?: string;
   /** Default `autoheal-notifications`. */
   workflowId?: string;
   /** A read waits this long for the worker to answer, ms (default 15000: longer than the sticky
@@ -29,7 +27,9 @@ export interface FeedLocation {
   queryTimeoutMs?: number;
 }
 
-const FEED_WORKFLOW_TYPE = 'NotificationFeedWorkflow';
+/** Where the feed lives and which task queue's worker runs it (needed to start it on first write). */
+export type FeedWriteLocation = FeedLocation & { taskQueue: string };
+
 const DEFAULT_QUERY_TIMEOUT_MS = 15_000;
 
 /** Notifications newest first; none when the feed was never written. */
@@ -37,7 +37,7 @@ export async function listNotifications(
   client: Client,
   opts: FeedFilter & FeedLocation = {},
 ): Promise<FeedNotification[]> {
-  const { taskQueue: _t, workflowId, queryTimeoutMs, ...filter } = opts;
+  const { workflowId, queryTimeoutMs, ...filter } = opts;
   const handle = client.workflow.getHandle(workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID);
   try {
     return await client.connection.withDeadline(
@@ -82,14 +82,11 @@ export async function countUnreadNotifications(client: Client, opts: FeedLocatio
 export async function markNotificationsRead(
   client: Client,
   ids: string[] | 'all',
-  opts: FeedLocation = {},
+  opts: FeedWriteLocation,
 ): Promise<void> {
-  await client.workflow.signalWithStart<
-    typeof NotificationFeedWorkflow,
-    [{ ids: string[] | 'all'; at: string }]
-  >(FEED_WORKFLOW_TYPE, {
+  await client.workflow.signalWithStart(NotificationFeedWorkflow, {
     workflowId: opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID,
-    taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
+    taskQueue: opts.taskQueue,
     args: [{}],
     signal: markReadSignal,
     signalArgs: [{ ids, at: new Date().toISOString() }],
@@ -100,25 +97,22 @@ export async function markNotificationsRead(
 export async function addNotification(
   client: Client,
   notification: NewNotification,
-  opts: FeedLocation = {},
+  opts: FeedWriteLocation,
 ): Promise<void> {
-  await client.workflow.signalWithStart<typeof NotificationFeedWorkflow, [NewNotification]>(
-    FEED_WORKFLOW_TYPE,
-    {
-      workflowId: opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID,
-      taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
-      args: [{}],
-      signal: notificationAddedSignal,
-      signalArgs: [notification],
-    },
-  );
+  await client.workflow.signalWithStart(NotificationFeedWorkflow, {
+    workflowId: opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID,
+    taskQueue: opts.taskQueue,
+    args: [{}],
+    signal: notificationAddedSignal,
+    signalArgs: [notification],
+  });
 }
 
 /** The feed the notifyInApp activity writes to, backed by NotificationFeedWorkflow. */
-export function createTemporalNotificationFeed(client: Client, opts: FeedLocation = {}): NotificationFeed {
+export function createTemporalNotificationFeed(client: Client, opts: FeedWriteLocation): NotificationFeed {
   return {
     add: (n) => addNotification(client, n, opts),
-    list: (filter) => listNotifications(client, { ...opts, ...filter }),
+    list: (filter) => listNotifications(client, { workflowId: opts.workflowId, queryTimeoutMs: opts.queryTimeoutMs, ...filter }),
     markRead: (ids) => markNotificationsRead(client, ids, opts),
   };
 }

@@ -8,7 +8,8 @@
  */
 import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleOptionsAction } from '@temporalio/client';
 import type { TargetConfig } from '../config/load-config';
-import { AutohealTarget, monitorScheduleId } from '../shared/names';
+import { AutohealTarget, monitorRunId, monitorScheduleId } from '../shared/names';
+import { monitorWorkflow } from '../workflows/monitor';
 import type { MonitorInput } from '../shared/types';
 
 export interface AppliedSchedule {
@@ -35,8 +36,8 @@ function monitorAction(tc: TargetConfig, taskQueue: string): ScheduleOptionsActi
   const input: MonitorInput = { target: tc.target, policy: tc.policy };
   return {
     type: 'startWorkflow',
-    workflowType: 'monitorWorkflow',
-    workflowId: `monitor-${tc.target.id}`,
+    workflowType: monitorWorkflow,
+    workflowId: monitorRunId(tc.target.id),
     taskQueue,
     args: [input],
     typedSearchAttributes: [{ key: AutohealTarget, value: tc.target.id }],

@@ -16,11 +16,12 @@ import type { Logger } from '../logging/create-logger';
 import { scrubSecrets } from '../logging/create-logger';
 import { authorize, LOOPBACK_HOSTS } from './authorize';
 import { configSecrets } from '../config/secrets';
-import { defaultFeed } from './default-feed';
 import { CommandRejectedError, TemporalTimeoutError, UnknownTargetError } from './errors';
 import { BadRequestError, readJsonBody, sendJson, sendText } from './http-io';
 import { createDashboardMetrics } from './metrics';
-import { FeedUnavailableError, type NotificationFeed } from './notification-feed';
+import { createTemporalNotificationFeed } from '../client/notifications';
+import type { NotificationFeed } from '../shared/alert-feed';
+import { FeedUnavailableError } from './notification-feed';
 import { renderFailurePage, renderPage } from './render-page';
 import {
   acknowledgeBody,
@@ -72,7 +73,7 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
       config,
       taskQueue: deps.taskQueue,
       webUiUrl,
-      feed: deps.feed ?? defaultFeed(deps.client, deps.taskQueue),
+      feed: deps.feed ?? createTemporalNotificationFeed(deps.client, { taskQueue: deps.taskQueue }),
     });
   const placeholders: TargetStatus[] = config.targets.map((tc) => ({
     id: tc.target.id,

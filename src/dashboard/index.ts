@@ -1,4 +1,4 @@
 export { createDashboardServer, type DashboardDeps, type DashboardServer } from './create-dashboard-server';
 export { createTemporalStatusSource } from './temporal-status-source';
-export type { NotificationFeed } from './notification-feed';
+export { FeedUnavailableError, unavailableFeed } from './notification-feed';
 export type { CommandResult, DashboardStatus, IncidentSummary, StatusSource, TargetStatus } from './types';

@@ -6,7 +6,7 @@
  */
 import { type Client, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
 import type { TargetConfig } from '../config/load-config';
-import { monitorScheduleId } from '../shared/names';
+import { monitorRunId, monitorScheduleId } from '../shared/names';
 import type { MonitorResult } from '../workflows/monitor';
 import type { TargetStatus } from './types';
 
@@ -51,7 +51,7 @@ async function recentRuns(
       if (runs.length >= MAX_RUNS) break;
     }
   }
-  if (!runs.length) runs.push({ workflowId: `monitor-${targetId}` });
+  if (!runs.length) runs.push({ workflowId: monitorRunId(targetId) });
   return { runs: runs.slice(0, MAX_RUNS), ...(paused ? { paused } : {}) };
 }
 

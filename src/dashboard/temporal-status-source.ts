@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { AppConfig, TargetConfig } from '../config/load-config';
 import { acknowledgeIncident, forceRecoveryOf, resolveIncident } from './incident-commands';
-import type { NotificationFeed } from './notification-feed';
+import type { NotificationFeed } from '../shared/alert-feed';
 import { readIncident } from './read-incident';
 import { readMonitorStatus } from './read-monitor-status';
 import { UnknownTargetError } from './errors';
@@ -79,7 +79,10 @@ export function createTemporalStatusSource(deps: TemporalStatusSourceDeps): Stat
     },
     listNotifications: (filter) =>
       withDeadline(client, 'notifications read', feedDeadlineMs, () => feed.list(filter)),
-    markNotificationsRead: (ids) => feed.markRead(ids),
+    markNotificationsRead: async (ids) => {
+      await feed.markRead(ids);
+      return { requested: ids.length };
+    },
     forceRecovery: async (targetId, request) => {
       const tc = targetConfig(targetId);
       await ping();

@@ -29,6 +29,16 @@ export interface FeedFilter {
   limit?: number;
 }
 
+/** The in-app notification feed: written by the alert activities, read by the dashboard and CLI. */
+export interface NotificationFeed {
+  /** Appends one notification; the same id twice is stored once. */
+  add(notification: NewNotification): Promise<void>;
+  /** Notifications newest first. */
+  list(filter?: FeedFilter): Promise<FeedNotification[]>;
+  /** Marks notifications read (`'all'`: every one). */
+  markRead(ids: string[] | 'all'): Promise<void>;
+}
+
 /** Applies a filter to notifications stored newest first. */
 export function filterNotifications(
   items: readonly FeedNotification[],

@@ -10,7 +10,7 @@ import type { AlertActivities, AlertEvent, EmailReceipt, InAppNotification } fro
 import { AlertsUndeliverableError } from '../../shared/errors';
 import { classifySmtpError } from './classify-smtp-error';
 import type { Mailer } from './mailer';
-import type { NotificationFeed } from './notification-feed';
+import type { NotificationFeed } from '../../shared/alert-feed';
 import { renderEmail, type RenderContext } from './render-email';
 
 export interface AlertActivitiesDeps {

@@ -26,4 +26,4 @@ export {
 export { classifySmtpError, type SmtpFailure } from './classify-smtp-error';
 export { checkSmtp, type SmtpCheck } from './check-smtp';
 export { sendTestAlert, TestAlertFailedError, type TestAlertOptions } from './send-test-alert';
-export { createMemoryNotificationFeed, type NotificationFeed } from './notification-feed';
+export { createMemoryNotificationFeed } from './notification-feed';

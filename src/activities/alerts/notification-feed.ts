@@ -1,7 +1,6 @@
 /**
- * The in-app notification feed as the alert activities see it. Production uses the
- * Temporal-backed feed (`createTemporalNotificationFeed` in src/client/notifications.ts);
- * `createMemoryNotificationFeed` serves tests and one-off tools.
+ * An in-memory in-app notification feed, for tests and one-off tools. Production uses the
+ * Temporal-backed feed (`createTemporalNotificationFeed` in src/client/notifications.ts).
  */
 import {
   filterNotifications,
@@ -9,16 +8,8 @@ import {
   type FeedFilter,
   type FeedNotification,
   type NewNotification,
+  type NotificationFeed,
 } from '../../shared/alert-feed';
-
-export interface NotificationFeed {
-  /** Appends one notification; the same id twice is stored once. */
-  add(notification: NewNotification): Promise<void>;
-  /** Notifications newest first. */
-  list(filter?: FeedFilter): Promise<FeedNotification[]>;
-  /** Marks notifications read (`'all'`: every one). */
-  markRead(ids: string[] | 'all'): Promise<void>;
-}
 
 export function createMemoryNotificationFeed(): NotificationFeed & { items: FeedNotification[] } {
   const feed = {

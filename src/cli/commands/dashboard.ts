@@ -2,18 +2,14 @@
  * `autoheal dashboard`: serves the System Health Dashboard alone (no worker), against the
  * configured Temporal server, on DASHBOARD_HOST:DASHBOARD_PORT. Ctrl-C stops it.
  */
-import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import type { AppConfig } from '../../config/load-config';
 import { createLogger } from '../../logging/create-logger';
 import { untilSignal } from '../../workers/run-worker';
 import { createDashboardServer } from '../../dashboard';
 import { configSecrets } from '../../config/secrets';
+import type { CommandDeps } from './command-context';
 
-export interface DashboardCommandDeps {
-  loadConfig: () => AppConfig;
-  connect: () => Promise<Client>;
-}
+export type DashboardCommandDeps = CommandDeps;
 
 export function registerDashboardCommand(program: Command, deps: DashboardCommandDeps): Command {
   return program
@@ -25,7 +21,7 @@ export function registerDashboardCommand(program: Command, deps: DashboardComman
       const config = deps.loadConfig();
       const log = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
       const client = await deps.connect();
-      const dashboard = createDashboardServer({ client, config, log, taskQueue: config.temporal.taskQueue });
+      const dashboard = createDashboardServer({ client: client.temporal, config, log, taskQueue: client.taskQueue });
       try {
         const { url } = await dashboard.listen();
         log.info(`System Health Dashboard: ${url}/system-health`);
@@ -33,7 +29,7 @@ export function registerDashboardCommand(program: Command, deps: DashboardComman
         log.info(`${signal} received: stopping the dashboard`);
       } finally {
         await dashboard.close();
-        await client.connection.close();
+        await client.close();
       }
     });
 }

@@ -2,32 +2,19 @@
  * `autoheal incident status|force|ack|resolve --target <id> --by <name> [--reason|--note]`:
  * the operator commands on a target's incident.
  */
-import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import type { AppConfig, TargetConfig } from '../../config/load-config';
 import { formatDuration } from '../../shared/duration';
 import type { IncidentView } from '../../workflows/healing/messages';
-import { acknowledge, forceRecovery, getStatus, resolve } from '../../client/incidents';
+import { type CommandDeps, chooseTarget, withClient } from './command-context';
 
-export interface IncidentCommandDeps {
-  loadConfig: () => AppConfig;
-  connect: () => Promise<Client>;
-}
+export type IncidentCommandDeps = CommandDeps;
 
 export function registerIncidentCommands(program: Command, deps: IncidentCommandDeps): Command {
   const incident = program
     .command('incident')
     .description("operate a target's incident (the heal-<target> workflow)");
 
-  const run = async (action: (client: Client, config: AppConfig) => Promise<void>): Promise<void> => {
-    const config = deps.loadConfig();
-    const client = await deps.connect();
-    try {
-      await action(client, config);
-    } finally {
-      await client.connection.close();
-    }
-  };
+  const run = (action: Parameters<typeof withClient<void>>[1]) => withClient(deps, action);
 
   incident
     .command('status')
@@ -36,7 +23,7 @@ export function registerIncidentCommands(program: Command, deps: IncidentCommand
     .option('--json', 'print the raw status as JSON')
     .action((opts: { target?: string; json?: boolean }) =>
       run(async (client, config) => {
-        const view = await getStatus(client, pickTarget(config, opts.target).target.id);
+        const view = await client.incidents.status(chooseTarget(config, opts.target).target.id);
         console.log(opts.json ? JSON.stringify(view, null, 2) : formatIncident(view));
       }),
     );
@@ -51,13 +38,9 @@ export function registerIncidentCommands(program: Command, deps: IncidentCommand
     .requiredOption('--reason <text>', 'why (recorded in the timeline)')
     .action((opts: { target?: string; by: string; reason: string }) =>
       run(async (client, config) => {
-        const chosen = pickTarget(config, opts.target);
-        const out = await forceRecovery(client, {
-          target: chosen.target,
-          policy: chosen.policy,
+        const out = await client.incidents.force(chooseTarget(config, opts.target), {
           reason: opts.reason,
           by: opts.by,
-          taskQueue: config.temporal.taskQueue,
         });
         console.log(
           `${out.started ? 'started incident' : 'forced an attempt on incident'} ${out.incidentId} (${out.workflowId}): ${out.status}`,
@@ -72,7 +55,7 @@ export function registerIncidentCommands(program: Command, deps: IncidentCommand
     .requiredOption('--by <name>', 'who acknowledges')
     .action((opts: { target?: string; by: string }) =>
       run(async (client, config) => {
-        const ack = await acknowledge(client, pickTarget(config, opts.target).target.id, opts.by);
+        const ack = await client.incidents.acknowledge(chooseTarget(config, opts.target).target.id, opts.by);
         console.log(`acknowledged incident ${ack.incidentId}: ${ack.status}`);
       }),
     );
@@ -85,29 +68,12 @@ export function registerIncidentCommands(program: Command, deps: IncidentCommand
     .option('--note <text>', 'what was done', '')
     .action((opts: { target?: string; by: string; note: string }) =>
       run(async (client, config) => {
-        const ack = await resolve(client, pickTarget(config, opts.target).target.id, opts.by, opts.note);
+        const ack = await client.incidents.resolve(chooseTarget(config, opts.target).target.id, opts.by, opts.note);
         console.log(`resolved incident ${ack.incidentId}`);
       }),
     );
 
   return incident;
-}
-
-function pickTarget(config: AppConfig, id: string | undefined): TargetConfig {
-  if (!id) {
-    const only = config.targets.length === 1 ? config.targets[0] : undefined;
-    if (!only)
-      throw new Error(
-        `--target is required: configured targets are ${config.targets.map((t) => t.target.id).join(', ')}`,
-      );
-    return only;
-  }
-  const found = config.targets.find((t) => t.target.id === id);
-  if (!found)
-    throw new Error(
-      `unknown target "${id}": configured targets are ${config.targets.map((t) => t.target.id).join(', ')}`,
-    );
-  return found;
 }
 
 /** The status as an operator reads it in a terminal. */

@@ -3,15 +3,13 @@
  * `autoheal pause [--target <id>]` (the pause state) and `autoheal resume --target <id> --by <name>`:
  * maintenance windows on a target's monitoring.
  */
-import type { Client } from '@temporalio/client';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AppConfig, TargetConfig } from '../../config/load-config';
 import { formatDurationWords, parseDuration } from '../../shared/duration';
-import { type PauseState, pauseMonitoring, readPauseState, resumeMonitoring } from '../../client/maintenance';
+import type { PauseState } from '../../client/maintenance';
+import { type CommandDeps, chooseTarget, withClient } from './command-context';
 
-export interface MaintenanceCommandDeps {
-  loadConfig: () => AppConfig;
-  connect: () => Promise<Client>;
+export interface MaintenanceCommandDeps extends CommandDeps {
   write?: (line: string) => void;
   /** Clock for --for/--until (tests). */
   now?: () => Date;
@@ -34,14 +32,7 @@ function isoTime(value: string): Date {
 export function registerMaintenanceCommands(program: Command, deps: MaintenanceCommandDeps): Command {
   const write = deps.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = deps.now ?? (() => new Date());
-  const run = async (action: (client: Client) => Promise<void>): Promise<void> => {
-    const client = await deps.connect();
-    try {
-      await action(client);
-    } finally {
-      await client.connection.close();
-    }
-  };
+  const run = (action: Parameters<typeof withClient<void>>[1]) => withClient(deps, action);
 
   const pause = program
     .command('pause')
@@ -59,7 +50,7 @@ export function registerMaintenanceCommands(program: Command, deps: MaintenanceC
       if (!wantsPause) {
         const targets = opts.target ? [pickTarget(pause, config, opts.target)] : config.targets;
         await run(async (client) => {
-          for (const tc of targets) write(formatPauseState(await readPauseState(client, tc.target.id), now()));
+          for (const tc of targets) write(formatPauseState(await client.maintenance.state(tc.target.id), now()));
         });
         return;
       }
@@ -70,12 +61,11 @@ export function registerMaintenanceCommands(program: Command, deps: MaintenanceC
       if (until && until.getTime() <= now().getTime()) pause.error(`error: --until ${until.toISOString()} has already passed`);
       const tc = pickTarget(pause, config, opts.target);
       await run(async (client) => {
-        const state = await pauseMonitoring(client, {
+        const state = await client.maintenance.pause({
           targetId: tc.target.id,
           reason: opts.reason as string,
           by: opts.by as string,
           until,
-          taskQueue: config.temporal.taskQueue,
         });
         write(formatPauseState(state, now()));
       });
@@ -91,7 +81,7 @@ export function registerMaintenanceCommands(program: Command, deps: MaintenanceC
       if (!opts.by.trim()) resume.error('error: resume needs --by <name>: who resumes');
       const tc = pickTarget(resume, config, opts.target);
       await run(async (client) => {
-        const state = await resumeMonitoring(client, { targetId: tc.target.id, by: opts.by, taskQueue: config.temporal.taskQueue });
+        const state = await client.maintenance.resume({ targetId: tc.target.id, by: opts.by });
         if (!state.wasPaused) write(`${tc.target.id} was not paused.`);
         write(formatPauseState(state, now()));
       });
@@ -101,15 +91,11 @@ export function registerMaintenanceCommands(program: Command, deps: MaintenanceC
 }
 
 function pickTarget(command: Command, config: AppConfig, id: string | undefined): TargetConfig {
-  const ids = config.targets.map((t) => t.target.id).join(', ');
-  if (!id) {
-    const only = config.targets.length === 1 ? config.targets[0] : undefined;
-    if (!only) command.error(`error: --target is required: configured targets are ${ids}`);
-    return only as TargetConfig;
+  try {
+    return chooseTarget(config, id);
+  } catch (err) {
+    return command.error(`error: ${(err as Error).message}`);
   }
-  const found = config.targets.find((t) => t.target.id === id);
-  if (!found) command.error(`error: unknown target "${id}": configured targets are ${ids}`);
-  return found as TargetConfig;
 }
 
 /** The pause state as an operator reads it in a terminal. */

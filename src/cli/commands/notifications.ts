@@ -1,11 +1,7 @@
-import type { Client } from '@temporalio/client';
 import { type Command, InvalidArgumentError } from 'commander';
-import type { AppConfig } from '../../config/load-config';
-import { listNotifications, markNotificationsRead } from '../../client/notifications';
+import { type CommandDeps, withClient } from './command-context';
 
-export interface NotificationsCommandDeps {
-  loadConfig: () => AppConfig;
-  connect: () => Promise<Client>;
+export interface NotificationsCommandDeps extends CommandDeps {
   write?: (line: string) => void;
 }
 
@@ -18,15 +14,6 @@ function limit(value: string): number {
 /** `autoheal notifications`: the in-app feed in a terminal (newest first), and marking it read. */
 export function registerNotificationsCommand(program: Command, deps: NotificationsCommandDeps): Command {
   const write = deps.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const withClient = async (fn: (client: Client, config: AppConfig) => Promise<void>) => {
-    const config = deps.loadConfig();
-    const client = await deps.connect();
-    try {
-      await fn(client, config);
-    } finally {
-      await client.connection.close();
-    }
-  };
 
   const command = program
     .command('notifications')
@@ -35,8 +22,8 @@ export function registerNotificationsCommand(program: Command, deps: Notificatio
     .option('--target <id>', 'only this target')
     .option('--limit <n>', 'at most this many', limit, 20)
     .action((opts: { unread?: boolean; target?: string; limit: number }) =>
-      withClient(async (client, config) => {
-        const items = await listNotifications(client, { unreadOnly: opts.unread, targetId: opts.target, limit: opts.limit, taskQueue: config.temporal.taskQueue });
+      withClient(deps, async (client) => {
+        const items = await client.feed.list({ unreadOnly: opts.unread, targetId: opts.target, limit: opts.limit });
         if (items.length === 0) write('No notifications.');
         for (const n of items) write(`${n.read ? ' ' : '•'} ${n.at}  ${n.severity.padEnd(8)} ${n.targetId}  ${n.text}${n.incidentId ? `  [${n.incidentId}]` : ''}  (${n.id})`);
       }),
@@ -48,9 +35,9 @@ export function registerNotificationsCommand(program: Command, deps: Notificatio
     .argument('[ids...]', 'notification ids (see the list)')
     .option('--all', 'mark every notification read')
     .action((ids: string[], opts: { all?: boolean }) =>
-      withClient(async (client, config) => {
+      withClient(deps, async (client) => {
         if (!opts.all && ids.length === 0) throw new InvalidArgumentError('give notification ids or --all');
-        await markNotificationsRead(client, opts.all ? 'all' : ids, { taskQueue: config.temporal.taskQueue });
+        await client.feed.markRead(opts.all ? 'all' : ids);
         write(opts.all ? 'All notifications marked read.' : `${ids.length} notification(s) marked read.`);
       }),
     );

@@ -4,7 +4,7 @@
  */
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import type { AppConfig } from '../../config/load-config';
-import { EMBEDDED_TEMPORAL_ADDRESS, tlsOptions } from '../../workers/connect-temporal';
+import { EMBEDDED_TEMPORAL_ADDRESS, temporalConnectionOptions } from '../../client/connection-options';
 import { undeliverableAlertNotices } from '../../client/notifications';
 import { monitorScheduleId } from '../../shared/names';
 import { fail, pass, withTimeout, type DoctorCheck } from './doctor-check';
@@ -27,13 +27,7 @@ export type ConnectTemporalProbe = (
 
 /** Connects a client with a connect timeout (TLS and API key as the worker does). */
 export const connectTemporalProbe: ConnectTemporalProbe = async (t, timeoutMs) => {
-  const address = t.address ?? EMBEDDED_TEMPORAL_ADDRESS;
-  const connection = await Connection.connect({
-    address,
-    tls: tlsOptions(t),
-    apiKey: t.apiKey,
-    connectTimeout: timeoutMs,
-  });
+  const connection = await Connection.connect({ ...temporalConnectionOptions(t), connectTimeout: timeoutMs });
   const client = new Client({ connection, namespace: t.namespace });
   return {
     async describeSchedule(scheduleId) {

@@ -1,0 +1,72 @@
+/**
+ * The one client of fidus-autoheal: a Temporal client plus the task queue its workers poll,
+ * built once where a command starts, with every operation the CLI and the dashboard perform:
+ * incidents, the in-app feed, maintenance windows and the monitor schedules. Nothing below it
+ * takes a task queue of its own or falls back to a default one.
+ */
+import { Client, Connection } from '@temporalio/client';
+import type { AppConfig, TargetConfig } from '../config/load-config';
+import type { NotificationFeed } from '../shared/alert-feed';
+import { temporalConnectionOptions } from './connection-options';
+import { acknowledge, forceRecovery, getStatus, resolve } from './incidents';
+import { type PauseOptions, type ResumeOptions, pauseMonitoring, readPauseState, resumeMonitoring } from './maintenance';
+import {
+  countUnreadNotifications,
+  createTemporalNotificationFeed,
+  undeliverableAlertNotices,
+} from './notifications';
+import { applySchedules } from './schedules';
+
+export class AutohealClient {
+  /** Operator commands on a target's incident (`heal-<target>`). */
+  readonly incidents = {
+    status: (targetId: string) => getStatus(this.temporal, targetId),
+    force: (tc: TargetConfig, request: { reason: string; by: string }) =>
+      forceRecovery(this.temporal, { target: tc.target, policy: tc.policy, ...request, taskQueue: this.taskQueue }),
+    acknowledge: (targetId: string, by: string) => acknowledge(this.temporal, targetId, by),
+    resolve: (targetId: string, by: string, note: string) => resolve(this.temporal, targetId, by, note),
+  };
+
+  /** The in-app notification feed. */
+  readonly feed: NotificationFeed & {
+    unreadCount(): Promise<number>;
+    undeliverableNotices(queryTimeoutMs?: number): ReturnType<typeof undeliverableAlertNotices>;
+  };
+
+  /** Maintenance windows: pausing and resuming a target's monitoring. */
+  readonly maintenance = {
+    pause: (options: Omit<PauseOptions, 'taskQueue'>) =>
+      pauseMonitoring(this.temporal, { ...options, taskQueue: this.taskQueue }),
+    resume: (options: Omit<ResumeOptions, 'taskQueue'>) =>
+      resumeMonitoring(this.temporal, { ...options, taskQueue: this.taskQueue }),
+    state: (targetId: string) => readPauseState(this.temporal, targetId),
+  };
+
+  /** The monitor schedules of the configured targets. */
+  readonly schedules = {
+    apply: (targets: TargetConfig[]) => applySchedules(this.temporal, targets, this.taskQueue),
+  };
+
+  constructor(
+    /** The Temporal client (connection and namespace). */
+    readonly temporal: Client,
+    /** The task queue the workers poll (TEMPORAL_TASK_QUEUE). */
+    readonly taskQueue: string,
+  ) {
+    this.feed = {
+      ...createTemporalNotificationFeed(temporal, { taskQueue }),
+      unreadCount: () => countUnreadNotifications(temporal),
+      undeliverableNotices: (queryTimeoutMs) => undeliverableAlertNotices(temporal, { queryTimeoutMs }),
+    };
+  }
+
+  /** Connects to the configured Temporal frontend (TEMPORAL_ADDRESS, or the embedded dev server's). */
+  static async connect(config: AppConfig['temporal']): Promise<AutohealClient> {
+    const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '10s' });
+    return new AutohealClient(new Client({ connection, namespace: config.namespace }), config.taskQueue);
+  }
+
+  close(): Promise<void> {
+    return this.temporal.connection.close();
+  }
+}
