@@ -7,7 +7,7 @@ import { createLogger } from '../logging/create-logger';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { connectClient, connectTemporal } from '../workers/connect-temporal';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
-import { applySchedules } from './schedules';
+import { describeReconciliation, reconcileSchedules } from './reconcile-schedules';
 import { runStart } from './start';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerDoctorCommand } from './commands/doctor';
@@ -31,11 +31,19 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
 
   program
     .command('worker')
-    .description('run the worker only (against TEMPORAL_ADDRESS, or the embedded dev server address)')
-    .action(async () => {
+    .description('run the worker only (against TEMPORAL_ADDRESS, or the embedded dev server address); reconciles the monitor schedules with the configured targets at start')
+    .option('--no-schedules', 'leave the monitor schedules as they are (tests that drive workflows by hand)')
+    .action(async (options: { schedules: boolean }) => {
       const config = loadConfig();
       const log = createLogger({ level: config.logLevel, secrets: secretValues(env) });
       const running = await startWorker(config, log);
+      if (options.schedules) {
+        // A worker that cannot reach the schedule API still executes workflows: said, not fatal.
+        await reconcileSchedules(running.connections.client, config.targets, config.temporal.taskQueue).then(
+          (r) => describeReconciliation(r).forEach((line) => log.info(line)),
+          (err: unknown) => log.error({ err }, '⚠️  The monitor schedules could not be reconciled with the configuration; run "autoheal schedule apply"'),
+        );
+      }
       await Promise.race([untilSignal(), running.done]);
       await running.stop();
     });
@@ -43,14 +51,13 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   const schedule = program.command('schedule').description('manage the monitor schedules');
   schedule
     .command('apply')
-    .description('create or update the autoheal-monitor-<target> schedule of every target (idempotent)')
+    .description('create or update the autoheal-monitor-<target> schedule of every target, remove those of targets no longer configured (idempotent)')
     .action(async () => {
       const config = loadConfig();
       const temporal = await connectTemporal(config.temporal);
       try {
-        for (const s of await applySchedules(temporal.client, config.targets, config.temporal.taskQueue)) {
-          console.log(`${s.scheduleId}: ${s.action} (every ${s.everyMs} ms, phase ${s.offsetMs} ms)`);
-        }
+        const reconciliation = await reconcileSchedules(temporal.client, config.targets, config.temporal.taskQueue);
+        for (const line of describeReconciliation(reconciliation)) console.log(line);
       } finally {
         await temporal.close();
       }

@@ -12,7 +12,7 @@ import { isListening, startDevServer } from '../workers/dev-server';
 import { EMBEDDED_TEMPORAL_ADDRESS } from '../workers/connect-temporal';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
-import { applySchedules } from './schedules';
+import { describeReconciliation, reconcileSchedules } from './reconcile-schedules';
 import { createDashboardServer } from './dashboard';
 
 /** In demo mode with no remediation configured, restarts go to the simulator's own endpoint. */
@@ -67,8 +67,8 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
 
     const running = await startWorker(config, log, address);
     stops.push(() => running.stop());
-    const applied = await applySchedules(running.connections.client, config.targets, config.temporal.taskQueue);
-    for (const s of applied) log.info(`Schedule ${s.scheduleId} ${s.action}: every ${s.everyMs} ms (phase ${s.offsetMs} ms)`);
+    const reconciliation = await reconcileSchedules(running.connections.client, config.targets, config.temporal.taskQueue);
+    for (const line of describeReconciliation(reconciliation)) log.info(line);
 
     const dashboard = createDashboardServer({
       client: running.connections.client,
