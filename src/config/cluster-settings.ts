@@ -41,3 +41,6 @@ export const CLUSTER_SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; type: 'Key
 
 /** History shards: fixed for a cluster's lifetime (changing it needs a new database). */
 export const NUM_HISTORY_SHARDS = 4;
+
+/** Variables of .env that docker compose reads and the worker does not (the database password). */
+export const COMPOSE_ONLY_VARIABLES = ['POSTGRES_PASSWORD'] as const;
