@@ -61,7 +61,7 @@ function workerEnv(): NodeJS.ProcessEnv {
 
 /** `autoheal worker` as its own OS process, its output kept for the secret check. */
 function startWorkerProcess(): { proc: ChildProcess; output: () => string } {
-  const proc = spawn(process.execPath, [resolve(root, 'bin/autoheal.js'), 'worker'], { env: workerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [resolve(root, 'bin/autoheal.js'), 'worker', '--no-schedules'], { env: workerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   proc.stderr?.on('data', (c: Buffer) => (out += c.toString()));

@@ -7,6 +7,7 @@ import { createLogger } from '../logging/create-logger';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
 import { AutohealClient } from '../client/autoheal-client';
+import { describeReconciliation } from '../client/reconcile-schedules';
 import { runStart } from './start';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerDoctorCommand } from './commands/doctor';
@@ -30,11 +31,19 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
 
   program
     .command('worker')
-    .description('run the worker only (against TEMPORAL_ADDRESS, or the embedded dev server address)')
-    .action(async () => {
+    .description('run the worker only (against TEMPORAL_ADDRESS, or the embedded dev server address); reconciles the monitor schedules with the configured targets at start')
+    .option('--no-schedules', 'leave the monitor schedules as they are (tests that drive workflows by hand)')
+    .action(async (options: { schedules: boolean }) => {
       const config = loadConfig();
       const log = createLogger({ level: config.logLevel, secrets: secretValues(env) });
       const running = await startWorker(config, log);
+      if (options.schedules) {
+        // A worker that cannot reach the schedule API still executes workflows: said, not fatal.
+        await new AutohealClient(running.connections.client, config.temporal.taskQueue).schedules.reconcile(config.targets).then(
+          (r) => describeReconciliation(r).forEach((line) => log.info(line)),
+          (err: unknown) => log.error({ err }, '⚠️  The monitor schedules could not be reconciled with the configuration; run "autoheal schedule apply"'),
+        );
+      }
       await Promise.race([untilSignal(), running.done]);
       await running.stop();
     });
@@ -42,14 +51,12 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   const schedule = program.command('schedule').description('manage the monitor schedules');
   schedule
     .command('apply')
-    .description('create or update the autoheal-monitor-<target> schedule of every target (idempotent)')
+    .description('create or update the autoheal-monitor-<target> schedule of every target, remove those of targets no longer configured (idempotent)')
     .action(async () => {
       const config = loadConfig();
       const client = await connect();
       try {
-        for (const s of await client.schedules.apply(config.targets)) {
-          console.log(`${s.scheduleId}: ${s.action} (every ${s.everyMs} ms, phase ${s.offsetMs} ms)`);
-        }
+        for (const line of describeReconciliation(await client.schedules.reconcile(config.targets))) console.log(line);
       } finally {
         await client.close();
       }

@@ -13,6 +13,7 @@ import { EMBEDDED_TEMPORAL_ADDRESS } from '../client/connection-options';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
 import { AutohealClient } from '../client/autoheal-client';
+import { describeReconciliation } from '../client/reconcile-schedules';
 import { createDashboardServer } from '../dashboard';
 
 /** In demo mode with no remediation configured, restarts go to the simulator's own endpoint. */
@@ -68,8 +69,7 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
     const running = await startWorker(config, log, address);
     stops.push(() => running.stop());
     const client = new AutohealClient(running.connections.client, config.temporal.taskQueue);
-    const applied = await client.schedules.apply(config.targets);
-    for (const s of applied) log.info(`Schedule ${s.scheduleId} ${s.action}: every ${s.everyMs} ms (phase ${s.offsetMs} ms)`);
+    for (const line of describeReconciliation(await client.schedules.reconcile(config.targets))) log.info(line);
 
     const dashboard = createDashboardServer({
       client: client.temporal,

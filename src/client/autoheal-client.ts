@@ -15,6 +15,7 @@ import {
   createTemporalNotificationFeed,
   undeliverableAlertNotices,
 } from './notifications';
+import { reconcileSchedules } from './reconcile-schedules';
 import { applySchedules } from './schedules';
 
 export class AutohealClient {
@@ -44,7 +45,10 @@ export class AutohealClient {
 
   /** The monitor schedules of the configured targets. */
   readonly schedules = {
+    /** Creates or updates the schedule of every target (idempotent). */
     apply: (targets: TargetConfig[]) => applySchedules(this.temporal, targets, this.taskQueue),
+    /** `apply`, and removes the schedules of targets no longer configured (this task queue's only). */
+    reconcile: (targets: TargetConfig[]) => reconcileSchedules(this.temporal, targets, this.taskQueue),
   };
 
   constructor(
