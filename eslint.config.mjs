@@ -4,6 +4,60 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = (await import('node:module')).builtinModules;
 
+/**
+ * The layers of src/ and what each may import (see "Layout" in README.md). A folder may import
+ * the folders listed for it, and nothing above: cli → workers, dashboard → client → activities →
+ * workflows → shared, with config and logging beside them. Workflow code also may not import Node
+ * built-ins or I/O libraries, and imports activities as types only.
+ */
+const LAYERS = {
+  shared: [],
+  config: ['shared'],
+  logging: ['shared'],
+  simulator: ['shared'],
+  workflows: ['shared'],
+  activities: ['shared', 'config', 'logging', 'workflows'],
+  client: ['shared', 'config', 'workflows'],
+  dashboard: ['shared', 'config', 'logging', 'workflows', 'client'],
+  workers: ['shared', 'config', 'logging', 'workflows', 'activities', 'client'],
+  cli: ['shared', 'config', 'logging', 'workflows', 'activities', 'client', 'dashboard', 'workers', 'simulator'],
+};
+
+const workflowSafe = {
+  paths: [
+    ...nodeBuiltins
+      .flatMap((m) => [m, `node:${m}`])
+      .map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins (use an activity).' })),
+    ...['axios', 'nodemailer', '@octokit/rest', 'pino', 'yaml', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'].map(
+      (name) => ({ name, message: 'Workflow code must not do I/O: call an activity.' }),
+    ),
+  ],
+  patterns: [
+    { group: ['**/activities', '**/activities/*', '!**/activities/types'], allowTypeImports: true, message: 'Import activities only as types.' },
+  ],
+};
+
+/** One no-restricted-imports rule per layer (flat config does not merge two rules of one name). */
+const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => {
+  // workflows import activities as types only: the workflow-safe pattern below says so
+  const typesOnly = layer === 'workflows' ? ['activities'] : [];
+  const forbidden = Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other) && !typesOnly.includes(other));
+  const safe = layer === 'workflows' || layer === 'shared';
+  const layerPatterns = forbidden.map((other) => ({
+    group: [`**/${other}`, `**/${other}/*`, `**/${other}/**`].map((g) => (g.startsWith('**/') ? `../${g}` : g)),
+    message: `src/${layer} may not import src/${other} (layers: README.md, "Layout").`,
+  }));
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: safe ? workflowSafe.paths : [], patterns: [...(safe ? workflowSafe.patterns : []), ...layerPatterns] },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**', 'bin/**', 'scripts/**', '*.js', '*.mjs'] },
   js.configs.recommended,
@@ -18,26 +72,5 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
-  {
-    // Workflow code is replayed: no Node built-ins, no I/O libraries, activities as types only.
-    files: ['src/workflows/**/*.ts', 'src/shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            ...nodeBuiltins.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins (use an activity).' })),
-            ...['axios', 'nodemailer', '@octokit/rest', 'pino', 'yaml', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'].map((name) => ({
-              name,
-              message: 'Workflow code must not do I/O: call an activity.',
-            })),
-          ],
-          patterns: [
-            { group: ['**/activities', '**/activities/*', '!**/activities/types'], allowTypeImports: true, message: 'Import activities only as types.' },
-            { group: ['**/config/load-config', '**/config/toolchain', '**/simulator/**', '**/client/**', '**/cli/**', '**/dashboard/**', '**/workers/**'], message: 'Not workflow-safe.' },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerRules,
 );

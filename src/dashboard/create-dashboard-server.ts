@@ -6,6 +6,7 @@
  * GET  /system-health, /api/status, /api/notifications, /metrics, /healthz
  * POST /api/targets/:id/force-recovery | acknowledge | resolve, /api/notifications/read
  */
+import { describeError } from '../shared/errors';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -59,7 +60,6 @@ type Route = (
   params: { targetId?: string; query: URLSearchParams },
 ) => Promise<void>;
 
-const describeError = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export function createDashboardServer(deps: DashboardDeps): DashboardServer {
   const { config, log } = deps;

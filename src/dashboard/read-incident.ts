@@ -3,6 +3,7 @@
  * else the last closed one (its result). When the query cannot be answered (no worker polls),
  * the view falls back to the search attributes and says so.
  */
+import { describeError } from '../shared/errors';
 import { type Client, type WorkflowExecutionDescription, WorkflowNotFoundError } from '@temporalio/client';
 import { AutohealStatus, healingWorkflowId, type IncidentStatus } from '../shared/names';
 import { type IncidentView, statusQuery } from '../workflows/healing/messages';
@@ -69,7 +70,7 @@ export async function readIncident(
     if (state === 'COMPLETED')
       return summarize((await handle.result()) as IncidentView, workflowId, webUiUrl, false, closedAt);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = describeError(err);
     return fromSearchAttributes(`status query not answered (${reason}): is the worker running?`);
   }
   return fromSearchAttributes(`incident workflow ${state}`);

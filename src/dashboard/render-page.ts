@@ -2,19 +2,12 @@
  * The System Health page: server-rendered HTML, inline CSS, no external assets, refreshed every
  * 15 s. Every value that comes from data goes through htmlEscape.
  */
+import { formatUtc } from '../shared/time-format';
 import type { FeedNotification } from '../shared/alert-feed';
 import { htmlEscape as e } from './html-escape';
 import type { DashboardStatus, DisplaySeverity, IncidentSummary, TargetStatus } from './types';
 
 export const REFRESH_SECONDS = 15;
-
-/** "2025-10-31 11:26:38 UTC", the seed's timestamp form. */
-export function formatUtc(iso: string | undefined): string {
-  if (!iso) return 'unknown';
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return iso;
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
 
 const INDICATOR: Record<DisplaySeverity, { color: string; label: string }> = {
   HEALTHY: { color: 'green', label: 'HEALTHY' },

@@ -3,6 +3,7 @@
  * share one read; when Temporal cannot be reached, the last good read is served, marked stale,
  * with the reason, so the page always answers.
  */
+import { describeError } from '../shared/errors';
 import type { FeedNotification } from '../shared/alert-feed';
 import type { DashboardStatus, NotificationsView, StatusSource, TargetStatus } from './types';
 
@@ -13,7 +14,6 @@ export interface StatusReader {
   read(): Promise<DashboardStatus>;
 }
 
-const describeError = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export function createStatusReader(
   source: StatusSource,

@@ -2,6 +2,7 @@
  * The StatusSource backed by Temporal, the system of record: monitor runs for the severity,
  * HealingWorkflows for incidents, the feed for notifications. Nothing is cached here.
  */
+import { describeError } from '../shared/errors';
 import type { Client } from '@temporalio/client';
 import type { AppConfig, TargetConfig } from '../config/load-config';
 import { acknowledgeIncident, forceRecoveryOf, resolveIncident } from './incident-commands';
@@ -28,7 +29,6 @@ export interface TemporalStatusSourceDeps {
   now?: () => number;
 }
 
-const describeError = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export function createTemporalStatusSource(deps: TemporalStatusSourceDeps): StatusSource {
   const { client, config, taskQueue, webUiUrl, feed } = deps;

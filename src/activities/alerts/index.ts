@@ -9,7 +9,6 @@ export {
 export {
   renderEmail,
   SUBJECTS,
-  formatUtc,
   accountsLine,
   type RenderContext,
   type RenderedEmail,

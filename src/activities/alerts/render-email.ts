@@ -3,6 +3,7 @@
  * CRITICAL alert and the recovery confirmation, and clear subjects for the others. Plain text
  * and a simple HTML part of the same lines. Events carry no secret, and nothing is added here.
  */
+import { formatUtc } from '../../shared/time-format';
 import type {
   AlertEvent,
   AttemptRecord,
@@ -211,13 +212,6 @@ function describeAttempt(a: AttemptRecord): string {
 export function accountsLine(online: number, expected: number): string {
   if (online >= expected) return `All ${online} accounts online with live balances`;
   return `${online} of ${expected} accounts online with live balances (${expected - online} not reporting live data yet)`;
-}
-
-/** `YYYY-MM-DD HH:MM:SS UTC`, the seed's timestamp form. */
-export function formatUtc(iso: string): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  return `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 /** "5 minutes" for whole minutes, else "4 minutes 30 seconds". */

@@ -4,6 +4,7 @@
  * few words instead of thrown. The URL never appears in the description (it may carry
  * credentials).
  */
+import { describeError } from '../../shared/errors';
 import { isAxiosError, type AxiosInstance } from 'axios';
 
 export interface JsonAnswer {
@@ -75,7 +76,7 @@ function contentType(value: unknown): string {
 /** A few words on why a request failed, without the URL. */
 export function describeHttpError(err: unknown, options: Pick<GetJsonOptions, 'timeoutMs' | 'maxBytes'>, timedOut: boolean): string {
   const code = errorCode(err);
-  const message = err instanceof Error ? err.message : String(err);
+  const message = describeError(err);
   if (timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message)) return `timeout after ${options.timeoutMs} ms`;
   if (/maxContentLength/i.test(message)) return `response larger than ${formatBytes(options.maxBytes)}`;
   switch (code) {

@@ -16,7 +16,7 @@
  * HTTP goes straight to the bridge: the default client ignores HTTP(S)_PROXY variables (inject
  * an AxiosInstance to use a proxy).
  */
-import { Context } from '@temporalio/activity';
+import { activityCancellationSignal } from '../cancellation';
 import axios, { type AxiosInstance } from 'axios';
 import { classify } from './classify';
 import type { ProbeActivities } from '../../shared/contracts';
@@ -108,7 +108,7 @@ export function createProbeActivities(deps: ProbeDeps = {}): ProbeActivities {
     async probeTarget(target: Target): Promise<ProbeReport> {
       const probedAt = now().toISOString();
       const base = target.url.replace(/\/+$/, '');
-      const signal = cancellationSignal();
+      const signal = activityCancellationSignal();
       const [health, accounts] = await Promise.all([probeHealth(base, target, signal), probeAccounts(base, target, signal)]);
       const observation: Observation = { targetId: target.id, probedAt, health, accounts };
       return { ...classify(observation, target), observation };
@@ -137,13 +137,4 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/** The activity's cancellation signal, or undefined outside an activity (tests, CLI). */
-function cancellationSignal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined;
-  }
 }

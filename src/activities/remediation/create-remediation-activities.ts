@@ -7,7 +7,7 @@
  * and a rate limit is retried after the wait GitHub named (`nextRetryDelay`). Nothing here
  * retries by itself.
  */
-import { Context } from '@temporalio/activity';
+import { activityCancellationSignal } from '../cancellation';
 import type { Logger } from '../../logging/create-logger';
 import type { RemediationActivities, RemediationReceipt, RemediationRequest } from '../../shared/contracts';
 import type { RemediationMethod } from '../../shared/types';
@@ -37,7 +37,7 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
   );
 
   async function dispatch(request: RemediationRequest, at: Date): Promise<RemediationReceipt> {
-    const signal = cancellationSignal();
+    const signal = activityCancellationSignal();
     switch (deps.method) {
       case 'github':
         if (!deps.github) {
@@ -91,13 +91,4 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
       }
     },
   };
-}
-
-/** The activity's cancellation signal, when running inside an activity. */
-function cancellationSignal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined;
-  }
 }

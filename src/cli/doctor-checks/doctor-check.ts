@@ -1,3 +1,4 @@
+import { describeError } from '../../shared/errors';
 /** One line of `autoheal doctor`: ✅ or ❌, what was seen, and how to fix it. */
 export interface DoctorCheck {
   /** Short name of the link in the chain, e.g. "GitHub token scopes". */
@@ -31,7 +32,7 @@ export async function withTimeout(
   try {
     return await Promise.race([
       check().catch((err: unknown) =>
-        fail(name, `check failed: ${err instanceof Error ? err.message : String(err)}`, fix),
+        fail(name, `check failed: ${describeError(err)}`, fix),
       ),
       timeout,
     ]);
