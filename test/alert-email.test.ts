@@ -142,7 +142,7 @@ describe('alert emails over a real SMTP server', () => {
   });
   afterEach(() => server.stop());
 
-  it('delivers the CRITICAL alert in the seed format to every recipient, and logs each delivery', async () => {
+  it('delivers the CRITICAL alert in the runbook format to every recipient, and logs each delivery', async () => {
     const { activities, lines, close } = setup(server);
     const receipt = await activities.sendAlertEmail(critical);
     close();

@@ -90,7 +90,7 @@ describe('classify: bridge row (health endpoint fails)', () => {
 });
 
 describe('classify: terminal row', () => {
-  it('terminal_info.connected false is CRITICAL, in the words of the seed with all accounts at $0', () => {
+  it('terminal_info.connected false is CRITICAL, in the words of the runbook with all accounts at $0', () => {
     const result = classify(observe(LOGINS.map(placeholder), { claimedStatus: 'degraded', connected: false, tradeAllowed: false }), target());
     expect(result.severity).toBe('CRITICAL');
     expect(check(result, 'terminal')).toMatchObject({ status: 'fail' });

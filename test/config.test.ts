@@ -17,7 +17,7 @@ describe('durations', () => {
 
   it.each(['abc', '15', '', '5 minutes', '-1s'])('refuses %p', (text) => expect(parseDuration(text)).toBeUndefined());
 
-  it('writes recovery times the way the seed does', () => {
+  it('writes recovery times the way the runbook does', () => {
     expect(formatDurationWords(263_000)).toBe('4 minutes 23 seconds');
     expect(formatDurationWords(61_000)).toBe('1 minute 1 second');
     expect(formatDurationWords(9_000)).toBe('9 seconds');

@@ -222,7 +222,7 @@ test('the SMTP server refuses the login: ❌ SMTP login', async () => {
   expect(named('SMTP login').detail).toMatch(/login refused|Invalid login|535/i);
 });
 
-test("the bridge is down: ❌ bridge reachable, with the seed's VPS checks", async () => {
+test("the bridge is down: ❌ bridge reachable, with the runbook's VPS checks", async () => {
   bridge.setFault({ mode: 'bridge_down' });
   const { named, failed } = await doctor();
   expect(failed).toEqual(['bridge mt5-bridge reachable']);
@@ -277,7 +277,7 @@ describe('direct restart (REMEDIATION=webhook)', () => {
     );
   });
 
-  test("the restart endpoint does not exist: ❌ with the seed's Issue 3", async () => {
+  test("the restart endpoint does not exist: ❌ with the runbook's Issue 3", async () => {
     const { named, failed } = await doctor(webhook({ RESTART_URL: `${bridge.url}/api/system/restart-v0` }));
     expect(failed).toEqual(['restart endpoint of mt5-bridge']);
     expect(named('restart endpoint of mt5-bridge').detail).toContain(

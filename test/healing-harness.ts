@@ -40,7 +40,7 @@ export const target = (id: string): Target => ({
   staleAfterMs: 5 * MINUTE,
 });
 
-/** The defaults of ARCHITECTURE.md. */
+/** The defaults of README "Configuration". */
 export const policy = (overrides: Partial<HealingPolicy> = {}): HealingPolicy => ({
   checkIntervalMs: 15_000,
   confirmDelayMs: 5_000,

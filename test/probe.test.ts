@@ -83,7 +83,7 @@ describe('probeTarget against the simulator, one fault mode at a time', () => {
     expect(report.observation.health).toMatchObject({ ok: false, httpStatus: 200, error });
   });
 
-  it('terminal_disconnected → CRITICAL in the seed\'s words, and the terminal log line applies', async () => {
+  it('terminal_disconnected → CRITICAL in the runbook\'s words, and the terminal log line applies', async () => {
     sim.setFault({ mode: 'terminal_disconnected' });
     const report = await run();
     expect(report.severity).toBe('CRITICAL');

@@ -57,7 +57,7 @@ describe('GitHub repository_dispatch', () => {
     expect(error.fix.length).toBeGreaterThan(10);
   });
 
-  test("the fixes are the seed's", () => {
+  test("the fixes are the runbook's", () => {
     expect(github(answer(401)).fix).toContain('Verify GITHUB_TOKEN');
     expect(github(answer(401)).fix).toContain('the token is not expired');
     expect(github(answer(422)).fix).toContain('Verify event_type: "mt5-full-restart" matches workflow');
@@ -139,7 +139,7 @@ describe('the bridge restart endpoint', () => {
     expect(error.message).toContain(text);
   });
 
-  test("404 carries the seed's Issue 3 fix", () => {
+  test("404 carries the runbook's Issue 3 fix", () => {
     expect(webhook(answer(404)).fix).toContain('Update MT5 Bridge on VPS with restart endpoint');
   });
 

@@ -64,7 +64,7 @@ function expectNoSecret(...things: unknown[]) {
 }
 
 describe('repository_dispatch through the GitHub API double', () => {
-  test('sends the seed payload with incident id and attempt, and a 204 is a receipt', async () => {
+  test('sends the runbook payload with incident id and attempt, and a 204 is a receipt', async () => {
     const receipt = await activities().dispatchRemediation(request);
 
     expect(receipt).toEqual({
@@ -142,7 +142,7 @@ describe('repository_dispatch through the GitHub API double', () => {
     expectNoSecret(failure);
   });
 
-  test("422: the seed's Issue 1, invalid repository_dispatch payload, one call, non-retryable", async () => {
+  test("422: the runbook's Issue 1, invalid repository_dispatch payload, one call, non-retryable", async () => {
     github.queueDispatch({
       status: 422,
       body: { message: "Invalid request.\n\nFor 'properties/client_payload', nil is not an object." },
@@ -266,7 +266,7 @@ describe('the retry policy the healing workflow uses for dispatchRemediation', (
     expect(REMEDIATION_ACTIVITY_OPTIONS.startToCloseTimeout).toBeDefined();
   });
 
-  test("the scopes doctor and the diagnosis require are the seed's", () => {
+  test("the scopes doctor and the diagnosis require are the runbook's", () => {
     expect(REQUIRED_GITHUB_SCOPES).toEqual(['repo', 'workflow']);
   });
 });

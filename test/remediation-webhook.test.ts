@@ -103,7 +103,7 @@ test('no RESTART_TOKEN while the bridge requires one: the 401 says it is not set
   expect(failure.message).toContain('RESTART_TOKEN is not set');
 });
 
-test("404: the seed's Issue 3, the VPS endpoint does not exist", async () => {
+test("404: the runbook's Issue 3, the VPS endpoint does not exist", async () => {
   const failure = await failureOf(
     activities(RESTART_TOKEN, `${bridge.url}/api/system/restart-v0`).dispatchRemediation(request),
   );

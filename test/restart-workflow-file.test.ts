@@ -39,7 +39,7 @@ const restartStep = jobs
   .find((s) => s.run?.includes('/api/system/full-restart')) as Step;
 
 describe('mt5-full-restart.yml, as parsed', () => {
-  test('listens to repository_dispatch of type mt5-full-restart (the seed event_type)', () => {
+  test('listens to repository_dispatch of type mt5-full-restart (the runbook event_type)', () => {
     expect(workflow.on.repository_dispatch?.types).toEqual(['mt5-full-restart']);
   });
 
@@ -192,7 +192,7 @@ describe('mt5-full-restart.yml, its restart step run against the bridge simulato
     expect(output).toContain('HTTP 500');
   });
 
-  test("no restart endpoint (404) → the job fails with the seed's Issue 3 fix", async () => {
+  test("no restart endpoint (404) → the job fails with the runbook's Issue 3 fix", async () => {
     const { code, output } = await runStep({
       vars: { MT5_BRIDGE_URL: `${bridge.url}/elsewhere` },
       secrets: { MT5_RESTART_TOKEN: RESTART_TOKEN },

@@ -1,5 +1,5 @@
 /**
- * `autoheal doctor`: the seed's verification checklist, automated. Every link of the chain from
+ * `autoheal doctor`: the runbook's verification checklist, automated. Every link of the chain from
  * detection to restart to alert is checked read-only, one line each, ✅ or ❌ with the fix:
  *
  *   automatic restart configured → GitHub token present, scopes repo + workflow, repository
@@ -94,7 +94,7 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
           fail(
             'GITHUB_TOKEN present',
             'GITHUB_TOKEN is not set: no restart can be requested',
-            `${NO_RESTART_FIX} (Issue 2: a redeploy is needed after adding the token)`,
+            `${NO_RESTART_FIX} (a platform that does not redeploy after adding a variable keeps running without it: docs/remediation.md)`,
           ),
         ),
       );

@@ -1,5 +1,5 @@
 /**
- * The one schema of the worker's environment (ARCHITECTURE.md, "Configuration").
+ * The one schema of the worker's environment (README, "Configuration").
  *
  * Every variable is listed here with its default and meaning; a bad value is reported with the
  * variable's name and the form it expects. Secrets (GITHUB_TOKEN, SMTP_APP_PASSWORD,

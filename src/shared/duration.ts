@@ -17,7 +17,7 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(total);
 }
 
-/** Formats milliseconds the way the seed writes them: "4 minutes 23 seconds". */
+/** Formats milliseconds the way the runbook writes them: "4 minutes 23 seconds". */
 export function formatDurationWords(ms: number): string {
   const totalSeconds = Math.max(0, Math.round(ms / 1000));
   const hours = Math.floor(totalSeconds / 3600);

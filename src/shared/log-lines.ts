@@ -1,5 +1,5 @@
 /**
- * Log lines whose exact wording is a contract (the seed's "Log Entry"): operators grep for them.
+ * Log lines whose exact wording is a contract (the runbook's "Log Entry"): operators grep for them.
  * Workflow-safe: plain constants.
  */
 

@@ -7,7 +7,7 @@
  * Ids are `autoheal-<kind>-<target>` for everything that lives long per target (schedule,
  * warning watch, attempt ledger, maintenance window) and `autoheal-notifications` for the one
  * feed. Two older forms stay because operators and running workflows depend on them: an
- * incident is `heal-<target>` (the architecture's contract, and the one-healer-per-target
+ * incident is `heal-<target>` (a contract with operators, README "How it works", and the one-healer-per-target
  * guard of incidents in flight), and a monitor run is `monitor-<target>` plus the time the
  * schedule appends. Renaming an id would orphan the workflows already running under it.
  */

@@ -4,7 +4,7 @@
  */
 import type { CheckResult } from './types';
 
-/** True when the terminal check failed: the seed's "MT5 Terminal NOT CONNECTED" case. */
+/** True when the terminal check failed: the runbook's "MT5 Terminal NOT CONNECTED" case. */
 export function isTerminalNotConnected(report: { checks: CheckResult[] } | undefined): boolean {
   return !!report?.checks.some((c) => c.check === 'terminal' && c.status === 'fail');
 }

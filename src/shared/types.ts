@@ -8,7 +8,7 @@
 
 export type Severity = 'HEALTHY' | 'WARNING' | 'CRITICAL';
 
-/** The checks of ARCHITECTURE.md's severity table. */
+/** The checks of the severity table of docs/REQUIREMENTS.md and README. */
 export type CheckName = 'bridge' | 'terminal' | 'trade_allowed' | 'balances' | 'sync_rate' | 'account';
 
 /** `ok`: passed; `warn`: WARNING finding; `fail`: CRITICAL finding; `skip`: not evaluated (off, or no data). */

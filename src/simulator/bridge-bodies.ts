@@ -1,6 +1,6 @@
 /**
  * The bodies the simulated bridge answers, in the shapes of the deployed FastAPI bridge
- * (ARCHITECTURE.md, "The MT5 Bridge"). Timestamps are as Python writes them: the summary's with
+ * (docs/REQUIREMENTS.md, "The restart", and src/activities/probe/). Timestamps are as Python writes them: the summary's with
  * `+00:00` and microseconds, the per-account info's `last_sync` without zone (UTC), so that
  * clients meet both forms.
  */

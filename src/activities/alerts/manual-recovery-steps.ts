@@ -1,5 +1,5 @@
 /**
- * The seed's "If Auto-Healing Fails" steps, adapted to where this system keeps things
+ * The runbook's "If Auto-Healing Fails" steps, adapted to where this system keeps things
  * (the worker's environment instead of Render). Escalation emails end with them.
  */
 

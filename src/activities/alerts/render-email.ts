@@ -1,5 +1,5 @@
 /**
- * The alert emails, rendered from an alert event alone (pure): the seed's wording for the
+ * The alert emails, rendered from an alert event alone (pure): the runbook's wording for the
  * CRITICAL alert and the recovery confirmation, and clear subjects for the others. Plain text
  * and a simple HTML part of the same lines. Events carry no secret, and nothing is added here.
  */
@@ -27,7 +27,7 @@ export const SUBJECTS = {
   test: 'FIDUS MT5 test alert',
 } as const satisfies Record<AlertEvent['kind'], string>;
 
-/** The seed's recovery estimate when a restart was initiated. */
+/** The runbook's recovery estimate when a restart was initiated. */
 export const DEFAULT_EXPECTED_RECOVERY_MS = 5 * 60_000;
 
 export interface RenderContext {

@@ -1,7 +1,7 @@
 /**
- * `classify()`: what one probe's observation means, as the checks of ARCHITECTURE.md's severity
- * table ("Checks and severities"). A pure function, shared by the probe activity and workflow
- * code: no Node built-ins, no I/O, no clock (time comes from `observation.probedAt`).
+ * `classify()`: what one probe's observation means, as the checks of the severity table
+ * (docs/REQUIREMENTS.md; the thresholds in README "Configuration"). A pure function of the probe
+ * activity: no I/O, no clock (time comes from `observation.probedAt`).
  *
  * | check         | CRITICAL (`fail`) when                          | WARNING (`warn`) when                  |
  * |---------------|-------------------------------------------------|----------------------------------------|
@@ -29,7 +29,7 @@
  *   account checks' business.
  * - When the bridge check fails every other check is `skip` and the severity is CRITICAL.
  * - Severity = the worst check (`fail` → CRITICAL, `warn` → WARNING).
- * - `summary` is the most important finding in words, in the seed's style
+ * - `summary` is the most important finding in words, in the runbook's style
  *   ("MT5 Terminal disconnected from broker. All accounts showing $0."): at most two findings;
  *   trade_allowed is implied by a failed terminal check and sync_rate by failed balances.
  * - When the terminal check fails, the caller logs `TERMINAL_NOT_CONNECTED_LOG`

@@ -44,7 +44,7 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
           throw new RemediationNotConfiguredError({
             diagnosis:
               'Remediation is github but GITHUB_TOKEN or GITHUB_REPOSITORY is not set: no restart can be requested',
-            fix: 'Set GITHUB_TOKEN (repo and workflow scopes) and GITHUB_REPOSITORY=owner/repo in the worker environment, then restart the worker (Issue 2: a redeploy is needed after adding the token)',
+            fix: 'Set GITHUB_TOKEN (repo and workflow scopes) and GITHUB_REPOSITORY=owner/repo in the worker environment, then restart the worker (a platform that does not redeploy after adding a variable keeps running without it: docs/remediation.md)',
           });
         }
         return dispatchViaGithub(deps.github, request, at, signal);

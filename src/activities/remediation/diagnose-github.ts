@@ -1,7 +1,7 @@
 /**
  * The diagnosis of a repository_dispatch answer (pure). In the deployed system 401, 404 and 422
  * all looked the same and a missing token disabled healing for days; here each says what is
- * wrong and how to fix it, with the seed's troubleshooting text where it has one.
+ * wrong and how to fix it, with the runbook's troubleshooting text where it has one.
  */
 import {
   RemediationForbiddenError,
@@ -22,10 +22,10 @@ export interface GithubDispatchContext {
   now: Date;
 }
 
-/** The classic-token scopes a repository_dispatch to a private repository needs (seed: "Required Scopes"). */
+/** The classic-token scopes a repository_dispatch to a private repository needs (runbook: "Required Scopes", docs/REQUIREMENTS.md). */
 export const REQUIRED_GITHUB_SCOPES = ['repo', 'workflow'] as const;
 
-/** Seed, "Verify GITHUB_TOKEN". */
+/** Runbook, "Verify GITHUB_TOKEN". */
 export const VERIFY_TOKEN_FIX =
   'Verify GITHUB_TOKEN: it is set in the worker environment, has the repo and workflow scopes, and the token is not expired; rotate it (GitHub → Settings → Developer settings → Personal access tokens) and restart the worker';
 

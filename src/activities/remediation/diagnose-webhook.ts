@@ -23,7 +23,7 @@ export interface WebhookContext {
   tokenSet?: boolean;
 }
 
-/** The seed's "Issue 3: MT5 Terminal won't restart" fix. */
+/** The runbook's "Issue 3: MT5 Terminal won't restart" fix. */
 export const UPDATE_BRIDGE_FIX =
   'Update MT5 Bridge on VPS with restart endpoint, or correct RESTART_URL (or the target restartUrl)';
 

@@ -21,7 +21,7 @@ export interface GithubRemediation {
 
 export const DEFAULT_GITHUB_TIMEOUT_MS = 15_000;
 
-/** The repository_dispatch body: the seed's client_payload plus incident id, attempt and target. */
+/** The repository_dispatch body: the runbook's client_payload plus incident id, attempt and target. */
 export function dispatchBody(eventType: string, request: RemediationRequest, now: Date) {
   return {
     event_type: eventType,

@@ -9,7 +9,7 @@ import { UPDATE_BRIDGE_FIX } from '../../activities/remediation/diagnose-webhook
 import type { Target } from '../../shared/types';
 import { fail, pass, type DoctorCheck } from './doctor-check';
 
-/** Seed, "Check VPS Status". */
+/** Runbook, "Check VPS Status". */
 export const CHECK_VPS_FIX =
   'Check VPS Status: is the VPS powered on, is the network accessible, does the MT5 Bridge service run (Restart-Service "MT5 Bridge")? Check MT5_BRIDGE_URL';
 
@@ -49,7 +49,7 @@ export async function checkBridgeHealth(http: AxiosInstance, target: Target): Pr
   }
 }
 
-/** OPTIONS <restart URL>: 404 means the route is missing (seed Issue 3); any other answer means it is there. */
+/** OPTIONS <restart URL>: 404 means the route is missing (runbook Issue 3); any other answer means it is there. */
 export async function checkRestartEndpoint(
   http: AxiosInstance,
   targetId: string,

@@ -1,5 +1,5 @@
 /**
- * The GitHub links of the seed's verification checklist: the token is there, has the repo and
+ * The GitHub links of the runbook's verification checklist: the token is there, has the repo and
  * workflow scopes, sees the repository, and the restart workflow there listens to the event
  * type. Read-only calls: nothing here dispatches.
  */

@@ -34,7 +34,7 @@ export interface TimelineEntry {
 }
 
 /**
- * The seed's promises made measurable for every incident (ISO times; durations in ms from
+ * The runbook's promises made measurable for every incident (ISO times; durations in ms from
  * detection): detection < 30 s, alert < 45 s, recovery < 5 min, downtime < 6 min.
  */
 export interface IncidentFigures {

@@ -1,6 +1,6 @@
 /**
  * The two ends of an incident. Opening records what was detected (search attributes, failing
- * checks, the seed's log line) and sends the CRITICAL email and in-app notification in the
+ * checks, the runbook's log line) and sends the CRITICAL email and in-app notification in the
  * background, never awaited before the dispatch. Closing records the figures and sends the
  * recovery email (RECOVERED) or an in-app note (RESOLVED), then lets the alerts settle.
  */
