@@ -1,26 +1,21 @@
 /**
- * How every process of fidus-autoheal reaches Temporal: the address (TEMPORAL_ADDRESS, or the
- * embedded dev server's), TLS or mTLS, and the API key. One definition for the client, the
- * worker's native connection and `autoheal doctor`.
+ * How every process of fidus-autoheal reaches Temporal: the connection settings of the
+ * configuration (src/config/temporal-connection.ts: address, TLS or mTLS, API key, gRPC
+ * metadata), the embedded dev server's address when none is set. One definition for the
+ * client, the worker's native connection and `autoheal doctor`.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import type { AppConfig } from '../config/load-config';
+import { EMBEDDED_TEMPORAL_ADDRESS } from '../config/temporal-connection';
 
-/** The embedded dev server's frontend, used when TEMPORAL_ADDRESS is unset. */
-export const EMBEDDED_TEMPORAL_ADDRESS = '127.0.0.1:7233';
+export { EMBEDDED_TEMPORAL_ADDRESS };
 
-/** TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY hold either PEM text or a file path. */
-function pem(value: string): Buffer {
-  return Buffer.from(value.includes('-----BEGIN') || !existsSync(value) ? value : readFileSync(value, 'utf8'));
-}
-
-/** TLS options from TEMPORAL_TLS_CERT/KEY (mTLS) or TEMPORAL_API_KEY (TLS on). */
-export function tlsOptions(t: AppConfig['temporal']) {
-  if (t.tlsCert && t.tlsKey) return { clientCertPair: { crt: pem(t.tlsCert), key: pem(t.tlsKey) } };
-  return t.apiKey ? true : undefined;
-}
-
-/** Address, TLS and API key of the configured Temporal frontend. */
+/** Address, TLS, API key and metadata of the configured Temporal frontend. */
 export function temporalConnectionOptions(t: AppConfig['temporal']) {
-  return { address: t.address ?? EMBEDDED_TEMPORAL_ADDRESS, tls: tlsOptions(t), apiKey: t.apiKey };
+  const c = t.connection ?? { address: t.address, apiKey: t.apiKey, tls: t.apiKey ? true : undefined };
+  return {
+    address: t.address ?? c.address ?? EMBEDDED_TEMPORAL_ADDRESS,
+    ...(c.tls === undefined ? {} : { tls: c.tls }),
+    ...(c.apiKey === undefined ? {} : { apiKey: c.apiKey }),
+    ...(c.metadata === undefined ? {} : { metadata: c.metadata }),
+  };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type TemporalConnection, temporalConnectionFromEnv } from './temporal-connection';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../shared/errors';
@@ -28,6 +29,8 @@ export interface AppConfig {
     apiKey?: string;
     tlsCert?: string;
     tlsKey?: string;
+    /** How to reach it (src/config/temporal-connection.ts); absent in hand-made test configs. */
+    connection?: TemporalConnection;
   };
   /** True when MT5_BRIDGE_URL and AUTOHEAL_TARGETS_FILE are unset: the simulator stands in. */
   demo: boolean;
@@ -91,14 +94,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     );
   }
 
+  const connection = temporalConnectionFromEnv(env);
   return {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
+      // TEMPORAL_NAMESPACE, else the profile's (TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE), else "default"
+      namespace: env.TEMPORAL_NAMESPACE ? e.TEMPORAL_NAMESPACE : (connection.namespace ?? e.TEMPORAL_NAMESPACE),
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       apiKey: e.TEMPORAL_API_KEY,
       tlsCert: e.TEMPORAL_TLS_CERT,
       tlsKey: e.TEMPORAL_TLS_KEY,
+      connection,
     },
     demo,
     targets: entries.map((entry) => buildTarget(entry, e, remediation.method)),

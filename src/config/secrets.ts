@@ -8,6 +8,7 @@ export function configSecrets(config: AppConfig): string[] {
     config.remediation.webhook.token,
     config.smtp.password,
     config.temporal.apiKey,
+    config.temporal.connection?.apiKey,
     config.temporal.tlsKey,
   ].filter((s): s is string => typeof s === 'string' && s.length >= 4);
 }
