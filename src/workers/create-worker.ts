@@ -1,5 +1,7 @@
 import { DefaultLogger, type LogLevel, type LogMetadata, type NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { join } from 'node:path';
 import type { Logger } from '../logging/create-logger';
+import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 let runtimeInstalled = false;
 
@@ -33,15 +35,27 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: object;
+  /** Told which workflow code the worker runs. */
+  log?: Logger;
 }
 
-/** The one worker of the project: every workflow of src/workflows and the injected activities. */
+/**
+ * The one worker of the project: every workflow of src/workflows and the injected activities.
+ * From a build (dist/), the prebuilt bundle of `npm run build`; from the sources (development,
+ * tests), the workflows are bundled at start.
+ */
 export function createAutohealWorker(options: WorkerOptions): Promise<Worker> {
+  const prebuilt = prebuiltWorkflowBundle(join(__dirname, '..'));
+  options.log?.info(
+    prebuilt
+      ? `Workflow code: the prebuilt bundle ${prebuilt.codePath}`
+      : 'Workflow code: bundled at start from the sources (no prebuilt bundle; `npm run build` makes one)',
+  );
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...(prebuilt ? { workflowBundle: prebuilt } : { workflowsPath: require.resolve('../workflows') }),
     activities: options.activities,
     // Graceful stop on SIGINT/SIGTERM: in-flight activities get this long; workflows resume on any worker.
     shutdownGraceTime: '10s',

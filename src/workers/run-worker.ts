@@ -29,8 +29,12 @@ export async function startWorker(config: AppConfig, log: Logger, address?: stri
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities,
+    log,
   });
-  log.info({ address: connections.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue }, 'Worker started');
+  log.info(
+    { address: connections.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue },
+    'Worker started',
+  );
   const done = worker.run().finally(() => connections.close());
   let stopping: Promise<void> | undefined;
   return {
