@@ -129,7 +129,9 @@ describe('loadConfig', () => {
 
     it.each(['url', 'restartUrl'])('in AUTOHEAL_TARGETS_FILE (%s), naming the entry and field', (field) => {
       const url = `http://ops:${password}@10.0.0.1:8000`;
-      const yaml = `targets:\n  - id: desk-a\n    url: http://10.0.0.1:8000\n    ${field}: ${url}\n`.replace(/url: http:\/\/10\.0\.0\.1:8000\n    url:/, 'url:');
+      const lines = ['targets:', '  - id: desk-a', field === 'url' ? `    url: ${url}` : '    url: http://10.0.0.1:8000'];
+      if (field === 'restartUrl') lines.push(`    restartUrl: ${url}`);
+      const yaml = `${lines.join('\n')}\n`;
       let text = '';
       try {
         loadConfig({ AUTOHEAL_TARGETS_FILE: 't.yaml' }, { readFile: () => yaml });
