@@ -71,10 +71,11 @@ export function createProbeActivities(deps: ProbeDeps = {}): ProbeActivities {
       return { ...fallback, latencyMs: elapsed() };
     }
     if (!summary.ok) return { source: 'none', readings: [], error: `accounts summary: ${summary.error ?? 'no answer'}`, latencyMs: elapsed() };
-    const normalised = normaliseSummary(summary.json);
+    const normalised = normaliseSummary(summary.json, target.bridgeTimeZone);
     if (!normalised.ok) return { source: 'none', readings: [], error: normalised.error, latencyMs: elapsed() };
     knownLogins.set(target.id, normalised.readings.map((r) => r.login).slice(0, MAX_INFO_LOGINS));
-    return { source: 'summary', ...keep(normalised.readings, target), latencyMs: elapsed() };
+    const malformed = normalised.malformed ? { malformed: normalised.malformed } : {};
+    return { source: 'summary', ...keep(normalised.readings, target), ...malformed, latencyMs: elapsed() };
   }
 
   async function readAccountsOneByOne(base: string, target: Target, signal: AbortSignal | undefined): Promise<Omit<Observation['accounts'], 'latencyMs'>> {
@@ -96,7 +97,7 @@ export function createProbeActivities(deps: ProbeDeps = {}): ProbeActivities {
     const failures: string[] = [];
     answers.forEach((answer, i) => {
       const login = logins[i] as string;
-      const reading = answer?.ok ? normaliseInfo(answer.json, login) : null;
+      const reading = answer?.ok ? normaliseInfo(answer.json, login, target.bridgeTimeZone) : null;
       if (reading) readings.push(reading);
       else failures.push(`${login} (${answer === null ? 'probe deadline' : (answer.error ?? 'unexpected body')})`);
     });

@@ -8,6 +8,7 @@ import type { AppConfig, TargetConfig } from '../../config/load-config';
 import { formatDuration } from '../../shared/duration';
 import type { IncidentView } from '../../workflows/healing-messages';
 import { acknowledge, forceRecovery, getStatus, resolve } from '../../client/incidents';
+import { terminalSafe } from '../../shared/bridge-text';
 
 export interface IncidentCommandDeps {
   loadConfig: () => AppConfig;
@@ -133,5 +134,6 @@ export function formatIncident(view: IncidentView): string {
   lines.push('timeline:');
   for (const t of view.timeline)
     lines.push(`  ${t.at}  ${t.step.padEnd(14)} ${t.outcome.padEnd(10)} ${t.detail}`);
-  return lines.join('\n');
+  // Issues and details may quote the bridge: one line each, whatever they hold.
+  return lines.map(terminalSafe).join('\n');
 }

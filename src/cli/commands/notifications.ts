@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AppConfig } from '../../config/load-config';
 import { listNotifications, markNotificationsRead } from '../../client/notifications';
+import { terminalSafe } from '../../shared/bridge-text';
 
 export interface NotificationsCommandDeps {
   loadConfig: () => AppConfig;
@@ -38,7 +39,8 @@ export function registerNotificationsCommand(program: Command, deps: Notificatio
       withClient(async (client, config) => {
         const items = await listNotifications(client, { unreadOnly: opts.unread, targetId: opts.target, limit: opts.limit, taskQueue: config.temporal.taskQueue });
         if (items.length === 0) write('No notifications.');
-        for (const n of items) write(`${n.read ? ' ' : '•'} ${n.at}  ${n.severity.padEnd(8)} ${n.targetId}  ${n.text}${n.incidentId ? `  [${n.incidentId}]` : ''}  (${n.id})`);
+        for (const n of items)
+          write(terminalSafe(`${n.read ? ' ' : '•'} ${n.at}  ${n.severity.padEnd(8)} ${n.targetId}  ${n.text}${n.incidentId ? `  [${n.incidentId}]` : ''}  (${n.id})`));
       }),
     );
 
