@@ -11,8 +11,10 @@
  *       requireTradeAllowed: false
  *       checkInterval: 15s
  *       restartUrl: http://92.118.45.135:8000/api/system/full-restart
+ *       timezone: Europe/Athens
  *
- * Tokens never go in this file: they stay in the worker's environment.
+ * Tokens never go in this file: they stay in the worker's environment. A URL with credentials
+ * (`http://user:pass@host`) is refused, naming the entry and field.
  */
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
