@@ -400,7 +400,7 @@ describe('alert delivery failures', () => {
       expect(
         lines.some((l) => JSON.parse(l).msg.startsWith('Alerts cannot be delivered: SMTP login refused')),
       ).toBe(true);
-      expect(server.logins).toEqual([{ username: 'alerts@fidus.test', accepted: false }]);
+      expect(server.logins).toEqual([{ username: 'alerts@fidus.test', accepted: false, secure: false }]);
       for (const text of [failure.message, JSON.stringify(feed.items), ...lines])
         expect(text).not.toContain(PASSWORD);
     } finally {

@@ -17,8 +17,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export { isLoopbackHost } from '../config/loopback';
-
 export interface AccessRule {
   /** DASHBOARD_TOKEN, when set. */
   token?: string;
