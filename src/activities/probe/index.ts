@@ -5,9 +5,10 @@
  * with `target.probeTimeoutMs` and at most 1 MB of answer). When the summary endpoint answers
  * 404 it falls back on the per-account info endpoint for `target.accounts`, or else for the
  * logins this worker saw in the target's last summary; those requests share one more
- * `probeTimeoutMs`. A probe therefore takes at most about 2 × probeTimeoutMs: give the activity
- * a startToCloseTimeout of at least 2 × probeTimeoutMs + a few seconds, and few retries
- * (a failed probe is a finding, not an error).
+ * `probeTimeoutMs`. A probe therefore takes at most about 2 × probeTimeoutMs: the activity's
+ * timeout is `policy.probeActivityTimeoutMs` (src/shared/probe-timing.ts: 2 × PROBE_TIMEOUT +
+ * 5 s), with few retries (a failed probe is a finding, not an error). Timestamps without an
+ * offset are read in `target.bridgeTimeZone` (MT5_BRIDGE_TIMEZONE).
  *
  * An unhealthy, unreachable, slow or malformed bridge is a RESULT (a CRITICAL report), never a
  * throw; this throws only when the probe itself cannot run (a programming error) or when the
