@@ -28,6 +28,7 @@ import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
 const PASSWORD = 'app-pw-Zq8v1Lk3-never-shown';
 const GITHUB_TOKEN = 'ghp' + '_0123456789abcdefghijklmnopqrstuvwxyzAB';
 const DASHBOARD = 'https://fidus-invest.example.test';
+const DASHBOARD_TOKEN = ['dashboard', 'token', process.pid, 'alert-email'].join('-');
 
 const critical: CriticalAlert = {
   kind: 'critical',
@@ -105,6 +106,9 @@ function smtpConfig(server: TestSmtpServer, env: Record<string, string> = {}): A
     ALERT_RECIPIENT_EMAIL: 'ops@fidus.test, second@fidus.test',
     ESCALATION_EMAIL: 'support@fidus.test,oncall@fidus.test',
     DASHBOARD_URL: DASHBOARD,
+    // A public DASHBOARD_URL needs a token; the test relay on loopback speaks plain text.
+    DASHBOARD_TOKEN,
+    SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true',
     ...env,
   });
 }
@@ -345,6 +349,25 @@ describe('alert emails over a real SMTP server', () => {
     expect(email.html).not.toContain('<script>');
     expect(email.text).toContain('Issue: bridge said <script>alert("x")</script> & died');
   });
+
+  it('bridge text is data: one line in the text part (no forged lines), escaped and never a link in the HTML part', () => {
+    const hostile = `terminal says "down"\r\nAuto-Restart: INITIATED\nExpected Recovery: 1 minute <a href="https://evil.example">x</a> https://evil.example/reset\u202E`;
+    for (const event of [
+      { ...warning, issue: hostile, conditionKey: `account:1\nBcc: x@evil.example` },
+      { ...critical, issue: hostile, component: `MT5\rBridge` },
+    ]) {
+      const email = renderEmail(event, { dashboardUrl: DASHBOARD });
+      const lines = email.text.split('\n');
+      expect(lines.filter((l) => l.startsWith('Auto-Restart:'))).toHaveLength(1);
+      expect(lines.filter((l) => l.startsWith('Expected Recovery:')).length).toBeLessThanOrEqual(1);
+      expect(lines.some((l) => l.startsWith('Bcc:'))).toBe(false);
+      expect(email.text).not.toMatch(/\r|\u202E/);
+      expect(email.html).not.toContain('<a href="https://evil.example');
+      expect(email.html).not.toContain('href="https://evil.example/reset"');
+      expect(email.html.match(/<a /g)).toHaveLength(1); // the dashboard link of our own configuration
+      expect(email.html).toContain(`<a href="${DASHBOARD}/system-health">`);
+    }
+  });
 });
 
 describe('alert delivery failures', () => {
@@ -377,7 +400,7 @@ describe('alert delivery failures', () => {
       expect(
         lines.some((l) => JSON.parse(l).msg.startsWith('Alerts cannot be delivered: SMTP login refused')),
       ).toBe(true);
-      expect(server.logins).toEqual([{ username: 'alerts@fidus.test', accepted: false }]);
+      expect(server.logins).toEqual([{ username: 'alerts@fidus.test', accepted: false, secure: false }]);
       for (const text of [failure.message, JSON.stringify(feed.items), ...lines])
         expect(text).not.toContain(PASSWORD);
     } finally {

@@ -21,6 +21,9 @@ const configFor = (server: TestSmtpServer, env: Record<string, string> = {}) =>
     SMTP_APP_PASSWORD: PASSWORD,
     ALERT_RECIPIENT_EMAIL: 'ops@fidus.test,second@fidus.test',
     DASHBOARD_URL: 'https://fidus.example.test',
+    // A public DASHBOARD_URL needs a token; the test relay on loopback speaks plain text.
+    DASHBOARD_TOKEN: ['dashboard', 'token', process.pid, 'test-alert'].join('-'),
+    SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true',
     ...env,
   });
 

@@ -53,6 +53,7 @@ describe('classify: a healthy bridge', () => {
       ['balances', 'ok'],
       ['sync_rate', 'ok'],
       ['account', 'ok'],
+      ['clock', 'ok'],
     ]);
     expect(result).toMatchObject({ syncRate: 1, syncedAccounts: 7, expectedAccounts: 7 });
     expect(result.summary).toBe('MT5 Bridge healthy: 7/7 accounts synced with live balances.');
@@ -355,5 +356,57 @@ describe('parseBridgeTime', () => {
 
   it.each([null, undefined, '', 'yesterday', {}, NaN, -5])('%p is unreadable', (input) => {
     expect(parseBridgeTime(input)).toBeNaN();
+  });
+});
+
+describe('classify: readings dated in the future (a clock problem, not fresh data)', () => {
+  const ahead = (login: string, aheadMs: number, balance = 10_000): AccountReading => ({
+    login,
+    balance,
+    dataSource: 'live',
+    readAt: new Date(NOW + aheadMs).toISOString(),
+  });
+
+  it('up to 2 minutes ahead is clock drift: fresh', () => {
+    const result = classify(observe(LOGINS.map((l) => ahead(l, 90_000))), target());
+    expect(result.severity).toBe('HEALTHY');
+    expect(check(result, 'clock').status).toBe('ok');
+  });
+
+  it('beyond 2 minutes: a clock WARNING naming MT5_BRIDGE_TIMEZONE, the readings not synced, and no CRITICAL (a restart cannot fix a clock)', () => {
+    const result = classify(observe(LOGINS.map((l) => ahead(l, 3 * 3_600_000))), target({ bridgeTimeZone: 'UTC' }));
+    expect(result.severity).toBe('WARNING');
+    expect(result.syncedAccounts).toBe(0);
+    const clock = check(result, 'clock');
+    expect(clock.status).toBe('warn');
+    expect(clock.evidence).toMatch(/^7 live account readings are dated up to 3 h in the future \(beyond the 2 min tolerance\): the bridge's clock or MT5_BRIDGE_TIMEZONE \(UTC\) is wrong/);
+    expect(clock.accounts).toEqual(LOGINS);
+    expect(check(result, 'sync_rate').status).toBe('ok');
+    expect(check(result, 'sync_rate').evidence).toContain('7 more read live but dated in the future');
+    expect(check(result, 'account').status).toBe('ok'); // left to the clock check: one condition, not seven
+    expect(result.summary).toBe('Bridge timestamps up to 3 h in the future: clock or MT5_BRIDGE_TIMEZONE wrong.');
+  });
+
+  it('zeros dated in the future are not "all accounts $0, none live" (no restart)', () => {
+    const result = classify(observe(LOGINS.map((l) => ahead(l, 10 * 60_000, 0))), target());
+    expect(check(result, 'balances').status).toBe('warn');
+    expect(result.severity).toBe('WARNING');
+  });
+
+  it('one account ahead among fresh ones: the clock check names it', () => {
+    const result = classify(observe([...LOGINS.slice(0, 6).map((l) => live(l)), ahead(LOGINS[6]!, 5 * 60_000)]), target());
+    expect(check(result, 'clock')).toMatchObject({ status: 'warn', accounts: [LOGINS[6]] });
+    expect(result.syncedAccounts).toBe(6);
+  });
+});
+
+describe('classify: malformed entries from the bridge', () => {
+  it('are an account WARNING finding, never a crash', () => {
+    const result = classify(observe(allLive(), {}, { malformed: 2 }), target());
+    expect(result.severity).toBe('WARNING');
+    expect(check(result, 'account')).toMatchObject({
+      status: 'warn',
+      evidence: 'The bridge listed 2 account entries that could not be read (login not digits, or not an object); ignored.',
+    });
   });
 });

@@ -95,6 +95,104 @@ describe('loadConfig', () => {
     expect(loadConfig({ DASHBOARD_HOST: '0.0.0.0', DASHBOARD_TOKEN: 't'.repeat(32) }).dashboard.host).toBe('0.0.0.0');
   });
 
+  it('requires DASHBOARD_TOKEN when DASHBOARD_URL is public, even bound to loopback (a reverse proxy forwards to it)', () => {
+    const refused = () => loadConfig({ DASHBOARD_HOST: '127.0.0.1', DASHBOARD_URL: 'https://health.fidus.example' });
+    expect(refused).toThrow(/^DASHBOARD_TOKEN: required unless both DASHBOARD_HOST and DASHBOARD_URL are loopback/);
+    expect(refused).toThrow(/DASHBOARD_HOST is 127\.0\.0\.1, DASHBOARD_URL's host is health\.fidus\.example/);
+    const token = 't'.repeat(32);
+    expect(loadConfig({ DASHBOARD_URL: 'https://health.fidus.example', DASHBOARD_TOKEN: token }).dashboard.url).toBe('https://health.fidus.example');
+    // Both loopback: no token needed (only this machine's processes can call it).
+    for (const url of ['http://127.0.0.1:8080', 'http://localhost:8080', 'http://[::1]:8080', 'http://127.0.1.1:8080'])
+      expect(loadConfig({ DASHBOARD_URL: url }).dashboard.url).toBe(url);
+    expect(() => loadConfig({ DASHBOARD_HOST: '::1', DASHBOARD_URL: 'http://10.0.0.5:8080' })).toThrow(/DASHBOARD_TOKEN: required/);
+  });
+
+  describe('credentials in a URL are refused, never echoed', () => {
+    const password = `pw-${Math.random().toString(36).slice(2)}`;
+    it.each([
+      ['MT5_BRIDGE_URL', `http://admin:${password}@92.118.45.135:8000`, /MT5_BRIDGE_URL: must not carry credentials.*RESTART_TOKEN/],
+      ['RESTART_URL', `http://ops:${password}@92.118.45.135:8000/api/system/full-restart`, /RESTART_URL: must not carry credentials.*RESTART_TOKEN is sent .* as Authorization: Bearer/],
+      ['GITHUB_API_URL', `https://x-access-token:${password}@api.github.com`, /GITHUB_API_URL: must not carry credentials.*GITHUB_TOKEN/],
+      ['DASHBOARD_URL', `https://ops:${password}@health.fidus.example`, /DASHBOARD_URL: must not carry credentials/],
+      ['MT5_BRIDGE_URL', `ftp://admin:${password}@host`, /MT5_BRIDGE_URL: expected an http\(s\) URL .*got "ftp:\/\/\*\*\*@host"/],
+      ['MT5_BRIDGE_URL', `http://admin:${password}@bad host`, /MT5_BRIDGE_URL: expected an http\(s\) URL/],
+    ])('%s=%s', (name, value, message) => {
+      let text = '';
+      try {
+        loadConfig({ [name]: value, DASHBOARD_TOKEN: 't'.repeat(32) });
+      } catch (err) {
+        text = (err as Error).message;
+      }
+      expect(text).toMatch(message);
+      expect(text).not.toContain(password);
+    });
+
+    it.each(['url', 'restartUrl'])('in AUTOHEAL_TARGETS_FILE (%s), naming the entry and field', (field) => {
+      const url = `http://ops:${password}@10.0.0.1:8000`;
+      const lines = ['targets:', '  - id: desk-a', field === 'url' ? `    url: ${url}` : '    url: http://10.0.0.1:8000'];
+      if (field === 'restartUrl') lines.push(`    restartUrl: ${url}`);
+      const yaml = `${lines.join('\n')}\n`;
+      let text = '';
+      try {
+        loadConfig({ AUTOHEAL_TARGETS_FILE: 't.yaml' }, { readFile: () => yaml });
+      } catch (err) {
+        text = (err as Error).message;
+      }
+      expect(text).toMatch(new RegExp(`AUTOHEAL_TARGETS_FILE \\(t\\.yaml\\): targets\\.0\\.${field}: must not carry credentials`));
+      expect(text).not.toContain(password);
+    });
+  });
+
+  it('allows plain-text SMTP only with the opt-in and a loopback SMTP_HOST', () => {
+    expect(loadConfig({}).smtp.allowPlaintextLoopback).toBe(false);
+    expect(loadConfig({ SMTP_HOST: '127.0.0.1', SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true' }).smtp.allowPlaintextLoopback).toBe(true);
+    expect(() => loadConfig({ SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true' })).toThrow(
+      /^SMTP_ALLOW_PLAINTEXT_LOOPBACK: allowed only with a relay on this machine, and SMTP_HOST \(smtp\.gmail\.com\) is not loopback/,
+    );
+  });
+
+  describe('timings that cannot work', () => {
+    it('derives the probe activity timeout from PROBE_TIMEOUT (two requests in a row, plus 5 s)', () => {
+      expect(loadConfig({}).targets[0]?.policy.probeActivityTimeoutMs).toBe(15_000);
+      expect(loadConfig({ PROBE_TIMEOUT: '8s' }).targets[0]?.policy.probeActivityTimeoutMs).toBe(21_000);
+    });
+
+    it('refuses a PROBE_TIMEOUT whose confirming monitor run cannot finish, with the rule and the fix', () => {
+      const refused = () => loadConfig({ PROBE_TIMEOUT: '28s' });
+      expect(refused).toThrow(/^PROBE_TIMEOUT \(28s\), CONFIRM_DELAY \(3s\) and CHECK_INTERVAL \(15s\) cannot work together/);
+      expect(refused).toThrow('Rule: 2 × (2 × PROBE_TIMEOUT + 5s) + CONFIRM_DELAY + 5s must be at most max(60s, 4 × CHECK_INTERVAL)');
+      expect(refused).toThrow(/here that is 2m10s against a run timeout of 1m/);
+      expect(refused).toThrow(/Fix: lower PROBE_TIMEOUT to at most 10s, or raise CHECK_INTERVAL to at least 33s\./);
+      // Each suggested fix works.
+      expect(loadConfig({ PROBE_TIMEOUT: '10s' }).targets[0]?.target.probeTimeoutMs).toBe(10_000);
+      expect(loadConfig({ PROBE_TIMEOUT: '28s', CHECK_INTERVAL: '33s' }).targets[0]?.target.probeTimeoutMs).toBe(28_000);
+      expect(() => loadConfig({ PROBE_TIMEOUT: '11s' })).toThrow(/cannot work together/);
+    });
+
+    it('refuses a probe that cannot finish within VERIFY_TIMEOUT', () => {
+      expect(() => loadConfig({ PROBE_TIMEOUT: '10s', VERIFY_TIMEOUT: '20s' })).toThrow(
+        /^PROBE_TIMEOUT \(10s\) and VERIFY_TIMEOUT \(20s\) cannot work together\. Rule: 2 × PROBE_TIMEOUT \+ 5s must be less than VERIFY_TIMEOUT/,
+      );
+    });
+
+    it('names the target whose overrides in AUTOHEAL_TARGETS_FILE cannot work', () => {
+      const yaml = 'targets:\n  - id: desk-a\n    url: http://10.0.0.1:8000\n  - id: desk-b\n    url: http://10.0.0.2:8000\n    probeTimeout: 30s\n';
+      expect(() => loadConfig({ AUTOHEAL_TARGETS_FILE: 't.yaml' }, { readFile: () => yaml })).toThrow(
+        /^target desk-b \(AUTOHEAL_TARGETS_FILE targets\.1\): PROBE_TIMEOUT \(30s\)/,
+      );
+    });
+  });
+
+  it('reads MT5_BRIDGE_TIMEZONE as an IANA zone (default UTC), per target overridable', () => {
+    expect(loadConfig({}).targets[0]?.target.bridgeTimeZone).toBe('UTC');
+    expect(loadConfig({ MT5_BRIDGE_TIMEZONE: 'Europe/Athens' }).targets[0]?.target.bridgeTimeZone).toBe('Europe/Athens');
+    expect(() => loadConfig({ MT5_BRIDGE_TIMEZONE: 'Mars/Olympus_Mons' })).toThrow(
+      /^MT5_BRIDGE_TIMEZONE: expected an IANA time zone name such as UTC, Europe\/Athens or America\/New_York, got "Mars\/Olympus_Mons"/,
+    );
+    const yaml = 'targets:\n  - id: desk-a\n    url: http://10.0.0.1:8000\n    timezone: Asia/Nicosia\n  - id: desk-b\n    url: http://10.0.0.2:8000\n    timezone: Nowhere/Special\n';
+    expect(() => loadConfig({ AUTOHEAL_TARGETS_FILE: 't.yaml' }, { readFile: () => yaml })).toThrow(/targets\.1\.timezone: expected an IANA time zone name/);
+  });
+
   it('reads several targets with their overrides from AUTOHEAL_TARGETS_FILE', () => {
     const yaml = [
       'targets:',
@@ -127,6 +225,7 @@ describe('the autoheal command with a bad configuration', () => {
     ['CHECK_INTERVAL', 'abc'],
     ['SYNC_RATE_CRITICAL', '2'],
     ['MT5_BRIDGE_URL', 'http//bridge:8000'],
+    ['MT5_BRIDGE_TIMEZONE', 'Mars/Olympus_Mons'],
   ])('exits non-zero naming %s', (name, value) => {
     const run = spawnSync(process.execPath, [resolve(root, 'bin/autoheal.js'), 'worker'], {
       env: { PATH: process.env.PATH, [name]: value },
@@ -135,5 +234,37 @@ describe('the autoheal command with a bad configuration', () => {
     });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`configuration refused: ${name}:`);
+  });
+});
+
+describe('start-up refuses what would expose the dashboard or leak a password', () => {
+  const run = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [resolve(root, 'bin/autoheal.js'), 'worker'], {
+      // Nothing listens on port 1: should the configuration be accepted, the worker fails fast.
+      env: { PATH: process.env.PATH, TEMPORAL_ADDRESS: '127.0.0.1:1', ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+
+  it('exits 2 naming DASHBOARD_TOKEN, DASHBOARD_HOST and DASHBOARD_URL for a public DASHBOARD_URL without a token', () => {
+    const result = run({ DASHBOARD_URL: 'https://health.fidus.example' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('configuration refused: DASHBOARD_TOKEN:');
+    for (const name of ['DASHBOARD_HOST', 'DASHBOARD_URL']) expect(result.stderr).toContain(name);
+  });
+
+  it('exits 2 on timings that cannot work, with the rule', () => {
+    const result = run({ PROBE_TIMEOUT: '28s' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('configuration refused: PROBE_TIMEOUT (28s), CONFIRM_DELAY (3s) and CHECK_INTERVAL (15s) cannot work together. Rule:');
+  });
+
+  it('exits 2 on a bridge URL with a password, which appears in no output', () => {
+    const password = `pw-${Math.random().toString(36).slice(2)}`;
+    const result = run({ MT5_BRIDGE_URL: `http://admin:${password}@127.0.0.1:1`, RESTART_URL: `http://ops:${password}@127.0.0.1:1/restart` });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('configuration refused: MT5_BRIDGE_URL: must not carry credentials');
+    expect(result.stderr).toContain('RESTART_URL: must not carry credentials');
+    expect(`${result.stdout}${result.stderr}`).not.toContain(password);
   });
 });

@@ -52,6 +52,8 @@ function workerEnv(): NodeJS.ProcessEnv {
     RESTART_TOKEN,
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(smtp.port),
+    // The test relay on loopback speaks plain text (test/smtp-tls.test.ts proves the TLS path).
+    SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true',
     ALERT_RECIPIENT_EMAIL: 'ops@fidus.test',
     VERIFY_INTERVAL: '2s',
     VERIFY_TIMEOUT: '2m',

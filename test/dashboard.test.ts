@@ -13,8 +13,9 @@ import {
   type StatusSource,
   type TargetStatus,
 } from '../src/dashboard';
-import { authorize } from '../src/dashboard/authorize';
-import type { IncomingMessage } from 'node:http';
+import { authorizeCommand, authorizeSensitiveRead } from '../src/dashboard/authorize';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { connect } from 'node:net';
 
 const TOKEN = 'dashboard-token-0123456789abcdef';
 const UI = 'http://temporal-ui.test:8233';
@@ -361,8 +362,10 @@ describe('state-changing calls', () => {
     expect((await post(`${url}/api/targets/mt5-bridge/acknowledge`, { by: 'ops' })).status).toBe(200);
 
     const req = { headers: {} } as IncomingMessage;
-    expect(authorize(req, { host: '0.0.0.0' })).toMatchObject({ ok: false, status: 403 });
-    expect(authorize(req, { host: '127.0.0.1' })).toEqual({ ok: true });
+    expect(authorizeCommand(req, { exposed: true })).toMatchObject({ ok: false, status: 403 });
+    expect(authorizeCommand(req, { exposed: false })).toEqual({ ok: true });
+    expect(authorizeSensitiveRead(req, { exposed: false }, 'Basic')).toEqual({ ok: true });
+    expect(authorizeSensitiveRead(req, { exposed: true, token: TOKEN }, 'Basic')).toMatchObject({ ok: false, status: 401 });
   });
 
   it('maps an unknown page to 404 and a wrong method to 405', async () => {
@@ -454,5 +457,187 @@ describe('when Temporal is unreachable', () => {
     expect([502, 504]).toContain(res.status);
     const unknown = await post(`${url}/api/targets/nope/acknowledge`, { by: 'ops' }, TOKEN);
     expect(unknown.status).toBe(404);
+  });
+});
+
+/** Listens on a free loopback port; resolves the base URL. */
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+    });
+  });
+}
+
+const proxies: Server[] = [];
+afterEach(async () => {
+  await Promise.all(
+    proxies.splice(0).map(
+      (p) =>
+        new Promise<void>((resolve) => {
+          p.closeAllConnections();
+          p.close(() => resolve());
+        }),
+    ),
+  );
+});
+
+/**
+ * A reverse proxy in front of the dashboard, as an operator puts nginx or Caddy: it forwards
+ * every request to the loopback-bound dashboard with the public Host header of DASHBOARD_URL.
+ */
+async function startProxy(upstream: string, publicHost: string): Promise<string> {
+  const target = new URL(upstream);
+  const proxy = createServer((req, res) => {
+    const forwarded = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: publicHost, 'x-forwarded-for': req.socket.remoteAddress ?? '' },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forwarded.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(forwarded);
+  });
+  proxies.push(proxy);
+  return listen(proxy);
+}
+
+const PUBLIC_HOST = 'health.fidus.example';
+
+describe('behind a reverse proxy (DASHBOARD_URL public, bound to loopback)', () => {
+  it('without DASHBOARD_TOKEN, a force-recovery POST through the proxy is refused and nothing is restarted', async () => {
+    // loadConfig refuses this configuration (test/config.test.ts); the server refuses it as well.
+    const config = testConfig({ DASHBOARD_TOKEN: '' });
+    config.dashboard.url = `https://${PUBLIC_HOST}`;
+    const source = fakeSource();
+    const { url } = await start({ source, config });
+    const proxy = await startProxy(url, PUBLIC_HOST);
+
+    const force = await post(`${proxy}/api/targets/mt5-bridge/force-recovery`, { reason: 'stranger', by: 'mallory' });
+    expect(force.status).toBe(403);
+    expect((await json(force)).error).toMatch(/DASHBOARD_TOKEN is not set/);
+    expect(source.forceRecovery).not.toHaveBeenCalled();
+    expect((await post(`${proxy}/api/targets/mt5-bridge/resolve`, { by: 'mallory', note: 'x' })).status).toBe(403);
+    expect((await post(`${proxy}/api/notifications/read`, { ids: ['n2'] })).status).toBe(403);
+    expect(source.resolve).not.toHaveBeenCalled();
+    expect(source.markNotificationsRead).not.toHaveBeenCalled();
+    // Reads that show logins, operator names and timelines follow the same rule.
+    for (const path of ['/system-health', '/api/status', '/api/notifications'])
+      expect((await fetch(`${proxy}${path}`)).status).toBe(403);
+    expect((await fetch(`${proxy}/healthz`)).status).toBe(200);
+  });
+
+  it('with DASHBOARD_TOKEN, commands and sensitive reads need it (Bearer, or Basic for a browser)', async () => {
+    const source = fakeSource();
+    const { url } = await start({ source, config: testConfig({ DASHBOARD_URL: `https://${PUBLIC_HOST}` }) });
+    const proxy = await startProxy(url, PUBLIC_HOST);
+
+    expect((await post(`${proxy}/api/targets/mt5-bridge/force-recovery`, { reason: 'r', by: 'mallory' })).status).toBe(401);
+    expect(source.forceRecovery).not.toHaveBeenCalled();
+
+    const status = await fetch(`${proxy}/api/status`);
+    expect(status.status).toBe(401);
+    expect(await status.text()).not.toContain('mt5-bridge-20251031');
+    const page = await fetch(`${proxy}/system-health`);
+    expect(page.status).toBe(401);
+    expect(page.headers.get('www-authenticate')).toMatch(/^Basic realm="autoheal"/);
+    expect((await fetch(`${proxy}/api/notifications`)).status).toBe(401);
+
+    const basic = `Basic ${Buffer.from(`ops:${TOKEN}`).toString('base64')}`;
+    const signedIn = await fetch(`${proxy}/system-health`, { headers: { authorization: basic } });
+    expect(signedIn.status).toBe(200);
+    expect(await signedIn.text()).toContain('Open incident: HEALING');
+    const wrongBasic = `Basic ${Buffer.from('ops:guess').toString('base64')}`;
+    expect((await fetch(`${proxy}/system-health`, { headers: { authorization: wrongBasic } })).status).toBe(401);
+    expect((await fetch(`${proxy}/api/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+
+    const forced = await fetch(`${proxy}/api/targets/mt5-bridge/force-recovery`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic },
+      body: JSON.stringify({ reason: 'terminal stuck', by: 'ops' }),
+    });
+    expect(forced.status).toBe(200);
+    expect(source.forceRecovery).toHaveBeenCalledTimes(1);
+    // Metrics and liveness carry no login, name or timeline: open for scrapers.
+    expect((await fetch(`${proxy}/metrics`)).status).toBe(200);
+  });
+});
+
+/** Sends raw bytes and resolves the status line of the answer (or '' when the server just closed). */
+function rawRequest(base: string, text: string): Promise<string> {
+  const { port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+      if (answer.includes('\r\n')) {
+        socket.destroy();
+        resolve(answer.slice(0, answer.indexOf('\r\n')));
+      }
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? resolve(answer) : reject(err)));
+    socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+    socket.write(text);
+  });
+}
+
+describe('hostile requests are bounded', () => {
+  it('answers a path of thousands of slashes at once: 404 within the URL bound, 414 beyond', async () => {
+    const { url } = await start({ source: fakeSource() });
+    expect((await fetch(`${url}/a${'/'.repeat(2000)}b`)).status).toBe(404);
+    expect((await fetch(`${url}/system-health${'/'.repeat(1500)}`)).status).toBe(200);
+    expect((await fetch(`${url}/a${'/'.repeat(6000)}b`)).status).toBe(414);
+    expect(await rawRequest(url, `GET /a${'/'.repeat(20_000)}b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431 /);
+  });
+
+  it('answers 431 to oversized headers and 413 to a declared oversized body before reading it', async () => {
+    const { url } = await start({ source: fakeSource() });
+    const huge = `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: ${'a'.repeat(20_000)}\r\n\r\n`;
+    expect(await rawRequest(url, huge)).toMatch(/^HTTP\/1\.1 431 /);
+    const body = [
+      'POST /api/targets/mt5-bridge/acknowledge HTTP/1.1',
+      'Host: 127.0.0.1',
+      'Content-Type: application/json',
+      `Authorization: Bearer ${TOKEN}`,
+      'Content-Length: 104857600',
+      '',
+      '{"by":"',
+    ].join('\r\n');
+    expect(await rawRequest(url, body)).toMatch(/^HTTP\/1\.1 413 /);
+  });
+
+  it('takes a very long or odd Authorization header as a wrong token', async () => {
+    const source = fakeSource();
+    const { url } = await start({ source });
+    for (const header of [`Bearer ${'a'.repeat(6000)}\t `, 'Bearer', 'Basic !!!', `Basic ${Buffer.from(TOKEN).toString('base64')}`, `Bearer  ${TOKEN} x`]) {
+      const res = await fetch(`${url}/api/targets/mt5-bridge/acknowledge`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: header },
+        body: '{"by":"ops"}',
+      });
+      expect(res.status).toBe(401);
+    }
+    expect(source.acknowledge).not.toHaveBeenCalled();
+  });
+
+  it('exports the event-loop lag on /metrics', async () => {
+    const { url } = await start({ source: fakeSource() });
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toMatch(/^autoheal_event_loop_lag_seconds \d/m);
+    expect(text).toMatch(/^autoheal_event_loop_p99_lag_seconds \d/m);
   });
 });

@@ -97,6 +97,8 @@ function env(overrides: Record<string, string | undefined> = {}): NodeJS.Process
     GITHUB_API_URL: github.url,
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(smtpPort),
+    // The test relay on loopback speaks plain text (test/smtp-tls.test.ts proves the TLS path).
+    SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true',
     SMTP_USERNAME: SMTP_USER,
     SMTP_APP_PASSWORD: SMTP_PASSWORD,
     ALERT_RECIPIENT_EMAIL: 'chavapalmarubin@gmail.com',

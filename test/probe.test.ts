@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { DateTime } from 'luxon';
 import type { AddressInfo } from 'node:net';
 import { createProbeActivities } from '../src/activities/probe/index';
 import { normaliseHealth } from '../src/activities/probe/normalise-health';
@@ -290,6 +291,53 @@ describe('probeTarget against other bridge answers', () => {
     expect(report.observation.health.error).toBe('connection refused');
   });
 
+  it('bridge strings are data: a login that is not digits is a malformed reading (a WARNING finding, no crash); names and status are one bounded line', async () => {
+    const hostileName = `Fund A\r\nBcc: evil@example.com\u0007\u202Eexe.pdf <img src=x> https://evil.example/login ${'x'.repeat(5_000)}`;
+    respond('/api/mt5/bridge/health', {
+      status: `healthy\r\nAuto-Restart: NOT INITIATED ${'y'.repeat(500)}`,
+      mt5: { available: true, terminal_info: { connected: true, trade_allowed: true } },
+    });
+    respond('/api/mt5/accounts/summary', {
+      accounts: [
+        ...LOGINS.map((login) => ({ login, name: hostileName, balance: 10, data_source: 'live', timestamp: naiveNow() })),
+        { login: '886557<script>alert(1)</script>', balance: 1, data_source: 'live' },
+        { login: '12 34', balance: 1 },
+        { login: { $gt: '' }, balance: 1 },
+        { account: -5, balance: 1 },
+      ],
+    });
+    const report = await probe.probeTarget(targetFor(url));
+    expect(report.severity).toBe('WARNING');
+    expect(report.observation.accounts.malformed).toBe(4);
+    expect(report.observation.accounts.readings.map((r) => r.login)).toEqual(LOGINS);
+    expect(evidence(report, 'account')).toContain('The bridge listed 4 account entries that could not be read (login not digits');
+    const [first] = report.observation.accounts.readings;
+    expect(first?.name).toMatch(/^Fund A Bcc: evil@example\.com exe\.pdf <img src=x> https:\/\/evil\.example\/login x+…$/);
+    expect(Array.from(first?.name ?? '')).toHaveLength(100);
+    const claimed = report.observation.health.claimedStatus ?? '';
+    expect(claimed.startsWith('healthy Auto-Restart: NOT INITIATED')).toBe(true);
+    expect(claimed.length).toBeLessThanOrEqual(64);
+    // Nowhere in the report (history, emails, feed, logs are made from it) is a raw control character.
+    expect(JSON.stringify(report)).not.toMatch(/\\r|\\n|\\u0007|\u202E/);
+  });
+
+  it('MT5_BRIDGE_TIMEZONE: times without offset are the bridge\'s local time; read as UTC they are a clock WARNING, not fresh data', async () => {
+    const athensNow = DateTime.now().setZone('Europe/Athens').toFormat("yyyy-MM-dd'T'HH:mm:ss");
+    respond('/api/mt5/bridge/health', { status: 'healthy', mt5: { available: true, terminal_info: { connected: true, trade_allowed: true } } });
+    respond('/api/mt5/accounts/summary', { accounts: LOGINS.map((login) => ({ login, balance: 10, data_source: 'live', timestamp: athensNow })) });
+
+    const right = await probe.probeTarget(targetFor(url, { bridgeTimeZone: 'Europe/Athens' }));
+    expect(right.severity).toBe('HEALTHY');
+    expect(Math.abs(Date.parse(right.observation.accounts.readings[0]!.readAt!) - Date.now())).toBeLessThan(60_000);
+
+    // Athens is 2 or 3 hours ahead of UTC: read as UTC, every reading is dated in the future.
+    const wrong = await probe.probeTarget(targetFor(url, { bridgeTimeZone: 'UTC' }));
+    expect(wrong.severity).toBe('WARNING');
+    expect(status(wrong, 'clock')).toBe('warn');
+    expect(evidence(wrong, 'clock')).toMatch(/dated up to [23] h in the future .*MT5_BRIDGE_TIMEZONE \(UTC\) is wrong/);
+    expect(wrong.syncedAccounts).toBe(0);
+  });
+
   it('a URL that is not one is a CRITICAL finding too, never a throw', async () => {
     const report = await probe.probeTarget(targetFor('not a url'));
     expect(report.severity).toBe('CRITICAL');
@@ -319,13 +367,15 @@ describe('normalisation of the bridge\'s shape variations', () => {
     expect(normaliseSummary({ accounts: { '886557': { balance: 1, data_source: 'live', timestamp: at } } })).toEqual({
       ok: true,
       readings: [{ login: '886557', balance: 1, equity: null, dataSource: 'live', readAt: '2025-10-31T11:26:38.000Z' }],
+      malformed: 0,
     });
     expect(normaliseSummary({ data: { accounts: [{ account_id: 7, balance: 2 }] } }).readings[0]).toMatchObject({ login: '7', balance: 2, dataSource: 'unknown', readAt: null });
     expect(normaliseSummary([{ mt5_login: '9', balance: 'n/a', data_source: 'no-cache' }]).readings[0]).toMatchObject({ login: '9', balance: null, dataSource: 'no_cache' });
   });
 
-  it('summary: entries without a login are dropped; a body without a list is an error', () => {
-    expect(normaliseSummary({ accounts: [{ balance: 1 }, null, 'x'] })).toEqual({ ok: true, readings: [] });
+  it('summary: entries without a readable login are dropped and counted as malformed; a body without a list is an error', () => {
+    expect(normaliseSummary({ accounts: [{ balance: 1 }, null, 'x'] })).toEqual({ ok: true, readings: [], malformed: 3 });
+    expect(normaliseSummary({ accounts: { '886557': { login: 'x', balance: 1 }, abc: { balance: 2 } } })).toEqual({ ok: true, readings: [], malformed: 2 });
     expect(normaliseSummary({ detail: 'boom' })).toMatchObject({ ok: false, error: 'unexpected accounts summary body (no accounts list)' });
   });
 

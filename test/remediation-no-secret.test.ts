@@ -106,6 +106,8 @@ function configFor(overrides: Record<string, string | undefined>): AppConfig {
     RESTART_TOKEN,
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(smtpPort),
+    // The test relay on loopback speaks plain text (test/smtp-tls.test.ts proves the TLS path).
+    SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true',
     SMTP_USERNAME: SMTP_USER,
     SMTP_APP_PASSWORD: SMTP_PASSWORD,
     ALERT_RECIPIENT_EMAIL: 'ops@fidus.test',

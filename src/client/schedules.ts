@@ -10,6 +10,7 @@ import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, type Schedul
 import type { TargetConfig } from '../config/load-config';
 import { AutohealTarget, monitorRunId, monitorScheduleId } from '../shared/names';
 import { monitorWorkflow } from '../workflows/monitor';
+import { monitorRunTimeoutMs } from '../shared/probe-timing';
 import type { MonitorInput } from '../shared/types';
 
 export interface AppliedSchedule {
@@ -41,8 +42,9 @@ function monitorAction(tc: TargetConfig, taskQueue: string): ScheduleOptionsActi
     taskQueue,
     args: [input],
     typedSearchAttributes: [{ key: AutohealTarget, value: tc.target.id }],
-    // A monitor run that cannot finish well within the interval is abandoned; the next firing probes again.
-    workflowExecutionTimeout: Math.max(60_000, tc.policy.checkIntervalMs * 4),
+    // A monitor run that cannot finish in max(60 s, 4 intervals) is abandoned; the next firing probes again.
+    // loadConfig refuses timings whose confirming run would not fit (src/config/timing-rules.ts).
+    workflowExecutionTimeout: monitorRunTimeoutMs(tc.policy.checkIntervalMs),
     staticSummary: `Probe ${tc.target.id} (${tc.target.url})`,
   };
 }

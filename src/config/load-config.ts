@@ -5,8 +5,11 @@ import type { z } from 'zod';
 import { ConfigError } from '../shared/errors';
 import { parseDuration } from '../shared/duration';
 import type { HealingPolicy, RemediationMethod, Target } from '../shared/types';
+import { probeActivityTimeoutMs } from '../shared/probe-timing';
+import { hostnameOf, isLoopbackHost } from './loopback';
 import { envSchema, type Env } from './schema';
 import { targetsFileSchema, type TargetEntry } from './targets-file';
+import { timingProblem } from './timing-rules';
 
 /** Port of the built-in bridge simulator in demo mode (MT5_BRIDGE_URL unset). */
 export const DEMO_BRIDGE_PORT = 18_811;
@@ -48,6 +51,8 @@ export interface AppConfig {
     secure: boolean;
     username?: string;
     password?: string;
+    /** SMTP_ALLOW_PLAINTEXT_LOOPBACK: a plain-text session with a loopback relay is allowed. */
+    allowPlaintextLoopback?: boolean;
     from: string;
     recipients: string[];
     escalation: string[];
@@ -88,10 +93,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       'RESTART_URL: required when REMEDIATION=webhook; set it to the bridge restart endpoint, e.g. http://92.118.45.135:8000/api/system/full-restart',
     );
   }
-  if (e.DASHBOARD_HOST !== '127.0.0.1' && e.DASHBOARD_HOST !== 'localhost' && e.DASHBOARD_HOST !== '::1' && !e.DASHBOARD_TOKEN) {
+  const dashboardUrl = (e.DASHBOARD_URL ?? `http://127.0.0.1:${e.DASHBOARD_PORT}`).replace(/\/+$/, '');
+  if (!e.DASHBOARD_TOKEN && dashboardExposed(e.DASHBOARD_HOST, dashboardUrl)) {
     throw new ConfigError(
-      `DASHBOARD_TOKEN: required when DASHBOARD_HOST (${e.DASHBOARD_HOST}) is not loopback; set a long random token, or bind the dashboard to 127.0.0.1`,
+      `DASHBOARD_TOKEN: required unless both DASHBOARD_HOST and DASHBOARD_URL are loopback (DASHBOARD_HOST is ${e.DASHBOARD_HOST}, ` +
+        `DASHBOARD_URL's host is ${hostnameOf(dashboardUrl) || 'unreadable'}): without it, anyone who reaches the dashboard, directly or through ` +
+        'the reverse proxy behind DASHBOARD_URL, could force a restart, resolve an incident or read account logins and timelines. ' +
+        'Set DASHBOARD_TOKEN to a long random value (e.g. openssl rand -hex 32), or keep both DASHBOARD_HOST and DASHBOARD_URL on 127.0.0.1',
     );
+  }
+  if (e.SMTP_ALLOW_PLAINTEXT_LOOPBACK && !isLoopbackHost(e.SMTP_HOST)) {
+    throw new ConfigError(
+      `SMTP_ALLOW_PLAINTEXT_LOOPBACK: allowed only with a relay on this machine, and SMTP_HOST (${e.SMTP_HOST}) is not loopback; ` +
+        'the SMTP password must not cross a network in plain text: remove SMTP_ALLOW_PLAINTEXT_LOOPBACK (STARTTLS is then required) or set SMTP_SECURE=true',
+    );
+  }
+  const targets = entries.map((entry) => buildTarget(entry, e, remediation.method));
+  for (const [i, tc] of targets.entries()) {
+    const problem = timingProblem(tc, e.AUTOHEAL_TARGETS_FILE ? `target ${tc.target.id} (AUTOHEAL_TARGETS_FILE targets.${i})` : undefined);
+    if (problem) throw new ConfigError(problem);
   }
 
   const connection = temporalConnectionFromEnv(env);
@@ -107,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       connection,
     },
     demo,
-    targets: entries.map((entry) => buildTarget(entry, e, remediation.method)),
+    targets,
     remediation: {
       ...remediation,
       github: {
@@ -124,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       secure: e.SMTP_SECURE,
       username: e.SMTP_USERNAME,
       password: e.SMTP_APP_PASSWORD,
+      allowPlaintextLoopback: e.SMTP_ALLOW_PLAINTEXT_LOOPBACK,
       from: e.ALERT_FROM ?? e.SMTP_USERNAME ?? 'fidus-autoheal@localhost',
       recipients: e.ALERT_RECIPIENT_EMAIL,
       escalation: e.ESCALATION_EMAIL.length ? e.ESCALATION_EMAIL : e.ALERT_RECIPIENT_EMAIL,
@@ -131,12 +152,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     dashboard: {
       host: e.DASHBOARD_HOST,
       port: e.DASHBOARD_PORT,
-      url: (e.DASHBOARD_URL ?? `http://127.0.0.1:${e.DASHBOARD_PORT}`).replace(/\/+$/, ''),
+      url: dashboardUrl,
       token: e.DASHBOARD_TOKEN,
     },
     dataDir: e.AUTOHEAL_DATA_DIR,
     logLevel: e.LOG_LEVEL ?? 'info',
   };
+}
+
+/**
+ * True when someone other than this machine's processes can reach the dashboard: it is bound off
+ * loopback, or DASHBOARD_URL (the address in emails) names another host, which means a reverse
+ * proxy forwards to it. Then state-changing calls and sensitive reads need DASHBOARD_TOKEN.
+ */
+export function dashboardExposed(host: string, url: string): boolean {
+  return !isLoopbackHost(host) || !isLoopbackHost(hostnameOf(url));
 }
 
 function chooseRemediation(e: Env): { method: RemediationMethod; reason: string } {
@@ -152,6 +182,7 @@ function chooseRemediation(e: Env): { method: RemediationMethod; reason: string 
 function buildTarget(entry: Partial<TargetEntry> & { id: string; url: string }, e: Env, method: RemediationMethod): TargetConfig {
   const ms = (text: string | undefined, fallback: number) => (text === undefined ? fallback : (parseDuration(text) as number));
   const checkIntervalMs = ms(entry.checkInterval, e.CHECK_INTERVAL);
+  const probeTimeoutMs = ms(entry.probeTimeout, e.PROBE_TIMEOUT);
   return {
     target: {
       id: entry.id,
@@ -161,11 +192,13 @@ function buildTarget(entry: Partial<TargetEntry> & { id: string; url: string }, 
       zeroBalanceOk: entry.zeroBalanceOk ?? e.MT5_ZERO_BALANCE_OK,
       requireTradeAllowed: entry.requireTradeAllowed ?? e.MT5_REQUIRE_TRADE_ALLOWED,
       syncRateCritical: entry.syncRateCritical ?? e.SYNC_RATE_CRITICAL,
-      probeTimeoutMs: ms(entry.probeTimeout, e.PROBE_TIMEOUT),
+      probeTimeoutMs,
       staleAfterMs: ms(entry.staleAfter, e.MT5_STALE_AFTER),
+      bridgeTimeZone: entry.timezone ?? e.MT5_BRIDGE_TIMEZONE,
     },
     policy: {
       checkIntervalMs,
+      probeActivityTimeoutMs: probeActivityTimeoutMs(probeTimeoutMs),
       confirmDelayMs: Math.min(e.CONFIRM_DELAY, checkIntervalMs),
       verifyIntervalMs: ms(entry.verifyInterval, e.VERIFY_INTERVAL),
       verifyTimeoutMs: ms(entry.verifyTimeout, e.VERIFY_TIMEOUT),

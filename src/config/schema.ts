@@ -6,6 +6,7 @@
  * RESTART_TOKEN, TEMPORAL_API_KEY, DASHBOARD_TOKEN) are parsed here and then live only inside
  * the worker's injected clients: they are never echoed in an error.
  */
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { DURATION_FORM, parseDuration } from '../shared/duration';
 
@@ -57,21 +58,83 @@ const flag = (fallback: boolean) =>
     return z.NEVER;
   });
 
-const httpUrl = (what: string) =>
+/**
+ * An http(s) URL without credentials. `http://user:pass@host` is refused: a URL is shown in logs,
+ * stored in schedules and in the history of every workflow, and put in emails, so a password in it
+ * would leak everywhere. Credentials go in headers (RESTART_TOKEN, GITHUB_TOKEN). The value is
+ * echoed in errors only with its userinfo cut out.
+ */
+const httpUrl = (what: string, auth: string) =>
   optionalText.transform((v, ctx) => {
     if (v === undefined) return undefined;
-    let url: URL;
-    try {
-      url = new URL(v);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `expected an http(s) URL such as ${what}, got "${v}"` });
-      return z.NEVER;
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      ctx.addIssue({ code: 'custom', message: `expected an http(s) URL such as ${what}, got "${v}"` });
+    const problem = urlProblem(v, what, auth);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
       return z.NEVER;
     }
     return v.replace(/\/+$/, '');
+  });
+
+/** Why `text` is not an acceptable http(s) URL, or undefined when it is. Never echoes credentials. */
+export function urlProblem(text: string, what: string, auth: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `expected an http(s) URL such as ${what}, got "${withoutUserinfo(text)}"`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `expected an http(s) URL such as ${what}, got "${withoutUserinfo(text)}"`;
+  }
+  if (url.username || url.password || hasUserinfo(text)) {
+    return `must not carry credentials (user:password@host): a URL is shown in logs and stored in workflow history; remove them and ${auth}`;
+  }
+  return undefined;
+}
+
+/** The authority part of a URL-like text: after "//", up to the next "/", "?" or "#". */
+function authorityBounds(text: string): [number, number] | undefined {
+  const start = text.indexOf('//');
+  if (start < 0) return undefined;
+  let end = text.length;
+  for (const ch of ['/', '?', '#']) {
+    const at = text.indexOf(ch, start + 2);
+    if (at >= 0 && at < end) end = at;
+  }
+  return [start + 2, end];
+}
+
+function hasUserinfo(text: string): boolean {
+  const bounds = authorityBounds(text);
+  return bounds !== undefined && text.slice(bounds[0], bounds[1]).includes('@');
+}
+
+/** `http://user:pass@host/x` → `http://***@host/x` (plain string search, no regular expression). */
+export function withoutUserinfo(text: string): string {
+  const bounds = authorityBounds(text);
+  if (!bounds) return text.includes('@') ? '***' : text;
+  const authority = text.slice(bounds[0], bounds[1]);
+  const at = authority.lastIndexOf('@');
+  if (at < 0) return text;
+  return `${text.slice(0, bounds[0])}***@${authority.slice(at + 1)}${text.slice(bounds[1])}`;
+}
+
+/** What to do instead of credentials in a bridge URL. */
+export const BRIDGE_AUTH_HINT =
+  'use header-based auth instead: the probes need no credentials, and RESTART_TOKEN is sent to the restart endpoint as Authorization: Bearer';
+
+/** An IANA time zone name (Europe/Athens, UTC); luxon knows the zones of the runtime's ICU data. */
+const timeZone = (fallback: string) =>
+  optionalText.transform((v, ctx) => {
+    const name = v ?? fallback;
+    if (!IANAZone.isValidZone(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected an IANA time zone name such as UTC, Europe/Athens or America/New_York, got "${name}"`,
+      });
+      return z.NEVER;
+    }
+    return name;
   });
 
 const list = optionalText.transform((v) =>
@@ -114,7 +177,7 @@ export const envSchema = z.object({
   TEMPORAL_TLS_KEY: secret,
 
   /** Base URL of the MT5 Bridge; unset: `autoheal start` runs the built-in simulator (demo). */
-  MT5_BRIDGE_URL: httpUrl('http://92.118.45.135:8000'),
+  MT5_BRIDGE_URL: httpUrl('http://92.118.45.135:8000', BRIDGE_AUTH_HINT),
   /** YAML file listing several bridges; unset: one target `mt5-bridge` from the MT5_* variables. */
   AUTOHEAL_TARGETS_FILE: optionalText,
   /** Logins that must sync; empty: every account the bridge lists. */
@@ -125,6 +188,8 @@ export const envSchema = z.object({
   MT5_REQUIRE_TRADE_ALLOWED: flag(true),
   /** A live reading older than this is stale (not synced). */
   MT5_STALE_AFTER: duration('10m'),
+  /** IANA zone of bridge timestamps that carry no offset (the VPS's local time). */
+  MT5_BRIDGE_TIMEZONE: timeZone('UTC'),
 
   CHECK_INTERVAL: duration('15s'),
   PROBE_TIMEOUT: duration('5s'),
@@ -151,9 +216,9 @@ export const envSchema = z.object({
   GITHUB_REPOSITORY: optionalText.refine((v) => v === undefined || /^[\w.-]+\/[\w.-]+$/.test(v), {
     message: 'expected owner/repo such as chavapalmarubin-lab/FIDUS',
   }),
-  GITHUB_API_URL: httpUrl('https://api.github.com').transform((v) => v ?? 'https://api.github.com'),
+  GITHUB_API_URL: httpUrl('https://api.github.com', 'put the token in GITHUB_TOKEN (sent as a header)').transform((v) => v ?? 'https://api.github.com'),
   GITHUB_EVENT_TYPE: optionalText.transform((v) => v ?? 'mt5-full-restart'),
-  RESTART_URL: httpUrl('http://92.118.45.135:8000/api/system/full-restart'),
+  RESTART_URL: httpUrl('http://92.118.45.135:8000/api/system/full-restart', BRIDGE_AUTH_HINT),
   RESTART_TOKEN: secret,
 
   SMTP_HOST: optionalText.transform((v) => v ?? 'smtp.gmail.com'),
@@ -162,6 +227,11 @@ export const envSchema = z.object({
   SMTP_SECURE: flag(false),
   SMTP_USERNAME: optionalText,
   SMTP_APP_PASSWORD: secret,
+  /**
+   * Credentials go only over TLS (implicit with SMTP_SECURE, else STARTTLS is required). true
+   * allows a plain-text session with a relay on this machine (SMTP_HOST must be loopback).
+   */
+  SMTP_ALLOW_PLAINTEXT_LOOPBACK: flag(false),
   ALERT_FROM: optionalText,
   ALERT_RECIPIENT_EMAIL: emailList,
   /** Support contacts for escalations; unset: ALERT_RECIPIENT_EMAIL. */
@@ -169,7 +239,7 @@ export const envSchema = z.object({
 
   DASHBOARD_HOST: optionalText.transform((v) => v ?? '127.0.0.1'),
   DASHBOARD_PORT: integer(8080, 0, 65535),
-  DASHBOARD_URL: httpUrl('http://127.0.0.1:8080'),
+  DASHBOARD_URL: httpUrl('http://127.0.0.1:8080', 'protect the dashboard with DASHBOARD_TOKEN'),
   /** Bearer token for state-changing dashboard calls (secret). */
   DASHBOARD_TOKEN: secret,
 

@@ -11,19 +11,33 @@
  *       requireTradeAllowed: false
  *       checkInterval: 15s
  *       restartUrl: http://92.118.45.135:8000/api/system/full-restart
+ *       timezone: Europe/Athens
  *
- * Tokens never go in this file: they stay in the worker's environment.
+ * Tokens never go in this file: they stay in the worker's environment. A URL with credentials
+ * (`http://user:pass@host`) is refused, naming the entry and field.
  */
 import { z } from 'zod';
+import { IANAZone } from 'luxon';
 import { DURATION_FORM, parseDuration } from '../shared/duration';
+import { BRIDGE_AUTH_HINT, urlProblem } from './schema';
 
 const durationText = z.string().refine((v) => parseDuration(v) !== undefined, { message: `expected ${DURATION_FORM}` });
+/** An http(s) URL without credentials (see `urlProblem`); the error never echoes a password. */
+const bridgeUrl = (example: string) =>
+  z.string().transform((v, ctx) => {
+    const problem = urlProblem(v.trim(), example, BRIDGE_AUTH_HINT);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+    return v.trim().replace(/\/+$/, '');
+  });
 const login = z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).transform(String);
 
 export const targetEntrySchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'expected lowercase letters, digits and dashes' }),
-    url: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).transform((v) => v.replace(/\/+$/, '')),
+    url: bridgeUrl('http://92.118.45.135:8000'),
     accounts: z.array(login).optional(),
     expectedAccounts: z.number().int().min(1).max(1000).optional(),
     zeroBalanceOk: z.array(login).optional(),
@@ -39,7 +53,12 @@ export const targetEntrySchema = z
     escalateAfter: z.number().int().min(1).max(100).optional(),
     escalationWindow: durationText.optional(),
     /** Direct restart endpoint of this bridge (REMEDIATION=webhook); default RESTART_URL. */
-    restartUrl: z.url({ protocol: /^https?$/ }).optional(),
+    restartUrl: bridgeUrl('http://92.118.45.135:8000/api/system/full-restart').optional(),
+    /** IANA zone of this bridge's timestamps without offset; default MT5_BRIDGE_TIMEZONE. */
+    timezone: z
+      .string()
+      .refine((v) => IANAZone.isValidZone(v), { message: 'expected an IANA time zone name such as UTC or Europe/Athens' })
+      .optional(),
   })
   .strict();
 

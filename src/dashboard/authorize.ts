@@ -1,14 +1,32 @@
 /**
- * The rule for state-changing calls: with DASHBOARD_TOKEN set, `Authorization: Bearer <token>`
- * is required (compared in constant time); without one, only a loopback-bound dashboard accepts
- * them. The token is never echoed, logged or rendered.
+ * Who may do what on the dashboard.
+ *
+ * - The dashboard is **exposed** when it is bound off loopback or DASHBOARD_URL names another
+ *   host (a reverse proxy forwards to it): then state-changing calls and the reads that show
+ *   account logins, operator names or timelines need DASHBOARD_TOKEN. `loadConfig` refuses an
+ *   exposed dashboard without a token; this module refuses the calls as well (403), whatever
+ *   the Host header says.
+ * - With DASHBOARD_TOKEN set, every state-changing call needs it, exposed or not.
+ * - Only this machine can reach a dashboard that is not exposed: its reads are open.
+ *
+ * The token travels as `Authorization: Bearer <token>` (API clients) or as the password of HTTP
+ * Basic auth (browsers: the page answers 401 with a Basic challenge, the browser asks once and
+ * sends it with the page's own calls). It is compared in constant time, never echoed, logged
+ * or rendered. Parsing is plain string work: no regular expression runs on request input.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', 'localhost', '::1'];
+export interface AccessRule {
+  /** DASHBOARD_TOKEN, when set. */
+  token?: string;
+  /** Reachable by more than this machine (see the module doc). */
+  exposed: boolean;
+}
 
-export type AuthDecision = { ok: true } | { ok: false; status: 401 | 403; message: string };
+export type AuthDecision =
+  | { ok: true }
+  | { ok: false; status: 401 | 403; message: string; challenge?: string };
 
 /** Equal-length digests, so the comparison takes the same time whatever the candidate. */
 function sameSecret(candidate: string, secret: string): boolean {
@@ -17,24 +35,51 @@ function sameSecret(candidate: string, secret: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export function authorize(req: IncomingMessage, options: { token?: string; host: string }): AuthDecision {
-  if (!options.token) {
-    if (LOOPBACK_HOSTS.includes(options.host)) return { ok: true };
-    return {
-      ok: false,
-      status: 403,
-      message:
-        'state-changing calls are refused: DASHBOARD_TOKEN is not set and the dashboard is not bound to loopback',
-    };
+/** The longest Authorization header looked at; anything longer is simply not the token. */
+const MAX_AUTHORIZATION_LENGTH = 1024;
+
+/** The credential of an `Authorization` header: a Bearer token, or a Basic password. */
+export function credentialOf(header: string | undefined): string | undefined {
+  if (!header || header.length > MAX_AUTHORIZATION_LENGTH) return undefined;
+  const text = header.trim();
+  const space = text.indexOf(' ');
+  if (space < 0) return undefined;
+  const scheme = text.slice(0, space).toLowerCase();
+  const value = text.slice(space + 1).trim();
+  if (!value) return undefined;
+  if (scheme === 'bearer') return value;
+  if (scheme === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon < 0 ? undefined : decoded.slice(colon + 1);
   }
-  const header = req.headers.authorization ?? '';
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match?.[1] || !sameSecret(match[1], options.token)) {
-    return {
-      ok: false,
-      status: 401,
-      message: 'missing or wrong bearer token: send Authorization: Bearer <DASHBOARD_TOKEN>',
-    };
-  }
+  return undefined;
+}
+
+function checkToken(req: IncomingMessage, token: string, challenge: string): AuthDecision {
+  const candidate = credentialOf(req.headers.authorization);
+  if (candidate !== undefined && sameSecret(candidate, token)) return { ok: true };
+  return {
+    ok: false,
+    status: 401,
+    message: 'missing or wrong token: send Authorization: Bearer <DASHBOARD_TOKEN> (or DASHBOARD_TOKEN as the Basic auth password)',
+    challenge,
+  };
+}
+
+const NO_TOKEN_EXPOSED =
+  'refused: DASHBOARD_TOKEN is not set and the dashboard is reachable beyond this machine (DASHBOARD_HOST or DASHBOARD_URL is not loopback)';
+
+/** A state-changing call (POST). */
+export function authorizeCommand(req: IncomingMessage, rule: AccessRule): AuthDecision {
+  if (rule.token) return checkToken(req, rule.token, 'Bearer realm="autoheal"');
+  if (rule.exposed) return { ok: false, status: 403, message: NO_TOKEN_EXPOSED };
   return { ok: true };
+}
+
+/** A read that shows account logins, operator names or timelines (the page, status, feed). */
+export function authorizeSensitiveRead(req: IncomingMessage, rule: AccessRule, challenge: 'Basic' | 'Bearer'): AuthDecision {
+  if (!rule.exposed) return { ok: true };
+  if (!rule.token) return { ok: false, status: 403, message: NO_TOKEN_EXPOSED };
+  return checkToken(req, rule.token, challenge === 'Basic' ? 'Basic realm="autoheal", charset="UTF-8"' : 'Bearer realm="autoheal"');
 }

@@ -15,11 +15,16 @@ import type { z } from 'zod';
 import type { AppConfig } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import { scrubSecrets } from '../logging/create-logger';
-import { authorize, LOOPBACK_HOSTS } from './authorize';
+import { dashboardExposed } from '../config/load-config';
+import { hostnameOf, isLoopbackHost } from '../config/loopback';
+import { type AccessRule, type AuthDecision, authorizeCommand, authorizeSensitiveRead } from './authorize';
 import { configSecrets } from '../config/secrets';
 import { CommandRejectedError, TemporalTimeoutError, UnknownTargetError } from './errors';
+import { registerEventLoopLag } from './event-loop-lag';
 import { BadRequestError, readJsonBody, sendJson, sendText } from './http-io';
 import { createDashboardMetrics } from './metrics';
+import { REQUEST_LIMITS } from './request-limits';
+import { MAX_URL_LENGTH, routePath } from './route-path';
 import { createTemporalNotificationFeed } from '../client/notifications';
 import type { NotificationFeed } from '../shared/alert-feed';
 import { FeedUnavailableError } from './notification-feed';
@@ -64,6 +69,7 @@ type Route = (
 export function createDashboardServer(deps: DashboardDeps): DashboardServer {
   const { config, log } = deps;
   const { host, port, token } = config.dashboard;
+  const access: AccessRule = { token, exposed: dashboardExposed(host, config.dashboard.url) };
   const namespace = config.temporal.namespace;
   const webUiUrl = (deps.webUiUrl ?? guessWebUiUrl(config.temporal)).replace(/\/+$/, '');
   const source =
@@ -84,7 +90,8 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
   }));
   const reader = createStatusReader(source, { namespace, webUiUrl, placeholders });
   const metrics = createDashboardMetrics();
-  const allowedHosts = new Set([...LOOPBACK_HOSTS, hostnameOf(config.dashboard.url)]);
+  const eventLoopLag = registerEventLoopLag(metrics.registry);
+  const publicHost = hostnameOf(config.dashboard.url);
 
   const secrets = configSecrets(config);
   let temporalReachable = true;
@@ -108,8 +115,8 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
     action: string,
   ): Route {
     return async (req, res, { targetId = '' }) => {
-      const decision = authorize(req, { token, host });
-      if (!decision.ok) return sendJson(res, decision.status, { error: decision.message });
+      const decision = authorizeCommand(req, access);
+      if (!decision.ok) return refuse(res, decision);
       const parsed = schema.safeParse(await readJsonBody(req));
       if (!parsed.success) return sendJson(res, 400, { error: describeBodyIssues(parsed.error) });
       const result = await run(targetId, parsed.data);
@@ -122,13 +129,22 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
     };
   }
 
+  /** A read that shows logins, operator names or timelines: the token when the dashboard is exposed. */
+  const sensitive =
+    (route: Route, challenge: 'Basic' | 'Bearer' = 'Bearer'): Route =>
+    async (req, res, params) => {
+      const decision = authorizeSensitiveRead(req, access, challenge);
+      if (!decision.ok) return refuse(res, decision);
+      await route(req, res, params);
+    };
+
   const routes: Record<string, Route> = {
     'GET /healthz': async (_req, res) => sendJson(res, 200, { ok: true }),
     'GET /': async (_req, res) => {
       res.writeHead(302, { location: '/system-health' });
       res.end();
     },
-    'GET /system-health': async (_req, res) => {
+    'GET /system-health': sensitive(async (_req, res) => {
       const nonce = randomBytes(16).toString('base64');
       let html: string;
       try {
@@ -141,9 +157,9 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
       sendText(res, 200, 'text/html; charset=utf-8', html, {
         'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
       });
-    },
-    'GET /api/status': async (_req, res) => sendJson(res, 200, await readStatus()),
-    'GET /api/notifications': async (_req, res, { query }) => {
+    }, 'Basic'),
+    'GET /api/status': sensitive(async (_req, res) => sendJson(res, 200, await readStatus())),
+    'GET /api/notifications': sensitive(async (_req, res, { query }) => {
       const limit = Number(query.get('limit') ?? 100);
       const notifications = await source.listNotifications({
         unreadOnly: query.get('unread') === 'true' || query.get('unread') === '1',
@@ -155,7 +171,7 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
         200,
         scrubSecrets({ notifications, unread: notifications.filter((n) => !n.read).length }, secrets),
       );
-    },
+    }),
     'GET /metrics': async (_req, res) => {
       await readStatus();
       sendText(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
@@ -179,14 +195,19 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestHost = hostnameOf(`http://${req.headers.host ?? ''}`);
-    if (LOOPBACK_HOSTS.includes(host) && !allowedHosts.has(requestHost)) {
-      // A loopback dashboard answers loopback names only (DNS rebinding).
-      return sendJson(res, 421, { error: 'unexpected Host header for a loopback-bound dashboard' });
+    const target = req.url ?? '/';
+    if (target.length > MAX_URL_LENGTH) {
+      return sendJson(res, 414, { error: `request target longer than ${MAX_URL_LENGTH} characters` });
     }
-    const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
-    const match = /^\/api\/targets\/([^/]+)\/([a-z-]+)$/.exec(url.pathname);
-    const path = match ? `/api/targets/:id/${match[2]}` : url.pathname.replace(/\/+$/, '') || '/';
+    if (!access.exposed) {
+      // A dashboard only this machine can reach answers its own names only (DNS rebinding).
+      const requestHost = hostnameOf(`http://${req.headers.host ?? ''}`);
+      if (!isLoopbackHost(requestHost) && requestHost !== publicHost) {
+        return sendJson(res, 421, { error: 'unexpected Host header for a loopback-bound dashboard' });
+      }
+    }
+    const url = new URL(target, 'http://dashboard.invalid');
+    const { path, rawTargetId } = routePath(url.pathname);
     const route = routes[`${req.method} ${path}`];
     if (!route) {
       const known = Object.keys(routes).some((k) => k.endsWith(` ${path}`));
@@ -196,21 +217,24 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
     }
     let targetId: string | undefined;
     try {
-      targetId = match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
+      targetId = rawTargetId === undefined ? undefined : decodeURIComponent(rawTargetId);
     } catch {
       return sendJson(res, 400, { error: 'target id: not valid URL encoding' });
     }
     await route(req, res, { targetId, query: url.searchParams });
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer(REQUEST_LIMITS.server, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       const [status, message] = errorStatus(err);
       if (status >= 500) log.warn({ err, url: req.url, method: req.method }, 'Dashboard request failed');
       if (res.headersSent) return res.end();
-      sendJson(res, status, { error: scrubSecrets(message, secrets) });
+      // The rest of an oversized body is not read: close the connection rather than drain it.
+      sendJson(res, status, { error: scrubSecrets(message, secrets) }, status === 413 ? { connection: 'close' } : {});
     });
   });
+  server.maxConnections = REQUEST_LIMITS.maxConnections;
+  server.maxRequestsPerSocket = REQUEST_LIMITS.maxRequestsPerSocket;
 
   return {
     listen: () =>
@@ -221,11 +245,13 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
           const address = server.address() as AddressInfo;
           const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           const url = `http://${shownHost}:${address.port}`;
+          eventLoopLag.start();
           resolve({ url });
         });
       }),
     close: () =>
       new Promise((resolve, reject) => {
+        eventLoopLag.stop();
         if (!server.listening) return resolve();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
@@ -233,12 +259,9 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
   };
 }
 
-function hostnameOf(url: string): string {
-  try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, '');
-  } catch {
-    return '';
-  }
+/** Answers a refused request; a 401 carries its challenge (Basic makes a browser ask for the token). */
+function refuse(res: ServerResponse, decision: Exclude<AuthDecision, { ok: true }>): void {
+  sendJson(res, decision.status, { error: decision.message }, decision.challenge ? { 'www-authenticate': decision.challenge } : {});
 }
 
 /** Maps a failure to its HTTP status and a message safe to show. */

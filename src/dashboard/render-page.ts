@@ -4,7 +4,7 @@
  */
 import { formatUtc } from '../shared/time-format';
 import type { FeedNotification } from '../shared/alert-feed';
-import { htmlEscape as e } from './html-escape';
+import { htmlEscape as e } from '../shared/html-escape';
 import type { DashboardStatus, DisplaySeverity, IncidentSummary, TargetStatus } from './types';
 
 export const REFRESH_SECONDS = 15;
@@ -108,7 +108,7 @@ function banner(status: DashboardStatus): string {
 /** A tiny script for the operator buttons: asks for the token once per tab and calls the JSON API. */
 const SCRIPT = `
 (function(){
-  function token(){var t=sessionStorage.getItem('autoheal-token');if(t===null){t=prompt('Dashboard token (DASHBOARD_TOKEN; empty when none is set):')||'';sessionStorage.setItem('autoheal-token',t);}return t;}
+  function token(){var t=sessionStorage.getItem('autoheal-token');if(t===null){t=prompt('Dashboard token (DASHBOARD_TOKEN; leave empty when none is set or the browser already asked for it):')||'';sessionStorage.setItem('autoheal-token',t);}return t;}
   function call(path,body){var h={'content-type':'application/json'};var t=token();if(t)h.authorization='Bearer '+t;
     return fetch(path,{method:'POST',headers:h,body:JSON.stringify(body)}).then(function(r){return r.json().then(function(j){if(r.status===401)sessionStorage.removeItem('autoheal-token');alert(r.ok?'Done: '+JSON.stringify(j):'Refused ('+r.status+'): '+(j.error||''));location.reload();});});}
   document.querySelectorAll('button[data-action]').forEach(function(b){b.addEventListener('click',function(){

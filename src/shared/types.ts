@@ -8,8 +8,8 @@
 
 export type Severity = 'HEALTHY' | 'WARNING' | 'CRITICAL';
 
-/** The checks of the severity table of docs/REQUIREMENTS.md and README. */
-export type CheckName = 'bridge' | 'terminal' | 'trade_allowed' | 'balances' | 'sync_rate' | 'account';
+/** The checks of the severity table of docs/REQUIREMENTS.md and README (`clock`: readings dated in the future). */
+export type CheckName = 'bridge' | 'terminal' | 'trade_allowed' | 'balances' | 'sync_rate' | 'account' | 'clock';
 
 /** `ok`: passed; `warn`: WARNING finding; `fail`: CRITICAL finding; `skip`: not evaluated (off, or no data). */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -45,11 +45,22 @@ export interface Target {
   probeTimeoutMs: number;
   /** A live reading older than this is stale, ms. */
   staleAfterMs: number;
+  /**
+   * IANA zone of the bridge's timestamps that carry no offset (MT5_BRIDGE_TIMEZONE). Absent
+   * (targets from before it): UTC.
+   */
+  bridgeTimeZone?: string;
 }
 
 /** Timing and escalation policy of one target's monitoring and healing. Durations in ms. */
 export interface HealingPolicy {
   checkIntervalMs: number;
+  /**
+   * Timeout of one probe activity, derived from PROBE_TIMEOUT (src/shared/probe-timing.ts):
+   * use it as the probe's startToCloseTimeout and scheduleToCloseTimeout. Absent (policies from
+   * before it): derive it from `target.probeTimeoutMs` with `probeActivityTimeoutMs()`.
+   */
+  probeActivityTimeoutMs?: number;
   /** Delay before the re-probe that confirms a CRITICAL finding. */
   confirmDelayMs: number;
   verifyIntervalMs: number;
@@ -79,7 +90,7 @@ export interface AccountReading {
   balance: number | null;
   equity?: number | null;
   dataSource: 'live' | 'cached' | 'no_cache' | 'unknown';
-  /** ISO time of the reading as the bridge gave it (UTC assumed when no zone), or null. */
+  /** ISO time (UTC) of the reading; a bridge time without offset is read in the target's bridgeTimeZone. Null when none. */
   readAt: string | null;
 }
 
@@ -110,6 +121,8 @@ export interface Observation {
     readings: AccountReading[];
     /** Why no (or partial) readings were obtained. */
     error?: string;
+    /** Entries the bridge listed that could not be read as an account (login not digits): dropped, reported. */
+    malformed?: number;
     latencyMs: number;
   };
 }

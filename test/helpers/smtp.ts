@@ -1,7 +1,9 @@
 /**
  * A real SMTP server on loopback (smtp-server), collecting every message it accepts, parsed
  * with mailparser. It can refuse logins, defer the first connections, reject recipients, or be
- * down (nothing listening on its port) until `up()`.
+ * down (nothing listening on its port) until `up()`. Without `tls` it speaks plain text only (no
+ * STARTTLS: clients need SMTP_ALLOW_PLAINTEXT_LOOPBACK); with `tls` it offers STARTTLS with that
+ * key and certificate and accepts a login only inside TLS.
  */
 import { createServer } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -19,8 +21,8 @@ export interface TestSmtpServer {
   port: number;
   host: string;
   messages: ReceivedMessage[];
-  /** Login attempts seen, with whether they were accepted. */
-  logins: Array<{ username: string; accepted: boolean }>;
+  /** Login attempts seen, with whether they were accepted and whether the session was in TLS. */
+  logins: Array<{ username: string; accepted: boolean; secure: boolean }>;
   /** Starts listening (after `down: true` or `down()`). */
   up(): Promise<void>;
   /** Stops listening: connections are refused. */
@@ -39,6 +41,8 @@ export interface SmtpServerOptions {
   down?: boolean;
   /** Answer RCPT TO for these addresses with 550. */
   rejectRecipients?: string[];
+  /** Offer STARTTLS with this key and certificate (PEM); logins only inside TLS. */
+  tls?: { key: string; cert: string };
 }
 
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
@@ -51,9 +55,10 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   const serverOptions: SMTPServerOptions = {
     secure: false,
     logger: false,
-    disabledCommands: options.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    ...(options.tls
+      ? { key: options.tls.key, cert: options.tls.cert, allowInsecureAuth: false, disabledCommands: options.auth ? [] : ['AUTH'] }
+      : { allowInsecureAuth: true, disabledCommands: options.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'] }),
     authOptional: !options.auth,
-    allowInsecureAuth: true,
     onConnect(_session, callback) {
       if (failures > 0) {
         failures -= 1;
@@ -63,10 +68,10 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       }
       callback();
     },
-    onAuth(auth, _session, callback) {
+    onAuth(auth, session, callback) {
       const accepted =
         !!options.auth && auth.username === options.auth.username && auth.password === options.auth.password;
-      logins.push({ username: auth.username ?? '', accepted });
+      logins.push({ username: auth.username ?? '', accepted, secure: session.secure === true });
       if (accepted) return callback(null, { user: auth.username });
       callback(Object.assign(new Error('5.7.8 Username and Password not accepted'), { responseCode: 535 }));
     },

@@ -37,6 +37,19 @@ export function classifySmtpError(err: unknown): SmtpFailure {
   const e = (err ?? {}) as NodemailerError;
   const message = e.message ?? String(err);
   const code = e.responseCode;
+  // The server refused STARTTLS, or its certificate cannot be trusted: retrying will not help.
+  const refusedTls = e.code === 'ETLS' && code !== undefined && code >= 500;
+  const badCertificate = (e.code === 'ETLS' || e.code === 'ESOCKET') && /certificate|self[- ]signed/i.test(message);
+  if (refusedTls || badCertificate) {
+    return {
+      permanent: true,
+      cause: 'smtp-tls',
+      reason:
+        `SMTP server did not give a TLS session (${message}): nothing was sent, the password included. ` +
+        'Use a server that offers STARTTLS (port 587) with a valid certificate, or implicit TLS (SMTP_SECURE=true, port 465); ' +
+        'for a relay on this machine only, SMTP_ALLOW_PLAINTEXT_LOOPBACK=true',
+    };
+  }
   if (e.code === 'EAUTH' || e.code === 'ENOAUTH') {
     if (code !== undefined && code >= 400 && code < 500) {
       return { permanent: false, reason: `SMTP login deferred by the server (${message}); retrying` };

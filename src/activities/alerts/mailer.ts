@@ -1,9 +1,11 @@
 /**
  * The narrow mail interface the alert activities use, and its SMTP implementation over
- * nodemailer. The SMTP password lives only inside the transport built here; errors leaving it
- * are scrubbed of it.
+ * nodemailer. The SMTP password lives only inside the transport built here and is sent only
+ * over TLS; errors leaving it are scrubbed of it.
  */
+import type { ConnectionOptions } from 'node:tls';
 import nodemailer from 'nodemailer';
+import { isLoopbackHost } from '../../config/loopback';
 import type { AppConfig } from '../../config/load-config';
 import { scrubSecrets } from '../../logging/create-logger';
 import type { RenderedEmail } from './render-email';
@@ -35,20 +37,32 @@ export type SmtpConfig = AppConfig['smtp'];
 export const SMTP_TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 45_000 };
 
 /**
- * A Mailer over SMTP: implicit TLS when `secure`, else STARTTLS whenever the server offers it
- * (plain only when it does not: `requireTLS: false`); login with the username and app password
- * when both are set. One connection per message (no pool): alerts are rare and each send
- * stands alone.
+ * Whether this configuration may talk to its SMTP server in plain text: only with the explicit
+ * SMTP_ALLOW_PLAINTEXT_LOOPBACK opt-in and a relay on this machine (loadConfig refuses the opt-in
+ * with any other host; this checks again).
+ */
+export function plaintextAllowed(smtp: Pick<SmtpConfig, 'host' | 'allowPlaintextLoopback'>): boolean {
+  return smtp.allowPlaintextLoopback === true && isLoopbackHost(smtp.host);
+}
+
+/**
+ * A Mailer over SMTP. Credentials and alerts travel only over TLS: implicit TLS when `secure`
+ * (port 465), else STARTTLS is required (`requireTLS`): a server that does not offer it, or whose
+ * upgrade fails, gets no login and no message. Plain text only with SMTP_ALLOW_PLAINTEXT_LOOPBACK
+ * for a loopback relay (STARTTLS is still used when offered). The server's certificate is
+ * verified (`options.tls` lets tests trust their own CA). Login with the username and app
+ * password when both are set. One connection per message (no pool): alerts are rare and each
+ * send stands alone.
  */
 export function createSmtpMailer(
   smtp: SmtpConfig,
-  options: { tls?: { rejectUnauthorized?: boolean } } = {},
+  options: { tls?: ConnectionOptions } = {},
 ): Mailer {
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
-    requireTLS: false,
+    requireTLS: !smtp.secure && !plaintextAllowed(smtp),
     auth: smtp.username && smtp.password ? { user: smtp.username, pass: smtp.password } : undefined,
     ...SMTP_TIMEOUTS,
     ...(options.tls ? { tls: options.tls } : {}),

@@ -2,6 +2,11 @@
  * The alert emails, rendered from an alert event alone (pure): the runbook's wording for the
  * CRITICAL alert and the recovery confirmation, and clear subjects for the others. Plain text
  * and a simple HTML part of the same lines. Events carry no secret, and nothing is added here.
+ *
+ * Text from the events (issues, diagnoses, timeline details: often the bridge's own words) is
+ * data: each value is made one bounded line (src/shared/bridge-text.ts) so it cannot add lines
+ * to the email, everything is HTML-escaped in the HTML part (src/shared/html-escape.ts), and the
+ * only link is the dashboard link of our own configuration: no text is ever turned into a link.
  */
 import { formatUtc } from '../../shared/time-format';
 import type {
@@ -13,7 +18,9 @@ import type {
   ReminderAlert,
   WarningAlert,
 } from '../../shared/contracts';
+import { singleLine } from '../../shared/bridge-text';
 import { formatDurationWords } from '../../shared/duration';
+import { htmlEscape } from '../../shared/html-escape';
 import { describeMethod } from '../../shared/remediation-words';
 import { threadingFor } from './email-threading';
 import { manualRecoverySteps } from './manual-recovery-steps';
@@ -48,13 +55,20 @@ export interface RenderedEmail {
   references?: string[];
 }
 
+/** The longest event text shown in an email (an issue, a diagnosis, a step's detail). */
+const MAX_FIELD = 1000;
+
+/** An event's text as one clean, bounded line. */
+const t = (value: unknown): string => singleLine(String(value ?? ''), MAX_FIELD);
+
 export function renderEmail(event: AlertEvent, ctx: RenderContext): RenderedEmail {
-  const link = `View System Health: ${ctx.dashboardUrl.replace(/\/+$/, '')}/system-health`;
+  const dashboard = `${ctx.dashboardUrl.replace(/\/+$/, '')}/system-health`;
+  const link = `View System Health: ${dashboard}`;
   const lines = bodyLines(event, ctx, link);
   return {
     subject: SUBJECTS[event.kind],
     text: `${lines.join('\n')}\n`,
-    html: toHtml(lines),
+    html: toHtml(lines, link, dashboard),
     ...threadingFor(event),
   };
 }
@@ -77,7 +91,7 @@ function bodyLines(event: AlertEvent, ctx: RenderContext, link: string): string[
         'If you can read it, alert emails reach you.',
         '',
         `Timestamp: ${formatUtc(event.at)}`,
-        `Target: ${event.targetId}`,
+        `Target: ${t(event.targetId)}`,
         '',
         link,
       ];
@@ -87,23 +101,23 @@ function bodyLines(event: AlertEvent, ctx: RenderContext, link: string): string[
 function critical(e: CriticalAlert, link: string): string[] {
   const initiated = /^INITIATED\b/.test(e.autoRestart);
   return [
-    `Component: ${e.component}`,
-    `Status: ${e.status}`,
+    `Component: ${t(e.component)}`,
+    `Status: ${t(e.status)}`,
     'Severity: CRITICAL',
     '',
-    `Issue: ${e.issue}`,
+    `Issue: ${t(e.issue)}`,
     '',
     `Timestamp: ${formatUtc(e.at)}`,
     '',
-    `Auto-Restart: ${e.autoRestart}`,
+    `Auto-Restart: ${t(e.autoRestart)}`,
     initiated
       ? `Expected Recovery: ${formatEstimate(e.expectedRecoveryMs ?? DEFAULT_EXPECTED_RECOVERY_MS)}`
       : 'Expected Recovery: not automatic: an operator must act',
     '',
     link,
     '',
-    `Target: ${e.targetId}`,
-    `Incident: ${e.incidentId}`,
+    `Target: ${t(e.targetId)}`,
+    `Incident: ${t(e.incidentId)}`,
   ];
 }
 
@@ -113,8 +127,8 @@ function warning(e: WarningAlert, link: string): string[] {
     'Status: WARNING',
     'Severity: WARNING',
     '',
-    `Issue: ${e.issue}`,
-    `Condition: ${e.conditionKey}`,
+    `Issue: ${t(e.issue)}`,
+    `Condition: ${t(e.conditionKey)}`,
     '',
     `Timestamp: ${formatUtc(e.at)}`,
   ];
@@ -129,7 +143,7 @@ function warning(e: WarningAlert, link: string): string[] {
     '',
     link,
     '',
-    `Target: ${e.targetId}`,
+    `Target: ${t(e.targetId)}`,
   );
   return lines;
 }
@@ -142,8 +156,8 @@ function recovery(e: RecoveryAlert, link: string): string[] {
     accountsLine(e.accountsOnline, e.accountsExpected),
     '',
     `Recovered at: ${formatUtc(e.at)}`,
-    `Target: ${e.targetId}`,
-    `Incident: ${e.incidentId}`,
+    `Target: ${t(e.targetId)}`,
+    `Incident: ${t(e.incidentId)}`,
     '',
     link,
   ];
@@ -154,16 +168,16 @@ function escalation(e: EscalationAlert, ctx: RenderContext, link: string): strin
   return [
     '🆘 Auto-healing of MT5 Bridge failed: human action needed',
     '',
-    `Target: ${e.targetId}`,
-    `Incident: ${e.incidentId}`,
-    `Issue: ${e.issue}`,
+    `Target: ${t(e.targetId)}`,
+    `Incident: ${t(e.incidentId)}`,
+    `Issue: ${t(e.issue)}`,
     `Incident opened: ${formatUtc(e.openedAt)} (open for ${formatDurationWords(elapsed(e.openedAt, e.at))})`,
     `Escalated: ${formatUtc(e.at)}`,
     '',
     'What was tried:',
     ...tried,
     '',
-    `Diagnosis: ${e.diagnosis}`,
+    `Diagnosis: ${t(e.diagnosis)}`,
     '',
     'Automatic restarts of this target are paused until an operator resumes or resolves the incident, or the bridge recovers by itself.',
     '',
@@ -181,9 +195,9 @@ function reminder(e: ReminderAlert, link: string): string[] {
   return [
     `🔁 MT5 Bridge is still not recovered (reminder ${e.reminder})`,
     '',
-    `Target: ${e.targetId}`,
-    `Incident: ${e.incidentId}`,
-    `Issue: ${e.issue}`,
+    `Target: ${t(e.targetId)}`,
+    `Incident: ${t(e.incidentId)}`,
+    `Issue: ${t(e.issue)}`,
     `Incident opened: ${formatUtc(e.openedAt)} (open for ${formatDurationWords(elapsed(e.openedAt, e.at))})`,
     `Timestamp: ${formatUtc(e.at)}`,
     '',
@@ -205,7 +219,7 @@ const OUTCOMES: Record<AttemptRecord['outcome'], string> = {
 function describeAttempt(a: AttemptRecord): string {
   const when = a.dispatchedAt ? `, dispatched ${formatUtc(a.dispatchedAt)}` : '';
   const ended = a.endedAt ? ` (ended ${formatUtc(a.endedAt)})` : '';
-  return `- Attempt ${a.attempt} (${describeMethod(a.method)}${when}): ${OUTCOMES[a.outcome]}: ${a.detail}${ended}`;
+  return `- Attempt ${a.attempt} (${describeMethod(a.method)}${when}): ${OUTCOMES[a.outcome]}: ${t(a.detail)}${ended}`;
 }
 
 /** "All 7 accounts online with live balances", or the honest count when fewer. */
@@ -230,34 +244,26 @@ function elapsed(fromIso: string, toIso: string): number {
   return Number.isFinite(d) ? Math.max(0, d) : 0;
 }
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
-
-/** The same lines as HTML: paragraphs at blank lines, links clickable, everything escaped. */
-function toHtml(lines: string[]): string {
+/** The same lines as HTML: paragraphs at blank lines, everything escaped, the dashboard link the only link. */
+function toHtml(lines: string[], linkLine: string, dashboardUrl: string): string {
   const paragraphs: string[][] = [[]];
   for (const line of lines) {
     if (line === '') paragraphs.push([]);
     else (paragraphs[paragraphs.length - 1] as string[]).push(line);
   }
+  const render = (line: string) =>
+    line === linkLine
+      ? `View System Health: <a href="${htmlEscape(dashboardUrl)}">${htmlEscape(dashboardUrl)}</a>`
+      : htmlLine(line);
   const body = paragraphs
     .filter((p) => p.length)
-    .map((p) => `<p>${p.map(htmlLine).join('<br>\n')}</p>`)
+    .map((p) => `<p>${p.map(render).join('<br>\n')}</p>`)
     .join('\n');
   return `<!doctype html>\n<html><body style="font-family: sans-serif; font-size: 14px;">\n${body}\n</body></html>\n`;
 }
 
 function htmlLine(line: string): string {
-  const indent = line.match(/^ */)?.[0].length ?? 0;
-  const escaped = escapeHtml(line.trimStart()).replace(
-    /https?:\/\/[^\s<]+/g,
-    (url) => `<a href="${url}">${url}</a>`,
-  );
-  return '&nbsp;'.repeat(indent) + escaped;
+  let indent = 0;
+  while (line.charCodeAt(indent) === 32) indent += 1;
+  return '&nbsp;'.repeat(indent) + htmlEscape(line.slice(indent));
 }

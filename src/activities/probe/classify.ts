@@ -10,14 +10,20 @@
  * | trade_allowed | `terminal_info.trade_allowed` false (`skip` when target.requireTradeAllowed is false, or not reported) | — |
  * | balances      | every counted account less zeroBalanceOk shows $0 and none of those zeros is fresh live data | every one shows $0 and some (or all) are fresh live zeros: money moved, never a restart |
  * | sync_rate     | synced / expected < target.syncRateCritical      | —                                      |
- * | account       | —                                               | an account fails to sync, is missing, or reads an unexpected $0 |
+ * | account       | —                                               | an account fails to sync, is missing, reads an unexpected $0, or the bridge listed malformed entries (login not digits) |
+ * | clock         | —                                               | a live reading is dated more than FUTURE_TOLERANCE_MS after the probe: the bridge's clock or MT5_BRIDGE_TIMEZONE is wrong |
  *
  * Decisions (documented here because others rely on them):
  * - **Synced** = a finite balance, `dataSource` 'live', and `readAt` no older than
  *   `target.staleAfterMs` before `observation.probedAt`. A reading **without `readAt` is not
  *   fresh** (so not synced): the probe's normaliser already falls back on the response's own
- *   timestamp, so a null here means the bridge gave no time at all. Readings up to any amount in
- *   the future (clock skew) count as fresh.
+ *   timestamp, so a null here means the bridge gave no time at all. A reading dated up to
+ *   FUTURE_TOLERANCE_MS after the probe counts as fresh (clock drift).
+ * - **Clock problem**: a live, finite reading dated further in the future is not fresh data
+ *   (not synced), and it is not evidence of a bridge failure either: a restart cannot fix a
+ *   clock. The clock check warns; sync_rate and balances do not fail because of such readings,
+ *   and the account check leaves them to the clock check. (A wrong MT5_BRIDGE_TIMEZONE shifts
+ *   every reading by at least 15 minutes, the smallest gap between two zones' offsets.)
  * - **Counted accounts**: `target.accounts` when non-empty (a listed login absent from the
  *   bridge's answer counts as not synced); otherwise every account the bridge listed.
  *   Expected = `target.accounts.length` when non-empty, else `target.expectedAccounts`; accounts
@@ -40,40 +46,21 @@
  */
 import type { AccountReading, CheckName, CheckResult, CheckStatus, Classification, Observation, Severity, Target } from '../../shared/types';
 
+import { parseBridgeTime } from './bridge-time';
+
 export { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
 export { isTerminalNotConnected } from '../../shared/report-checks';
+export { parseBridgeTime } from './bridge-time';
 
 const DEFAULT_SYNC_RATE_CRITICAL = 0.2;
 
 /**
- * Parses a time as bridges write it: ISO 8601 with or without zone (no zone = UTC), with a
- * space instead of `T`, any number of fraction digits, or epoch seconds/milliseconds.
- * Returns epoch ms, or NaN when unreadable.
+ * How far in the future a reading may be dated and still count as fresh: 2 minutes. Two
+ * NTP-synced clocks agree within a second; a Windows VPS whose time service syncs rarely drifts
+ * by tens of seconds; any time-zone mistake is 15 minutes or more. Two minutes tolerates the
+ * drift and catches every zone mistake.
  */
-export function parseBridgeTime(value: unknown): number {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value <= 0) return NaN;
-    return value < 1e12 ? Math.round(value * 1000) : Math.round(value);
-  }
-  if (typeof value !== 'string') return NaN;
-  const text = value.trim();
-  if (!text) return NaN;
-  if (/^\d+(\.\d+)?$/.test(text)) return parseBridgeTime(Number(text));
-  const match = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(text);
-  if (!match) return NaN;
-  const [, date, time = '00:00:00', fraction = '', zone = 'Z'] = match;
-  const ms = fraction ? `.${fraction.padEnd(3, '0').slice(0, 3)}` : '';
-  const hms = time.length === 5 ? `${time}:00` : time;
-  const offset = zone.toUpperCase() === 'Z' ? 'Z' : normaliseOffset(zone);
-  return Date.parse(`${date}T${hms}${ms}${offset}`);
-}
-
-function normaliseOffset(zone: string): string {
-  const digits = zone.slice(1).replace(':', '');
-  const hours = digits.slice(0, 2);
-  const minutes = digits.slice(2, 4) || '00';
-  return `${zone[0]}${hours}:${minutes}`;
-}
+export const FUTURE_TOLERANCE_MS = 2 * 60_000;
 
 /** Why a reading is not synced, or null when it is synced. */
 export function notSyncedReason(reading: AccountReading | null | undefined, probedAtMs: number, staleAfterMs: number): string | null {
@@ -88,7 +75,15 @@ export function notSyncedReason(reading: AccountReading | null | undefined, prob
   if (Number.isNaN(probedAtMs)) return 'probe time unknown';
   const age = probedAtMs - readAt;
   if (age > staleAfterMs) return `stale, read ${describeAge(age)} ago`;
+  if (-age > FUTURE_TOLERANCE_MS) return `dated ${describeAge(-age)} in the future (clock)`;
   return null;
+}
+
+/** How far a live, finite reading is dated beyond the future tolerance (ms), or null when it is not. */
+export function aheadOfProbe(reading: AccountReading | null | undefined, probedAtMs: number): number | null {
+  if (!reading || reading.dataSource !== 'live' || finite(reading.balance) === null) return null;
+  const ahead = parseBridgeTime(reading.readAt) - probedAtMs;
+  return Number.isFinite(ahead) && ahead > FUTURE_TOLERANCE_MS ? ahead : null;
 }
 
 /** True when the reading is a finite, live, fresh balance (see the module doc). */
@@ -103,6 +98,8 @@ interface Counted {
   notSynced: string | null;
   balance: number | null;
   zeroOk: boolean;
+  /** Dated this far in the future beyond the tolerance (a clock problem), else null. */
+  aheadMs: number | null;
 }
 
 interface Judged extends CheckResult {
@@ -141,10 +138,13 @@ export function classify(observation: Observation, target: Target): Classificati
       notSynced: notSyncedReason(reading, probedAtMs, staleAfterMs),
       balance: reading ? finite(reading.balance) : null,
       zeroOk: zeroOk.has(login),
+      aheadMs: aheadOfProbe(reading, probedAtMs),
     };
   });
   const expected = listed.length > 0 ? logins.length : Math.max(0, Math.floor(finite(target?.expectedAccounts) ?? 0));
   const synced = counted.filter((c) => c.notSynced === null).length;
+  const ahead = counted.filter((c) => c.aheadMs !== null);
+  const malformed = Math.max(0, Math.floor(finite(accountsPart.malformed) ?? 0));
   const syncRate = expected > 0 ? Math.min(1, synced / expected) : 1;
   const unreported = listed.length > 0 ? 0 : Math.max(0, expected - counted.length);
 
@@ -155,13 +155,14 @@ export function classify(observation: Observation, target: Target): Classificati
   if (!bridgeOk) {
     const skipped = 'Not evaluated: the MT5 Bridge health check failed.';
     for (const check of ['terminal', 'trade_allowed'] as const) checks.push({ check, status: 'skip', evidence: skipped, latencyMs: healthLatency });
-    for (const check of ['balances', 'sync_rate', 'account'] as const) checks.push({ check, status: 'skip', evidence: skipped, latencyMs: accountsLatency });
+    for (const check of ['balances', 'sync_rate', 'account', 'clock'] as const) checks.push({ check, status: 'skip', evidence: skipped, latencyMs: accountsLatency });
   } else {
     checks.push(terminalCheck(health, healthLatency));
     checks.push(tradeAllowedCheck(health, target?.requireTradeAllowed !== false, healthLatency));
     checks.push(balancesCheck(counted, expected, accountsPart.error, accountsLatency));
-    checks.push(syncRateCheck(synced, expected, syncRate, target?.syncRateCritical, accountsLatency));
-    checks.push(accountCheck(counted, unreported, accountsPart.error, accountsLatency));
+    checks.push(syncRateCheck(synced, ahead.length, expected, syncRate, target?.syncRateCritical, accountsLatency));
+    checks.push(accountCheck(counted, unreported, malformed, accountsPart.error, accountsLatency));
+    checks.push(clockCheck(counted, ahead, target?.bridgeTimeZone, accountsLatency));
   }
 
   const severity = worst(checks);
@@ -261,7 +262,8 @@ function balancesCheck(counted: Counted[], expected: number, error: unknown, lat
     };
   }
   const accounts = zeros.map((c) => c.login);
-  const freshLive = zeros.filter((c) => c.notSynced === null);
+  // A zero dated in the future is live data whose freshness a wrong clock hides: not a failure.
+  const freshLive = zeros.filter((c) => c.notSynced === null || c.aheadMs !== null);
   if (freshLive.length === 0) {
     return {
       check: 'balances',
@@ -294,11 +296,13 @@ function balancesCheck(counted: Counted[], expected: number, error: unknown, lat
   };
 }
 
-function syncRateCheck(synced: number, expected: number, rate: number, threshold: unknown, latencyMs: number | undefined): Judged {
+function syncRateCheck(synced: number, ahead: number, expected: number, rate: number, threshold: unknown, latencyMs: number | undefined): Judged {
   if (expected === 0) return { check: 'sync_rate', status: 'skip', evidence: 'No account expected.', latencyMs };
   const limit = finite(threshold) ?? DEFAULT_SYNC_RATE_CRITICAL;
-  const figures = `${percent(rate)} (${synced}/${expected} accounts synced)`;
-  if (rate < limit) {
+  const aheadNote = ahead ? `; ${ahead} more read live but dated in the future (see the clock check)` : '';
+  const figures = `${percent(rate)} (${synced}/${expected} accounts synced${aheadNote})`;
+  // Readings hidden by a wrong clock are not a bridge failure: a restart would not fix them.
+  if (Math.min(1, (synced + ahead) / expected) < limit) {
     return {
       check: 'sync_rate',
       status: 'fail',
@@ -310,10 +314,10 @@ function syncRateCheck(synced: number, expected: number, rate: number, threshold
   return { check: 'sync_rate', status: 'ok', evidence: `Sync success rate ${figures}.`, latencyMs };
 }
 
-function accountCheck(counted: Counted[], unreported: number, error: unknown, latencyMs: number | undefined): Judged {
-  const failing = counted.filter((c) => c.notSynced !== null);
+function accountCheck(counted: Counted[], unreported: number, malformed: number, error: unknown, latencyMs: number | undefined): Judged {
+  const failing = counted.filter((c) => c.notSynced !== null && c.aheadMs === null);
   const unexpectedZero = counted.filter((c) => c.notSynced === null && c.balance === 0 && !c.zeroOk);
-  if (failing.length === 0 && unexpectedZero.length === 0 && unreported === 0) {
+  if (failing.length === 0 && unexpectedZero.length === 0 && unreported === 0 && malformed === 0) {
     return { check: 'account', status: 'ok', evidence: `All ${counted.length} accounts synced with live balances.`, latencyMs };
   }
   const sentences: string[] = [];
@@ -339,6 +343,11 @@ function accountCheck(counted: Counted[], unreported: number, error: unknown, la
     sentences.push(`${unexpectedZero.length} accounts read an unexpected $0 (live): ${unexpectedZero.map((c) => c.login).join(', ')}.`);
     headlines.push(`${unexpectedZero.length} accounts read an unexpected $0.`);
   }
+  if (malformed > 0) {
+    const entries = `${malformed} account entr${malformed === 1 ? 'y' : 'ies'}`;
+    sentences.push(`The bridge listed ${entries} that could not be read (login not digits, or not an object); ignored.`);
+    headlines.push(`${entries} from the bridge malformed.`);
+  }
   return {
     check: 'account',
     status: 'warn',
@@ -346,6 +355,28 @@ function accountCheck(counted: Counted[], unreported: number, error: unknown, la
     headline: headlines.join(' '),
     latencyMs,
     accounts: [...failing, ...unexpectedZero].map((c) => c.login),
+  };
+}
+
+function clockCheck(counted: Counted[], ahead: Counted[], timeZone: unknown, latencyMs: number | undefined): Judged {
+  const dated = counted.filter((c) => c.reading?.dataSource === 'live' && c.reading.readAt);
+  if (dated.length === 0) return { check: 'clock', status: 'skip', evidence: 'No live reading with a timestamp to compare.', latencyMs };
+  if (ahead.length === 0) {
+    return { check: 'clock', status: 'ok', evidence: "The bridge's timestamps agree with this worker's clock.", latencyMs };
+  }
+  const most = Math.max(...ahead.map((c) => c.aheadMs ?? 0));
+  const zone = typeof timeZone === 'string' && timeZone ? timeZone : 'UTC';
+  const list = ahead.slice(0, 8).map((c) => c.login).join(', ') + (ahead.length > 8 ? ` and ${ahead.length - 8} more` : '');
+  return {
+    check: 'clock',
+    status: 'warn',
+    evidence:
+      `${ahead.length} live account reading${ahead.length === 1 ? ' is' : 's are'} dated up to ${describeAge(most)} in the future ` +
+      `(beyond the ${describeAge(FUTURE_TOLERANCE_MS)} tolerance): the bridge's clock or MT5_BRIDGE_TIMEZONE (${zone}) is wrong, ` +
+      `so their freshness cannot be judged (not counted as synced; no restart): ${list}.`,
+    headline: `Bridge timestamps up to ${describeAge(most)} in the future: clock or MT5_BRIDGE_TIMEZONE wrong.`,
+    latencyMs,
+    accounts: ahead.map((c) => c.login),
   };
 }
 

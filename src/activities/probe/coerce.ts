@@ -3,8 +3,9 @@
  * or 0/1, logins as numbers, timestamps with or without zone. Each returns null when the value
  * cannot be read, never throws.
  */
-import { parseBridgeTime } from './classify';
+import { isLogin } from '../../shared/bridge-text';
 import type { AccountReading } from '../../shared/types';
+import { parseBridgeTime } from './bridge-time';
 
 export type Json = Record<string, unknown>;
 
@@ -34,17 +35,20 @@ export function toNumber(value: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** A login as a string: 886557, "886557", " 886557 " → "886557"; else null. */
+/**
+ * A login as a string: 886557, "886557", " 886557 " → "886557"; anything that is not digits
+ * (after trimming) → null: a malformed reading, which the caller counts and reports.
+ */
 export function toLogin(value: unknown): string | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0 ? String(value) : null;
   if (typeof value !== 'string') return null;
   const text = value.trim();
-  return text && text.length <= 64 ? text : null;
+  return isLogin(text) ? text : null;
 }
 
-/** A bridge time as ISO 8601 UTC (no zone = UTC, epoch seconds or ms accepted); else null. */
-export function toIsoTime(value: unknown): string | null {
-  const ms = parseBridgeTime(value);
+/** A bridge time as ISO 8601 UTC (no offset: read in `timeZone`, default UTC; epoch seconds or ms accepted); else null. */
+export function toIsoTime(value: unknown, timeZone = 'UTC'): string | null {
+  const ms = parseBridgeTime(value, timeZone);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 

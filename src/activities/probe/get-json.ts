@@ -6,6 +6,7 @@
  */
 import { describeError } from '../../shared/errors';
 import { isAxiosError, type AxiosInstance } from 'axios';
+import { singleLine } from '../../shared/bridge-text';
 
 export interface JsonAnswer {
   /** 2xx with a JSON body. */
@@ -70,7 +71,7 @@ function parseJson(data: unknown): { ok: true; value: unknown } | { ok: false } 
 }
 
 function contentType(value: unknown): string {
-  return typeof value === 'string' ? (value.split(';')[0] ?? '').trim().slice(0, 60) : '';
+  return typeof value === 'string' ? singleLine(value.split(';')[0] ?? '', 60) : '';
 }
 
 /** A few words on why a request failed, without the URL. */
@@ -98,8 +99,8 @@ export function describeHttpError(err: unknown, options: Pick<GetJsonOptions, 't
       return 'not an HTTP answer';
   }
   if (/socket hang up/i.test(message)) return 'connection reset';
-  if (/certificate|self[- ]signed|TLS|SSL/i.test(message)) return `TLS error (${code ?? message.slice(0, 80)})`;
-  return `request failed (${code ?? message.slice(0, 80)})`;
+  if (/certificate|self[- ]signed|TLS|SSL/i.test(message)) return `TLS error (${singleLine(code ?? message, 80)})`;
+  return `request failed (${singleLine(code ?? message, 80)})`;
 }
 
 function errorCode(err: unknown): string | undefined {

@@ -5,9 +5,10 @@
  * with `target.probeTimeoutMs` and at most 1 MB of answer). When the summary endpoint answers
  * 404 it falls back on the per-account info endpoint for `target.accounts`, or else for the
  * logins this worker saw in the target's last summary; those requests share one more
- * `probeTimeoutMs`. A probe therefore takes at most about 2 × probeTimeoutMs: give the activity
- * a startToCloseTimeout of at least 2 × probeTimeoutMs + a few seconds, and few retries
- * (a failed probe is a finding, not an error).
+ * `probeTimeoutMs`. A probe therefore takes at most about 2 × probeTimeoutMs: the activity's
+ * timeout is `policy.probeActivityTimeoutMs` (src/shared/probe-timing.ts: 2 × PROBE_TIMEOUT +
+ * 5 s), with few retries (a failed probe is a finding, not an error). Timestamps without an
+ * offset are read in `target.bridgeTimeZone` (MT5_BRIDGE_TIMEZONE).
  *
  * An unhealthy, unreachable, slow or malformed bridge is a RESULT (a CRITICAL report), never a
  * throw; this throws only when the probe itself cannot run (a programming error) or when the
@@ -71,10 +72,11 @@ export function createProbeActivities(deps: ProbeDeps = {}): ProbeActivities {
       return { ...fallback, latencyMs: elapsed() };
     }
     if (!summary.ok) return { source: 'none', readings: [], error: `accounts summary: ${summary.error ?? 'no answer'}`, latencyMs: elapsed() };
-    const normalised = normaliseSummary(summary.json);
+    const normalised = normaliseSummary(summary.json, target.bridgeTimeZone);
     if (!normalised.ok) return { source: 'none', readings: [], error: normalised.error, latencyMs: elapsed() };
     knownLogins.set(target.id, normalised.readings.map((r) => r.login).slice(0, MAX_INFO_LOGINS));
-    return { source: 'summary', ...keep(normalised.readings, target), latencyMs: elapsed() };
+    const malformed = normalised.malformed ? { malformed: normalised.malformed } : {};
+    return { source: 'summary', ...keep(normalised.readings, target), ...malformed, latencyMs: elapsed() };
   }
 
   async function readAccountsOneByOne(base: string, target: Target, signal: AbortSignal | undefined): Promise<Omit<Observation['accounts'], 'latencyMs'>> {
@@ -96,7 +98,7 @@ export function createProbeActivities(deps: ProbeDeps = {}): ProbeActivities {
     const failures: string[] = [];
     answers.forEach((answer, i) => {
       const login = logins[i] as string;
-      const reading = answer?.ok ? normaliseInfo(answer.json, login) : null;
+      const reading = answer?.ok ? normaliseInfo(answer.json, login, target.bridgeTimeZone) : null;
       if (reading) readings.push(reading);
       else failures.push(`${login} (${answer === null ? 'probe deadline' : (answer.error ?? 'unexpected body')})`);
     });

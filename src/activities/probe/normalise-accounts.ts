@@ -6,49 +6,58 @@
  * `data`, or as an object keyed by login; the login as `account`, `login`, `account_id`,
  * `accountId` or `mt5_login` (number or string); numbers as strings; `data_source` in any case or
  * spelling; the reading's time as `timestamp`, `last_update`, `updated_at` or `last_sync`, and the
- * response's own `timestamp` when the entry has none (no zone = UTC).
+ * response's own `timestamp` when the entry has none (no offset: the target's MT5_BRIDGE_TIMEZONE).
+ *
+ * Bridge strings are data: a login must be digits (an entry whose login is anything else, or
+ * that is not an object, is malformed: dropped and counted, and the classifier reports it); a
+ * name is cleaned to one bounded line (src/shared/bridge-text.ts).
  *
  * Info (`GET /api/mt5/account/{login}/info`): `{account_id, live_data: {...} | null, last_sync}`.
  * `live_data` null is a placeholder (no_cache); present, it is live unless a `data_source` says
  * otherwise; a flat body with a top-level `balance` is read the same way.
  */
+import { bridgeText, TEXT_LIMITS } from '../../shared/bridge-text';
 import type { AccountReading } from '../../shared/types';
 import { describeJson, isObject, pick, toDataSource, toIsoTime, toLogin, toNumber, type Json } from './coerce';
 
 const LOGIN_KEYS = ['account', 'login', 'account_id', 'accountId', 'mt5_login'] as const;
 const TIME_KEYS = ['timestamp', 'last_update', 'updated_at', 'last_sync', 'lastSync'] as const;
 
-export type NormalisedAccounts = { ok: true; readings: AccountReading[] } | { ok: false; error: string; readings: [] };
+export type NormalisedAccounts =
+  | { ok: true; readings: AccountReading[]; malformed: number }
+  | { ok: false; error: string; readings: []; malformed: 0 };
 
-export function normaliseSummary(body: unknown): NormalisedAccounts {
+export function normaliseSummary(body: unknown, timeZone = 'UTC'): NormalisedAccounts {
   const envelopeTime = isObject(body) ? pick(body, ['timestamp']) : undefined;
   const entries = accountEntries(body);
   if (!entries) {
-    return { ok: false, error: `unexpected accounts summary body (${isObject(body) ? 'no accounts list' : describeJson(body)})`, readings: [] };
+    return { ok: false, error: `unexpected accounts summary body (${isObject(body) ? 'no accounts list' : describeJson(body)})`, readings: [], malformed: 0 };
   }
   const readings: AccountReading[] = [];
+  let malformed = 0;
   for (const [keyLogin, entry] of entries) {
-    const reading = normaliseEntry(entry, keyLogin, envelopeTime);
+    const reading = normaliseEntry(entry, keyLogin, envelopeTime, timeZone);
     if (reading) readings.push(reading);
+    else malformed += 1;
   }
-  return { ok: true, readings };
+  return { ok: true, readings, malformed };
 }
 
-export function normaliseInfo(body: unknown, login: string): AccountReading | null {
+export function normaliseInfo(body: unknown, login: string, timeZone = 'UTC'): AccountReading | null {
   if (!isObject(body)) return null;
   const live = pick(body, ['live_data', 'liveData']);
   const source: Json | null = isObject(live) ? live : live === undefined && body.balance !== undefined ? body : null;
   const declared = pick(body, ['data_source', 'dataSource']) ?? (source ? pick(source, ['data_source', 'dataSource']) : undefined);
   const dataSource = declared !== undefined ? toDataSource(declared) : source ? 'live' : 'no_cache';
   const time = pick(body, ['last_sync', 'lastSync']) ?? (source ? pick(source, TIME_KEYS) : undefined) ?? pick(body, ['timestamp']);
-  const name = pick(body, ['name']);
+  const name = bridgeText(pick(body, ['name']), TEXT_LIMITS.name);
   return {
     login,
-    ...(typeof name === 'string' ? { name: name.slice(0, 200) } : {}),
+    ...(name === undefined ? {} : { name }),
     balance: source ? toNumber(source.balance) : null,
     equity: source ? toNumber(source.equity) : null,
     dataSource,
-    readAt: source ? toIsoTime(time) : null,
+    readAt: source ? toIsoTime(time, timeZone) : null,
   };
 }
 
@@ -64,17 +73,19 @@ function accountEntries(body: unknown): Array<[string | null, unknown]> | null {
   return null;
 }
 
-function normaliseEntry(entry: unknown, keyLogin: string | null, envelopeTime: unknown): AccountReading | null {
+function normaliseEntry(entry: unknown, keyLogin: string | null, envelopeTime: unknown, timeZone: string): AccountReading | null {
   if (!isObject(entry)) return null;
-  const login = toLogin(pick(entry, LOGIN_KEYS)) ?? toLogin(keyLogin);
+  const declared = pick(entry, LOGIN_KEYS);
+  // A login that is there but not digits is malformed, even when the object's key would do.
+  const login = declared !== undefined ? toLogin(declared) : toLogin(keyLogin);
   if (!login) return null;
-  const name = pick(entry, ['name']);
+  const name = bridgeText(pick(entry, ['name']), TEXT_LIMITS.name);
   return {
     login,
-    ...(typeof name === 'string' ? { name: name.slice(0, 200) } : {}),
+    ...(name === undefined ? {} : { name }),
     balance: toNumber(entry.balance),
     equity: toNumber(entry.equity),
     dataSource: toDataSource(pick(entry, ['data_source', 'dataSource', 'source'])),
-    readAt: toIsoTime(pick(entry, TIME_KEYS) ?? envelopeTime),
+    readAt: toIsoTime(pick(entry, TIME_KEYS) ?? envelopeTime, timeZone),
   };
 }

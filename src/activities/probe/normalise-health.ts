@@ -5,6 +5,7 @@
  * `connected`/`trade_allowed` directly under `mt5` or at the top level.
  * A body that is not a JSON object with a `status` or `mt5` field is not a health answer.
  */
+import { bridgeText, TEXT_LIMITS } from '../../shared/bridge-text';
 import type { Observation } from '../../shared/types';
 import { describeJson, isObject, pick, toBool } from './coerce';
 
@@ -27,7 +28,7 @@ export function healthFields(body: unknown): HealthFields {
   if (!isObject(body)) return { ...UNKNOWN };
   const mt5 = isObject(body.mt5) ? body.mt5 : {};
   const terminal = isObject(mt5.terminal_info) ? mt5.terminal_info : isObject(body.terminal_info) ? body.terminal_info : {};
-  const status = typeof body.status === 'string' ? body.status.slice(0, 64) : undefined;
+  const status = bridgeText(body.status, TEXT_LIMITS.status);
   return {
     ...(status === undefined ? {} : { claimedStatus: status }),
     mt5Available: toBool(pick(mt5, ['available'])) ?? toBool(pick(body, ['mt5_available'])),

@@ -2,6 +2,8 @@
  * What one remediation HTTP call came back with, reduced to what the diagnosis needs: a status
  * with its headers and the server's short message, or the network error that stood in its way.
  */
+import { bridgeText } from '../../shared/bridge-text';
+
 export type HttpOutcome =
   | {
       kind: 'response';
@@ -60,8 +62,5 @@ export function describeWait(ms: number): string {
 
 /** Shortens a server message for a one-line diagnosis. */
 export function shortText(text: string | undefined, max = 200): string | undefined {
-  if (text === undefined) return undefined;
-  const one = text.replace(/\s+/g, ' ').trim();
-  if (!one) return undefined;
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  return bridgeText(text, max);
 }

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { formatDuration } from '../../shared/duration';
 import type { IncidentView } from '../../workflows/healing/messages';
 import { type CommandDeps, chooseTarget, withClient } from './command-context';
+import { terminalSafe } from '../../shared/bridge-text';
 
 export type IncidentCommandDeps = CommandDeps;
 
@@ -99,5 +100,6 @@ export function formatIncident(view: IncidentView): string {
   lines.push('timeline:');
   for (const t of view.timeline)
     lines.push(`  ${t.at}  ${t.step.padEnd(14)} ${t.outcome.padEnd(10)} ${t.detail}`);
-  return lines.join('\n');
+  // Issues and details may quote the bridge: one line each, whatever they hold.
+  return lines.map(terminalSafe).join('\n');
 }

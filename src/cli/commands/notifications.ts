@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { type CommandDeps, withClient } from './command-context';
+import { terminalSafe } from '../../shared/bridge-text';
 
 export interface NotificationsCommandDeps extends CommandDeps {
   write?: (line: string) => void;
@@ -25,7 +26,8 @@ export function registerNotificationsCommand(program: Command, deps: Notificatio
       withClient(deps, async (client) => {
         const items = await client.feed.list({ unreadOnly: opts.unread, targetId: opts.target, limit: opts.limit });
         if (items.length === 0) write('No notifications.');
-        for (const n of items) write(`${n.read ? ' ' : '•'} ${n.at}  ${n.severity.padEnd(8)} ${n.targetId}  ${n.text}${n.incidentId ? `  [${n.incidentId}]` : ''}  (${n.id})`);
+        for (const n of items)
+          write(terminalSafe(`${n.read ? ' ' : '•'} ${n.at}  ${n.severity.padEnd(8)} ${n.targetId}  ${n.text}${n.incidentId ? `  [${n.incidentId}]` : ''}  (${n.id})`));
       }),
     );
 

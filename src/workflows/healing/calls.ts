@@ -5,14 +5,19 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { describeError } from '../../shared/errors';
+import { probeActivityTimeoutMs } from '../../shared/probe-timing';
 import { REMEDIATION_ACTIVITY_OPTIONS } from '../../shared/remediation-policy';
 import type { ProbeReport } from '../../shared/types';
 import type { Incident } from './incident';
 
-const { probeTarget } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumAttempts: 2 },
-});
+/** The probe activity, its timeout derived from the target's PROBE_TIMEOUT (src/shared/probe-timing.ts). */
+function probeActivity(incident: Incident) {
+  const timeout = incident.policy.probeActivityTimeoutMs ?? probeActivityTimeoutMs(incident.target.probeTimeoutMs);
+  return proxyActivities<Activities>({
+    startToCloseTimeout: timeout,
+    retry: { initialInterval: '2 seconds', maximumAttempts: 2 },
+  }).probeTarget;
+}
 export const { dispatchRemediation } = proxyActivities<Activities>(REMEDIATION_ACTIVITY_OPTIONS);
 const { readAttemptLedger, recordLedgerEntry } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -22,7 +27,7 @@ const { readAttemptLedger, recordLedgerEntry } = proxyActivities<Activities>({
 /** Probes the target; undefined (and a timeline line) when the probe could not run. */
 export async function probe(incident: Incident): Promise<ProbeReport | undefined> {
   try {
-    incident.lastReport = await probeTarget(incident.target);
+    incident.lastReport = await probeActivity(incident)(incident.target);
     return incident.lastReport;
   } catch (err) {
     incident.note('probe', 'failed', `the probe could not run: ${describeError(err)}`);
