@@ -7,6 +7,7 @@ import { createLogger } from '../logging/create-logger';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
 import { AutohealClient } from '../client/autoheal-client';
+import { configFingerprint } from '../config/fingerprint';
 import { describeReconciliation } from '../client/reconcile-schedules';
 import { runStart } from './start';
 import { registerSimulateCommand } from './commands/simulate';
@@ -22,7 +23,10 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     .description('Durable, automatic recovery of the FIDUS MT5 Bridge, on Temporal')
     .showHelpAfterError();
   const loadConfig = () => loadConfigOrExit(env);
-  const connect = () => AutohealClient.connect(loadConfig().temporal);
+  const connect = () => {
+    const config = loadConfig();
+    return AutohealClient.connect(config.temporal, { configFingerprint: configFingerprint(config) });
+  };
 
   program
     .command('start')
@@ -39,7 +43,9 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
       const running = await startWorker(config, log);
       if (options.schedules) {
         // A worker that cannot reach the schedule API still executes workflows: said, not fatal.
-        await new AutohealClient(running.connections.client, config.temporal.taskQueue).schedules.reconcile(config.targets).then(
+        await new AutohealClient(running.connections.client, config.temporal.taskQueue, { configFingerprint: configFingerprint(config) })
+          .schedules.reconcile(config.targets)
+          .then(
           (r) => describeReconciliation(r).forEach((line) => log.info(line)),
           (err: unknown) => log.error({ err }, '⚠️  The monitor schedules could not be reconciled with the configuration; run "autoheal schedule apply"'),
         );

@@ -10,6 +10,7 @@
  * It never dispatches, never restarts, never sends an email. Each check has a timeout. Every
  * checker is injectable, so that tests run it against doubles.
  */
+import { configFingerprint } from '../config/fingerprint';
 import { configSecrets } from '../config/secrets';
 import type { Octokit } from '@octokit/rest';
 import axios, { type AxiosInstance } from 'axios';
@@ -180,7 +181,7 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
       return { ...check, fix: `${DEMO_FIX}; ${check.fix ?? ''}` };
     }),
   );
-  const temporal = checkTemporal(config, deps.connectTemporal ?? connectTemporalProbe, timeoutMs);
+  const temporal = checkTemporal(config, deps.connectTemporal ?? connectTemporalProbe, timeoutMs, configFingerprint(config));
 
   const checks = [
     ...(await Promise.all([...remediation, ...endpoints, smtp, ...bridges])),

@@ -13,6 +13,7 @@ import { EMBEDDED_TEMPORAL_ADDRESS } from '../client/connection-options';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
 import { AutohealClient } from '../client/autoheal-client';
+import { configFingerprint } from '../config/fingerprint';
 import { describeReconciliation } from '../client/reconcile-schedules';
 import { createDashboardServer } from '../dashboard';
 
@@ -68,7 +69,9 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
 
     const running = await startWorker(config, log, address);
     stops.push(() => running.stop());
-    const client = new AutohealClient(running.connections.client, config.temporal.taskQueue);
+    const client = new AutohealClient(running.connections.client, config.temporal.taskQueue, {
+      configFingerprint: configFingerprint(config),
+    });
     for (const line of describeReconciliation(await client.schedules.reconcile(config.targets))) log.info(line);
 
     const dashboard = createDashboardServer({

@@ -16,7 +16,7 @@ import {
   undeliverableAlertNotices,
 } from './notifications';
 import { reconcileSchedules } from './reconcile-schedules';
-import { applySchedules } from './schedules';
+import { type ScheduleOptions, applySchedules } from './schedules';
 
 export class AutohealClient {
   /** Operator commands on a target's incident (`heal-<target>`). */
@@ -46,9 +46,9 @@ export class AutohealClient {
   /** The monitor schedules of the configured targets. */
   readonly schedules = {
     /** Creates or updates the schedule of every target (idempotent). */
-    apply: (targets: TargetConfig[]) => applySchedules(this.temporal, targets, this.taskQueue),
+    apply: (targets: TargetConfig[]) => applySchedules(this.temporal, targets, this.taskQueue, this.options),
     /** `apply`, and removes the schedules of targets no longer configured (this task queue's only). */
-    reconcile: (targets: TargetConfig[]) => reconcileSchedules(this.temporal, targets, this.taskQueue),
+    reconcile: (targets: TargetConfig[]) => reconcileSchedules(this.temporal, targets, this.taskQueue, this.options),
   };
 
   constructor(
@@ -56,6 +56,8 @@ export class AutohealClient {
     readonly temporal: Client,
     /** The task queue the workers poll (TEMPORAL_TASK_QUEUE). */
     readonly taskQueue: string,
+    /** The configuration this client acts for: recorded on the schedules it writes. */
+    private readonly options: ScheduleOptions = {},
   ) {
     this.feed = {
       ...createTemporalNotificationFeed(temporal, { taskQueue }),
@@ -65,9 +67,9 @@ export class AutohealClient {
   }
 
   /** Connects to the configured Temporal frontend (TEMPORAL_ADDRESS, or the embedded dev server's). */
-  static async connect(config: AppConfig['temporal']): Promise<AutohealClient> {
+  static async connect(config: AppConfig['temporal'], options: ScheduleOptions = {}): Promise<AutohealClient> {
     const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '10s' });
-    return new AutohealClient(new Client({ connection, namespace: config.namespace }), config.taskQueue);
+    return new AutohealClient(new Client({ connection, namespace: config.namespace }), config.taskQueue, options);
   }
 
   close(): Promise<void> {

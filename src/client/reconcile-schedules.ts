@@ -15,7 +15,7 @@ import type { TargetConfig } from '../config/load-config';
 import { healingWorkflowId, monitorScheduleId } from '../shared/names';
 import { formatDuration } from '../shared/duration';
 import { monitorWorkflow } from '../workflows/monitor';
-import { type AppliedSchedule, applySchedules } from './schedules';
+import { type AppliedSchedule, type ScheduleOptions, applySchedules } from './schedules';
 
 const PREFIX = monitorScheduleId('');
 
@@ -32,14 +32,19 @@ export interface Reconciliation {
 }
 
 /** Creates, updates and removes monitor schedules so that they match `targets`. */
-export async function reconcileSchedules(client: Client, targets: TargetConfig[], taskQueue: string): Promise<Reconciliation> {
+export async function reconcileSchedules(
+  client: Client,
+  targets: TargetConfig[],
+  taskQueue: string,
+  options: ScheduleOptions = {},
+): Promise<Reconciliation> {
   let applied: AppliedSchedule[];
   try {
-    applied = await applySchedules(client, targets, taskQueue);
+    applied = await applySchedules(client, targets, taskQueue, options);
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     // Another worker created it between our describe and create: now it exists, so this updates.
-    applied = await applySchedules(client, targets, taskQueue);
+    applied = await applySchedules(client, targets, taskQueue, options);
   }
 
   const wanted = new Set(targets.map((t) => monitorScheduleId(t.target.id)));

@@ -13,6 +13,11 @@ import { monitorWorkflow } from '../workflows/monitor';
 import { monitorRunTimeoutMs } from '../shared/probe-timing';
 import type { MonitorInput } from '../shared/types';
 
+export interface ScheduleOptions {
+  /** The configuration the schedules come from (src/config/fingerprint.ts). */
+  configFingerprint?: string;
+}
+
 export interface AppliedSchedule {
   scheduleId: string;
   targetId: string;
@@ -33,7 +38,7 @@ export function phaseOffsetMs(targetId: string, intervalMs: number): number {
   return (hash % slots) * step;
 }
 
-function monitorAction(tc: TargetConfig, taskQueue: string): ScheduleOptionsAction {
+function monitorAction(tc: TargetConfig, taskQueue: string, configFingerprint?: string): ScheduleOptionsAction {
   const input: MonitorInput = { target: tc.target, policy: tc.policy };
   return {
     type: 'startWorkflow',
@@ -46,18 +51,25 @@ function monitorAction(tc: TargetConfig, taskQueue: string): ScheduleOptionsActi
     // loadConfig refuses timings whose confirming run would not fit (src/config/timing-rules.ts).
     workflowExecutionTimeout: monitorRunTimeoutMs(tc.policy.checkIntervalMs),
     staticSummary: `Probe ${tc.target.id} (${tc.target.url})`,
+    // which configuration the schedule came from (`autoheal doctor` compares it with its own)
+    ...(configFingerprint ? { memo: { configFingerprint } } : {}),
   };
 }
 
 /** Creates or updates the monitor schedule of every target. */
-export async function applySchedules(client: Client, targets: TargetConfig[], taskQueue: string): Promise<AppliedSchedule[]> {
+export async function applySchedules(
+  client: Client,
+  targets: TargetConfig[],
+  taskQueue: string,
+  options: ScheduleOptions = {},
+): Promise<AppliedSchedule[]> {
   const applied: AppliedSchedule[] = [];
   for (const tc of targets) {
     const scheduleId = monitorScheduleId(tc.target.id);
     const everyMs = tc.policy.checkIntervalMs;
     const offsetMs = phaseOffsetMs(tc.target.id, everyMs);
     const spec = { intervals: [{ every: everyMs, offset: offsetMs }] };
-    const action = monitorAction(tc, taskQueue);
+    const action = monitorAction(tc, taskQueue, options.configFingerprint);
     const handle = client.schedule.getHandle(scheduleId);
     try {
       await handle.describe();

@@ -1,4 +1,5 @@
 import { DefaultLogger, type LogLevel, type LogMetadata, type NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../logging/create-logger';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
@@ -37,6 +38,8 @@ export interface WorkerOptions {
   activities: object;
   /** Told which workflow code the worker runs. */
   log?: Logger;
+  /** The configuration it runs on (src/config/fingerprint.ts), carried in its Temporal identity. */
+  configFingerprint?: string;
 }
 
 /**
@@ -55,6 +58,8 @@ export function createAutohealWorker(options: WorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    // the SDK's default identity, plus the configuration: `autoheal doctor` reads it from the task queue's pollers
+    identity: `${process.pid}@${hostname()}${options.configFingerprint ? ` config=${options.configFingerprint}` : ''}`,
     ...(prebuilt ? { workflowBundle: prebuilt } : { workflowsPath: require.resolve('../workflows') }),
     activities: options.activities,
     // Graceful stop on SIGINT/SIGTERM: in-flight activities get this long; workflows resume on any worker.

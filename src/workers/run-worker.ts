@@ -6,6 +6,7 @@
 import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
+import { configFingerprint } from '../config/fingerprint';
 import { buildActivities } from './build-activities';
 import { connectTemporal, type TemporalConnections } from './connect-temporal';
 import { createAutohealWorker, installRuntimeLogger } from './create-worker';
@@ -30,6 +31,7 @@ export async function startWorker(config: AppConfig, log: Logger, address?: stri
     taskQueue: config.temporal.taskQueue,
     activities,
     log,
+    configFingerprint: configFingerprint(config),
   });
   log.info(
     { address: connections.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue },

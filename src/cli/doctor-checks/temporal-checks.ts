@@ -3,6 +3,8 @@
  * Read-only: describes schedules, never triggers or changes them.
  */
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { fingerprintInIdentity } from '../../config/fingerprint';
 import type { AppConfig } from '../../config/load-config';
 import { EMBEDDED_TEMPORAL_ADDRESS, temporalConnectionOptions } from '../../client/connection-options';
 import { undeliverableAlertNotices } from '../../client/notifications';
@@ -10,13 +12,16 @@ import { monitorScheduleId } from '../../shared/names';
 import { fail, pass, withTimeout, type DoctorCheck } from './doctor-check';
 
 export type ScheduleState =
-  { found: false } | { found: true; paused: boolean; note?: string; nextRun?: Date };
+  | { found: false }
+  | { found: true; paused: boolean; note?: string; nextRun?: Date; configFingerprint?: string };
 
 /** What doctor needs of a Temporal connection. */
 export interface TemporalProbe {
   describeSchedule(scheduleId: string): Promise<ScheduleState>;
   /** Unread "Alerts cannot be delivered" notices of the in-app feed, newest first. */
   undeliverableAlerts?(): Promise<Array<{ text: string; at: string }>>;
+  /** Identities of the workers polling the task queue (they carry their configuration's fingerprint). */
+  workerIdentities?(taskQueue: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -38,6 +43,7 @@ export const connectTemporalProbe: ConnectTemporalProbe = async (t, timeoutMs) =
           paused: d.state.paused,
           note: d.state.note,
           nextRun: d.info.nextActionTimes[0],
+          configFingerprint: typeof d.action.memo?.configFingerprint === 'string' ? d.action.memo.configFingerprint : undefined,
         };
       } catch (err) {
         if (err instanceof ScheduleNotFoundError) return { found: false };
@@ -45,6 +51,14 @@ export const connectTemporalProbe: ConnectTemporalProbe = async (t, timeoutMs) =
       }
     },
     undeliverableAlerts: () => undeliverableAlertNotices(client, { queryTimeoutMs: timeoutMs }),
+    async workerIdentities(taskQueue) {
+      const { pollers } = await client.workflowService.describeTaskQueue({
+        namespace: t.namespace,
+        taskQueue: { name: taskQueue },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      });
+      return (pollers ?? []).map((p) => p.identity ?? '').filter(Boolean);
+    },
     close: () => connection.close(),
   };
 };
@@ -58,6 +72,8 @@ export async function checkTemporal(
   config: AppConfig,
   connect: ConnectTemporalProbe,
   timeoutMs: number,
+  /** This configuration's fingerprint: workers and schedules on another one are flagged. */
+  fingerprint?: string,
 ): Promise<DoctorCheck[]> {
   const address = config.temporal.address ?? EMBEDDED_TEMPORAL_ADDRESS;
   const name = 'Temporal reachable';
@@ -125,7 +141,10 @@ export async function checkTemporal(
     const delivery = p.undeliverableAlerts
       ? [await withTimeout('alerts delivered', timeoutMs, () => checkAlertDelivery(p), DELIVERY_FIX)]
       : [];
-    return [connected, ...lines, ...delivery];
+    const inForce = fingerprint
+      ? [await withTimeout('configuration in force', timeoutMs, () => checkConfigInForce(p, config, schedules, fingerprint), CONFIG_FIX)]
+      : [];
+    return [connected, ...lines, ...delivery, ...inForce];
   } finally {
     await p.close().catch(() => undefined);
   }
@@ -154,4 +173,33 @@ async function checkAlertDelivery(probe: TemporalProbe): Promise<DoctorCheck> {
     `${latest.text} (${latest.at}${notices.length > 1 ? `; ${notices.length} notices unread` : ''})`,
     DELIVERY_FIX,
   );
+}
+
+const CONFIG_FIX =
+  'Restart the workers that run another configuration with this one (their start reconciles the schedules), or run `autoheal schedule apply` for the schedules';
+
+/**
+ * Workers (their identity) and schedules (their action's memo) running on another configuration
+ * than this one: after a change, a worker not restarted or a schedule not reconciled.
+ */
+async function checkConfigInForce(
+  probe: TemporalProbe,
+  config: AppConfig,
+  scheduleIds: string[],
+  fingerprint: string,
+): Promise<DoctorCheck> {
+  const name = 'configuration in force';
+  const differing: string[] = [];
+  for (const id of scheduleIds) {
+    const s = await probe.describeSchedule(id);
+    if (s.found && s.configFingerprint && s.configFingerprint !== fingerprint) differing.push(`schedule ${id} (config ${s.configFingerprint})`);
+  }
+  const workers = (await probe.workerIdentities?.(config.temporal.taskQueue)) ?? [];
+  for (const identity of workers) {
+    const theirs = fingerprintInIdentity(identity);
+    if (theirs && theirs !== fingerprint) differing.push(`worker ${identity}`);
+  }
+  if (differing.length > 0)
+    return fail(name, `this configuration is ${fingerprint}; running on another one: ${differing.join(', ')}`, CONFIG_FIX);
+  return pass(name, `configuration ${fingerprint}: ${workers.length} worker(s) polling ${config.temporal.taskQueue}, schedules on the same configuration`);
 }
