@@ -174,7 +174,7 @@ test('a bad token: ❌ on the token scopes, the repository and the workflow, wit
     GITHUB_TOKEN: 'ghp' + '_wrongTokenForDoctor000000000000000000',
   });
   expect(exitCode).toBe(1);
-  expect(lines.at(-1)).toBe('3 of 12 checks failed' // 12: with the configuration-in-force check);
+  expect(lines.at(-1)).toBe('3 of 12 checks failed'); // with the configuration-in-force check
 });
 
 test('a token without the workflow scope: ❌ naming the missing scope', async () => {
