@@ -17,6 +17,7 @@ import {
   notificationsQuery,
   unreadCountQuery,
   NotificationFeedWorkflow,
+  type NotificationFeedInput,
 } from '../workflows/notifications';
 
 export interface FeedLocation {
@@ -78,31 +79,26 @@ export async function countUnreadNotifications(client: Client, opts: FeedLocatio
   }
 }
 
+/** Where a signal-with-start finds the feed, or starts it on first use. */
+const feedStart = (opts: FeedWriteLocation) => ({
+  workflowId: opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID,
+  taskQueue: opts.taskQueue,
+  args: [{}] as [NotificationFeedInput],
+});
+
 /** Marks notifications read (`'all'`: every one). */
-export async function markNotificationsRead(
-  client: Client,
-  ids: string[] | 'all',
-  opts: FeedWriteLocation,
-): Promise<void> {
+export async function markNotificationsRead(client: Client, ids: string[] | 'all', opts: FeedWriteLocation): Promise<void> {
   await client.workflow.signalWithStart(NotificationFeedWorkflow, {
-    workflowId: opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID,
-    taskQueue: opts.taskQueue,
-    args: [{}],
+    ...feedStart(opts),
     signal: markReadSignal,
     signalArgs: [{ ids, at: new Date().toISOString() }],
   });
 }
 
 /** Appends one notification (starts the feed workflow on first use). */
-export async function addNotification(
-  client: Client,
-  notification: NewNotification,
-  opts: FeedWriteLocation,
-): Promise<void> {
+export async function addNotification(client: Client, notification: NewNotification, opts: FeedWriteLocation): Promise<void> {
   await client.workflow.signalWithStart(NotificationFeedWorkflow, {
-    workflowId: opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID,
-    taskQueue: opts.taskQueue,
-    args: [{}],
+    ...feedStart(opts),
     signal: notificationAddedSignal,
     signalArgs: [notification],
   });
