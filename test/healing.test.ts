@@ -56,9 +56,11 @@ test('happy path: alert, one dispatch, two healthy probes with live data, recove
     const f = result.figures;
     for (const key of ['detectedAt', 'alertedAt', 'dispatchedAt', 'verifiedHealthyAt', 'closedAt'] as const)
       expect(f[key]).toEqual(expect.any(String));
-    // dispatch at once, placeholder probe at 15 s, healthy probes at 30 s and 45 s
+    // dispatch at once, placeholder probe at 15 s, healthy probes at 30 s and 45 s: recovery at
+    // the third verify tick, before a fourth (60 s). Activities run in real time on the
+    // time-skipping server, so a loaded machine adds seconds; the tick count is what is asserted.
     expect(f.recoveryMs).toBeGreaterThanOrEqual(45_000);
-    expect(f.recoveryMs).toBeLessThan(46_000);
+    expect(f.recoveryMs).toBeLessThan(60_000);
     expect(result.timeline.map((t) => t.step)).toEqual(
       expect.arrayContaining(['detected', 'alerted', 'dispatched', 'verified', 'recovered', 'closed']),
     );
