@@ -183,7 +183,9 @@ test('an alert email that fails for a long time does not delay the dispatch', as
     expect(result.status).toBe('RECOVERED');
     expect(failures).toBe(5);
     const f = result.figures;
-    expect(Date.parse(f.dispatchedAt ?? '') - Date.parse(f.openedAt)).toBeLessThan(1_000);
+    // not held back by the failing email (its five retries take 30 s and more); the ledger
+    // activities before the dispatch run in real time, a few seconds on a loaded machine
+    expect(Date.parse(f.dispatchedAt ?? '') - Date.parse(f.openedAt)).toBeLessThan(10_000);
     // The CRITICAL email got through long after the restart and the recovery.
     expect(Date.parse(f.alertedAt ?? '')).toBeGreaterThan(Date.parse(f.verifiedHealthyAt ?? ''));
     expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(1);
