@@ -49,6 +49,7 @@ async function createWatchWorker(
 ) {
   const config = loadConfig({
     SMTP_HOST: smtp.host,
+    SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true', // the test's SMTP server is a plain-text relay on loopback
     SMTP_PORT: String(smtp.port),
     ALERT_RECIPIENT_EMAIL: 'ops@fidus.test,second@fidus.test',
   });
@@ -262,6 +263,7 @@ describe('reportWarnings from the monitor run', () => {
     const taskQueue = uniqueTaskQueue('warn-report');
     const config = loadConfig({
       SMTP_HOST: smtp.host,
+      SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true', // the test's SMTP server is a plain-text relay on loopback
       SMTP_PORT: String(smtp.port),
       ALERT_RECIPIENT_EMAIL: 'ops@fidus.test',
     });

@@ -71,6 +71,7 @@ export async function startDesk(targetIds: string[]): Promise<Desk> {
       GITHUB_REPOSITORY: 'owner/repo',
       GITHUB_API_URL: github.url,
       SMTP_HOST: smtp.host,
+      SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true', // the test's SMTP server is a plain-text relay on loopback
       SMTP_PORT: String(smtp.port),
       ALERT_RECIPIENT_EMAIL: 'ops@fidus.test',
       CHECK_INTERVAL: '2s',
