@@ -7,7 +7,7 @@ import { createLogger } from '../logging/create-logger';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { connectClient, connectTemporal } from '../workers/connect-temporal';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
-import { applySchedules } from '../client/schedules';
+import { describeEnsured, ensureMonitors } from '../client/monitors';
 import { runStart } from './start';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerDoctorCommand } from './commands/doctor';
@@ -36,25 +36,32 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
       const config = loadConfig();
       const log = createLogger({ level: config.logLevel, secrets: secretValues(env) });
       const running = await startWorker(config, log);
+      for (const m of await ensureMonitors(running.connections.client, config.targets, config.temporal.taskQueue)) log.info(describeEnsured(m));
       await Promise.race([untilSignal(), running.done]);
       await running.stop();
     });
 
-  const schedule = program.command('schedule').description('manage the monitor schedules');
-  schedule
+  const applyMonitors = async () => {
+    const config = loadConfig();
+    const temporal = await connectTemporal(config.temporal);
+    try {
+      for (const m of await ensureMonitors(temporal.client, config.targets, config.temporal.taskQueue)) console.log(describeEnsured(m));
+    } finally {
+      await temporal.close();
+    }
+  };
+  program
+    .command('monitor')
+    .description('the long-lived monitors')
     .command('apply')
-    .description('create or update the autoheal-monitor-<target> schedule of every target (idempotent)')
-    .action(async () => {
-      const config = loadConfig();
-      const temporal = await connectTemporal(config.temporal);
-      try {
-        for (const s of await applySchedules(temporal.client, config.targets, config.temporal.taskQueue)) {
-          console.log(`${s.scheduleId}: ${s.action} (every ${s.everyMs} ms, phase ${s.offsetMs} ms)`);
-        }
-      } finally {
-        await temporal.close();
-      }
-    });
+    .description('start the autoheal-monitor-<target> monitor of every target, or send it the current settings (idempotent; the worker does it at start)')
+    .action(applyMonitors);
+  program
+    .command('schedule')
+    .description('older name of "autoheal monitor"')
+    .command('apply')
+    .description('same as "autoheal monitor apply" (the per-run schedules are retired: it deletes them)')
+    .action(applyMonitors);
 
   registerSimulateCommand(program, env);
   registerDoctorCommand(program, { loadConfig });

@@ -2,7 +2,7 @@
  * `autoheal start` (= `npm start`): the whole product on one machine. Starts the embedded
  * Temporal dev server when TEMPORAL_ADDRESS is unset and nothing listens on 7233, the bridge
  * simulator when MT5_BRIDGE_URL is unset (demo mode, said loudly), the worker, and the monitor
- * schedules; prints where the Web UI is; Ctrl-C stops all of it cleanly.
+ * monitors; prints where the Web UI is; Ctrl-C stops all of it cleanly.
  */
 import { randomBytes } from 'node:crypto';
 import { type AppConfig, DEMO_BRIDGE_PORT } from '../config/load-config';
@@ -12,7 +12,7 @@ import { isListening, startDevServer } from '../workers/dev-server';
 import { EMBEDDED_TEMPORAL_ADDRESS } from '../workers/connect-temporal';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
-import { applySchedules } from '../client/schedules';
+import { describeEnsured, ensureMonitors } from '../client/monitors';
 import { createDashboardServer } from '../dashboard';
 
 /** In demo mode with no remediation configured, restarts go to the simulator's own endpoint. */
@@ -67,8 +67,7 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
 
     const running = await startWorker(config, log, address);
     stops.push(() => running.stop());
-    const applied = await applySchedules(running.connections.client, config.targets, config.temporal.taskQueue);
-    for (const s of applied) log.info(`Schedule ${s.scheduleId} ${s.action}: every ${s.everyMs} ms (phase ${s.offsetMs} ms)`);
+    for (const m of await ensureMonitors(running.connections.client, config.targets, config.temporal.taskQueue)) log.info(describeEnsured(m));
 
     const dashboard = createDashboardServer({
       client: running.connections.client,
@@ -87,7 +86,7 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
 
     const ns = encodeURIComponent(config.temporal.namespace);
     if (uiUrl) {
-      log.info(`Temporal Web UI: ${uiUrl}/namespaces/${ns}/schedules (monitor schedules)`);
+      log.info(`Temporal Web UI: ${uiUrl}/namespaces/${ns}/workflows?query=${encodeURIComponent('WorkflowType="targetMonitorWorkflow"')} (monitors)`);
       log.info(`Incidents: ${uiUrl}/namespaces/${ns}/workflows?query=${encodeURIComponent('WorkflowType="healingWorkflow"')}`);
     }
     log.info('fidus-autoheal is running. Ctrl-C stops it.');

@@ -29,6 +29,7 @@ export async function startWorker(config: AppConfig, log: Logger, address?: stri
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities,
+    targets: config.targets.length,
   });
   log.info({ address: connections.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue }, 'Worker started');
   const done = worker.run().finally(() => connections.close());

@@ -1,20 +1,36 @@
 /**
- * The Temporal links: the frontend answers, and each target's monitor schedule exists and runs.
- * Read-only: describes schedules, never triggers or changes them.
+ * The Temporal links: the frontend answers, and each target's long-lived monitor runs and
+ * probes. Read-only: describes the monitors (and asks a paused or confirming one its state),
+ * never changes them.
  */
-import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { AppConfig } from '../../config/load-config';
 import { EMBEDDED_TEMPORAL_ADDRESS, tlsOptions } from '../../workers/connect-temporal';
 import { undeliverableAlertNotices } from '../../client/notifications';
-import { monitorScheduleId } from '../../shared/names';
+import { queryMonitor, readMonitor } from '../../client/monitors';
+import { monitorStaleAfterMs } from '../../shared/monitor-policy';
+import { monitorWorkflowId } from '../../shared/names';
 import { fail, pass, withTimeout, type DoctorCheck } from './doctor-check';
 
-export type ScheduleState =
-  { found: false } | { found: true; paused: boolean; note?: string; nextRun?: Date };
+/** A target's monitor as doctor sees it. */
+export type MonitorState =
+  | { found: false }
+  | {
+      found: true;
+      /** RUNNING, COMPLETED, TERMINATED, ... */
+      status: string;
+      /** The pause note while paused. */
+      paused?: string;
+      /** ISO time of the latest probe known, and what it said. */
+      lastProbeAt?: string;
+      summary?: string;
+      /** Why the watch's last attempt failed (it is retried). */
+      watchFailure?: string;
+    };
 
 /** What doctor needs of a Temporal connection. */
 export interface TemporalProbe {
-  describeSchedule(scheduleId: string): Promise<ScheduleState>;
+  describeMonitor(targetId: string): Promise<MonitorState>;
   /** Unread "Alerts cannot be delivered" notices of the in-app feed, newest first. */
   undeliverableAlerts?(): Promise<Array<{ text: string; at: string }>>;
   close(): Promise<void>;
@@ -36,19 +52,19 @@ export const connectTemporalProbe: ConnectTemporalProbe = async (t, timeoutMs) =
   });
   const client = new Client({ connection, namespace: t.namespace });
   return {
-    async describeSchedule(scheduleId) {
-      try {
-        const d = await client.schedule.getHandle(scheduleId).describe();
-        return {
-          found: true,
-          paused: d.state.paused,
-          note: d.state.note,
-          nextRun: d.info.nextActionTimes[0],
-        };
-      } catch (err) {
-        if (err instanceof ScheduleNotFoundError) return { found: false };
-        throw err;
-      }
+    async describeMonitor(targetId) {
+      const reading = await readMonitor(client, targetId);
+      if (reading.status === 'NOT_FOUND') return { found: false };
+      const state: MonitorState = { found: true, status: reading.status };
+      if (reading.watchFailure) state.watchFailure = reading.watchFailure;
+      if (reading.watch) return { ...state, lastProbeAt: reading.watch.probedAt, summary: `${reading.watch.severity}: ${reading.watch.summary}` };
+      if (reading.status !== 'RUNNING') return state;
+      const view = await queryMonitor(client, targetId);
+      return {
+        ...state,
+        ...(view.pause ? { paused: view.pause.note } : {}),
+        ...(view.last ? { lastProbeAt: view.last.probedAt, summary: `${view.last.severity}: ${view.last.summary}` } : {}),
+      };
     },
     undeliverableAlerts: () => undeliverableAlertNotices(client, { queryTimeoutMs: timeoutMs }),
     close: () => connection.close(),
@@ -57,9 +73,9 @@ export const connectTemporalProbe: ConnectTemporalProbe = async (t, timeoutMs) =
 
 const START_FIX =
   'Start it with `autoheal start` (embedded dev server), or set TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (and TEMPORAL_API_KEY or TEMPORAL_TLS_CERT/KEY) to your cluster';
-const APPLY_FIX = 'Run `autoheal schedule apply` (or `autoheal start`, which applies the schedules)';
+const APPLY_FIX = 'Start the worker (`autoheal worker` or `autoheal start`): it starts every target\'s monitor; or run `autoheal monitor apply`';
 
-/** The Temporal line, then one line per target's schedule. */
+/** The Temporal line, then one line per target's monitor. */
 export async function checkTemporal(
   config: AppConfig,
   connect: ConnectTemporalProbe,
@@ -86,7 +102,7 @@ export async function checkTemporal(
     },
     START_FIX,
   );
-  const schedules = config.targets.map((t) => monitorScheduleId(t.target.id));
+  const monitors = config.targets.map((t) => ({ targetId: t.target.id, id: monitorWorkflowId(t.target.id), staleMs: monitorStaleAfterMs(t.policy.checkIntervalMs) }));
   if (!connected.ok || !probe) {
     // A connection that completes after the timeout is closed all the same.
     void attempt
@@ -94,35 +110,29 @@ export async function checkTemporal(
       .catch(() => undefined);
     return [
       connected,
-      ...schedules.map((id) => fail(`schedule ${id}`, 'not checked: Temporal is not reachable', START_FIX)),
+      ...monitors.map((m) => fail(`monitor ${m.id}`, 'not checked: Temporal is not reachable', START_FIX)),
     ];
   }
   const p = probe;
   try {
     const lines = await Promise.all(
-      schedules.map((id) =>
+      monitors.map((m) =>
         withTimeout(
-          `schedule ${id}`,
+          `monitor ${m.id}`,
           timeoutMs,
           async () => {
-            const s = await p.describeSchedule(id);
-            if (!s.found)
-              return fail(
-                `schedule ${id}`,
-                `no schedule ${id} in namespace ${config.temporal.namespace}: the target is not monitored`,
-                APPLY_FIX,
-              );
-            if (s.paused) {
-              return fail(
-                `schedule ${id}`,
-                `paused${s.note ? ` (${s.note})` : ''}: the target is not monitored`,
-                `Unpause it when the maintenance is over: temporal schedule toggle --schedule-id ${id} --unpause`,
-              );
-            }
-            return pass(
-              `schedule ${id}`,
-              `present and running${s.nextRun ? `, next run ${s.nextRun.toISOString()}` : ''}`,
-            );
+            const name = `monitor ${m.id}`;
+            const s = await p.describeMonitor(m.targetId);
+            if (!s.found) return fail(name, `no monitor ${m.id} in namespace ${config.temporal.namespace}: the target is not monitored`, APPLY_FIX);
+            if (s.status !== 'RUNNING') return fail(name, `${s.status}: the target is not monitored`, APPLY_FIX);
+            if (s.paused)
+              return fail(name, `${s.paused}: the target is not monitored`, `Resume it when the maintenance is over: autoheal resume --target ${m.targetId} --by <name>`);
+            if (s.watchFailure) return fail(name, `the probe loop fails and is retried: ${s.watchFailure}`, 'Read the worker\'s log; is the worker up to date?');
+            if (!s.lastProbeAt) return pass(name, 'running, first probe in progress');
+            const ageMs = Date.now() - Date.parse(s.lastProbeAt);
+            const age = `${Math.round(ageMs / 1000)} s ago`;
+            if (ageMs > m.staleMs) return fail(name, `running, but the last probe was ${age} (${s.lastProbeAt}): no worker is probing`, 'Start the worker: `autoheal worker` or `autoheal start`');
+            return pass(name, `running, last probe ${age}${s.summary ? ` (${s.summary})` : ''}`);
           },
           APPLY_FIX,
         ),
