@@ -120,6 +120,7 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
         ...(pendingSettings ?? {}),
         carried: state.carry(),
         ...(input.continueAsNewAfterEvents ? { continueAsNewAfterEvents: input.continueAsNewAfterEvents } : {}),
+        ...(input.maxWatchMs ? { maxWatchMs: input.maxWatchMs } : {}),
       });
     }
     if (pendingSettings) {

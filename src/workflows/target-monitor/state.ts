@@ -38,6 +38,8 @@ export interface TargetMonitorInput extends MonitorInput {
   carried?: CarriedMonitorState;
   /** Continue as new after this many history events (default: when suggested, or MONITOR_CONTINUE_AS_NEW_EVENTS). */
   continueAsNewAfterEvents?: number;
+  /** Benchmarks: a healthy watch hands back after this long instead of MONITOR_MAX_WATCH_MS (to observe whole cycles). */
+  maxWatchMs?: number;
 }
 
 export class MonitorState {
@@ -50,9 +52,11 @@ export class MonitorState {
   probes: number;
   incidentsStarted: number;
   phase: TargetMonitorView['phase'] = 'starting';
+  private readonly maxWatchMs: number;
 
   constructor(input: TargetMonitorInput) {
     this.settings = { target: input.target, policy: input.policy };
+    this.maxWatchMs = input.maxWatchMs ?? MONITOR_MAX_WATCH_MS;
     const c = input.carried;
     this.expected = c?.expected ?? UNKNOWN_SIGNATURE;
     this.last = c?.last;
@@ -84,7 +88,7 @@ export class MonitorState {
     if (this.expected === UNKNOWN_SIGNATURE) return policy.checkIntervalMs;
     if (this.expected.startsWith('CRITICAL')) return criticalRecheckMs(policy);
     if (this.expected.startsWith('WARNING') || this.intermittent().raised) return warningRefreshMs(policy);
-    return MONITOR_MAX_WATCH_MS;
+    return this.maxWatchMs;
   }
 
   view(): TargetMonitorView {
