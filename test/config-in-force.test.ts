@@ -1,8 +1,8 @@
 /**
- * Configuration reaches what runs, and doctor says when it does not: every schedule records the
- * configuration it came from and every worker carries it in its Temporal identity; `autoheal
- * doctor` run with another configuration (a changed interval not yet rolled out) names the
- * schedule and the worker still on the old one.
+ * Configuration reaches what runs, and doctor says when it does not: every worker carries the
+ * configuration it runs in its Temporal identity (and sends its settings to every monitor at
+ * start); `autoheal doctor` run with another configuration (a changed interval not yet rolled
+ * out) names the worker still on the old one.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { AutohealClient } from '../src/client/autoheal-client';
@@ -52,11 +52,11 @@ test('the fingerprint changes with what changes behaviour, never with a secret',
   expect(fingerprintInIdentity(`123@host config=${configFingerprint(base)}`)).toBe(configFingerprint(base));
 });
 
-test('doctor: ✅ when the worker and the schedules run this configuration, ❌ naming both when they run another', async () => {
+test('doctor: ✅ when the workers run this configuration, ❌ naming the worker that runs another', async () => {
   const running = configWith('15s');
   worker = await startWorker(running, createLogger({ level: 'silent' }));
-  const client = new AutohealClient(worker.connections.client, taskQueue, { configFingerprint: configFingerprint(running) });
-  await client.schedules.reconcile(running.targets);
+  const client = new AutohealClient(worker.connections.client, taskQueue);
+  await client.monitors.reconcile(running.targets);
 
   const same = await inForce(running);
   expect(same).toMatchObject({ ok: true, detail: expect.stringContaining(`configuration ${configFingerprint(running)}`) });
@@ -66,7 +66,6 @@ test('doctor: ✅ when the worker and the schedules run this configuration, ❌ 
   const other = await inForce(changed);
   expect(other).toMatchObject({ ok: false });
   expect(other?.detail).toContain(`this configuration is ${configFingerprint(changed)}`);
-  expect(other?.detail).toContain(`schedule autoheal-monitor-mt5-bridge (config ${configFingerprint(running)})`);
   expect(other?.detail).toContain(`config=${configFingerprint(running)}`);
   expect(other?.fix).toMatch(/Restart the workers/);
 });

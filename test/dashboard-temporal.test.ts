@@ -13,10 +13,11 @@ import {
   type TargetStatus,
 } from '../src/dashboard';
 import { addNotification } from '../src/client/notifications';
-import { applySchedules } from '../src/client/schedules';
+import { ensureMonitors } from '../src/client/monitors';
+import { createWatchActivity } from '../src/activities/probe/watch-target';
 import { loadConfig, type AppConfig, type TargetConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
-import { AutohealTarget, monitorScheduleId } from '../src/shared/names';
+import { monitorWorkflowId } from '../src/shared/names';
 import type {
   AlertEvent,
   EmailReceipt,
@@ -135,6 +136,7 @@ it('shows a healthy target and an open incident from real workflows, and operate
     activities: {
       ...createLedgerActivities({ client: env.client, taskQueue }),
       probeTarget: async (target: Target) => report(target, isDown(target.id)),
+      ...createWatchActivity({ probeTarget: async (target: Target) => report(target, isDown(target.id)) }),
       dispatchRemediation: async (): Promise<RemediationReceipt> => ({
         method: 'webhook',
         dispatchedAt: new Date().toISOString(),
@@ -165,18 +167,9 @@ it('shows a healthy target and an open incident from real workflows, and operate
   });
 
   await worker.runUntil(async () => {
-    // The healthy target: probed by its real schedule, triggered now.
-    await applySchedules(env.client, [calm], taskQueue);
-    const schedule = env.client.schedule.getHandle(monitorScheduleId(calm.target.id));
-    await schedule.trigger();
-    // The failing target: one monitor run that confirms the CRITICAL and opens the incident.
-    const monitorResult = await env.client.workflow.execute('monitorWorkflow', {
-      workflowId: `monitor-${down.target.id}`,
-      taskQueue,
-      args: [{ target: down.target, policy: down.policy }],
-      typedSearchAttributes: [{ key: AutohealTarget, value: down.target.id }],
-    });
-    expect(monitorResult).toMatchObject({ severity: 'CRITICAL', action: 'healing_started' });
+    // Both targets' long-lived monitors, as a worker start runs them: the failing one confirms
+    // the CRITICAL and opens the incident.
+    await ensureMonitors(env.client, [calm, down], taskQueue);
 
     const { url } = await dashboard.listen();
     dashboardUrl = url;
@@ -190,12 +183,13 @@ it('shows a healthy target and an open incident from real workflows, and operate
       (s) =>
         byId(s, calm.target.id)?.severity === 'HEALTHY' &&
         (byId(s, down.target.id)?.incident?.attempts ?? 0) >= 1 &&
+        byId(s, down.target.id)?.action === 'healing_started' &&
         s.notifications.items.some((n) => n.severity === 'CRITICAL' && n.targetId === down.target.id),
     );
     expect(status).toMatchObject({ stale: false, temporal: { reachable: true } });
     const calmStatus = byId(status, calm.target.id);
     expect(calmStatus).toMatchObject({ severity: 'HEALTHY', summary: 'all checks pass', stale: false });
-    expect(calmStatus.monitorWorkflowId).toMatch(new RegExp(`^monitor-${calm.target.id}-`)); // a schedule-started run
+    expect(calmStatus.monitorWorkflowId).toBe(monitorWorkflowId(calm.target.id));
     const downStatus = byId(status, down.target.id);
     expect(downStatus).toMatchObject({
       severity: 'CRITICAL',
@@ -286,13 +280,12 @@ it('shows a healthy target and an open incident from real workflows, and operate
       (s) => byId(s, calm.target.id).incident?.open === true,
     );
 
-    await schedule.delete();
   });
 
   // The worker is gone: the open incident's status query cannot be answered, nor the feed's;
   // the page still answers, from the search attributes, and says why.
   const status = (await (await fetch(`${dashboardUrl}/api/status`)).json()) as DashboardStatus;
-  // The schedule is gone too: its runs are found through visibility.
+  // The monitor's last heartbeat still says what it saw.
   expect(status.targets.find((t) => t.id === calm.target.id)).toMatchObject({ severity: 'HEALTHY' });
   const forcedIncident = status.targets.find((t) => t.id === calm.target.id)?.incident;
   expect(forcedIncident).toMatchObject({ open: true, status: 'HEALING' });

@@ -6,15 +6,18 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import { Command } from 'commander';
 import { SMTPServer } from 'smtp-server';
 import { registerDoctorCommand } from '../src/cli/commands/doctor';
 import { runDoctor, type DoctorCheck } from '../src/cli/doctor';
 import { loadConfig } from '../src/config/load-config';
-import { monitorScheduleId } from '../src/shared/names';
+import { monitorWorkflowId } from '../src/shared/names';
+import { createProbeActivities } from '../src/activities/probe/index';
+import { ensureMonitors } from '../src/client/monitors';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator/create-bridge-simulator';
 import { createGithubDouble, type GithubDouble } from './helpers/github-double';
-import { createDevServerEnv } from './helpers/temporal';
+import { createDevServerEnv, workflowBundle } from './helpers/temporal';
 
 const GITHUB_TOKEN = 'ghp' + '_doctorTestToken0123456789abcdefghijklm';
 const SMTP_PASSWORD = 'smtp-app-password-doctor-test-abcd';
@@ -22,7 +25,7 @@ const RESTART_TOKEN = 'restart-token-doctor-test-9f8e7d';
 const SMTP_USER = 'alerts@fidus.test';
 const REPO = 'chavapalmarubin-lab/FIDUS';
 const WORKFLOW_FILE = readFileSync(join(__dirname, '..', 'deploy', 'github', 'mt5-full-restart.yml'), 'utf8');
-const SCHEDULE_ID = monitorScheduleId('mt5-bridge');
+const MONITOR_ID = monitorWorkflowId('mt5-bridge');
 
 let temporal: TestWorkflowEnvironment;
 let github: GithubDouble;
@@ -30,18 +33,28 @@ let bridge: BridgeSimulator;
 let smtp: SMTPServer;
 let smtpPort: number;
 const everythingPrinted: string[] = [];
+/** The bridge the target's monitor probes (doctor checks the monitor runs, not what it probes). */
+let monitored: BridgeSimulator;
+let worker: Worker;
+let running: Promise<void>;
 
-async function createMonitorSchedule() {
-  await temporal.client.schedule.create({
-    scheduleId: SCHEDULE_ID,
-    spec: { intervals: [{ every: '1h' }] },
-    action: { type: 'startWorkflow', workflowType: 'MonitorWorkflow', taskQueue: 'doctor-test', args: [] },
-  });
+/** Starts the target's long-lived monitor, as a worker start does. */
+async function startMonitor() {
+  const config = loadConfig({ MT5_BRIDGE_URL: monitored.url, CHECK_INTERVAL: '1s', PROBE_TIMEOUT: '1s' });
+  await ensureMonitors(temporal.client, config.targets, 'doctor-test');
 }
 
 beforeAll(async () => {
   temporal = await createDevServerEnv();
-  await createMonitorSchedule();
+  monitored = await createBridgeSimulator({ port: 0 });
+  worker = await Worker.create({
+    connection: temporal.nativeConnection,
+    taskQueue: 'doctor-test',
+    workflowBundle: await workflowBundle(),
+    activities: createProbeActivities({}),
+  });
+  running = worker.run();
+  await startMonitor();
   smtp = new SMTPServer({
     logger: false,
     disabledCommands: ['STARTTLS'],
@@ -60,6 +73,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  worker?.shutdown();
+  await running;
+  await monitored?.close();
   await temporal?.teardown();
   for (const secret of [
     GITHUB_TOKEN,
@@ -153,7 +169,7 @@ test('every link works: all ✅ and exit code 0', async () => {
       expect.stringMatching(/^✅ SMTP login: .*logged in as alerts@fidus.test/),
       expect.stringMatching(/^✅ bridge mt5-bridge reachable: GET .*\/api\/mt5\/bridge\/health → HTTP 200/),
       expect.stringMatching(/^✅ Temporal reachable/),
-      expect.stringMatching(/^✅ schedule autoheal-monitor-mt5-bridge: present and running/),
+      expect.stringMatching(/^✅ monitor autoheal-monitor-mt5-bridge: running, (first probe in progress|last probe \d+ s ago)/),
       expect.stringMatching(/^✅ alerts delivered: no undelivered-alert notice/),
     ]),
   );
@@ -231,24 +247,25 @@ test("the bridge is down: ❌ bridge reachable, with the runbook's VPS checks", 
   expect(named('bridge mt5-bridge reachable').fix).toContain('is the VPS powered on');
 });
 
-test('Temporal unreachable: ❌ Temporal, and the schedule not checked', async () => {
+test('Temporal unreachable: ❌ Temporal, and the monitor not checked', async () => {
   const closed = await createGithubDouble({ token: 'x' });
   const port = new URL(closed.url).port;
   await closed.close();
   const { named, failed } = await doctor({ TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
-  expect(failed).toEqual(['Temporal reachable', `schedule ${SCHEDULE_ID}`]);
+  expect(failed).toEqual(['Temporal reachable', `monitor ${MONITOR_ID}`]);
   expect(named('Temporal reachable').detail).toContain(`cannot connect to 127.0.0.1:${port}`);
   expect(named('Temporal reachable').fix).toContain('autoheal start');
 });
 
-test('the monitor schedule is missing: ❌ with the command that creates it', async () => {
-  await temporal.client.schedule.getHandle(SCHEDULE_ID).delete();
+test('the monitor is not running: ❌ with the command that starts it', async () => {
+  await temporal.client.workflow.getHandle(MONITOR_ID).terminate('doctor test');
   try {
     const { named, failed } = await doctor();
-    expect(failed).toEqual([`schedule ${SCHEDULE_ID}`]);
-    expect(named(`schedule ${SCHEDULE_ID}`).fix).toContain('autoheal schedule apply');
+    expect(failed).toEqual([`monitor ${MONITOR_ID}`]);
+    expect(named(`monitor ${MONITOR_ID}`).detail).toContain('TERMINATED: the target is not monitored');
+    expect(named(`monitor ${MONITOR_ID}`).fix).toContain('autoheal worker');
   } finally {
-    await createMonitorSchedule();
+    await startMonitor();
   }
 });
 
@@ -301,7 +318,7 @@ test('an unread "Alerts cannot be delivered" notice in the in-app feed: ❌ aler
   const checks = await runDoctor(loadConfig(env()), {
     timeoutMs: 5_000,
     connectTemporal: async () => ({
-      describeSchedule: async () => ({ found: true, paused: false }),
+      describeMonitor: async () => ({ found: true, status: 'RUNNING', lastProbeAt: new Date().toISOString() }),
       undeliverableAlerts: async () => [notice, notice],
       close: async () => undefined,
     }),

@@ -1,21 +1,21 @@
 /**
  * Maintenance windows on a real Temporal dev server: `pauseMonitoring` pauses the target's
- * monitor schedule with a note, MaintenanceWindowWorkflow unpauses it at the end (durable
- * timer), `resumeMonitoring` ends it at once, and `applySchedules` leaves a pause alone. The
- * probe runs for real against the bridge simulator; emails and restarts are fakes.
+ * long-lived monitor with a note (no watch, no alert, no incident while paused), the monitor's
+ * own durable timer ends the window, `resumeMonitoring` ends it at once, and a worker start
+ * (`ensureMonitors`) leaves a pause alone. The probe runs for real against the bridge
+ * simulator; emails and restarts are fakes.
  */
 import { AutohealClient } from '../src/client/autoheal-client';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type AppConfig, type TargetConfig } from '../src/config/load-config';
 import { createProbeActivities } from '../src/activities/probe/index';
-import { createScheduleControlActivities } from '../src/activities/schedule-control';
-import { applySchedules } from '../src/client/schedules';
+import { ensureMonitors, queryMonitor } from '../src/client/monitors';
 import { createTemporalNotificationFeed, listNotifications } from '../src/client/notifications';
 import {
-  MonitorScheduleMissingError,
+  MonitorNotRunningError,
   pauseMonitoring,
   readPauseState,
   resumeMonitoring,
@@ -24,10 +24,9 @@ import { registerMaintenanceCommands } from '../src/cli/commands/maintenance';
 import { readMonitorStatus } from '../src/dashboard/read-monitor-status';
 import { renderPage } from '../src/dashboard/render-page';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
-import { maintenanceWorkflowId, monitorScheduleId } from '../src/shared/names';
-import type { MaintenanceWindowResult } from '../src/workflows/maintenance';
+import { healingWorkflowId, monitorWorkflowId } from '../src/shared/names';
+import { EMPTY_LEDGER } from '../src/workflows/attempt-ledger';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
-import { exportFixture } from './healing-fixtures';
 
 jest.setTimeout(180_000);
 
@@ -46,10 +45,11 @@ beforeAll(async () => {
     workflowBundle: await workflowBundle(),
     activities: {
       ...createProbeActivities({}),
-      ...createScheduleControlActivities({ client: env.client }),
       notifyInApp: async (n: Parameters<typeof feed.add>[0]) => feed.add(n),
       sendAlertEmail: async () => ({ messageId: '<x@test>', accepted: ['ops@test'], rejected: [], response: '250 OK' }),
       dispatchRemediation: async () => ({ method: 'none' as const, dispatchedAt: new Date().toISOString(), detail: 'test' }),
+      readAttemptLedger: async () => EMPTY_LEDGER,
+      recordLedgerEntry: async () => undefined,
     },
   });
   running = worker.run();
@@ -62,18 +62,19 @@ afterAll(async () => {
   await env?.teardown();
 });
 
+afterEach(() => simulator.clearFaults());
+
 let n = 0;
-/** A target of its own for each test, probing every second, with its schedule applied. */
-async function scheduledTarget(): Promise<TargetConfig> {
+/** A target of its own for each test, probing every second, with its monitor running. */
+async function monitoredTarget(): Promise<TargetConfig> {
   const config = loadConfig({ MT5_BRIDGE_URL: simulator.url, CHECK_INTERVAL: '1s', CONFIRM_DELAY: '1s', PROBE_TIMEOUT: '1s' });
   const tc = config.targets[0] as TargetConfig;
   const mine = { ...tc, target: { ...tc.target, id: `paused-${process.pid}-${++n}` } };
-  await applySchedules(env.client, [mine], taskQueue);
+  await ensureMonitors(env.client, [mine], taskQueue);
+  await until(() => queryMonitor(env.client, mine.target.id), (v) => v.last !== undefined, 'a first probe');
   return mine;
 }
 
-const schedule = (tc: TargetConfig) => env.client.schedule.getHandle(monitorScheduleId(tc.target.id));
-const actionsTaken = async (tc: TargetConfig) => (await schedule(tc).describe()).info.numActionsTaken;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 30_000): Promise<T> {
@@ -90,105 +91,123 @@ async function feedTexts(tc: TargetConfig): Promise<string[]> {
   return (await listNotifications(env.client, { targetId: tc.target.id })).map((x) => x.text);
 }
 
-describe('pause --for 3s', () => {
-  it('pauses the schedule with a note, starts no monitor run in the window, and the window workflow unpauses it at the end with a feed notification', async () => {
-    const tc = await scheduledTarget();
+/** Watches the monitor scheduled since the given history length. */
+async function watchesSince(tc: TargetConfig, fromEvent: number): Promise<number> {
+  const events = (await env.client.workflow.getHandle(monitorWorkflowId(tc.target.id)).fetchHistory()).events ?? [];
+  return events.slice(fromEvent).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'watchTarget').length;
+}
+const historyLength = async (tc: TargetConfig) =>
+  ((await env.client.workflow.getHandle(monitorWorkflowId(tc.target.id)).fetchHistory()).events ?? []).length;
+
+async function healingRuns(tc: TargetConfig): Promise<number> {
+  let count = 0;
+  for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${healingWorkflowId(tc.target.id)}"` })) count++;
+  return count;
+}
+
+async function stop(tc: TargetConfig): Promise<void> {
+  for (const id of [monitorWorkflowId(tc.target.id), healingWorkflowId(tc.target.id)]) {
+    await env.client.workflow
+      .getHandle(id)
+      .terminate('test over')
+      .catch((err) => {
+        if (!(err instanceof WorkflowNotFoundError) && !/already completed/i.test(String(err))) throw err;
+      });
+  }
+}
+
+describe('pause --for 4s', () => {
+  it('pauses the monitor with a note: no watch and no incident in the window, even for a CRITICAL; at the end monitoring resumes with a feed notification', async () => {
+    const tc = await monitoredTarget();
     try {
-      await until(() => actionsTaken(tc), (k) => k >= 1, 'a first monitor run');
-      const end = new Date(Date.now() + 3_000);
+      const end = new Date(Date.now() + 4_000);
       const state = await pauseMonitoring(env.client, { targetId: tc.target.id, reason: 'OS patching', by: 'alice', until: end, taskQueue });
+      expect(state).toMatchObject({
+        paused: true,
+        note: `PAUSED until ${end.toISOString()} by alice (OS patching)`,
+        window: { workflowId: monitorWorkflowId(tc.target.id), until: end.toISOString(), by: 'alice', reason: 'OS patching' },
+      });
+      const atPause = await historyLength(tc);
+      simulator.setFault({ mode: 'terminal_disconnected' }); // what a patched VPS looks like: nothing must happen
+      await sleep(2_500);
+      expect(await watchesSince(tc, atPause)).toBe(0);
+      expect(await healingRuns(tc)).toBe(0);
 
-      expect(state).toMatchObject({ paused: true, window: { workflowId: maintenanceWorkflowId(tc.target.id), until: end.toISOString(), by: 'alice', reason: 'OS patching' } });
-      const described = await schedule(tc).describe();
-      expect(described.state).toMatchObject({ paused: true, note: `PAUSED until ${end.toISOString()} by alice (OS patching)` });
-
-      const atPause = await actionsTaken(tc);
-      await sleep(2_000);
-      expect(await actionsTaken(tc)).toBe(atPause);
-
-      const windowRun = env.client.workflow.getHandle(maintenanceWorkflowId(tc.target.id));
-      const result: MaintenanceWindowResult = await windowRun.result();
-      expect(result.outcome).toBe('unpaused');
-      await exportFixture(windowRun, 'maintenance-window');
-      expect(Date.parse(result.endedAt)).toBeGreaterThanOrEqual(end.getTime());
-      expect((await schedule(tc).describe()).state).toMatchObject({ paused: false, note: expect.stringContaining('Maintenance window ended') });
+      // The window ends by itself: monitoring resumes, sees the fault and opens the incident.
+      const after = await until(() => queryMonitor(env.client, tc.target.id), (v) => v.pause === undefined, 'the end of the window');
+      expect(after.note).toBe(`Maintenance window ended at ${end.toISOString()} (paused by alice: OS patching)`);
+      expect(Date.now()).toBeGreaterThanOrEqual(end.getTime());
+      await until(() => healingRuns(tc), (k) => k === 1, 'the incident after the window');
       expect(await feedTexts(tc)).toEqual(
         expect.arrayContaining([
           `Maintenance window of ${tc.target.id} ended: monitoring resumed (paused by alice: OS patching)`,
           `Monitoring of ${tc.target.id} paused by alice until ${end.toISOString()}: OS patching`,
         ]),
       );
-      await until(() => actionsTaken(tc), (k) => k > atPause, 'monitor runs after the window');
     } finally {
-      await schedule(tc).delete();
+      await stop(tc);
     }
   });
 });
 
 describe('resume', () => {
-  it('before the end unpauses at once and ends the window workflow', async () => {
-    const tc = await scheduledTarget();
+  it('before the end resumes at once', async () => {
+    const tc = await monitoredTarget();
     try {
       await pauseMonitoring(env.client, { targetId: tc.target.id, reason: 'disk swap', by: 'alice', until: new Date(Date.now() + 3_600_000), taskQueue });
+      const atResume = await historyLength(tc);
       const state = await resumeMonitoring(env.client, { targetId: tc.target.id, by: 'bob', taskQueue });
-
-      expect(state).toMatchObject({ paused: false, wasPaused: true, note: 'Resumed by bob', window: undefined });
-      expect((await schedule(tc).describe()).state.paused).toBe(false);
-      const window = await env.client.workflow.getHandle(maintenanceWorkflowId(tc.target.id)).describe();
-      expect(window.status.name).toBe('TERMINATED');
+      expect(state).toMatchObject({ paused: false, wasPaused: true, note: 'Resumed by bob' });
+      expect(state.window).toBeUndefined();
+      await until(() => watchesSince(tc, atResume), (k) => k >= 1, 'a watch after the resume');
       expect((await feedTexts(tc)).some((t) => t.startsWith(`Monitoring of ${tc.target.id} resumed by bob`))).toBe(true);
     } finally {
-      await schedule(tc).delete();
+      await stop(tc);
     }
   });
 
   it('of a target that is not paused says so and changes nothing', async () => {
-    const tc = await scheduledTarget();
+    const tc = await monitoredTarget();
     try {
       await expect(resumeMonitoring(env.client, { targetId: tc.target.id, by: 'bob', taskQueue })).resolves.toMatchObject({ paused: false, wasPaused: false });
     } finally {
-      await schedule(tc).delete();
+      await stop(tc);
     }
   });
 });
 
 describe('a second pause', () => {
   it('replaces the window: an open-ended pause after a timed one has no end', async () => {
-    const tc = await scheduledTarget();
+    const tc = await monitoredTarget();
     try {
       await pauseMonitoring(env.client, { targetId: tc.target.id, reason: 'first', by: 'alice', until: new Date(Date.now() + 3_600_000), taskQueue });
       const state = await pauseMonitoring(env.client, { targetId: tc.target.id, reason: 'hardware', by: 'carol', taskQueue });
-
-      expect(state).toMatchObject({ paused: true, window: undefined, note: 'PAUSED with no end (until "autoheal resume") by carol (hardware)' });
-      expect((await env.client.workflow.getHandle(maintenanceWorkflowId(tc.target.id)).describe()).status.name).toBe('TERMINATED');
+      expect(state).toMatchObject({ paused: true, note: 'PAUSED with no end (until "autoheal resume") by carol (hardware)' });
+      expect(state.window).toBeUndefined();
     } finally {
-      await schedule(tc).delete();
+      await stop(tc);
     }
   });
 });
 
-describe('applySchedules', () => {
-  it('updating a paused schedule keeps the pause and its note', async () => {
-    const tc = await scheduledTarget();
+describe('a worker start', () => {
+  it('sending new settings keeps the pause and its note', async () => {
+    const tc = await monitoredTarget();
     try {
       const paused = await pauseMonitoring(env.client, { targetId: tc.target.id, reason: 'migration', by: 'alice', until: new Date(Date.now() + 3_600_000), taskQueue });
       const slower = { ...tc, policy: { ...tc.policy, checkIntervalMs: 5_000 } };
-      await expect(applySchedules(env.client, [slower], taskQueue)).resolves.toMatchObject([{ action: 'updated' }]);
-
-      const d = await schedule(tc).describe();
-      expect(d.state).toMatchObject({ paused: true, note: paused.note });
-      expect(d.spec.intervals?.[0]?.every).toBe(5_000);
-      expect(await readPauseState(env.client, tc.target.id)).toMatchObject({ paused: true, window: { by: 'alice', reason: 'migration' } });
+      await expect(ensureMonitors(env.client, [slower], taskQueue)).resolves.toMatchObject([{ action: 'configured' }]);
+      await until(() => queryMonitor(env.client, tc.target.id), (v) => v.checkIntervalMs === 5_000, 'the new settings');
+      expect(await readPauseState(env.client, tc.target.id)).toMatchObject({ paused: true, note: paused.note, window: { by: 'alice', reason: 'migration' } });
     } finally {
-      await resumeMonitoring(env.client, { targetId: tc.target.id, by: 'test', taskQueue });
-      await schedule(tc).delete();
+      await stop(tc);
     }
   });
 });
 
 describe('the dashboard', () => {
   it('shows "PAUSED until … by … (reason)" for a paused target', async () => {
-    const tc = await scheduledTarget();
+    const tc = await monitoredTarget();
     try {
       const end = new Date(Date.now() + 3_600_000);
       await pauseMonitoring(env.client, { targetId: tc.target.id, reason: 'VPS reboot', by: 'alice', until: end, taskQueue });
@@ -208,15 +227,15 @@ describe('the dashboard', () => {
       expect(html).toContain(`PAUSED until ${end.toISOString()} by alice (VPS reboot)`);
 
       await resumeMonitoring(env.client, { targetId: tc.target.id, by: 'bob', taskQueue });
-      expect((await readMonitorStatus(env.client, tc, Date.now())).paused).toBeUndefined();
+      await until(() => readMonitorStatus(env.client, tc, Date.now()), (m) => m.paused === undefined && m.severity === 'HEALTHY', 'the monitor watching again');
     } finally {
-      await schedule(tc).delete();
+      await stop(tc);
     }
   });
 });
 
-it('a target without a monitor schedule cannot be paused', async () => {
-  await expect(pauseMonitoring(env.client, { targetId: `nowhere-${process.pid}`, reason: 'x', by: 'alice', taskQueue })).rejects.toThrow(MonitorScheduleMissingError);
+it('a target without a running monitor cannot be paused', async () => {
+  await expect(pauseMonitoring(env.client, { targetId: `nowhere-${process.pid}`, reason: 'x', by: 'alice', taskQueue })).rejects.toThrow(MonitorNotRunningError);
 });
 
 describe('the pause and resume commands', () => {
@@ -235,7 +254,7 @@ describe('the pause and resume commands', () => {
   }
 
   it('pause without an end says it is open-ended and that an open incident is not touched; resume prints the state', async () => {
-    const tc = await scheduledTarget();
+    const tc = await monitoredTarget();
     const lines: string[] = [];
     const program = new Command('autoheal').exitOverride();
     registerMaintenanceCommands(program, {
@@ -252,7 +271,7 @@ describe('the pause and resume commands', () => {
       await program.parseAsync(['resume', '--by', 'bob'], { from: 'user' });
       expect(lines.join('\n')).toMatch(new RegExp(`${tc.target.id}: monitoring ON .*Resumed by bob`));
     } finally {
-      await schedule(tc).delete();
+      await stop(tc);
     }
   });
 

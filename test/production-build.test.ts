@@ -1,6 +1,6 @@
 /**
  * Production build: `npm run build` compiles the project and bundles the workflow code once; a
- * worker started from the build (`node bin/autoheal.js worker`) runs monitor runs against a dev
+ * worker started from the build (`node bin/autoheal.js worker`) probes its targets against a dev
  * server without TypeScript (made unloadable in its process) and without bundling, and
  * a bundle built from other sources than the running code is refused.
  */
@@ -9,7 +9,9 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { monitorScheduleId } from '../src/shared/names';
+import { readMonitor } from '../src/client/monitors';
+import { monitorWorkflowId } from '../src/shared/names';
+import { monitorStateQuery } from '../src/workflows/target-monitor/messages';
 import { WorkflowBundleMismatchError, prebuiltWorkflowBundle } from '../src/workers/workflow-bundle';
 import { startSimulator, type BridgeSimulator } from './helpers/simulator';
 import { createDevServerEnv, uniqueTaskQueue } from './helpers/temporal';
@@ -57,7 +59,7 @@ describe('a worker from the build alone', () => {
     await env?.teardown();
   });
 
-  test('node bin/autoheal.js worker completes monitor runs with no TypeScript in its process and nothing bundled at start', async () => {
+  test('node bin/autoheal.js worker probes its target with no TypeScript in its process and nothing bundled at start', async () => {
     const targetsFile = join(mkdtempSync(join(tmpdir(), 'autoheal-targets-')), 'targets.yaml');
     writeFileSync(targetsFile, `targets:\n  - id: ${targetId}\n    url: ${bridge.url}\n`);
     worker = spawn(process.execPath, ['-r', join(__dirname, 'fixtures', 'forbid-typescript.js'), join(root, 'bin', 'autoheal.js'), 'worker'], {
@@ -74,21 +76,17 @@ describe('a worker from the build alone', () => {
     worker.stdout?.on('data', (c: Buffer) => (output += c.toString()));
     worker.stderr?.on('data', (c: Buffer) => (output += c.toString()));
 
-    const schedule = env.client.schedule.getHandle(monitorScheduleId(targetId));
+    // the worker starts the target's monitor; its probe loop runs every CHECK_INTERVAL
+    const monitor = env.client.workflow.getHandle(monitorWorkflowId(targetId));
     const deadline = Date.now() + 60_000;
-    let completed = 0;
-    while (completed < 2 && Date.now() < deadline && worker.exitCode === null) {
+    let probes = 0;
+    while (probes < 2 && Date.now() < deadline && worker.exitCode === null) {
       await new Promise((r) => setTimeout(r, 500));
-      const runs = await schedule.describe().then((d) => d.info.recentActions, () => []);
-      const ids = runs.map((a) => a.action.workflow.workflowId);
-      completed = 0;
-      for (const id of ids) {
-        const status = await env.client.workflow.getHandle(id).describe().then((d) => d.status.name, () => 'UNKNOWN');
-        if (status === 'COMPLETED') completed += 1;
-      }
+      const reading = await readMonitor(env.client, targetId).catch(() => undefined);
+      probes = reading?.watch?.probes ?? (await monitor.query(monitorStateQuery).then((v) => v.probes, () => 0));
     }
     expect({ exited: worker.exitCode, output: worker.exitCode === null ? '' : output }).toEqual({ exited: null, output: '' });
-    expect(completed).toBeGreaterThanOrEqual(2);
+    expect(probes).toBeGreaterThanOrEqual(2);
     expect(output).toContain('Workflow code: the prebuilt bundle');
     expect(output).not.toContain('forbidden in a production worker');
     expect(output).not.toContain('Workflow bundle created'); // the SDK's line when it bundles

@@ -1,7 +1,8 @@
 /**
  * `npm start` on the embedded defaults, as a new user runs it: the dev server with its Web UI,
- * the worker, the schedule and the simulator, from one command; within a minute the schedule
- * `autoheal-monitor-mt5-bridge` has completed monitor runs; Ctrl-C stops all of it.
+ * the worker, the target's monitor and the simulator, from one command; within a minute the
+ * monitor `autoheal-monitor-mt5-bridge` runs and has probed the bridge (its state says HEALTHY,
+ * and its watch's heartbeat carries the latest probe); Ctrl-C stops all of it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { isListening } from '../src/workers/dev-server';
+import { queryMonitor, readMonitor } from '../src/client/monitors';
 
 jest.setTimeout(180_000);
 
@@ -23,7 +25,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-it('runs everything from one command and shows completed monitor runs within a minute', async () => {
+it('runs everything from one command and shows the monitor probing within a minute', async () => {
   expect(await isListening('127.0.0.1', 7233)).toBe(false); // the embedded server is ours to start
   dataDir = mkdtempSync(join(tmpdir(), 'autoheal-start-'));
   proc = spawn(process.execPath, [resolve(root, 'bin/autoheal.js'), 'start'], {
@@ -46,18 +48,14 @@ it('runs everything from one command and shows completed monitor runs within a m
   const connection = await Connection.connect({ address: '127.0.0.1:7233' });
   try {
     const client = new Client({ connection });
-    const schedule = client.schedule.getHandle('autoheal-monitor-mt5-bridge');
-    let completed: unknown;
-    while (!completed) {
-      if (Date.now() - startedAt > 60_000) throw new Error(`no completed monitor run within a minute:\n${output}`);
-      const actions = (await schedule.describe()).info.recentActions;
-      for (const a of actions) {
-        const d = await client.workflow.getHandle(a.action.workflow.workflowId).describe();
-        if (d.status.name === 'COMPLETED') completed = await client.workflow.getHandle(a.action.workflow.workflowId).result();
-      }
-      if (!completed) await sleep(500);
+    let probed: Awaited<ReturnType<typeof readMonitor>> | undefined;
+    while (!probed?.watch) {
+      if (Date.now() - startedAt > 60_000) throw new Error(`the monitor did not probe within a minute:\n${output}\n${JSON.stringify(probed)}`);
+      probed = await readMonitor(client, 'mt5-bridge');
+      if (!probed.watch) await sleep(500);
     }
-    expect(completed).toMatchObject({ severity: 'HEALTHY' });
+    expect(probed).toMatchObject({ workflowId: 'autoheal-monitor-mt5-bridge', status: 'RUNNING', watch: { severity: 'HEALTHY' } });
+    expect(await queryMonitor(client, 'mt5-bridge')).toMatchObject({ phase: 'watching', last: { severity: 'HEALTHY' } });
   } finally {
     await connection.close();
   }

@@ -15,6 +15,7 @@ import { workflowBundle } from './helpers/temporal';
 
 /** The workflow types of src/workflows/index.ts. */
 const WORKFLOW_TYPES = [
+  'targetMonitorWorkflow',
   'monitorWorkflow',
   'healingWorkflow',
   'WarningWatchWorkflow',
@@ -66,6 +67,17 @@ test('the fixtures recorded before the refactor are all there', () => {
       'attempt-ledger',
       'attempt-ledger-continued-as-new',
       'maintenance-window',
+    ]),
+  );
+});
+
+test('the long-lived monitor has a fixture for each of its paths', () => {
+  expect(fixtures.map((f) => f.name)).toEqual(
+    expect.arrayContaining([
+      'target-monitor-healthy',
+      'target-monitor-critical-starts-healer',
+      'target-monitor-intermittent',
+      'target-monitor-continued-as-new',
     ]),
   );
 });

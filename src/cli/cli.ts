@@ -7,8 +7,7 @@ import { createLogger } from '../logging/create-logger';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
 import { AutohealClient } from '../client/autoheal-client';
-import { configFingerprint } from '../config/fingerprint';
-import { describeReconciliation } from '../client/reconcile-schedules';
+import { describeReconciliation } from '../client/reconcile-monitors';
 import { runStart } from './start';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerDoctorCommand } from './commands/doctor';
@@ -23,10 +22,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     .description('Durable, automatic recovery of the FIDUS MT5 Bridge, on Temporal')
     .showHelpAfterError();
   const loadConfig = () => loadConfigOrExit(env);
-  const connect = () => {
-    const config = loadConfig();
-    return AutohealClient.connect(config.temporal, { configFingerprint: configFingerprint(config) });
-  };
+  const connect = () => AutohealClient.connect(loadConfig().temporal);
 
   program
     .command('start')
@@ -35,38 +31,48 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
 
   program
     .command('worker')
-    .description('run the worker only (against TEMPORAL_ADDRESS, or the embedded dev server address); reconciles the monitor schedules with the configured targets at start')
-    .option('--no-schedules', 'leave the monitor schedules as they are (tests that drive workflows by hand)')
-    .action(async (options: { schedules: boolean }) => {
+    .description('run the worker only (against TEMPORAL_ADDRESS, or the embedded dev server address); brings the monitors in line with the configured targets at start')
+    .option('--no-monitors', 'leave the monitors as they are (tests that drive workflows by hand)')
+    .option('--no-schedules', 'older name of --no-monitors')
+    .action(async (opts: { monitors: boolean; schedules: boolean }) => {
+      const options = { monitors: opts.monitors && opts.schedules };
       const config = loadConfig();
       const log = createLogger({ level: config.logLevel, secrets: secretValues(env) });
       const running = await startWorker(config, log);
-      if (options.schedules) {
-        // A worker that cannot reach the schedule API still executes workflows: said, not fatal.
-        await new AutohealClient(running.connections.client, config.temporal.taskQueue, { configFingerprint: configFingerprint(config) })
-          .schedules.reconcile(config.targets)
+      if (options.monitors) {
+        // A worker that cannot reach Temporal's APIs still executes workflows: said, not fatal.
+        await new AutohealClient(running.connections.client, config.temporal.taskQueue).monitors
+          .reconcile(config.targets)
           .then(
-          (r) => describeReconciliation(r).forEach((line) => log.info(line)),
-          (err: unknown) => log.error({ err }, '⚠️  The monitor schedules could not be reconciled with the configuration; run "autoheal schedule apply"'),
-        );
+            (r) => describeReconciliation(r).forEach((line) => log.info(line)),
+            (err: unknown) => log.error({ err }, '⚠️  The monitors could not be brought in line with the configuration; run "autoheal monitor apply"'),
+          );
       }
       await Promise.race([untilSignal(), running.done]);
       await running.stop();
     });
 
-  const schedule = program.command('schedule').description('manage the monitor schedules');
-  schedule
+  const applyMonitors = async () => {
+    const config = loadConfig();
+    const client = await connect();
+    try {
+      for (const line of describeReconciliation(await client.monitors.reconcile(config.targets))) console.log(line);
+    } finally {
+      await client.close();
+    }
+  };
+  program
+    .command('monitor')
+    .description('the long-lived monitors')
     .command('apply')
-    .description('create or update the autoheal-monitor-<target> schedule of every target, remove those of targets no longer configured (idempotent)')
-    .action(async () => {
-      const config = loadConfig();
-      const client = await connect();
-      try {
-        for (const line of describeReconciliation(await client.schedules.reconcile(config.targets))) console.log(line);
-      } finally {
-        await client.close();
-      }
-    });
+    .description('start the autoheal-monitor-<target> monitor of every target or send it the current settings, and stop those of targets no longer configured (idempotent; the worker does it at start)')
+    .action(applyMonitors);
+  program
+    .command('schedule')
+    .description('older name of "autoheal monitor"')
+    .command('apply')
+    .description('same as "autoheal monitor apply" (the per-run schedules are retired: it deletes them)')
+    .action(applyMonitors);
 
   registerSimulateCommand(program, env);
   registerDoctorCommand(program, { loadConfig });

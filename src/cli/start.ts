@@ -2,7 +2,7 @@
  * `autoheal start` (= `npm start`): the whole product on one machine. Starts the embedded
  * Temporal dev server when TEMPORAL_ADDRESS is unset and nothing listens on 7233, the bridge
  * simulator when MT5_BRIDGE_URL is unset (demo mode, said loudly), the worker, and the monitor
- * schedules; prints where the Web UI is; Ctrl-C stops all of it cleanly.
+ * monitors; prints where the Web UI is; Ctrl-C stops all of it cleanly.
  */
 import { randomBytes } from 'node:crypto';
 import { type AppConfig, DEMO_BRIDGE_PORT } from '../config/load-config';
@@ -13,8 +13,7 @@ import { EMBEDDED_TEMPORAL_ADDRESS } from '../client/connection-options';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
 import { AutohealClient } from '../client/autoheal-client';
-import { configFingerprint } from '../config/fingerprint';
-import { describeReconciliation } from '../client/reconcile-schedules';
+import { describeReconciliation } from '../client/reconcile-monitors';
 import { createDashboardServer } from '../dashboard';
 
 /** In demo mode with no remediation configured, restarts go to the simulator's own endpoint. */
@@ -69,10 +68,8 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
 
     const running = await startWorker(config, log, address);
     stops.push(() => running.stop());
-    const client = new AutohealClient(running.connections.client, config.temporal.taskQueue, {
-      configFingerprint: configFingerprint(config),
-    });
-    for (const line of describeReconciliation(await client.schedules.reconcile(config.targets))) log.info(line);
+    const client = new AutohealClient(running.connections.client, config.temporal.taskQueue);
+    for (const line of describeReconciliation(await client.monitors.reconcile(config.targets))) log.info(line);
 
     const dashboard = createDashboardServer({
       client: client.temporal,
@@ -91,7 +88,7 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
 
     const ns = encodeURIComponent(config.temporal.namespace);
     if (uiUrl) {
-      log.info(`Temporal Web UI: ${uiUrl}/namespaces/${ns}/schedules (monitor schedules)`);
+      log.info(`Temporal Web UI: ${uiUrl}/namespaces/${ns}/workflows?query=${encodeURIComponent('WorkflowType="targetMonitorWorkflow"')} (monitors)`);
       log.info(`Incidents: ${uiUrl}/namespaces/${ns}/workflows?query=${encodeURIComponent('WorkflowType="healingWorkflow"')}`);
     }
     log.info('fidus-autoheal is running. Ctrl-C stops it.');

@@ -1,7 +1,7 @@
 /**
  * The one client of fidus-autoheal: a Temporal client plus the task queue its workers poll,
  * built once where a command starts, with every operation the CLI and the dashboard perform:
- * incidents, the in-app feed, maintenance windows and the monitor schedules. Nothing below it
+ * incidents, the in-app feed, maintenance windows and the monitors. Nothing below it
  * takes a task queue of its own or falls back to a default one.
  */
 import { Client, Connection } from '@temporalio/client';
@@ -15,8 +15,8 @@ import {
   createTemporalNotificationFeed,
   undeliverableAlertNotices,
 } from './notifications';
-import { reconcileSchedules } from './reconcile-schedules';
-import { type ScheduleOptions, applySchedules } from './schedules';
+import { readMonitor } from './monitors';
+import { reconcileMonitors } from './reconcile-monitors';
 
 export class AutohealClient {
   /** Operator commands on a target's incident (`heal-<target>`). */
@@ -43,12 +43,12 @@ export class AutohealClient {
     state: (targetId: string) => readPauseState(this.temporal, targetId),
   };
 
-  /** The monitor schedules of the configured targets. */
-  readonly schedules = {
-    /** Creates or updates the schedule of every target (idempotent). */
-    apply: (targets: TargetConfig[]) => applySchedules(this.temporal, targets, this.taskQueue, this.options),
-    /** `apply`, and removes the schedules of targets no longer configured (this task queue's only). */
-    reconcile: (targets: TargetConfig[]) => reconcileSchedules(this.temporal, targets, this.taskQueue, this.options),
+  /** The long-lived monitors of the configured targets. */
+  readonly monitors = {
+    /** Starts or configures every target's monitor, stops those of targets no longer configured (idempotent). */
+    reconcile: (targets: TargetConfig[]) => reconcileMonitors(this.temporal, targets, this.taskQueue),
+    /** The target's monitor as describe shows it (the running watch's latest probe); no billed action. */
+    read: (targetId: string) => readMonitor(this.temporal, targetId),
   };
 
   constructor(
@@ -56,8 +56,6 @@ export class AutohealClient {
     readonly temporal: Client,
     /** The task queue the workers poll (TEMPORAL_TASK_QUEUE). */
     readonly taskQueue: string,
-    /** The configuration this client acts for: recorded on the schedules it writes. */
-    private readonly options: ScheduleOptions = {},
   ) {
     this.feed = {
       ...createTemporalNotificationFeed(temporal, { taskQueue }),
@@ -67,9 +65,9 @@ export class AutohealClient {
   }
 
   /** Connects to the configured Temporal frontend (TEMPORAL_ADDRESS, or the embedded dev server's). */
-  static async connect(config: AppConfig['temporal'], options: ScheduleOptions = {}): Promise<AutohealClient> {
+  static async connect(config: AppConfig['temporal']): Promise<AutohealClient> {
     const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '10s' });
-    return new AutohealClient(new Client({ connection, namespace: config.namespace }), config.taskQueue, options);
+    return new AutohealClient(new Client({ connection, namespace: config.namespace }), config.taskQueue);
   }
 
   close(): Promise<void> {

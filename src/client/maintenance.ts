@@ -1,19 +1,24 @@
 /**
  * Maintenance windows: an operator pauses a target's monitoring with a reason and, optionally,
- * an end. The pause is the paused `autoheal-monitor-<target>` schedule (its note, shown in the
- * Temporal Web UI, says who, why and until when), so no monitor run starts: no checks, alerts or
- * restarts for that target. The end is durable: MaintenanceWindowWorkflow
- * (`autoheal-maintenance-<target>`) sleeps until then and unpauses the schedule. An open
- * incident is not touched (its HealingWorkflow goes on probing and restarting): the operator
- * stops it with `autoheal incident resolve`.
+ * an end. The pause lives in the target's long-lived monitor (`autoheal-monitor-<target>`,
+ * targetMonitorWorkflow): the `pauseMonitor` update stops its watch, so no probe, alert or
+ * restart starts for that target; its note ("PAUSED until … by … (reason)") shows in the Web UI
+ * (the workflow's current details), on the dashboard and in `autoheal pause`. The end is the
+ * monitor's own durable timer; `resumeMonitor` ends it at once. An open incident is not touched
+ * (its HealingWorkflow goes on probing and restarting): the operator stops it with `autoheal
+ * incident resolve`.
  */
-import { type Client, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
-import { healingWorkflowId, maintenanceWorkflowId, monitorScheduleId } from '../shared/names';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { healingWorkflowId, monitorWorkflowId } from '../shared/names';
 import { addNotification } from './notifications';
 import {
-  maintenanceWindowWorkflow,
-  type MaintenanceWindowInput,
-} from '../workflows/maintenance';
+  type TargetMonitorView,
+  monitorStateQuery,
+  pauseMonitorUpdate,
+  resumeMonitorUpdate,
+} from '../workflows/target-monitor/messages';
+
+export { pauseNote } from '../workflows/target-monitor/messages';
 
 export interface PauseOptions {
   targetId: string;
@@ -21,7 +26,7 @@ export interface PauseOptions {
   by: string;
   /** End of the window; none: paused until `resumeMonitoring`. */
   until?: Date;
-  /** Task queue the worker polls (runs the window workflow and the feed). */
+  /** Task queue the worker polls (runs the feed). */
   taskQueue: string;
 }
 
@@ -31,26 +36,27 @@ export interface ResumeOptions {
   taskQueue: string;
 }
 
-/** A target's pause as the schedule and the window workflow tell it. */
+/** A target's pause as its monitor tells it. */
 export interface PauseState {
   targetId: string;
-  scheduleId: string;
+  /** The long-lived monitor that holds the pause. */
+  monitorWorkflowId: string;
   paused: boolean;
-  /** The schedule's note: "PAUSED until … by … (reason)" while paused, else who or what resumed it. */
+  /** "PAUSED until … by … (reason)" while paused, else who or what resumed it last. */
   note?: string;
-  /** The running window that will end the pause; none when the pause is open-ended. */
+  /** The end of the pause, when it has one (the monitor's durable timer ends it). */
   window?: { workflowId: string; until: string; by: string; reason: string };
   /** True when the target has an open incident (heal-<target> running): a pause does not stop it. */
   incidentOpen: boolean;
 }
 
-/** Thrown when the target has no monitor schedule to pause or resume: run `autoheal schedule apply` first. */
-export class MonitorScheduleMissingError extends Error {
+/** Thrown when the target's monitor is not running: start the worker (`autoheal worker` / `autoheal start`) first. */
+export class MonitorNotRunningError extends Error {
   constructor(readonly targetId: string) {
     super(
-      `target "${targetId}" has no monitor schedule (${monitorScheduleId(targetId)}): run "autoheal schedule apply" (or "autoheal start") first`,
+      `target "${targetId}" has no running monitor (${monitorWorkflowId(targetId)}): start the worker ("autoheal worker" or "autoheal start"), which starts every configured target's monitor`,
     );
-    this.name = 'MonitorScheduleMissingError';
+    this.name = 'MonitorNotRunningError';
   }
 }
 
@@ -62,16 +68,9 @@ export class InvalidPauseError extends Error {
   }
 }
 
-/** The schedule note of a pause: who, why and until when. */
-export function pauseNote(p: { by: string; reason: string; until?: Date | string }): string {
-  const until = p.until === undefined ? undefined : new Date(p.until).toISOString();
-  return `PAUSED ${until ? `until ${until}` : 'with no end (until "autoheal resume")'} by ${p.by} (${p.reason})`;
-}
-
 /**
- * Pauses the target's monitoring. Replaces an earlier pause of the target (its window, if
- * any, ends without unpausing). With `until`, starts the window workflow that unpauses at
- * that time. Records the pause in the in-app feed.
+ * Pauses the target's monitoring (replacing an earlier pause of it), until `until` or
+ * `resumeMonitoring`. Records the pause in the in-app feed.
  */
 export async function pauseMonitoring(client: Client, options: PauseOptions): Promise<PauseState> {
   const { targetId, taskQueue } = options;
@@ -82,23 +81,10 @@ export async function pauseMonitoring(client: Client, options: PauseOptions): Pr
   if (options.until && !(options.until.getTime() > Date.now()))
     throw new InvalidPauseError(`the end of the pause (${options.until.toISOString()}) has already passed`);
 
-  const schedule = client.schedule.getHandle(monitorScheduleId(targetId));
-  await describeSchedule(client, targetId);
-  await endWindow(client, targetId, `replaced by a new pause by ${by}`);
-  const note = pauseNote({ by, reason, until: options.until });
-  await schedule.pause(note);
-
-  if (options.until) {
-    const input: MaintenanceWindowInput = { targetId, until: options.until.toISOString(), by, reason, pauseNote: note };
-    await client.workflow.start(maintenanceWindowWorkflow, {
-      workflowId: maintenanceWorkflowId(targetId),
-      taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'TERMINATE_EXISTING',
-      memo: { until: input.until, by, reason },
-      staticSummary: `Maintenance window of ${targetId} until ${input.until}`,
-    });
-  }
+  await requireRunning(client, targetId);
+  const view = await client.workflow.getHandle(monitorWorkflowId(targetId)).executeUpdate(pauseMonitorUpdate, {
+    args: [{ by, reason, ...(options.until ? { until: options.until.toISOString() } : {}) }],
+  });
   await addNotification(
     client,
     {
@@ -109,73 +95,58 @@ export async function pauseMonitoring(client: Client, options: PauseOptions): Pr
     },
     { taskQueue },
   );
-  return readPauseState(client, targetId);
+  return toPauseState(view, await isRunning(client, healingWorkflowId(targetId)));
 }
 
-/**
- * Turns the target's monitoring back on at once and ends its window workflow, if any.
- * `wasPaused` false: it was not paused (nothing recorded).
- */
-export async function resumeMonitoring(
-  client: Client,
-  options: ResumeOptions,
-): Promise<PauseState & { wasPaused: boolean }> {
+/** Turns the target's monitoring back on at once. `wasPaused` false: it was not paused (nothing recorded). */
+export async function resumeMonitoring(client: Client, options: ResumeOptions): Promise<PauseState & { wasPaused: boolean }> {
   const { targetId, taskQueue } = options;
   const by = options.by.trim();
   if (!by) throw new InvalidPauseError('resume needs --by <name>: who resumes');
-  const before = await describeSchedule(client, targetId);
-  await endWindow(client, targetId, `resumed by ${by}`);
-  const wasPaused = before.state.paused;
+  await requireRunning(client, targetId);
+  const before = await client.workflow.getHandle(monitorWorkflowId(targetId)).query(monitorStateQuery);
+  const { wasPaused, view } = await client.workflow.getHandle(monitorWorkflowId(targetId)).executeUpdate(resumeMonitorUpdate, { args: [{ by }] });
   if (wasPaused) {
-    await client.schedule.getHandle(monitorScheduleId(targetId)).unpause(`Resumed by ${by}`);
     await addNotification(
       client,
       {
         severity: 'INFO',
         targetId,
-        text: `Monitoring of ${targetId} resumed by ${by} (was: ${before.state.note ?? 'paused'})`,
+        text: `Monitoring of ${targetId} resumed by ${by} (was: ${before.pause?.note ?? 'paused'})`,
         at: new Date().toISOString(),
       },
       { taskQueue },
     );
   }
-  return { ...(await readPauseState(client, targetId)), wasPaused };
+  return { ...toPauseState(view, await isRunning(client, healingWorkflowId(targetId))), wasPaused };
 }
 
 /** Whether the target's monitoring is paused, by whom, why and until when. */
 export async function readPauseState(client: Client, targetId: string): Promise<PauseState> {
-  const { state } = await describeSchedule(client, targetId);
-  const [window, incidentOpen] = await Promise.all([runningWindow(client, targetId), isRunning(client, healingWorkflowId(targetId))]);
+  await requireRunning(client, targetId);
+  const [view, incidentOpen] = await Promise.all([
+    client.workflow.getHandle(monitorWorkflowId(targetId)).query(monitorStateQuery),
+    isRunning(client, healingWorkflowId(targetId)),
+  ]);
+  return toPauseState(view, incidentOpen);
+}
+
+function toPauseState(view: TargetMonitorView, incidentOpen: boolean): PauseState {
+  const { pause } = view;
   return {
-    targetId,
-    scheduleId: monitorScheduleId(targetId),
-    paused: state.paused,
-    note: state.note,
-    window: state.paused ? window : undefined,
+    targetId: view.targetId,
+    monitorWorkflowId: monitorWorkflowId(view.targetId),
+    paused: pause !== undefined,
+    ...(pause ? { note: pause.note } : view.note ? { note: view.note } : {}),
+    ...(pause?.until
+      ? { window: { workflowId: monitorWorkflowId(view.targetId), until: pause.until, by: pause.by, reason: pause.reason } }
+      : {}),
     incidentOpen,
   };
 }
 
-async function describeSchedule(client: Client, targetId: string) {
-  try {
-    return await client.schedule.getHandle(monitorScheduleId(targetId)).describe();
-  } catch (err) {
-    if (err instanceof ScheduleNotFoundError) throw new MonitorScheduleMissingError(targetId);
-    throw err;
-  }
-}
-
-async function runningWindow(client: Client, targetId: string): Promise<PauseState['window']> {
-  const workflowId = maintenanceWorkflowId(targetId);
-  try {
-    const d = await client.workflow.getHandle(workflowId).describe();
-    if (d.status.name !== 'RUNNING') return undefined;
-    const memo = (d.memo ?? {}) as { until?: string; by?: string; reason?: string };
-    return { workflowId, until: memo.until ?? '?', by: memo.by ?? '?', reason: memo.reason ?? '?' };
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return undefined;
-    throw err;
-  }
+async function requireRunning(client: Client, targetId: string): Promise<void> {
+  if (!(await isRunning(client, monitorWorkflowId(targetId)))) throw new MonitorNotRunningError(targetId);
 }
 
 async function isRunning(client: Client, workflowId: string): Promise<boolean> {
@@ -184,16 +155,5 @@ async function isRunning(client: Client, workflowId: string): Promise<boolean> {
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
     throw err;
-  }
-}
-
-/** Terminates the target's running window workflow, if any. */
-async function endWindow(client: Client, targetId: string, reason: string): Promise<void> {
-  if (!(await isRunning(client, maintenanceWorkflowId(targetId)))) return;
-  try {
-    await client.workflow.getHandle(maintenanceWorkflowId(targetId)).terminate(reason);
-  } catch (err) {
-    // It ended on its own between the describe and the terminate.
-    if (!(err instanceof WorkflowNotFoundError) && !/already (completed|finished|terminated)/i.test(String(err))) throw err;
   }
 }

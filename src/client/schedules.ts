@@ -12,6 +12,9 @@ import { AutohealTarget, monitorRunId, monitorScheduleId } from '../shared/names
 import { monitorWorkflow } from '../workflows/monitor';
 import { monitorRunTimeoutMs } from '../shared/probe-timing';
 import type { MonitorInput } from '../shared/types';
+import { phaseOffsetMs } from '../shared/probe-phase';
+
+export { phaseOffsetMs };
 
 export interface ScheduleOptions {
   /** The configuration the schedules come from (src/config/fingerprint.ts). */
@@ -24,18 +27,6 @@ export interface AppliedSchedule {
   action: 'created' | 'updated';
   everyMs: number;
   offsetMs: number;
-}
-
-/** A stable phase in [0, interval) for a target id (FNV-1a over the id, whole seconds when it can). */
-export function phaseOffsetMs(targetId: string, intervalMs: number): number {
-  let hash = 0x811c9dc5;
-  for (const ch of targetId) {
-    hash ^= ch.charCodeAt(0);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  const step = intervalMs >= 2_000 ? 1_000 : 100;
-  const slots = Math.max(1, Math.floor(intervalMs / step));
-  return (hash % slots) * step;
 }
 
 function monitorAction(tc: TargetConfig, taskQueue: string, configFingerprint?: string): ScheduleOptionsAction {

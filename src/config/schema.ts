@@ -209,6 +209,13 @@ export const envSchema = z.object({
    * refilling its cache after a restart shows lagging accounts for a minute or two). 0s: at once.
    */
   WARNING_HOLD: duration('2m', { zero: true }),
+  /**
+   * Intermittent faults: this many CRITICAL findings that the re-probe did not confirm, within
+   * INTERMITTENT_WINDOW, raise one WARNING saying how often and over how long (never a restart).
+   * 3 within 1 h: one blip is noise; more than one every 20 minutes is a bridge failing on and off.
+   */
+  INTERMITTENT_THRESHOLD: integer(3, 1, 1000),
+  INTERMITTENT_WINDOW: duration('1h'),
 
   /** github | webhook | none; unset: github with GITHUB_TOKEN, else webhook with RESTART_URL, else none. */
   REMEDIATION: optionalText.pipe(z.enum(['github', 'webhook', 'none']).optional()),

@@ -1,122 +1,75 @@
 /**
- * The latest monitor verdict of one target. Schedule-started runs get ids
- * `monitor-<target>-<scheduled time>`, so the runs are found through the schedule's recent
- * actions (newest first); without a schedule, through visibility (runs tagged AutohealTarget),
- * and last a run started by hand as plain `monitor-<target>`.
+ * The latest probe of one target, from its long-lived monitor (`autoheal-monitor-<target>`):
+ * describe gives the running watch's heartbeat details (the latest probe, at no cost in
+ * Temporal actions); when no watch runs (paused, confirming a CRITICAL, between two watches)
+ * the monitor's state query answers instead.
  */
-import { type Client, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { TargetConfig } from '../config/load-config';
-import { monitorRunId, monitorScheduleId } from '../shared/names';
-import type { MonitorResult } from '../workflows/monitor';
+import { queryMonitor, readMonitor } from '../client/monitors';
+import { monitorStaleAfterMs } from '../shared/monitor-policy';
 import type { TargetStatus } from './types';
 
 export type MonitorStatus = Pick<
   TargetStatus,
-  'severity' | 'summary' | 'checkedAt' | 'action' | 'stale' | 'note' | 'monitorWorkflowId' | 'paused'
+  'severity' | 'summary' | 'checkedAt' | 'action' | 'stale' | 'note' | 'monitorWorkflowId' | 'paused' | 'intermittent'
 >;
 
-/** How many recent runs are looked at to find the latest closed one. */
-const MAX_RUNS = 4;
-
-/** A probe older than three check intervals (at least a minute) is stale: the schedule or worker is not running. */
+/** A probe older than this is stale: the worker is not running (heartbeats reach the server every ~48 s). */
 export function staleAfterMs(checkIntervalMs: number): number {
-  return Math.max(3 * checkIntervalMs, 60_000);
+  return monitorStaleAfterMs(checkIntervalMs);
 }
 
-/** The pause of a schedule as the page shows it (`autoheal pause` notes start with PAUSED already). */
-function pausedText(note: string | undefined): string {
-  if (!note) return 'PAUSED (no note)';
-  return note.startsWith('PAUSED') ? note : `PAUSED: ${note}`;
-}
+/** The latest verdict, plus `paused` while the monitor is paused (then an old probe is expected). */
+export async function readMonitorStatus(client: Client, tc: TargetConfig, nowMs: number): Promise<MonitorStatus> {
+  const targetId = tc.target.id;
+  const reading = await readMonitor(client, targetId);
+  const monitorWorkflowId = reading.workflowId;
+  if (reading.status === 'NOT_FOUND')
+    return { severity: 'UNKNOWN', stale: false, monitorWorkflowId, note: 'no monitor yet: is the worker running? (it starts every target\'s monitor)' };
+  if (reading.status !== 'RUNNING')
+    return { severity: 'UNKNOWN', stale: false, monitorWorkflowId, note: `the monitor is ${reading.status}: restart the worker to start it again` };
 
-async function recentRuns(
-  client: Client,
-  targetId: string,
-): Promise<{ runs: Array<{ workflowId: string; runId?: string }>; paused?: string }> {
-  const runs: Array<{ workflowId: string; runId?: string }> = [];
-  let paused: string | undefined;
-  try {
-    const schedule = await client.schedule.getHandle(monitorScheduleId(targetId)).describe();
-    if (schedule.state.paused) paused = pausedText(schedule.state.note);
-    for (const a of [...schedule.info.recentActions].reverse()) {
-      if (a.action.type === 'startWorkflow')
-        runs.push({ workflowId: a.action.workflow.workflowId, runId: a.action.workflow.firstExecutionRunId });
-    }
-  } catch (err) {
-    if (!(err instanceof ScheduleNotFoundError)) throw err;
-    // No schedule (deleted, or runs started by hand): the runs tagged with the target, newest first.
-    const query = `WorkflowType="monitorWorkflow" AND AutohealTarget="${targetId}"`;
-    for await (const run of client.workflow.list({ query, pageSize: MAX_RUNS })) {
-      runs.push({ workflowId: run.workflowId, runId: run.runId });
-      if (runs.length >= MAX_RUNS) break;
-    }
-  }
-  if (!runs.length) runs.push({ workflowId: monitorRunId(targetId) });
-  return { runs: runs.slice(0, MAX_RUNS), ...(paused ? { paused } : {}) };
-}
-
-/** The latest verdict, plus `paused` while the schedule is paused (then an old probe is expected). */
-export async function readMonitorStatus(
-  client: Client,
-  tc: TargetConfig,
-  nowMs: number,
-): Promise<MonitorStatus> {
-  const { runs, paused } = await recentRuns(client, tc.target.id);
-  const status = await latestVerdict(client, tc, nowMs, runs);
-  if (!paused) return status;
-  // Paused: no probe is the point, not a fault; the page shows the pause instead of "is the schedule on?".
-  return { ...status, paused, note: status.stale ? undefined : status.note };
-}
-
-async function latestVerdict(
-  client: Client,
-  tc: TargetConfig,
-  nowMs: number,
-  runs: Array<{ workflowId: string; runId?: string }>,
-): Promise<MonitorStatus> {
-  let running = false;
-  for (const run of runs) {
-    const handle = client.workflow.getHandle<() => Promise<MonitorResult>>(run.workflowId, run.runId);
-    let description;
-    try {
-      description = await handle.describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) continue; // retention dropped it, or never started
-      throw err;
-    }
-    const state = description.status.name;
-    if (state === 'RUNNING') {
-      running = true;
-      continue;
-    }
-    if (state !== 'COMPLETED') {
-      const when = description.closeTime?.toISOString() ?? 'an unknown time';
-      return {
-        severity: 'UNKNOWN',
-        stale: false,
-        monitorWorkflowId: run.workflowId,
-        note: `latest monitor run ${state} at ${when}: the probe could not run`,
-      };
-    }
-    const result = await handle.result();
-    const checkedAt = result.confirmedAt ?? result.firstSeenAt ?? description.closeTime?.toISOString();
-    const checkedMs = checkedAt ? Date.parse(checkedAt) : Number.NaN;
-    const stale = !Number.isFinite(checkedMs) || nowMs - checkedMs > staleAfterMs(tc.policy.checkIntervalMs);
-    return {
-      severity: result.severity,
-      summary: result.summary,
-      checkedAt,
-      action: result.action,
-      stale,
-      monitorWorkflowId: run.workflowId,
-      note: stale
-        ? `no probe since ${checkedAt ?? 'an unknown time'}: is the worker running and the schedule on?`
-        : undefined,
+  let status: MonitorStatus;
+  if (reading.watch) {
+    const w = reading.watch;
+    const raised = w.intermittent?.raised ? w.intermittent.text : undefined;
+    status = {
+      severity: w.severity,
+      summary: w.summary,
+      checkedAt: w.probedAt,
+      ...(w.action ? { action: w.action } : {}),
+      stale: false,
+      monitorWorkflowId,
+      ...(raised ? { intermittent: raised } : {}),
     };
+  } else {
+    let view;
+    try {
+      view = await queryMonitor(client, targetId);
+    } catch (err) {
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      return { severity: 'UNKNOWN', stale: false, monitorWorkflowId, note: `the monitor's state could not be read (${why}): is the worker running?` };
+    }
+    const raised = view.intermittent.raised ? view.intermittent.text : undefined;
+    status = {
+      severity: view.last?.severity ?? 'UNKNOWN',
+      ...(view.last ? { summary: view.last.summary, checkedAt: view.last.probedAt, action: view.last.action } : {}),
+      stale: false,
+      monitorWorkflowId,
+      ...(view.pause ? { paused: view.pause.note } : {}),
+      ...(raised ? { intermittent: raised } : {}),
+    };
+    if (!view.last && !view.pause) status.note = 'first probe in progress';
   }
-  return {
-    severity: 'UNKNOWN',
-    stale: false,
-    note: running ? 'first probe in progress' : 'no monitor run yet (is the schedule applied?)',
-  };
+  if (status.paused) return status; // paused: no probe is the point, not a fault
+  const checkedMs = status.checkedAt ? Date.parse(status.checkedAt) : Number.NaN;
+  const stale = Number.isFinite(checkedMs) && nowMs - checkedMs > staleAfterMs(tc.policy.checkIntervalMs);
+  const notes = [
+    stale ? `no probe since ${status.checkedAt}: is the worker running?` : undefined,
+    reading.watchFailure ? `the watch failed and is retried: ${reading.watchFailure}` : undefined,
+    status.intermittent,
+    status.note,
+  ].filter((n): n is string => Boolean(n));
+  return { ...status, stale, note: notes.length ? notes.join('; ') : undefined };
 }

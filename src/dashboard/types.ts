@@ -44,14 +44,16 @@ export interface TargetStatus {
   checkedAt?: string;
   /** What that run did: none | warned | not_confirmed | healing_started | already_healing. */
   action?: string;
-  /** True when the latest completed probe is older than three check intervals (at least a minute). */
+  /** True when the latest probe is older than monitorStaleAfterMs (src/shared/monitor-policy.ts). */
   stale: boolean;
   /** Why the status is unknown or partial ("no monitor run yet", "latest monitor run FAILED", ...). */
   note?: string;
-  /** The monitor run the status comes from. */
+  /** The monitor the status comes from (autoheal-monitor-<target>). */
   monitorWorkflowId?: string;
-  /** Set while the target's monitor schedule is paused (`autoheal pause`): "PAUSED until … by … (reason)". */
+  /** Set while the target's monitor is paused (`autoheal pause`): "PAUSED until … by … (reason)". */
   paused?: string;
+  /** Set while unconfirmed CRITICAL findings are past INTERMITTENT_THRESHOLD: how often and over how long. */
+  intermittent?: string;
   /** The running incident, if any; else the last closed one, if any. */
   incident?: IncidentSummary;
   links: { incident: string; monitorRuns: string };

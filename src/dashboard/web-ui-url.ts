@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/load-config';
-import { healingWorkflowId } from '../shared/names';
+import { healingWorkflowId, monitorWorkflowId } from '../shared/names';
 
 /**
  * Where the Temporal Web UI of the configured server most likely is: the embedded dev server's
@@ -14,16 +14,15 @@ export function guessWebUiUrl(temporal: AppConfig['temporal']): string {
   return `http://${host}:8233`;
 }
 
-/** Links into the Web UI for one target: its incident workflow and its monitor runs. */
+/** Links into the Web UI for one target: its incident workflow and its long-lived monitor. */
 export function targetLinks(
   webUiUrl: string,
   namespace: string,
   targetId: string,
 ): { incident: string; monitorRuns: string } {
   const ns = `${webUiUrl}/namespaces/${encodeURIComponent(namespace)}`;
-  const query = `WorkflowType="monitorWorkflow" AND AutohealTarget="${targetId}"`;
   return {
     incident: `${ns}/workflows/${encodeURIComponent(healingWorkflowId(targetId))}`,
-    monitorRuns: `${ns}/workflows?query=${encodeURIComponent(query)}`,
+    monitorRuns: `${ns}/workflows/${encodeURIComponent(monitorWorkflowId(targetId))}`,
   };
 }

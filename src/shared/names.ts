@@ -15,10 +15,22 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 
 export const DEFAULT_TASK_QUEUE = 'autoheal';
 
-/** The Temporal Schedule that runs MonitorWorkflow for one target. */
+/**
+ * The long-lived monitor of one target (targetMonitorWorkflow): one execution per target that
+ * probes every CHECK_INTERVAL inside one looping activity, continued as new when its history
+ * grows. Not to be confused with the legacy Schedule of the same name (below): Temporal keeps
+ * schedule ids and workflow ids apart.
+ */
+export const monitorWorkflowId = (targetId: string): string => `autoheal-monitor-${targetId}`;
+
+/**
+ * Legacy: the Temporal Schedule that ran one short MonitorWorkflow per CHECK_INTERVAL. Replaced
+ * by the long-lived monitor (docs/PERFORMANCE.md); the worker deletes it at start, carrying a
+ * pause over to the monitor.
+ */
 export const monitorScheduleId = (targetId: string): string => `autoheal-monitor-${targetId}`;
 
-/** The runs of a target's monitor schedule (the schedule appends the firing time). */
+/** Legacy: the runs of a target's monitor schedule (the schedule appends the firing time). */
 export const monitorRunId = (targetId: string): string => `monitor-${targetId}`;
 
 /** The one HealingWorkflow of a target: one healer per target, one run per incident. */

@@ -76,6 +76,12 @@ export interface HealingPolicy {
    * long. Absent (policies from before it): the watcher's default, 2 min.
    */
   warningHoldMs?: number;
+  /**
+   * INTERMITTENT_THRESHOLD / INTERMITTENT_WINDOW: this many CRITICAL findings not confirmed by
+   * the re-probe within the window raise an "intermittent fault" WARNING. Absent: 3 within 1 h.
+   */
+  intermittentThreshold?: number;
+  intermittentWindowMs?: number;
   /** Which remediation the worker will run (informational in workflows; the worker decides). */
   remediation: RemediationMethod;
 }
@@ -161,7 +167,7 @@ export interface HealingInput {
   report?: ProbeReport;
 }
 
-/** The input of one MonitorWorkflow run (one schedule firing). */
+/** The input of the long-lived monitor (targetMonitorWorkflow), and of one legacy MonitorWorkflow run (one schedule firing). */
 export interface MonitorInput {
   target: Target;
   policy: HealingPolicy;

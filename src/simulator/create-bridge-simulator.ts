@@ -49,6 +49,8 @@ export interface BridgeSimulatorOptions {
   healAfterMs?: number;
   /** Default placeholder period after a heal, when the fault does not say (default 0). */
   placeholderMs?: number;
+  /** Called with each bridge request as it arrives (benchmarks time the probes with it). */
+  onRequest?: (kind: 'health' | 'summary' | 'info' | 'restart', atMs: number) => void;
 }
 
 export interface BridgeSimulator {
@@ -121,6 +123,7 @@ export async function createBridgeSimulator(options: BridgeSimulatorOptions = {}
 
   async function bridgeApi(kind: 'health' | 'summary' | 'info', req: IncomingMessage, res: ServerResponse, answer: (view: BridgeView) => RawAnswer) {
     bridge.requests[kind] += 1;
+    options.onRequest?.(kind, Date.now());
     let view = bridge.view();
     if (view.mode === 'bridge_down') {
       req.socket.destroy();
@@ -137,6 +140,7 @@ export async function createBridgeSimulator(options: BridgeSimulatorOptions = {}
 
   async function restart(req: IncomingMessage, res: ServerResponse) {
     bridge.requests.restart += 1;
+    options.onRequest?.('restart', Date.now());
     if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
       bridge.noteUnauthorizedRestart();
       res.setHeader('WWW-Authenticate', 'Bearer');

@@ -70,6 +70,8 @@ export const faultInputSchema = z.strictObject({
   healAfterMs: ms.optional(),
   /** heal: how long the accounts are no_cache placeholders after the heal (cache refill). */
   placeholderMs: ms.optional(),
+  /** Flapping: the fault shows for flapMs, then the bridge is healthy for flapMs, and so on (0: steady). */
+  flapMs: ms.optional(),
 });
 export type FaultInput = z.input<typeof faultInputSchema>;
 
@@ -85,6 +87,8 @@ export interface Fault {
   restart: RestartBehaviour[];
   healAfterMs: number;
   placeholderMs: number;
+  /** 0: the fault is steady; else it shows for flapMs, then is gone for flapMs, and so on. */
+  flapMs: number;
 }
 
 export interface FaultDefaults {
@@ -115,5 +119,6 @@ export function parseFault(input: unknown, defaults: FaultDefaults): Fault {
     restart,
     healAfterMs: f.healAfterMs ?? defaults.healAfterMs,
     placeholderMs: f.placeholderMs ?? defaults.placeholderMs,
+    flapMs: f.flapMs ?? 0,
   };
 }

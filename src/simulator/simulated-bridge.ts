@@ -97,7 +97,9 @@ export class SimulatedBridge {
   view(): BridgeView {
     const now = this.clock();
     this.settle(now);
-    return { mode: this.fault.mode, placeholder: this.healAt === null && this.placeholderUntil !== null, fault: this.fault, now };
+    const flapping = this.fault.flapMs > 0 && this.fault.mode !== 'none';
+    const mode = flapping && Math.floor((now - this.faultSince) / this.fault.flapMs) % 2 === 1 ? 'none' : this.fault.mode;
+    return { mode, placeholder: this.healAt === null && this.placeholderUntil !== null, fault: this.fault, now };
   }
 
   noteUnauthorizedRestart(): void {

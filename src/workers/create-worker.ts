@@ -40,7 +40,12 @@ export interface WorkerOptions {
   log?: Logger;
   /** The configuration it runs on (src/config/fingerprint.ts), carried in its Temporal identity. */
   configFingerprint?: string;
+  /** How many targets this worker may watch: each running watch holds an activity slot. */
+  targets?: number;
 }
+
+/** Activity slots beyond the watches: alerts, dispatches, probes of incidents, ledger calls. */
+const SLOTS_BESIDE_WATCHES = 200;
 
 /**
  * The one worker of the project: every workflow of src/workflows and the injected activities.
@@ -62,6 +67,9 @@ export function createAutohealWorker(options: WorkerOptions): Promise<Worker> {
     identity: `${process.pid}@${hostname()}${options.configFingerprint ? ` config=${options.configFingerprint}` : ''}`,
     ...(prebuilt ? { workflowBundle: prebuilt } : { workflowsPath: require.resolve('../workflows') }),
     activities: options.activities,
+    // Each target's watch holds a slot for up to an hour (mostly asleep): room for every target
+    // (one worker can carry them all when the other dies) and for the short activities beside.
+    maxConcurrentActivityTaskExecutions: (options.targets ?? 0) + SLOTS_BESIDE_WATCHES,
     // Graceful stop on SIGINT/SIGTERM: in-flight activities get this long; workflows resume on any worker.
     shutdownGraceTime: '10s',
   });

@@ -32,6 +32,7 @@ export async function startWorker(config: AppConfig, log: Logger, address?: stri
     activities,
     log,
     configFingerprint: configFingerprint(config),
+    targets: config.targets.length,
   });
   log.info(
     { address: connections.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue },

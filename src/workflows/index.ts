@@ -3,6 +3,14 @@
  * belongs here (each exported function becomes a workflow type). Workflow code: deterministic,
  * activities as types only.
  */
+export { targetMonitorWorkflow } from './target-monitor';
+export {
+  configureMonitorSignal,
+  monitorStateQuery,
+  pauseMonitorUpdate,
+  resumeMonitorUpdate,
+} from './target-monitor/messages';
+/** Legacy per-run monitor (one run per schedule firing): registered for one release, see monitor.ts. */
 export { monitorWorkflow } from './monitor';
 export { healingWorkflow } from './healing';
 export { acknowledgeUpdate, forceRecoveryUpdate, resolveUpdate, statusQuery } from './healing/messages';
@@ -15,4 +23,5 @@ export {
   unreadCountQuery,
 } from './notifications';
 export { attemptLedgerWorkflow, ledgerStateQuery, recordLedgerEntrySignal } from './attempt-ledger';
+/** Legacy: ended a pause of the monitor schedule; pauses now live in targetMonitorWorkflow. Registered for one release. */
 export { maintenanceWindowWorkflow } from './maintenance';

@@ -1,4 +1,8 @@
 /**
+ * LEGACY (kept registered for one release, so that runs in flight and their histories finish
+ * and replay): the long-lived targetMonitorWorkflow (./target-monitor) replaces it, and the
+ * worker deletes the schedules that started it (docs/PERFORMANCE.md, "Migration").
+ *
  * MonitorWorkflow: one run per schedule firing (`autoheal-monitor-<target>`, every CHECK_INTERVAL,
  * overlap SKIP). Probes the target once; a CRITICAL finding is confirmed by one re-probe a few
  * seconds later, then hands the incident to the target's one HealingWorkflow. WARNING findings
@@ -7,22 +11,12 @@
  * A healthy run costs one activity (Temporal Cloud bills every activity): the re-probe only
  * happens on a CRITICAL finding, and warnings travel as a signal, not an activity.
  */
-import {
-  ParentClosePolicy,
-  log,
-  patched,
-  proxyActivities,
-  setCurrentDetails,
-  sleep,
-  startChild,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { log, patched, proxyActivities, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { AutohealSeverity, healingWorkflowId } from '../shared/names';
 import type { MonitorInput, ProbeReport, Severity } from '../shared/types';
-import { healingWorkflow } from './healing';
 import { reportWarnings } from './report-warnings';
+import { startHealing } from './start-healing';
 import { warningConditions } from '../shared/alert-conditions';
 
 /** Patch: runs whose final report is CRITICAL no longer report WARNING conditions. */
@@ -85,31 +79,4 @@ export async function monitorWorkflow(input: MonitorInput): Promise<MonitorResul
     if (result.action === 'none') result.action = 'warned';
   }
   return result;
-}
-
-/** Starts the target's HealingWorkflow; false when one is already running (one healer per target). */
-async function startHealing(input: MonitorInput, report: ProbeReport): Promise<boolean> {
-  const workflowId = healingWorkflowId(input.target.id);
-  try {
-    await startChild(healingWorkflow, {
-      workflowId,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [
-        {
-          target: input.target,
-          policy: input.policy,
-          report,
-          trigger: { source: 'monitor', reason: report.summary, at: report.observation.probedAt },
-        },
-      ],
-    });
-    log.warn('Confirmed CRITICAL: incident opened', { target: input.target.id, workflowId, summary: report.summary });
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      log.info('Confirmed CRITICAL: an incident is already open for this target', { target: input.target.id, workflowId });
-      return false;
-    }
-    throw err;
-  }
 }

@@ -15,6 +15,8 @@ export interface ReceivedMessage {
   mail: ParsedMail;
   /** The raw message as sent. */
   raw: string;
+  /** Epoch ms the server accepted it (250). */
+  acceptedAt: number;
 }
 
 export interface TestSmtpServer {
@@ -90,7 +92,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
         const raw = Buffer.concat(chunks).toString('utf8');
         simpleParser(raw).then(
           (mail) => {
-            messages.push({ recipients: session.envelope.rcptTo.map((r) => r.address), mail, raw });
+            messages.push({ recipients: session.envelope.rcptTo.map((r) => r.address), mail, raw, acceptedAt: Date.now() });
             waiters.splice(0).forEach((wake) => wake());
             callback(null, 'Message queued as test');
           },

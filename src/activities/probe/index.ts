@@ -14,6 +14,9 @@
  * throw; this throws only when the probe itself cannot run (a programming error) or when the
  * activity is cancelled.
  *
+ * `watchTarget(input)` (./watch-target.ts) runs `probeTarget` in a loop for the long-lived
+ * monitor and hands a report back only when it changes.
+ *
  * HTTP goes straight to the bridge: the default client ignores HTTP(S)_PROXY variables (inject
  * an AxiosInstance to use a proxy).
  */
@@ -25,6 +28,7 @@ import type { AccountReading, Observation, ProbeReport, Target } from '../../sha
 import { getJson, type JsonAnswer } from './get-json';
 import { healthFields, normaliseHealth } from './normalise-health';
 import { normaliseInfo, normaliseSummary } from './normalise-accounts';
+import { createWatchActivity } from './watch-target';
 
 export interface ProbeDeps {
   http?: AxiosInstance;
@@ -106,15 +110,18 @@ export function createProbeActivities(deps: ProbeDeps = {}): ProbeActivities {
     return { source: 'info', readings, ...(error ? { error } : {}) };
   }
 
+  async function probeTarget(target: Target): Promise<ProbeReport> {
+    const probedAt = now().toISOString();
+    const base = target.url.replace(/\/+$/, '');
+    const signal = activityCancellationSignal();
+    const [health, accounts] = await Promise.all([probeHealth(base, target, signal), probeAccounts(base, target, signal)]);
+    const observation: Observation = { targetId: target.id, probedAt, health, accounts };
+    return { ...classify(observation, target), observation };
+  }
+
   return {
-    async probeTarget(target: Target): Promise<ProbeReport> {
-      const probedAt = now().toISOString();
-      const base = target.url.replace(/\/+$/, '');
-      const signal = activityCancellationSignal();
-      const [health, accounts] = await Promise.all([probeHealth(base, target, signal), probeAccounts(base, target, signal)]);
-      const observation: Observation = { targetId: target.id, probedAt, health, accounts };
-      return { ...classify(observation, target), observation };
-    },
+    probeTarget,
+    ...createWatchActivity({ probeTarget }),
   };
 }
 

@@ -40,7 +40,7 @@ export function registerMaintenanceCommands(program: Command, deps: MaintenanceC
       "pause a target's monitoring (no checks, alerts or restarts) with a reason and an optional end; without --reason/--by: show the pause state",
     )
     .option('--target <id>', 'target id (default: the only target)')
-    .option('--reason <text>', 'why (shown in the schedule note and the feed)')
+    .option('--reason <text>', 'why (shown in the monitor\'s note, on the dashboard and in the feed)')
     .option('--by <name>', 'who pauses')
     .option('--for <duration>', 'end the pause after this long (90m, 2h, 1h30m)', duration)
     .option('--until <time>', 'end the pause at this ISO time (2026-11-28T15:00:00Z)', isoTime)
@@ -102,15 +102,15 @@ function pickTarget(command: Command, config: AppConfig, id: string | undefined)
 export function formatPauseState(state: PauseState, now: Date): string {
   if (!state.paused) {
     return [
-      `${state.targetId}: monitoring ON (schedule ${state.scheduleId})${state.note ? ` — last note: ${state.note}` : ''}`,
+      `${state.targetId}: monitoring ON (monitor ${state.monitorWorkflowId})${state.note ? ` — last note: ${state.note}` : ''}`,
     ].join('\n');
   }
-  const lines = [`${state.targetId}: monitoring PAUSED — no checks, alerts or restarts (schedule ${state.scheduleId})`];
+  const lines = [`${state.targetId}: monitoring PAUSED — no checks, alerts or restarts (monitor ${state.monitorWorkflowId})`];
   lines.push(`  note: ${state.note ?? '(none)'}`);
   if (state.window) {
     const left = Date.parse(state.window.until) - now.getTime();
     lines.push(
-      `  ends: ${state.window.until}${Number.isFinite(left) ? ` (in ${formatDurationWords(Math.max(0, left))})` : ''}, by workflow ${state.window.workflowId}`,
+      `  ends: ${state.window.until}${Number.isFinite(left) ? ` (in ${formatDurationWords(Math.max(0, left))})` : ''}, ended by the monitor's durable timer`,
     );
   } else {
     lines.push('  ends: never by itself — open-ended pause: run "autoheal resume" to turn monitoring back on');

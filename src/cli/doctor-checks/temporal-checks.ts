@@ -1,23 +1,38 @@
 /**
- * The Temporal links: the frontend answers, and each target's monitor schedule exists and runs.
- * Read-only: describes schedules, never triggers or changes them.
+ * The Temporal links: the frontend answers, and each target's long-lived monitor runs and
+ * probes. Read-only: describes the monitors (and asks a paused or confirming one its state),
+ * never changes them.
  */
-import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { fingerprintInIdentity } from '../../config/fingerprint';
 import type { AppConfig } from '../../config/load-config';
 import { EMBEDDED_TEMPORAL_ADDRESS, temporalConnectionOptions } from '../../client/connection-options';
 import { undeliverableAlertNotices } from '../../client/notifications';
-import { monitorScheduleId } from '../../shared/names';
+import { queryMonitor, readMonitor } from '../../client/monitors';
+import { monitorStaleAfterMs } from '../../shared/monitor-policy';
+import { monitorWorkflowId } from '../../shared/names';
 import { fail, pass, withTimeout, type DoctorCheck } from './doctor-check';
 
-export type ScheduleState =
+/** A target's monitor as doctor sees it. */
+export type MonitorState =
   | { found: false }
-  | { found: true; paused: boolean; note?: string; nextRun?: Date; configFingerprint?: string };
+  | {
+      found: true;
+      /** RUNNING, COMPLETED, TERMINATED, ... */
+      status: string;
+      /** The pause note while paused. */
+      paused?: string;
+      /** ISO time of the latest probe known, and what it said. */
+      lastProbeAt?: string;
+      summary?: string;
+      /** Why the watch's last attempt failed (it is retried). */
+      watchFailure?: string;
+    };
 
 /** What doctor needs of a Temporal connection. */
 export interface TemporalProbe {
-  describeSchedule(scheduleId: string): Promise<ScheduleState>;
+  describeMonitor(targetId: string): Promise<MonitorState>;
   /** Unread "Alerts cannot be delivered" notices of the in-app feed, newest first. */
   undeliverableAlerts?(): Promise<Array<{ text: string; at: string }>>;
   /** Identities of the workers polling the task queue (they carry their configuration's fingerprint). */
@@ -35,20 +50,19 @@ export const connectTemporalProbe: ConnectTemporalProbe = async (t, timeoutMs) =
   const connection = await Connection.connect({ ...temporalConnectionOptions(t), connectTimeout: timeoutMs });
   const client = new Client({ connection, namespace: t.namespace });
   return {
-    async describeSchedule(scheduleId) {
-      try {
-        const d = await client.schedule.getHandle(scheduleId).describe();
-        return {
-          found: true,
-          paused: d.state.paused,
-          note: d.state.note,
-          nextRun: d.info.nextActionTimes[0],
-          configFingerprint: typeof d.action.memo?.configFingerprint === 'string' ? d.action.memo.configFingerprint : undefined,
-        };
-      } catch (err) {
-        if (err instanceof ScheduleNotFoundError) return { found: false };
-        throw err;
-      }
+    async describeMonitor(targetId) {
+      const reading = await readMonitor(client, targetId);
+      if (reading.status === 'NOT_FOUND') return { found: false };
+      const state: MonitorState = { found: true, status: reading.status };
+      if (reading.watchFailure) state.watchFailure = reading.watchFailure;
+      if (reading.watch) return { ...state, lastProbeAt: reading.watch.probedAt, summary: `${reading.watch.severity}: ${reading.watch.summary}` };
+      if (reading.status !== 'RUNNING') return state;
+      const view = await queryMonitor(client, targetId);
+      return {
+        ...state,
+        ...(view.pause ? { paused: view.pause.note } : {}),
+        ...(view.last ? { lastProbeAt: view.last.probedAt, summary: `${view.last.severity}: ${view.last.summary}` } : {}),
+      };
     },
     undeliverableAlerts: () => undeliverableAlertNotices(client, { queryTimeoutMs: timeoutMs }),
     async workerIdentities(taskQueue) {
@@ -65,14 +79,14 @@ export const connectTemporalProbe: ConnectTemporalProbe = async (t, timeoutMs) =
 
 const START_FIX =
   'Start it with `autoheal start` (embedded dev server), or set TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (and TEMPORAL_API_KEY or TEMPORAL_TLS_CERT/KEY) to your cluster';
-const APPLY_FIX = 'Run `autoheal schedule apply` (or `autoheal start`, which applies the schedules)';
+const APPLY_FIX = 'Start the worker (`autoheal worker` or `autoheal start`): it starts every target\'s monitor; or run `autoheal monitor apply`';
 
-/** The Temporal line, then one line per target's schedule. */
+/** The Temporal line, then one line per target's monitor. */
 export async function checkTemporal(
   config: AppConfig,
   connect: ConnectTemporalProbe,
   timeoutMs: number,
-  /** This configuration's fingerprint: workers and schedules on another one are flagged. */
+  /** This configuration's fingerprint: workers on another one are flagged. */
   fingerprint?: string,
 ): Promise<DoctorCheck[]> {
   const address = config.temporal.address ?? EMBEDDED_TEMPORAL_ADDRESS;
@@ -96,7 +110,7 @@ export async function checkTemporal(
     },
     START_FIX,
   );
-  const schedules = config.targets.map((t) => monitorScheduleId(t.target.id));
+  const monitors = config.targets.map((t) => ({ targetId: t.target.id, id: monitorWorkflowId(t.target.id), staleMs: monitorStaleAfterMs(t.policy.checkIntervalMs) }));
   if (!connected.ok || !probe) {
     // A connection that completes after the timeout is closed all the same.
     void attempt
@@ -104,35 +118,29 @@ export async function checkTemporal(
       .catch(() => undefined);
     return [
       connected,
-      ...schedules.map((id) => fail(`schedule ${id}`, 'not checked: Temporal is not reachable', START_FIX)),
+      ...monitors.map((m) => fail(`monitor ${m.id}`, 'not checked: Temporal is not reachable', START_FIX)),
     ];
   }
   const p = probe;
   try {
     const lines = await Promise.all(
-      schedules.map((id) =>
+      monitors.map((m) =>
         withTimeout(
-          `schedule ${id}`,
+          `monitor ${m.id}`,
           timeoutMs,
           async () => {
-            const s = await p.describeSchedule(id);
-            if (!s.found)
-              return fail(
-                `schedule ${id}`,
-                `no schedule ${id} in namespace ${config.temporal.namespace}: the target is not monitored`,
-                APPLY_FIX,
-              );
-            if (s.paused) {
-              return fail(
-                `schedule ${id}`,
-                `paused${s.note ? ` (${s.note})` : ''}: the target is not monitored`,
-                `Unpause it when the maintenance is over: temporal schedule toggle --schedule-id ${id} --unpause`,
-              );
-            }
-            return pass(
-              `schedule ${id}`,
-              `present and running${s.nextRun ? `, next run ${s.nextRun.toISOString()}` : ''}`,
-            );
+            const name = `monitor ${m.id}`;
+            const s = await p.describeMonitor(m.targetId);
+            if (!s.found) return fail(name, `no monitor ${m.id} in namespace ${config.temporal.namespace}: the target is not monitored`, APPLY_FIX);
+            if (s.status !== 'RUNNING') return fail(name, `${s.status}: the target is not monitored`, APPLY_FIX);
+            if (s.paused)
+              return fail(name, `${s.paused}: the target is not monitored`, `Resume it when the maintenance is over: autoheal resume --target ${m.targetId} --by <name>`);
+            if (s.watchFailure) return fail(name, `the probe loop fails and is retried: ${s.watchFailure}`, 'Read the worker\'s log; is the worker up to date?');
+            if (!s.lastProbeAt) return pass(name, 'running, first probe in progress');
+            const ageMs = Date.now() - Date.parse(s.lastProbeAt);
+            const age = `${Math.round(ageMs / 1000)} s ago`;
+            if (ageMs > m.staleMs) return fail(name, `running, but the last probe was ${age} (${s.lastProbeAt}): no worker is probing`, 'Start the worker: `autoheal worker` or `autoheal start`');
+            return pass(name, `running, last probe ${age}${s.summary ? ` (${s.summary})` : ''}`);
           },
           APPLY_FIX,
         ),
@@ -142,7 +150,7 @@ export async function checkTemporal(
       ? [await withTimeout('alerts delivered', timeoutMs, () => checkAlertDelivery(p), DELIVERY_FIX)]
       : [];
     const inForce = fingerprint
-      ? [await withTimeout('configuration in force', timeoutMs, () => checkConfigInForce(p, config, schedules, fingerprint), CONFIG_FIX)]
+      ? [await withTimeout('configuration in force', timeoutMs, () => checkConfigInForce(p, config, fingerprint), CONFIG_FIX)]
       : [];
     return [connected, ...lines, ...delivery, ...inForce];
   } finally {
@@ -176,30 +184,22 @@ async function checkAlertDelivery(probe: TemporalProbe): Promise<DoctorCheck> {
 }
 
 const CONFIG_FIX =
-  'Restart the workers that run another configuration with this one (their start reconciles the schedules), or run `autoheal schedule apply` for the schedules';
+  'Restart the workers that run another configuration with this one (a worker start sends its settings to every monitor)';
 
 /**
- * Workers (their identity) and schedules (their action's memo) running on another configuration
- * than this one: after a change, a worker not restarted or a schedule not reconciled.
+ * Workers running on another configuration than this one (their Temporal identity carries its
+ * fingerprint): after a change, a worker not restarted. Each worker start sends its settings to
+ * every target's monitor, so a monitor runs the configuration of the last worker started: two
+ * workers on different configurations is the one way they can drift, and this says so.
  */
-async function checkConfigInForce(
-  probe: TemporalProbe,
-  config: AppConfig,
-  scheduleIds: string[],
-  fingerprint: string,
-): Promise<DoctorCheck> {
+async function checkConfigInForce(probe: TemporalProbe, config: AppConfig, fingerprint: string): Promise<DoctorCheck> {
   const name = 'configuration in force';
-  const differing: string[] = [];
-  for (const id of scheduleIds) {
-    const s = await probe.describeSchedule(id);
-    if (s.found && s.configFingerprint && s.configFingerprint !== fingerprint) differing.push(`schedule ${id} (config ${s.configFingerprint})`);
-  }
   const workers = (await probe.workerIdentities?.(config.temporal.taskQueue)) ?? [];
-  for (const identity of workers) {
+  const differing = workers.filter((identity) => {
     const theirs = fingerprintInIdentity(identity);
-    if (theirs && theirs !== fingerprint) differing.push(`worker ${identity}`);
-  }
+    return theirs !== undefined && theirs !== fingerprint;
+  });
   if (differing.length > 0)
-    return fail(name, `this configuration is ${fingerprint}; running on another one: ${differing.join(', ')}`, CONFIG_FIX);
-  return pass(name, `configuration ${fingerprint}: ${workers.length} worker(s) polling ${config.temporal.taskQueue}, schedules on the same configuration`);
+    return fail(name, `this configuration is ${fingerprint}; running on another one: ${differing.map((w) => `worker ${w}`).join(', ')}`, CONFIG_FIX);
+  return pass(name, `configuration ${fingerprint}: ${workers.length} worker(s) polling ${config.temporal.taskQueue}, none on another configuration`);
 }

@@ -1,0 +1,67 @@
+/**
+ * `npm run bench`: the figures of docs/PERFORMANCE.md, produced by the code they describe.
+ *
+ *   npm run bench                      # quick (a few minutes, for CI): small N, short windows
+ *   npm run bench -- --full            # the figures of the docs (about an hour on 2 cores)
+ *   npm run bench -- --only scale      # one section: incidents | scale | cost
+ *
+ * Each section writes bench/results/<section>-<quick|full>-<time>.json and prints its table;
+ * `npm run bench:docs` rewrites the tables of docs/PERFORMANCE.md from the latest full results.
+ */
+import * as os from 'node:os';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { runCost } from './cost';
+import { runIncidents } from './incidents';
+import { runScale, type ScaleRow } from './scale';
+import { arg, flag, writeResult } from './lib/stats';
+
+const full = flag('full');
+const mode = full ? 'full' : 'quick';
+const only = arg('only', '');
+const command = `npm run bench${full ? ' -- --full' : ''}${only ? ` ${full ? '' : '-- '}--only ${only}` : ''}`;
+const want = (section: string) => !only || only === section;
+const s = (ms?: number) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  let port = 17233;
+  if (want('incidents')) {
+    const o = full ? { perKind: 30, targets: 40, restartMs: 150_000 } : { perKind: 1, targets: 8, restartMs: 20_000 };
+    const r = await runIncidents({ ...o, port: port++ });
+    console.table(
+      (['detection', 'alert', 'dispatch', 'healthyToConfirmed', 'downtime'] as const).map((k) => ({ figure: k, n: r[k].n, p50: s(r[k].p50), p95: s(r[k].p95), max: s(r[k].max) })),
+    );
+    console.log(`written: ${writeResult('incidents', mode, { command, machine: machine(), ...r })}`);
+  }
+  if (want('scale')) {
+    const sizes = full ? [10, 100, 400] : [10];
+    const legacy = full ? [100, 400] : [];
+    const windowMs = full ? 180_000 : 45_000;
+    const rows: ScaleRow[] = [];
+    for (const targets of sizes) rows.push(await runScale({ targets, shape: 'monitor', windowMs, faults: full ? 6 : 1, port: port++ }));
+    for (const targets of legacy) rows.push(await runScale({ targets, shape: 'schedule', windowMs, faults: 3, port: port++ }));
+    console.table(rows.map(({ detectionMs: _d, ...r }) => ({ ...r, worker: `${r.worker.cpuPercentOfCore}% ${r.worker.rssPeakMb} MB`, server: `${r.server.cpuPercentOfCore}% ${r.server.rssPeakMb} MB`, perTarget: JSON.stringify(r.perTarget) })));
+    console.log(`written: ${writeResult('scale', mode, { command, machine: machine(), rows })}`);
+  }
+  if (want('cost')) {
+    const o = full
+      ? { targets: 5, windowMs: 300_000, refreshMs: 60_000, restartMs: 150_000, schedule: true }
+      : { targets: 3, windowMs: 45_000, refreshMs: 20_000, restartMs: 10_000, schedule: false };
+    const r = await runCost({ ...o, port: port++ });
+    console.table({ monitor: r.monitor.actionsPerHealthyHour, schedule: r.schedule?.actionsPerHealthyHour ?? '-', incident: r.incident.actions });
+    console.log(`written: ${writeResult('cost', mode, { command, machine: machine(), ...r })}`);
+  }
+}
+
+function machine() {
+  // The machine is shared: the load average says how much else ran beside the benchmark.
+  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1e9), node: process.version, loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10 };
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,198 @@
+/**
+ * The long-lived monitors from the client side: every worker start (`autoheal worker`,
+ * `autoheal start`, `autoheal monitor apply`) makes sure each configured target's
+ * targetMonitorWorkflow runs with the current settings (signal-with-start: started when absent,
+ * sent the settings when running, so nothing is ever started twice), and retires what the
+ * per-run Schedule left (the schedule, carrying its pause over, and its maintenance window).
+ *
+ * Reading a monitor costs no Temporal action: describe returns the running watch's heartbeat
+ * details (the latest probe). The state query (billed on Temporal Cloud) is only for when no
+ * watch runs: paused, or confirming a CRITICAL.
+ */
+import { type Client, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import { temporal } from '@temporalio/proto';
+import type { TargetConfig } from '../config/load-config';
+import type { WatchDetails } from '../shared/contracts';
+import { AutohealTarget, maintenanceWorkflowId, monitorScheduleId, monitorWorkflowId } from '../shared/names';
+import type { MonitorInput } from '../shared/types';
+import { targetMonitorWorkflow } from '../workflows/target-monitor';
+import {
+  type MonitorPause,
+  type TargetMonitorView,
+  configureMonitorSignal,
+  monitorStateQuery,
+  pauseMonitorUpdate,
+} from '../workflows/target-monitor/messages';
+import type { TargetMonitorInput } from '../workflows/target-monitor/state';
+import { UNKNOWN_SIGNATURE } from '../workflows/target-monitor/state';
+
+export interface EnsuredMonitor {
+  workflowId: string;
+  targetId: string;
+  /** started: it was not running; configured: it runs and was sent the current settings. */
+  action: 'started' | 'configured';
+  /** The legacy schedule `autoheal-monitor-<target>` was deleted (its pause, if any, carried over). */
+  retiredSchedule?: boolean;
+  /** The note of the legacy schedule's pause that the monitor now holds. */
+  carriedPause?: string;
+}
+
+/** Starts or re-configures the monitor of every target (idempotent). */
+export async function ensureMonitors(client: Client, targets: TargetConfig[], taskQueue: string): Promise<EnsuredMonitor[]> {
+  const ensured: EnsuredMonitor[] = [];
+  for (const tc of targets) {
+    const targetId = tc.target.id;
+    const workflowId = monitorWorkflowId(targetId);
+    const settings: MonitorInput = { target: tc.target, policy: tc.policy };
+    const running = await isRunning(client, workflowId);
+    const legacy = await retireLegacySchedule(client, targetId, taskQueue);
+    const input: TargetMonitorInput = legacy.pause && !running ? { ...settings, carried: carriedWithPause(legacy.pause) } : settings;
+    await client.workflow.signalWithStart(targetMonitorWorkflow, {
+      workflowId,
+      taskQueue,
+      args: [input],
+      signal: configureMonitorSignal,
+      signalArgs: [settings],
+      typedSearchAttributes: [{ key: AutohealTarget, value: targetId }],
+      staticSummary: `Monitor of ${targetId}: probes every ${Math.round(tc.policy.checkIntervalMs / 1000)} s`,
+    });
+    if (legacy.pause && running) {
+      await client.workflow.getHandle(workflowId).executeUpdate(pauseMonitorUpdate, {
+        args: [{ by: legacy.pause.by, reason: legacy.pause.reason, ...(legacy.pause.until ? { until: legacy.pause.until } : {}) }],
+      });
+    }
+    ensured.push({
+      workflowId,
+      targetId,
+      action: running ? 'configured' : 'started',
+      ...(legacy.deleted ? { retiredSchedule: true } : {}),
+      ...(legacy.pause ? { carriedPause: legacy.pause.note } : {}),
+    });
+  }
+  return ensured;
+}
+
+/** One log line per ensured monitor. */
+export function describeEnsured(m: EnsuredMonitor): string {
+  const parts = [`Monitor ${m.workflowId} ${m.action}`];
+  if (m.retiredSchedule) parts.push('the per-run schedule of the same name was deleted');
+  if (m.carriedPause) parts.push(`its pause carried over: ${m.carriedPause}`);
+  return parts.join('; ');
+}
+
+function carriedWithPause(pause: MonitorPause): NonNullable<TargetMonitorInput['carried']> {
+  return { expected: UNKNOWN_SIGNATURE, findings: [], pause, note: pause.note, probes: 0, incidentsStarted: 0 };
+}
+
+/**
+ * Deletes the legacy per-run schedule of a target when it starts runs on this task queue, and
+ * ends its maintenance window; returns its pause (who, why, until when) so the monitor keeps it.
+ */
+export async function retireLegacySchedule(
+  client: Client,
+  targetId: string,
+  taskQueue: string,
+): Promise<{ deleted: boolean; pause?: MonitorPause }> {
+  const handle = client.schedule.getHandle(monitorScheduleId(targetId));
+  let described;
+  try {
+    described = await handle.describe();
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return { deleted: false };
+    throw err;
+  }
+  const action = described.action;
+  if (action.type !== 'startWorkflow' || action.taskQueue !== taskQueue) return { deleted: false };
+  let pause: MonitorPause | undefined;
+  if (described.state.paused) {
+    const window = await legacyWindow(client, targetId);
+    const note = described.state.note ?? 'PAUSED (no note)';
+    pause = {
+      by: window?.by ?? 'unknown (paused before the upgrade)',
+      reason: window?.reason ?? note,
+      ...(window?.until && Date.parse(window.until) > Date.now() ? { until: window.until } : {}),
+      note,
+      at: new Date().toISOString(),
+    };
+    if (window) await client.workflow.getHandle(maintenanceWorkflowId(targetId)).terminate('the pause moved to the long-lived monitor').catch(ignoreClosed);
+  }
+  await handle.delete().catch((err: unknown) => {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
+  });
+  return { deleted: true, ...(pause ? { pause } : {}) };
+}
+
+async function legacyWindow(client: Client, targetId: string): Promise<{ until?: string; by?: string; reason?: string } | undefined> {
+  try {
+    const d = await client.workflow.getHandle(maintenanceWorkflowId(targetId)).describe();
+    if (d.status.name !== 'RUNNING') return undefined;
+    return (d.memo ?? {}) as { until?: string; by?: string; reason?: string };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+function ignoreClosed(err: unknown): void {
+  if (!(err instanceof WorkflowNotFoundError) && !/already (completed|finished|terminated)/i.test(String(err))) throw err;
+}
+
+async function isRunning(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** A monitor as describe shows it: whether it runs, and its running watch's latest probe. */
+export interface MonitorReading {
+  workflowId: string;
+  /** RUNNING, COMPLETED, FAILED, TERMINATED, ... or NOT_FOUND. */
+  status: string;
+  /** The latest probe of the running watch (its heartbeat details), when one runs. */
+  watch?: WatchDetails;
+  /** ISO time those details reached the server. */
+  heartbeatAt?: string;
+  /** Why the watch's last attempt failed, when it did (it is retried). */
+  watchFailure?: string;
+}
+
+const { PendingActivityState } = temporal.api.enums.v1;
+
+/** Describes the target's monitor and decodes its running watch's heartbeat details. No action billed. */
+export async function readMonitor(client: Client, targetId: string): Promise<MonitorReading> {
+  const workflowId = monitorWorkflowId(targetId);
+  let description;
+  try {
+    description = await client.workflow.getHandle(workflowId).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { workflowId, status: 'NOT_FOUND' };
+    throw err;
+  }
+  const reading: MonitorReading = { workflowId, status: description.status.name };
+  const watches = (description.raw.pendingActivities ?? []).filter(
+    (a) => a.activityType?.name === 'watchTarget' && a.state !== PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED,
+  );
+  const watch = watches[watches.length - 1];
+  if (!watch) return reading;
+  if (watch.lastFailure?.message) reading.watchFailure = watch.lastFailure.message;
+  if (watch.heartbeatDetails?.payloads?.length) {
+    const details = await decodeFromPayloadsAtIndex<WatchDetails | undefined>(
+      client.options.loadedDataConverter,
+      0,
+      watch.heartbeatDetails.payloads,
+    );
+    if (details) reading.watch = details;
+  }
+  const seconds = watch.lastHeartbeatTime?.seconds;
+  if (seconds !== undefined && seconds !== null) reading.heartbeatAt = new Date(Number(seconds) * 1000).toISOString();
+  return reading;
+}
+
+/** The monitor's own state (a query: one billed action on Temporal Cloud; needs a worker). */
+export function queryMonitor(client: Client, targetId: string): Promise<TargetMonitorView> {
+  return client.workflow.getHandle(monitorWorkflowId(targetId)).query(monitorStateQuery);
+}

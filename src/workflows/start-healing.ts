@@ -1,0 +1,37 @@
+/**
+ * Hands a confirmed CRITICAL to the target's one HealingWorkflow (`heal-<target>`), started as
+ * an abandoned child so that the incident outlives the monitor (or its run). A healer already
+ * running means one is in charge: nothing new starts.
+ */
+import { ParentClosePolicy, log, startChild } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { healingWorkflowId } from '../shared/names';
+import type { MonitorInput, ProbeReport } from '../shared/types';
+import { healingWorkflow } from './healing';
+
+/** Starts the target's HealingWorkflow; false when one is already running (one healer per target). */
+export async function startHealing(input: MonitorInput, report: ProbeReport): Promise<boolean> {
+  const workflowId = healingWorkflowId(input.target.id);
+  try {
+    await startChild(healingWorkflow, {
+      workflowId,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [
+        {
+          target: input.target,
+          policy: input.policy,
+          report,
+          trigger: { source: 'monitor', reason: report.summary, at: report.observation.probedAt },
+        },
+      ],
+    });
+    log.warn('Confirmed CRITICAL: incident opened', { target: input.target.id, workflowId, summary: report.summary });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      log.info('Confirmed CRITICAL: an incident is already open for this target', { target: input.target.id, workflowId });
+      return false;
+    }
+    throw err;
+  }
+}

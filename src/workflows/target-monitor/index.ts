@@ -1,0 +1,185 @@
+/**
+ * targetMonitorWorkflow: the one long-lived monitor of a target (workflow id
+ * `autoheal-monitor-<target>`, started or re-configured by every worker start with
+ * signal-with-start). Its watch activity probes every CHECK_INTERVAL and hands a report back
+ * only when the classification changes, or when it is due (1 h healthy; sooner while a WARNING,
+ * an intermittent fault or a CRITICAL lasts); then the workflow does what a monitor run did:
+ * confirm a new CRITICAL with a re-probe after CONFIRM_DELAY and start `heal-<target>`, count an
+ * unconfirmed one (intermittent faults), hand WARNING conditions to the warning watch. It
+ * continues as new when its history grows, carrying its state.
+ *
+ * Maintenance windows live here too: `pauseMonitor` stops the watch until `resumeMonitor` or the
+ * window's end (a durable timer), then monitoring resumes with a note in the in-app feed. An open
+ * incident is not touched. See docs/maintenance.md and docs/PERFORMANCE.md.
+ */
+import {
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { NOTIFY_IN_APP_ACTIVITY_OPTIONS } from '../../shared/alert-policy';
+import { MONITOR_CONTINUE_AS_NEW_EVENTS } from '../../shared/monitor-policy';
+import type { MonitorInput } from '../../shared/types';
+import { act, watchAndConfirm } from './cycle';
+import {
+  type MonitorPause,
+  configureMonitorSignal,
+  monitorStateQuery,
+  pauseMonitorUpdate,
+  pauseNote,
+  resumeMonitorUpdate,
+  windowEndedNote,
+} from './messages';
+import { MonitorState, type TargetMonitorInput } from './state';
+
+export type { TargetMonitorInput } from './state';
+
+const { notifyInApp } = proxyActivities<Activities>(NOTIFY_IN_APP_ACTIVITY_OPTIONS);
+
+/** Back-off after a cycle failed in an unexpected way: the monitor never stops over one. */
+const CYCLE_FAILURE_BACKOFF_MS = 5_000;
+
+export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<void> {
+  const state = new MonitorState(input);
+  let pendingSettings: MonitorInput | undefined;
+  let scope: CancellationScope | undefined;
+  let interrupted = false;
+  /** Stops the running watch (a pause, new settings): the loop starts over from its top. */
+  const interrupt = () => {
+    if (!scope) return;
+    interrupted = true;
+    scope.cancel();
+  };
+
+  setHandler(monitorStateQuery, () => state.view());
+  setHandler(configureMonitorSignal, (next) => {
+    if (JSON.stringify(next) === JSON.stringify(pendingSettings ?? state.settings)) return;
+    pendingSettings = next;
+    interrupt();
+  });
+  setHandler(
+    pauseMonitorUpdate,
+    (request) => {
+      const pause: MonitorPause = {
+        by: request.by.trim(),
+        reason: request.reason.trim(),
+        ...(request.until ? { until: new Date(request.until).toISOString() } : {}),
+        note: pauseNote({ by: request.by.trim(), reason: request.reason.trim(), until: request.until }),
+        at: new Date().toISOString(),
+      };
+      state.pause = pause;
+      state.note = pause.note;
+      log.info('Monitoring paused', { target: state.settings.target.id, note: pause.note });
+      interrupt();
+      return state.view();
+    },
+    {
+      validator: (request) => {
+        if (typeof request?.by !== 'string' || !request.by.trim()) throw new Error('a pause needs by: who pauses');
+        if (typeof request.reason !== 'string' || !request.reason.trim()) throw new Error('a pause needs reason: why');
+        if (request.until !== undefined && !(Date.parse(request.until) > Date.now()))
+          throw new Error(`the end of the pause (${request.until}) has already passed or is not a time`);
+      },
+    },
+  );
+  setHandler(
+    resumeMonitorUpdate,
+    (request) => {
+      const wasPaused = state.pause !== undefined;
+      if (wasPaused) {
+        state.pause = undefined;
+        state.note = `Resumed by ${request.by.trim()}`;
+        log.info('Monitoring resumed', { target: state.settings.target.id, by: request.by });
+      }
+      return { wasPaused, view: state.view() };
+    },
+    {
+      validator: (request) => {
+        if (typeof request?.by !== 'string' || !request.by.trim()) throw new Error('resume needs by: who resumes');
+      },
+    },
+  );
+
+  const maxEvents = input.continueAsNewAfterEvents ?? MONITOR_CONTINUE_AS_NEW_EVENTS;
+  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents;
+
+  for (;;) {
+    if (historyFull()) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof targetMonitorWorkflow>({
+        ...state.settings,
+        ...(pendingSettings ?? {}),
+        carried: state.carry(),
+        ...(input.continueAsNewAfterEvents ? { continueAsNewAfterEvents: input.continueAsNewAfterEvents } : {}),
+        ...(input.maxWatchMs ? { maxWatchMs: input.maxWatchMs } : {}),
+      });
+    }
+    if (pendingSettings) {
+      state.settings = pendingSettings;
+      pendingSettings = undefined;
+      log.info('Monitor settings changed', { target: state.settings.target.id });
+    }
+    if (state.pause) {
+      await waitOutPause(state, () => pendingSettings !== undefined || historyFull());
+      continue;
+    }
+
+    interrupted = false;
+    try {
+      scope = new CancellationScope();
+      const outcome = await scope.run(() => watchAndConfirm(state));
+      scope = undefined;
+      await act(state, outcome);
+    } catch (err) {
+      scope = undefined;
+      if (isCancellation(err) && interrupted) {
+        interrupted = false;
+        continue;
+      }
+      if (isCancellation(err)) throw err; // the monitor itself was cancelled
+      log.error('Monitor cycle failed; starting over', { target: state.settings.target.id, error: String(err) });
+      await sleep(CYCLE_FAILURE_BACKOFF_MS);
+    }
+  }
+}
+
+/**
+ * Waits while paused: until resumed, a new pause replaces this one, new settings arrive, the
+ * history is full, or the window's end (then the pause ends here, with a feed notification).
+ */
+async function waitOutPause(state: MonitorState, otherwise: () => boolean): Promise<void> {
+  const pause = state.pause as MonitorPause;
+  state.phase = 'paused';
+  setCurrentDetails(`${pause.note}: no probes, alerts or restarts for ${state.settings.target.id}. An open incident is not touched.`);
+  const changed = () => state.pause !== pause || otherwise();
+  if (pause.until === undefined) {
+    await condition(changed);
+    return;
+  }
+  const remaining = Date.parse(pause.until) - Date.now();
+  const woken = remaining > 0 ? await condition(changed, remaining) : changed();
+  if (woken || state.pause !== pause) return;
+  state.pause = undefined;
+  state.note = windowEndedNote(pause);
+  const targetId = state.settings.target.id;
+  log.info('Maintenance window ended: monitoring resumes', { target: targetId });
+  try {
+    await notifyInApp({
+      severity: 'INFO',
+      targetId,
+      text: `Maintenance window of ${targetId} ended: monitoring resumed (paused by ${pause.by}: ${pause.reason})`,
+      at: new Date().toISOString(),
+    });
+  } catch (err) {
+    log.warn('Could not record the end of the maintenance window in the feed', { target: targetId, error: String(err) });
+  }
+}

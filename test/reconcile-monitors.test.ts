@@ -1,0 +1,142 @@
+/**
+ * Configuration reaches what runs: `reconcileMonitors` (worker start, `autoheal monitor apply`)
+ * starts the monitor of every configured target or sends it the current settings, stops the
+ * monitors of removed targets (on its own task queue only), and says when a removed target's
+ * incident is still open. On a real dev server, with a real worker running the monitors.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../src/activities';
+import { createMemoryNotificationFeed } from '../src/activities/alerts';
+import { describeReconciliation, reconcileMonitors } from '../src/client/reconcile-monitors';
+import { loadConfig, type TargetConfig } from '../src/config/load-config';
+import { createLogger } from '../src/logging/create-logger';
+import { healingWorkflowId, monitorWorkflowId } from '../src/shared/names';
+import { monitorStateQuery } from '../src/workflows/target-monitor/messages';
+import { startSimulator, type BridgeSimulator } from './helpers/simulator';
+import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+
+jest.setTimeout(120_000);
+
+let env: TestWorkflowEnvironment;
+let bridge: BridgeSimulator;
+beforeAll(async () => {
+  [env, bridge] = await Promise.all([createDevServerEnv(), startSimulator()]);
+});
+afterAll(async () => {
+  await bridge?.close();
+  await env?.teardown();
+});
+
+let run = 0;
+/** Targets `<prefix>-<name>` as the targets file gives them, all on the healthy simulator. */
+function targets(prefix: string, entries: Array<{ name: string; checkInterval?: string }>): TargetConfig[] {
+  const yaml = [
+    'targets:',
+    ...entries.flatMap((e) => [`  - id: ${prefix}-${e.name}`, `    url: ${bridge.url}`, ...(e.checkInterval ? [`    checkInterval: ${e.checkInterval}`] : [])]),
+  ].join('\n');
+  return loadConfig({ AUTOHEAL_TARGETS_FILE: 'targets.yaml', REMEDIATION: 'none' }, { readFile: () => yaml }).targets;
+}
+
+async function worker(taskQueue: string): Promise<Worker> {
+  const activities = createActivities({
+    probe: {},
+    alerts: {
+      mailer: { send: async () => ({ messageId: '<x@test>', accepted: [], rejected: [], response: '250' }), close: () => undefined } as never,
+      recipients: [],
+      escalationRecipients: [],
+      dashboardUrl: 'http://127.0.0.1:8080',
+      feed: createMemoryNotificationFeed(),
+      log: createLogger({ level: 'silent' }),
+    },
+    remediation: { method: 'none', log: createLogger({ level: 'silent' }) },
+    ledger: { client: env.client, taskQueue },
+    scheduleControl: { client: env.client },
+  });
+  return Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+}
+
+/** Running monitors as visibility lists them (it follows a start by a moment). */
+async function listedRunning(workflowIds: string[], taskQueue: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const seen = new Set<string>();
+    for await (const w of env.client.workflow.list({ query: `ExecutionStatus="Running" AND TaskQueue="${taskQueue}"` })) seen.add(w.workflowId);
+    if (workflowIds.every((id) => seen.has(id))) return;
+    if (Date.now() > deadline) throw new Error(`monitors not listed: ${workflowIds.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const status = async (workflowId: string) => (await env.client.workflow.getHandle(workflowId).describe()).status.name;
+
+test('starts the missing, sends a changed interval to the running monitor, and stops the monitor of a removed target', async () => {
+  const prefix = `rm${++run}-${process.pid}`;
+  const taskQueue = uniqueTaskQueue('reconcile');
+  const [keep, drop] = [monitorWorkflowId(`${prefix}-keep`), monitorWorkflowId(`${prefix}-drop`)];
+  const w = await worker(taskQueue);
+  await w.runUntil(async () => {
+    const first = await reconcileMonitors(env.client, targets(prefix, [{ name: 'keep', checkInterval: '15s' }, { name: 'drop' }]), taskQueue);
+    expect(first.ensured.map((m) => m.action)).toEqual(['started', 'started']);
+    expect(first.removed).toEqual([]);
+    await listedRunning([keep, drop], taskQueue);
+
+    const second = await reconcileMonitors(env.client, targets(prefix, [{ name: 'keep', checkInterval: '40s' }]), taskQueue);
+    expect(second.ensured).toMatchObject([{ workflowId: keep, action: 'configured' }]);
+    expect(second.removed).toEqual([{ workflowId: drop, targetId: `${prefix}-drop`, openIncident: undefined }]);
+    expect(await status(drop)).toBe('TERMINATED');
+    const deadline = Date.now() + 20_000;
+    let view = await env.client.workflow.getHandle(keep).query(monitorStateQuery);
+    while (view.checkIntervalMs !== 40_000 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      view = await env.client.workflow.getHandle(keep).query(monitorStateQuery);
+    }
+    expect(view.checkIntervalMs).toBe(40_000);
+    expect(describeReconciliation(second)).toEqual([
+      expect.stringMatching(new RegExp(`^Monitor ${keep} configured`)),
+      `Monitor ${drop} stopped: target ${prefix}-drop is no longer configured`,
+    ]);
+    await env.client.workflow.getHandle(keep).terminate('test over');
+  });
+});
+
+test("leaves another task queue's monitors alone, and says that a removed target's open incident is left to finish", async () => {
+  const prefix = `rm${++run}-${process.pid}`;
+  const [mine, theirs] = [uniqueTaskQueue('mine'), uniqueTaskQueue('theirs')];
+  const other = monitorWorkflowId(`${prefix}-other`);
+  const gone = `${prefix}-gone`;
+  // An incident in flight: started on a queue no worker polls, so it stays RUNNING.
+  const incident = await env.client.workflow.start('healingWorkflow', { taskQueue: mine, workflowId: healingWorkflowId(gone), args: [] });
+  try {
+    await reconcileMonitors(env.client, targets(prefix, [{ name: 'other' }]), theirs);
+    await reconcileMonitors(env.client, targets(prefix, [{ name: 'gone' }]), mine);
+    await listedRunning([other], theirs);
+    await listedRunning([monitorWorkflowId(gone)], mine);
+    const r = await reconcileMonitors(env.client, targets(prefix, [{ name: 'stay' }]), mine);
+    expect(r.removed).toEqual([{ workflowId: monitorWorkflowId(gone), targetId: gone, openIncident: healingWorkflowId(gone) }]);
+    expect(describeReconciliation(r)).toContain(
+      `Monitor ${monitorWorkflowId(gone)} stopped: target ${gone} is no longer configured; its open incident ${healingWorkflowId(gone)} is left to finish`,
+    );
+    expect(await status(other)).toBe('RUNNING');
+    expect((await incident.describe()).status.name).toBe('RUNNING');
+  } finally {
+    for (const id of [other, monitorWorkflowId(`${prefix}-stay`), healingWorkflowId(gone)])
+      await env.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+  }
+});
+
+test('two workers starting at once both succeed, and one monitor runs per target', async () => {
+  const prefix = `rm${++run}-${process.pid}`;
+  const taskQueue = uniqueTaskQueue('reconcile');
+  const tcs = targets(prefix, [{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+  try {
+    const results = await Promise.all([reconcileMonitors(env.client, tcs, taskQueue), reconcileMonitors(env.client, tcs, taskQueue)]);
+    for (const r of results) expect(r.ensured).toHaveLength(3);
+    await listedRunning(tcs.map((tc) => monitorWorkflowId(tc.target.id)), taskQueue);
+    let runs = 0;
+    for await (const _ of env.client.workflow.list({ query: `WorkflowType="targetMonitorWorkflow" AND TaskQueue="${taskQueue}"` })) runs += 1;
+    expect(runs).toBe(3);
+  } finally {
+    for (const tc of tcs) await env.client.workflow.getHandle(monitorWorkflowId(tc.target.id)).terminate('test over').catch(() => undefined);
+  }
+});
