@@ -7,10 +7,11 @@
  *   (a) two workers started together over three failing targets: each incident handled once
  *   (b) the worker that dispatched is SIGKILLed mid-incident: the other finishes it
  *   (c) the Temporal server process restarted mid-incident: the incident completes, one dispatch
- *   (d) a target removed and an interval changed: schedules reconciled when the worker restarts
+ *   (d) a target removed and an interval changed: monitors reconciled when the worker restarts
  */
-import { ScheduleNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { healingWorkflowId, monitorScheduleId } from '../../src/shared/names';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { healingWorkflowId, monitorWorkflowId } from '../../src/shared/names';
+import { monitorStateQuery } from '../../src/workflows/target-monitor/messages';
 import type { HealingResult } from '../../src/workflows/healing/messages';
 import { startCluster, type Cluster } from './helpers/cluster';
 import { GITHUB_TOKEN, RESTART_TOKEN, startDesk, type Desk } from './helpers/desk';
@@ -85,13 +86,13 @@ async function activitiesPerWorker(handle: WorkflowHandle): Promise<Record<strin
   return counts;
 }
 
-async function removeSchedules(targetIds: string[]): Promise<void> {
+async function stopMonitors(targetIds: string[]): Promise<void> {
   for (const id of targetIds) {
-    await cluster.client.schedule
-      .getHandle(monitorScheduleId(id))
-      .delete()
+    await cluster.client.workflow
+      .getHandle(monitorWorkflowId(id))
+      .terminate('scenario over')
       .catch((err: unknown) => {
-        if (!(err instanceof ScheduleNotFoundError)) throw err;
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
       });
   }
 }
@@ -112,7 +113,7 @@ async function scenario(name: string, targetIds: string[]) {
     },
     async end() {
       await Promise.all(workers.map((w) => w.kill('SIGTERM')));
-      await removeSchedules(targetIds);
+      await stopMonitors(targetIds);
       await desk.close();
     },
   };
@@ -133,8 +134,8 @@ it('(a) two workers started together over three failing targets: each incident h
     const started = Date.now();
     const [w1, w2] = [s.startWorker('w1'), s.startWorker('w2')];
     await Promise.all([w1.waitForOutput('Worker started'), w2.waitForOutput('Worker started')]);
-    await Promise.all([w1.waitForOutput(`Schedule ${monitorScheduleId('a-north')}`), w2.waitForOutput(`Schedule ${monitorScheduleId('a-north')}`)]);
-    record('(a) two workers started, schedules reconciled by both', Date.now() - started);
+    await Promise.all([w1.waitForOutput(`Monitor ${monitorWorkflowId('a-north')}`), w2.waitForOutput(`Monitor ${monitorWorkflowId('a-north')}`)]);
+    record('(a) two workers started, monitors reconciled by both', Date.now() - started);
 
     const faultAt = Date.now();
     for (const sim of s.desk.simulators.values()) sim.setFault({ mode: 'terminal_disconnected', restart: 'heal', healAfterMs: 3_000 });
@@ -168,7 +169,7 @@ it('(b) the worker that dispatched is SIGKILLed mid-incident: the other one fini
   const s = await scenario('b', ['b-bridge']);
   try {
     const workers = [s.startWorker('w1'), s.startWorker('w2')];
-    await Promise.all(workers.map((w) => w.waitForOutput(`Schedule ${monitorScheduleId('b-bridge')}`)));
+    await Promise.all(workers.map((w) => w.waitForOutput(`Monitor ${monitorWorkflowId('b-bridge')}`)));
     s.desk.simulators.get('b-bridge')!.setFault({ mode: 'terminal_disconnected', restart: 'heal', healAfterMs: 12_000 });
     const handle = await incident(cluster.client, 'b-bridge');
     let identity: string | undefined;
@@ -197,7 +198,7 @@ it('(c) the Temporal server restarted mid-incident: the incident completes with 
   const s = await scenario('c', ['c-bridge']);
   try {
     const workers = [s.startWorker('w1'), s.startWorker('w2')];
-    await Promise.all(workers.map((w) => w.waitForOutput(`Schedule ${monitorScheduleId('c-bridge')}`)));
+    await Promise.all(workers.map((w) => w.waitForOutput(`Monitor ${monitorWorkflowId('c-bridge')}`)));
     s.desk.simulators.get('c-bridge')!.setFault({ mode: 'terminal_disconnected', restart: 'heal', healAfterMs: 12_000 });
     const handle = await incident(cluster.client, 'c-bridge');
     await waitFor('the dispatch', async () => !!(await dispatchedBy(handle)));
@@ -221,12 +222,12 @@ it('(c) the Temporal server restarted mid-incident: the incident completes with 
   }
 });
 
-it('(d) a target removed and an interval changed: the schedules are reconciled when the worker restarts', async () => {
+it('(d) a target removed and an interval changed: the monitors are reconciled when the worker restarts', async () => {
   const s = await scenario('d', ['d-keep', 'd-gone']);
   try {
     s.desk.writeTargets([{ id: 'd-keep', checkInterval: '3s' }, { id: 'd-gone' }]);
     const first = s.startWorker('before');
-    await first.waitForOutput(`Schedule ${monitorScheduleId('d-gone')} created`);
+    await first.waitForOutput(`Monitor ${monitorWorkflowId('d-gone')} started`);
     // An incident of the target about to be removed is in flight.
     s.desk.simulators.get('d-gone')!.setFault({ mode: 'terminal_disconnected', restart: 'heal', healAfterMs: 10_000 });
     const open = await incident(cluster.client, 'd-gone');
@@ -236,14 +237,14 @@ it('(d) a target removed and an interval changed: the schedules are reconciled w
     s.desk.writeTargets([{ id: 'd-keep', checkInterval: '7s' }]);
     const restartedAt = Date.now();
     const second = s.startWorker('after');
-    await second.waitForOutput(`Schedule ${monitorScheduleId('d-gone')} removed`);
-    record('(d) worker restart → schedules reconciled', Date.now() - restartedAt);
+    await second.waitForOutput(`Monitor ${monitorWorkflowId('d-gone')} stopped`);
+    record('(d) worker restart → monitors reconciled', Date.now() - restartedAt);
     expect(second.output()).toContain(
-      `Schedule ${monitorScheduleId('d-gone')} removed: target d-gone is no longer configured; its open incident ${healingWorkflowId('d-gone')} is left to finish`,
+      `Monitor ${monitorWorkflowId('d-gone')} stopped: target d-gone is no longer configured; its open incident ${healingWorkflowId('d-gone')} is left to finish`,
     );
-    await expect(cluster.client.schedule.getHandle(monitorScheduleId('d-gone')).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
-    const kept = await cluster.client.schedule.getHandle(monitorScheduleId('d-keep')).describe();
-    expect(kept.spec.intervals?.[0]?.every).toBe(7_000);
+    expect((await cluster.client.workflow.getHandle(monitorWorkflowId('d-gone')).describe()).status.name).toBe('TERMINATED');
+    const keep = cluster.client.workflow.getHandle(monitorWorkflowId('d-keep'));
+    await waitFor('the new interval in the running monitor', async () => (await keep.query(monitorStateQuery)).checkIntervalMs === 7_000);
 
     // The removed target's incident finishes on the new worker.
     await expect(open.result()).resolves.toMatchObject({ status: 'RECOVERED' });
