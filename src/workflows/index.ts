@@ -16,3 +16,4 @@ export {
 } from './notifications';
 export { attemptLedgerWorkflow, ledgerStateQuery, recordLedgerEntrySignal } from './attempt-ledger';
 export { maintenanceWindowWorkflow } from './maintenance';
+export { AlertDeliveryWorkflow, alertsHandedOverSignal, pendingAlertsQuery } from './alert-delivery';
