@@ -5,6 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { createAlertDeliveryActivities } from '../src/activities/alert-delivery';
 import { createLedgerActivities } from '../src/activities/ledger';
 import {
   createDashboardServer,
@@ -135,6 +136,7 @@ it('shows a healthy target and an open incident from real workflows, and operate
     workflowBundle: await workflowBundle(),
     activities: {
       ...createLedgerActivities({ client: env.client, taskQueue }),
+      ...createAlertDeliveryActivities({ client: env.client, taskQueue }),
       probeTarget: async (target: Target) => report(target, isDown(target.id)),
       ...createWatchActivity({ probeTarget: async (target: Target) => report(target, isDown(target.id)) }),
       dispatchRemediation: async (): Promise<RemediationReceipt> => ({

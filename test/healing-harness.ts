@@ -6,8 +6,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Client, type WorkflowHandle, type WorkflowResultType } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
+import { createAlertDeliveryActivities } from '../src/activities/alert-delivery';
 import { createLedgerActivities } from '../src/activities/ledger';
-import { healingWorkflowId } from '../src/shared/names';
+import { alertDeliveryWorkflowId, healingWorkflowId } from '../src/shared/names';
 import type {
   AlertEvent,
   EmailReceipt,
@@ -156,18 +157,22 @@ export class FakeBridge {
     response: '250 OK',
   });
   readonly sendAlertEmail = jest.fn((event: AlertEvent) => this.emailBehaviour(event));
-  readonly notifyInApp = jest.fn(async () => undefined);
+  readonly notifyInApp = jest.fn(async (_notification?: unknown) => undefined);
 
   emails(kind: AlertEvent['kind']): AlertEvent[] {
     return this.sendAlertEmail.mock.calls.map(([e]) => e).filter((e) => e.kind === kind);
   }
 }
 
-/** A worker on its own task queue, with the bridge's fakes and the real ledger activities. */
+/**
+ * A worker on its own task queue, with the bridge's fakes and the real ledger and alert
+ * hand-over activities; `overrides` replaces some of them.
+ */
 export async function createHealingWorker(
   env: TestWorkflowEnvironment,
   taskQueue: string,
   bridges: FakeBridge[],
+  overrides: Record<string, (...args: never[]) => Promise<unknown>> = {},
 ): Promise<Worker> {
   const byTarget = (id: string): FakeBridge => {
     const bridge = bridges.find((b) => b.targetId === id);
@@ -180,10 +185,12 @@ export async function createHealingWorker(
     workflowBundle: await workflowBundle(),
     activities: {
       ...createLedgerActivities({ client: env.client, taskQueue }),
+      ...createAlertDeliveryActivities({ client: env.client, taskQueue }),
       probeTarget: (t: Target) => byTarget(t.id).probeTarget(),
       dispatchRemediation: (r: RemediationRequest) => byTarget(r.targetId).dispatchRemediation(r),
       sendAlertEmail: (e: AlertEvent) => byTarget(e.targetId).sendAlertEmail(e),
-      notifyInApp: (n: { targetId: string }) => byTarget(n.targetId).notifyInApp(),
+      notifyInApp: (n: { targetId: string }) => byTarget(n.targetId).notifyInApp(n),
+      ...overrides,
     },
   });
 }
@@ -240,8 +247,41 @@ export async function finish<W extends Workflow>(
   const plain = new Client({ connection: env.connection, namespace: env.namespace });
   for (let step = 0; step < 10_000; step++) {
     const described = await handle.describe();
-    if (described.status.name !== 'RUNNING') return plain.workflow.getHandle<W>(handle.workflowId).result();
+    if (described.status.name !== 'RUNNING') {
+      const result = await plain.workflow.getHandle<W>(handle.workflowId).result();
+      const targetId = handle.workflowId.replace(/^heal-/, '');
+      if (targetId !== handle.workflowId) await alertsDelivered(env, targetId);
+      return result;
+    }
     await env.sleep(stepMs);
   }
   throw new Error(`${handle.workflowId} still running`);
+}
+
+/**
+ * Waits (real time, a few seconds at most) until the target's AlertDeliveryWorkflow has nothing
+ * left to deliver (it completes then): a closed incident hands its last alerts to it. True
+ * when it is done; false when it still waits (an SMTP outage in the test, say).
+ */
+export async function alertsDelivered(env: TestWorkflowEnvironment, targetId: string, waitMs = 5_000): Promise<boolean> {
+  const handle = env.client.workflow.getHandle(alertDeliveryWorkflowId(targetId));
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      if ((await handle.describe()).status.name !== 'RUNNING') return true;
+    } catch {
+      return true; // never started: nothing was handed over
+    }
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * On the time-skipping server an update (executeUpdate) leaves time skipping locked once it
+ * returns: later `env.sleep` calls then take real time. Call this after each update of a test
+ * that goes on skipping time.
+ */
+export async function releaseUpdateLock(env: TestWorkflowEnvironment): Promise<void> {
+  await env.connection.testService?.unlockTimeSkipping({});
 }

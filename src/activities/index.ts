@@ -4,6 +4,7 @@
  * configuration (src/workers/build-activities.ts); workflows see only the type,
  * `proxyActivities<Activities>(...)`.
  */
+import { type AlertDeliveryActivityDeps, createAlertDeliveryActivities } from './alert-delivery';
 import { type AlertActivitiesDeps, createAlertActivities } from './alerts';
 import { createLedgerActivities, type LedgerActivityDeps } from './ledger';
 import { createProbeActivities, type ProbeDeps } from './probe';
@@ -15,6 +16,8 @@ export interface ActivityDeps {
   alerts: AlertActivitiesDeps;
   remediation: RemediationDeps;
   ledger: LedgerActivityDeps;
+  /** Default: the ledger's client and task queue. */
+  alertDelivery?: AlertDeliveryActivityDeps;
   scheduleControl: ScheduleControlDeps;
 }
 
@@ -24,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAlertActivities(deps.alerts),
     ...createRemediationActivities(deps.remediation),
     ...createLedgerActivities(deps.ledger),
+    ...createAlertDeliveryActivities(deps.alertDelivery ?? deps.ledger),
     ...createScheduleControlActivities(deps.scheduleControl),
   };
 }

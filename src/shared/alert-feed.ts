@@ -61,3 +61,11 @@ export function notificationId(n: InAppNotification): string {
 
 /** The text of the notification raised when alert emails cannot be delivered. */
 export const ALERTS_UNDELIVERABLE_TEXT = 'Alerts cannot be delivered';
+
+/**
+ * Feed id of the "alerts cannot be delivered" notice of one cause on one UTC day, e.g.
+ * `undeliverable:no-recipients:ALERT_RECIPIENT_EMAIL:2026-11-28`: the feed stores one per id.
+ */
+export function undeliverableNoticeId(cause: string, at: Date = new Date()): string {
+  return `undeliverable:${cause}:${at.toISOString().slice(0, 10)}`;
+}

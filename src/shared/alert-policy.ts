@@ -7,15 +7,23 @@
  * recipient configured) is an `AlertsUndeliverableError`, which is not retried.
  */
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import type { AlertEvent, InAppNotification } from './contracts';
 
 /** Error type names of alert failures that retrying can't fix (match `ApplicationFailure.type`). */
 export const NON_RETRYABLE_ALERT_ERRORS = ['AlertsUndeliverableError'] as const;
 
+/** First and longest wait between two attempts of one alert email. */
+export const ALERT_EMAIL_RETRY_FIRST_MS = 5_000;
+export const ALERT_EMAIL_RETRY_MAX_MS = 10 * 60_000;
+
+/** How long an alert is tried before "alerts cannot be delivered": 24 h from its event. */
+export const ALERT_DELIVERY_BUDGET_MS = 24 * 60 * 60_000;
+
 /** Retry policy of `sendAlertEmail`: 5 s doubling to 10 min between attempts. */
 export const ALERT_EMAIL_RETRY: RetryPolicy = {
-  initialInterval: '5s',
+  initialInterval: ALERT_EMAIL_RETRY_FIRST_MS,
   backoffCoefficient: 2,
-  maximumInterval: '10m',
+  maximumInterval: ALERT_EMAIL_RETRY_MAX_MS,
   nonRetryableErrorTypes: [...NON_RETRYABLE_ALERT_ERRORS],
 };
 
@@ -49,3 +57,58 @@ export const DEFAULT_WARNING_CLEAR_AFTER_MS = 10 * 60_000;
  * for a minute or two, which is not news.
  */
 export const DEFAULT_WARNING_HOLD_MS = 2 * 60_000;
+
+/**
+ * One alert handed to the target's AlertDeliveryWorkflow (src/workflows/alert-delivery.ts):
+ * an email or an in-app notification, with a stable id (the same alert handed over twice is
+ * delivered once) and the time its retries stop.
+ */
+export interface AlertDelivery {
+  id: string;
+  /** What it is, for logs and the timeline: "recovery email", "in-app notification". */
+  label: string;
+  email?: AlertEvent;
+  inApp?: InAppNotification & { id?: string };
+  /** ISO time after which it is given up ("alerts cannot be delivered"). */
+  giveUpAt: string;
+}
+
+/** The stable id of an alert email: one per event (the same inputs as its Message-ID). */
+export function emailDeliveryId(event: AlertEvent): string {
+  const which =
+    event.kind === 'warning'
+      ? `${event.episodeId ?? event.conditionKey}.${event.occurrence}`
+      : event.kind === 'reminder'
+        ? String(event.reminder)
+        : 'incidentId' in event
+          ? event.incidentId
+          : '';
+  return `email:${event.kind}:${event.targetId}:${which}:${event.at}`;
+}
+
+/** The email of an alert event as a delivery, tried for 24 h from the event. */
+export function emailDelivery(event: AlertEvent): AlertDelivery {
+  return { id: emailDeliveryId(event), label: `${event.kind} email`, email: event, giveUpAt: giveUpAt(event.at) };
+}
+
+/** An in-app notification as a delivery, tried for 24 h from its time. */
+export function inAppDelivery(notification: InAppNotification & { id?: string }): AlertDelivery {
+  const n = notification;
+  return {
+    id: `in-app:${n.id ?? `${n.at}|${n.severity}|${n.targetId}|${n.incidentId ?? ''}|${n.text}`}`,
+    label: `${n.severity} in-app notification`,
+    inApp: n,
+    giveUpAt: giveUpAt(n.at),
+  };
+}
+
+function giveUpAt(at: string): string {
+  const t = Date.parse(at);
+  return new Date((Number.isFinite(t) ? t : 0) + ALERT_DELIVERY_BUDGET_MS).toISOString();
+}
+
+/** Activity options of `handOverAlerts` (a signal-with-start): quick, a few retries. */
+export const HAND_OVER_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 5 },
+};

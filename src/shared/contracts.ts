@@ -175,8 +175,11 @@ export interface AlertActivities {
    * Temporal; throws a non-retryable `AlertsUndeliverableError` on a permanent failure.
    */
   sendAlertEmail(event: AlertEvent): Promise<EmailReceipt>;
-  /** Appends one notification to the durable in-app feed. */
-  notifyInApp(notification: InAppNotification): Promise<void>;
+  /**
+   * Appends one notification to the durable in-app feed. With an `id`, a second write of the
+   * same id is stored once (the "alerts cannot be delivered" notice: one per cause per day).
+   */
+  notifyInApp(notification: InAppNotification & { id?: string }): Promise<void>;
 }
 
 // ---------------------------------------------------------------- remediation

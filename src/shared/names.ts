@@ -5,7 +5,7 @@
  * schedules and clients name them by function reference, never by a string.
  *
  * Ids are `autoheal-<kind>-<target>` for everything that lives long per target (schedule,
- * warning watch, attempt ledger, maintenance window) and `autoheal-notifications` for the one
+ * warning watch, attempt ledger, maintenance window, alert delivery) and `autoheal-notifications` for the one
  * feed. Two older forms stay because operators and running workflows depend on them: an
  * incident is `heal-<target>` (a contract with operators, README "How it works", and the one-healer-per-target
  * guard of incidents in flight), and a monitor run is `monitor-<target>` plus the time the
@@ -45,6 +45,13 @@ export const attemptLedgerWorkflowId = (targetId: string): string => `autoheal-l
 /** The durable end of a target's maintenance window (maintenanceWindowWorkflow). */
 export const maintenanceWorkflowId = (targetId: string): string => `autoheal-maintenance-${targetId}`;
 
+/**
+ * The alert deliveries of one target that outlive the workflow that raised them
+ * (AlertDeliveryWorkflow): the last emails of a closed incident, WARNING emails. Started by
+ * signal-with-start; it completes when nothing is left to deliver.
+ */
+export const alertDeliveryWorkflowId = (targetId: string): string => `autoheal-alerts-${targetId}`;
+
 /** The in-app notification feed (NotificationFeedWorkflow), one per namespace and task queue. */
 export const NOTIFICATION_FEED_WORKFLOW_ID = 'autoheal-notifications';
 
@@ -56,5 +63,12 @@ export const AutohealStatus = defineSearchAttributeKey('AutohealStatus', 'KEYWOR
 export const AutohealSeverity = defineSearchAttributeKey('AutohealSeverity', 'KEYWORD');
 
 export const SEARCH_ATTRIBUTE_KEYS = [AutohealTarget, AutohealStatus, AutohealSeverity];
+
+/**
+ * Patch ids of workflow code changes (`patched(id)`): histories recorded before a change replay
+ * the old way. Remove one (after `deprecatePatch`) only once no such history can be running.
+ */
+/** Closing incidents (and parked ones continuing as new) hand their alerts to AlertDeliveryWorkflow. */
+export const ALERT_HAND_OVER_PATCH = 'alert-hand-over';
 
 export type IncidentStatus = 'HEALING' | 'ESCALATED' | 'RECOVERED' | 'RESOLVED';

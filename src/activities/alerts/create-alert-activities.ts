@@ -5,7 +5,9 @@
 import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { scrubSecrets, type Logger } from '../../logging/create-logger';
-import { ALERTS_UNDELIVERABLE_TEXT } from '../../shared/alert-feed';
+import { ALERTS_UNDELIVERABLE_TEXT, undeliverableNoticeId } from '../../shared/alert-feed';
+
+export { undeliverableNoticeId };
 import type { AlertActivities, AlertEvent, EmailReceipt, InAppNotification } from '../../shared/contracts';
 import { AlertsUndeliverableError } from '../../shared/errors';
 import { classifySmtpError } from './classify-smtp-error';
@@ -144,7 +146,7 @@ export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivitie
       };
     },
 
-    async notifyInApp(raw: InAppNotification): Promise<void> {
+    async notifyInApp(raw: InAppNotification & { id?: string }): Promise<void> {
       const notification = scrub(raw);
       await deps.feed.add(notification);
       const line = notification.text.startsWith(`${notification.severity}:`)
@@ -160,14 +162,6 @@ export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivitie
       else deps.log.info(fields, line);
     },
   };
-}
-
-/**
- * Feed id of the "alerts cannot be delivered" notice of one cause on one UTC day, e.g.
- * `undeliverable:no-recipients:ALERT_RECIPIENT_EMAIL:2026-11-28`: the feed stores one per id.
- */
-export function undeliverableNoticeId(cause: string, at: Date = new Date()): string {
-  return `undeliverable:${cause}:${at.toISOString().slice(0, 10)}`;
 }
 
 /** The activity attempt number, or undefined outside an activity (CLI, unit tests). */

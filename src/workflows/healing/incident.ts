@@ -8,7 +8,13 @@ import { allHandlersFinished, condition, log, setCurrentDetails, upsertSearchAtt
 import type { InAppNotification } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
 import { describeError } from '../../shared/errors';
-import { AutohealSeverity, AutohealStatus, AutohealTarget, type IncidentStatus } from '../../shared/names';
+import {
+  AutohealSeverity,
+  AutohealStatus,
+  AutohealTarget,
+  type IncidentStatus,
+  alertDeliveryWorkflowId,
+} from '../../shared/names';
 import type { HealingInput, HealingPolicy, ProbeReport, Target } from '../../shared/types';
 import { AlertOutbox } from '../alert-outbox';
 import { type AttemptLedgerState, EMPTY_LEDGER } from '../attempt-ledger';
@@ -22,10 +28,16 @@ export interface CarriedIncident {
   lastReport?: ProbeReport;
   remindersSent: number;
   nextReminderAt: string;
+  /** forceRecovery requests accepted and not yet acted on (absent in runs carried before them). */
+  forceRequests?: ForceRequest[];
 }
 
 /** HealingInput, plus the state carried when a long-parked incident continues as new. */
-export type HealingWorkflowInput = HealingInput & { carried?: CarriedIncident };
+export type HealingWorkflowInput = HealingInput & {
+  carried?: CarriedIncident;
+  /** A parked incident continues as new after this many history events (default: when Temporal suggests it). */
+  continueAsNewAfterEvents?: number;
+};
 
 /** A forceRecovery accepted by the incident, waiting for its attempt. */
 export type ForceRequest = ForceRecoveryRequest & { at: string };
@@ -84,6 +96,7 @@ export class Incident {
     this.lastReport = carried?.lastReport ?? input.report;
     this.remindersSent = carried?.remindersSent ?? 0;
     this.nextReminderMs = carried ? Date.parse(carried.nextReminderAt) : Number.POSITIVE_INFINITY;
+    this.forceRequests.push(...(carried?.forceRequests ?? []));
   }
 
   get id(): string {
@@ -129,9 +142,11 @@ export class Incident {
     ]);
   }
 
-  /** An in-app notification about this incident. */
-  notify(severity: InAppNotification['severity'], text: string): void {
-    this.alerts.inApp({ severity, targetId: this.target.id, incidentId: this.id, text, at: iso() });
+  /** An in-app notification about this incident; `queue`: kept for the hand-over, not sent from here. */
+  notify(severity: InAppNotification['severity'], text: string, queue = false): void {
+    const notification = { severity, targetId: this.target.id, incidentId: this.id, text, at: iso() };
+    if (queue) this.alerts.queueInApp(notification);
+    else this.alerts.inApp(notification);
   }
 
   /** Lets outstanding alerts finish (bounded: a closed incident must not hold the target's healer id for a day). */
@@ -143,6 +158,28 @@ export class Incident {
       });
     }
     await condition(allHandlersFinished);
+  }
+
+  /**
+   * Hands the alerts still undelivered, and those queued for the close, to the target's
+   * AlertDeliveryWorkflow, so that this run can end now (the healer id is free for the next
+   * incident at once). Should the hand-over fail, delivers them here, bounded as before.
+   */
+  async handOverAlerts(): Promise<void> {
+    const undelivered = this.alerts.inFlight().map((d) => d.label);
+    if (await this.alerts.handOver(this.target.id)) {
+      if (undelivered.length)
+        this.note(
+          'alerted',
+          'handed_over',
+          `still undelivered, handed to ${alertDeliveryWorkflowId(this.target.id)} (retried for 24 h from each alert): ${undelivered.join(', ')}`,
+        );
+      await condition(allHandlersFinished);
+      return;
+    }
+    this.note('alerted', 'failed', 'the alert delivery workflow could not be reached: delivering the last alerts from the incident');
+    this.alerts.sendQueued();
+    await this.settleAlerts();
   }
 
   /** Waits until `untilMs` (or an operator message); false when interrupted. */
@@ -166,6 +203,7 @@ export class Incident {
       lastReport: this.lastReport,
       remindersSent: this.remindersSent,
       nextReminderAt: iso(this.nextReminderMs),
+      forceRequests: [...this.forceRequests],
     };
   }
 }

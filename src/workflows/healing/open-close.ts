@@ -2,9 +2,13 @@
  * The two ends of an incident. Opening records what was detected (search attributes, failing
  * checks, the runbook's log line) and sends the CRITICAL email and in-app notification in the
  * background, never awaited before the dispatch. Closing records the figures and sends the
- * recovery email (RECOVERED) or an in-app note (RESOLVED), then lets the alerts settle.
+ * recovery email (RECOVERED) or an in-app note (RESOLVED), handing them (and any alert still
+ * undelivered) to the target's AlertDeliveryWorkflow: the run ends as soon as the incident is
+ * decided, and `heal-<target>` is free for the next incident. Histories from before the
+ * hand-over (no `alert-hand-over` marker) send them here and wait for them, at most 10 min.
  */
-import { log } from '@temporalio/workflow';
+import { log, patched } from '@temporalio/workflow';
+import { ALERT_HAND_OVER_PATCH } from '../../shared/names';
 import { formatDurationWords } from '../../shared/duration';
 import { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
 import { describeMethod } from '../../shared/remediation-words';
@@ -65,6 +69,7 @@ export async function open(incident: Incident): Promise<void> {
 /** Closes the incident: RECOVERED (recovery email, figures) or RESOLVED by an operator. */
 export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', method?: string): Promise<HealingResult> {
   const { view, target, policy } = incident;
+  const handOver = patched(ALERT_HAND_OVER_PATCH);
   const closedMs = nowMs();
   const took = closedMs - incident.detectedAtMs;
   if (how === 'RECOVERED') {
@@ -84,8 +89,8 @@ export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', m
       incidentId: incident.id,
       recoveryTime: formatDurationWords(took),
     });
-    incident.alerts.email({
-      kind: 'recovery',
+    const recovery = {
+      kind: 'recovery' as const,
       targetId: target.id,
       at: iso(closedMs),
       incidentId: incident.id,
@@ -93,17 +98,20 @@ export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', m
       recoveryTimeMs: took,
       accountsOnline: online,
       accountsExpected: expected,
-    });
-    incident.notify('INFO', `${target.id} recovered (${methodText}) in ${formatDurationWords(took)}`);
+    };
+    if (handOver) incident.alerts.queueEmail(recovery);
+    else incident.alerts.email(recovery);
+    incident.notify('INFO', `${target.id} recovered (${methodText}) in ${formatDurationWords(took)}`, handOver);
   } else {
     incident.setStatus('RESOLVED');
-    incident.notify('INFO', `${target.id} incident resolved by ${view.resolution?.by}`);
+    incident.notify('INFO', `${target.id} incident resolved by ${view.resolution?.by}`, handOver);
   }
   view.figures.closedAt = iso(closedMs);
   view.figures.downtimeMs = took;
   const words = how === 'RECOVERED' ? 'recovered' : `resolved by ${view.resolution?.by}`;
   incident.note('closed', how, `incident closed: ${words}`);
   incident.doing(`closed: ${words}`);
-  await incident.settleAlerts();
+  if (handOver) await incident.handOverAlerts();
+  else await incident.settleAlerts();
   return { ...view, status: how };
 }

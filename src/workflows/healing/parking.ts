@@ -4,7 +4,8 @@
  * closes it RECOVERED when the target comes back by itself. It leaves the park when resolved,
  * recovered or forced, and continues as new when its history grows.
  */
-import { continueAsNew, log, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
+import { ALERT_HAND_OVER_PATCH } from '../../shared/names';
 import { formatDuration } from '../../shared/duration';
 import type { HealingResult } from './messages';
 import { probe } from './calls';
@@ -78,15 +79,26 @@ export async function park(incident: Incident): Promise<'recovered' | 'resolved'
         return 'recovered';
       }
     }
-    if (workflowInfo().continueAsNewSuggested && !incident.interrupted()) {
-      await incident.settleAlerts();
-      const { target, policy: p, trigger, report } = incident.input;
+    const { continueAsNewSuggested, historyLength } = workflowInfo();
+    const historyFull =
+      continueAsNewSuggested || historyLength >= (incident.input.continueAsNewAfterEvents ?? Number.POSITIVE_INFINITY);
+    if (historyFull && !incident.interrupted()) {
+      if (patched(ALERT_HAND_OVER_PATCH)) {
+        await incident.handOverAlerts();
+        // an operator request accepted meanwhile is acted on in this run (and carried, should
+        // one land in the very task that continues as new)
+        if (incident.interrupted()) continue;
+      } else {
+        await incident.settleAlerts();
+      }
+      const { target, policy: p, trigger, report, continueAsNewAfterEvents } = incident.input;
       await continueAsNew<(input: HealingWorkflowInput) => Promise<HealingResult>>({
         target,
         policy: p,
         trigger,
         report,
         carried: incident.carry(),
+        ...(continueAsNewAfterEvents ? { continueAsNewAfterEvents } : {}),
       });
     }
   }

@@ -1,0 +1,38 @@
+/**
+ * The activity that hands alerts to a target's AlertDeliveryWorkflow (see
+ * src/workflows/alert-delivery.ts): a signal-with-start, so the first hand-over starts it.
+ * Workflow code cannot signal-with-start by itself, hence this small activity.
+ */
+import type { Client } from '@temporalio/client';
+import type { AlertDelivery } from '../shared/alert-policy';
+import { alertDeliveryWorkflowId } from '../shared/names';
+import { AlertDeliveryWorkflow, alertsHandedOverSignal } from '../workflows/alert-delivery';
+
+export interface AlertDeliveryActivityDeps {
+  client: Client;
+  /** The task queue the delivery workflows run on (the worker's). */
+  taskQueue: string;
+}
+
+export interface AlertDeliveryActivities {
+  /** Hands alerts over for delivery (retried for 24 h from each alert's event). */
+  handOverAlerts(targetId: string, deliveries: AlertDelivery[]): Promise<void>;
+}
+
+export function createAlertDeliveryActivities({
+  client,
+  taskQueue,
+}: AlertDeliveryActivityDeps): AlertDeliveryActivities {
+  return {
+    async handOverAlerts(targetId, deliveries) {
+      if (!deliveries.length) return;
+      await client.workflow.signalWithStart(AlertDeliveryWorkflow, {
+        workflowId: alertDeliveryWorkflowId(targetId),
+        taskQueue,
+        args: [{ targetId }],
+        signal: alertsHandedOverSignal,
+        signalArgs: [deliveries],
+      });
+    },
+  };
+}
