@@ -15,11 +15,15 @@ function newest(path: string): number {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
+/** The build the worker processes run (`npm run build`: compiled JavaScript, then the workflow bundle). */
 function ensureBuild(): void {
-  if (newest(join(REPO_ROOT, 'dist', 'client', 'cli.js')) >= newest(join(REPO_ROOT, 'src'))) return;
-  console.log('compiling TypeScript (dist/) for the worker processes');
+  const built = Math.min(newest(join(REPO_ROOT, 'dist', 'cli', 'cli.js')), newest(join(REPO_ROOT, 'dist', 'workflow-bundle.json')));
+  if (built >= newest(join(REPO_ROOT, 'src'))) return;
+  console.log('building dist/ (TypeScript, then the workflow bundle) for the worker processes');
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(REPO_ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (tsc.status !== 0) throw new Error('tsc -p tsconfig.build.json failed');
+  const bundle = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'bundle-workflows.js')], { stdio: 'inherit' });
+  if (bundle.status !== 0) throw new Error('scripts/bundle-workflows.js failed');
 }
 
 export default function globalSetup(): void {
