@@ -1,11 +1,11 @@
 /**
  * bench/detection: fault → confirmed CRITICAL, on a real Temporal dev server with the real
- * schedule, monitor workflow and probe activity against the bridge simulator.
+ * long-lived monitor (targetMonitorWorkflow and its watch activity) against the bridge simulator.
  *
  *   npm run bench:detection                     # 20 faults at CHECK_INTERVAL 15s and at 5s
  *   npm run bench:detection -- --faults 5 --intervals 5s
  *
- * Each fault is injected at a random moment of the schedule's cycle (the monitor cannot know
+ * Each fault is injected at a random moment of the probe cycle (the monitor cannot know
  * when a bridge breaks); detection ends when the confirmed CRITICAL opens the incident (the
  * start of heal-<target>). The incident is then ended and the fault cleared before the next one.
  * Prints a table and writes bench/results/detection-<timestamp>.json.
@@ -16,10 +16,10 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../src/config/load-config';
 import { createProbeActivities } from '../src/activities/probe/index';
-import { applySchedules } from '../src/client/schedules';
+import { ensureMonitors } from '../src/client/monitors';
 import { createBridgeSimulator } from '../src/simulator';
 import { EMPTY_LEDGER } from '../src/workflows/attempt-ledger';
-import { healingWorkflowId, monitorScheduleId } from '../src/shared/names';
+import { healingWorkflowId, monitorWorkflowId } from '../src/shared/names';
 import { parseDuration } from '../src/shared/duration';
 import { createDevServerEnv, workflowBundle } from '../test/helpers/temporal';
 
@@ -72,8 +72,8 @@ async function main() {
         activities: { ...createProbeActivities({}), ...noopActivities },
       });
       await worker.runUntil(async () => {
-        await applySchedules(env.client, config.targets, taskQueue);
-        const schedule = env.client.schedule.getHandle(monitorScheduleId(tc.target.id));
+        await ensureMonitors(env.client, config.targets, taskQueue);
+        const monitor = env.client.workflow.getHandle(monitorWorkflowId(tc.target.id));
         const heal = () => env.client.workflow.getHandle(healingWorkflowId(tc.target.id));
         const mine: number[] = [];
         for (let i = 0; i < faults; i++) {
@@ -96,8 +96,7 @@ async function main() {
           if (!confirmedAt) {
             const open: string[] = [];
             for await (const w of env.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) open.push(`${w.type} ${w.workflowId}`);
-            const d = await schedule.describe();
-            throw new Error(`fault ${i} (${fault}) not detected; running: ${open.join(', ')}; schedule running ${JSON.stringify(d.info.runningActions)}`);
+            throw new Error(`fault ${i} (${fault}) not detected; running: ${open.join(', ')}`);
           }
           mine.push(confirmedAt - injectedAt);
           samples.push({ interval, fault, injectedAt: new Date(injectedAt).toISOString(), confirmedAt: new Date(confirmedAt).toISOString(), detectionMs: confirmedAt - injectedAt });
@@ -105,7 +104,7 @@ async function main() {
           // Let one healthy run pass so the next fault starts from a healthy target.
           await sleep(intervalMs);
         }
-        await schedule.delete();
+        await monitor.terminate('bench: next interval');
         const sorted = [...mine].sort((a, b) => a - b);
         const target = intervalMs + tc.policy.confirmDelayMs + 2000;
         rows.push({

@@ -89,6 +89,7 @@ export async function runIncidents(options: { perKind: number; targets: number; 
     const runTarget = async (i: number) => {
       const id = ids[i] as string;
       const bridge = bridges[i] as BridgeSimulator;
+      await sleep(i * 20_000); // staggered: incidents interleave instead of starting as one burst
       for (;;) {
         const next = queue.shift();
         if (!next) return;

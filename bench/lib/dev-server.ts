@@ -20,6 +20,7 @@ export interface BenchServer {
 }
 
 export async function startBenchServer(port: number): Promise<BenchServer> {
+  if (await isListening('127.0.0.1', port)) throw new Error(`127.0.0.1:${port} is taken: a server left by an earlier run?`);
   const dir = mkdtempSync(join(tmpdir(), 'autoheal-bench-'));
   const metricsPort = port + 1000;
   const args = [
@@ -35,6 +36,9 @@ export async function startBenchServer(port: number): Promise<BenchServer> {
     await new Promise((r) => setTimeout(r, 200));
   }
   const exited = new Promise((r) => child.once('exit', r));
+  // A benchmark stopped half-way (Ctrl-C, an error) leaves no server behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   return {
     address: `127.0.0.1:${port}`,
     pid: child.pid as number,
@@ -48,6 +52,7 @@ export async function startBenchServer(port: number): Promise<BenchServer> {
       return sum;
     },
     async stop() {
+      process.off('exit', killOnExit);
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
