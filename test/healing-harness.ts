@@ -2,6 +2,7 @@
  * Shared pieces of the healing workflow tests: a simulated bridge behind jest.fn activity fakes
  * (probe, alerts, remediation), the real ledger activities, and history helpers.
  */
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Client, type WorkflowHandle, type WorkflowResultType } from '@temporalio/client';
@@ -253,6 +254,7 @@ export async function finish<W extends Workflow>(
       if (targetId !== handle.workflowId) await alertsDelivered(env, targetId);
       return result;
     }
+    await quiesce(handle);
     await env.sleep(stepMs);
   }
   throw new Error(`${handle.workflowId} still running`);
@@ -263,7 +265,11 @@ export async function finish<W extends Workflow>(
  * left to deliver (it completes then): a closed incident hands its last alerts to it. True
  * when it is done; false when it still waits (an SMTP outage in the test, say).
  */
-export async function alertsDelivered(env: TestWorkflowEnvironment, targetId: string, waitMs = 5_000): Promise<boolean> {
+export async function alertsDelivered(
+  env: TestWorkflowEnvironment,
+  targetId: string,
+  waitMs = 5_000,
+): Promise<boolean> {
   const handle = env.client.workflow.getHandle(alertDeliveryWorkflowId(targetId));
   const deadline = Date.now() + waitMs;
   for (;;) {
@@ -284,4 +290,23 @@ export async function alertsDelivered(env: TestWorkflowEnvironment, targetId: st
  */
 export async function releaseUpdateLock(env: TestWorkflowEnvironment): Promise<void> {
   await env.connection.testService?.unlockTimeSkipping({});
+}
+
+/**
+ * Waits (real time) until the workflow has no workflow task and no activity running (one waiting for its retry does not count). Skipping
+ * time while the worker is still on a task can expire it on the time-skipping server (the
+ * server time jumps past the task's 10 s timeout): call this before `env.sleep` when the test
+ * has just let the workflow go (a released activity, a signal).
+ */
+export async function quiesce(handle: WorkflowHandle, waitMs = 10_000): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const { raw } = await handle.describe();
+    const running = (raw.pendingActivities ?? []).filter(
+      (a) => a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+    );
+    if (!raw.pendingWorkflowTask && !running.length) return;
+    if (Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

@@ -11,12 +11,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
 import {
   FakeBridge,
+  HOUR,
   MINUTE,
   createHealingWorker,
   dispatchesInHistory,
   finish,
   incidentInput,
   policy,
+  releaseUpdateLock,
   serverNow,
   startIncident,
   target,
@@ -145,5 +147,125 @@ test('forceRecovery un-parks an escalated incident for one attempt; acknowledge 
     const result = await finish(env, handle);
     expect(result).toMatchObject({ status: 'RESOLVED', resolution: { by: 'erin', note: 'VPS rebuilt' } });
     await expect(resolve(env.client, 'unpark', 'erin', 'again')).rejects.toThrow();
+  });
+});
+
+test('a forceRecovery accepted just before a parked incident continues as new is carried into the new run and acted on', async () => {
+  const bridge = new FakeBridge('carry-force');
+  let rejectDispatch = true;
+  bridge.dispatchBehaviour = async () => {
+    if (rejectDispatch)
+      throw ApplicationFailure.nonRetryable(
+        'GitHub answered 422: event_type not accepted',
+        'RemediationRejectedError',
+      );
+    return {
+      method: 'github',
+      dispatchedAt: new Date().toISOString(),
+      detail: 'repository_dispatch (HTTP 204)',
+    };
+  };
+  bridge.recoverOnDispatch = undefined;
+  let smtpDown = true; // the escalation email is still in flight when the incident continues as new
+  const deliver = bridge.emailBehaviour;
+  bridge.emailBehaviour = async (event) => {
+    if (smtpDown && event.kind !== 'critical') throw new Error('connect ECONNREFUSED 127.0.0.1:587');
+    return deliver(event);
+  };
+  // the hand-over before continue-as-new is held until the operator's request is in
+  let handOverCalled = false;
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((r) => (release = r));
+  const { createAlertDeliveryActivities } = await import('../src/activities/alert-delivery');
+  const taskQueue = uniqueTaskQueue('carry-force');
+  const real = createAlertDeliveryActivities({ client: env.client, taskQueue });
+  const worker = await createHealingWorker(env, taskQueue, [bridge], {
+    handOverAlerts: async (...args: Parameters<typeof real.handOverAlerts>) => {
+      handOverCalled = true;
+      await released;
+      return real.handOverAlerts(...args);
+    },
+  });
+  await worker.runUntil(async () => {
+    const input = { ...incidentInput('carry-force', {}, await serverNow(env)), continueAsNewAfterEvents: 80 };
+    const handle = await startIncident(env, taskQueue, input);
+    await env.sleep(MINUTE);
+    expect((await getStatus(env.client, 'carry-force')).status).toBe('ESCALATED');
+    const firstRun = (await handle.describe()).runId;
+
+    // parked, probing every minute: the history grows until the incident continues as new
+    for (let i = 0; i < 720 && !handOverCalled; i++) await env.sleep(5_000); // (a running activity stops time skipping)
+    expect(handOverCalled).toBe(true);
+
+    rejectDispatch = false;
+    bridge.recoverOnDispatch = bridge.dispatches + 1;
+    await forceRecovery(env.client, {
+      target: target('carry-force'),
+      policy: policy(),
+      reason: 'the workflow file is fixed',
+      by: 'erin',
+      taskQueue,
+    });
+    await releaseUpdateLock(env);
+    release();
+    smtpDown = false;
+    const result = await finish(env, env.client.workflow.getHandle<typeof healingWorkflow>(handle.workflowId));
+    expect((await env.client.workflow.getHandle(handle.workflowId).describe()).runId).not.toBe(firstRun);
+    expect(result.timeline.map((t) => [t.step, t.outcome])).toEqual(
+      expect.arrayContaining([
+        ['alerted', 'handed_over'],
+        ['force_recovery', 'requested'],
+        ['ledger', 'continued'],
+        ['force_recovery', 'unparked'],
+      ]),
+    );
+    expect(result.status).toBe('RECOVERED');
+    expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(2);
+    expect(bridge.dispatchRemediation.mock.calls[1]?.[0]).toMatchObject({ trigger: 'operator:erin' });
+    expect(result.attempts.at(-1)).toMatchObject({
+      outcome: 'recovered',
+      detail: expect.stringMatching(/^forced by erin/),
+    });
+  });
+});
+
+test('a forceRecovery carried across continue-as-new is acted on in the new run', async () => {
+  // The run that accepted the request continued as new in the same workflow task: the request
+  // travels in the carried state (CarriedIncident.forceRequests).
+  const bridge = new FakeBridge('carried');
+  bridge.recoverOnDispatch = 1;
+  const taskQueue = uniqueTaskQueue('carried');
+  const worker = await createHealingWorker(env, taskQueue, [bridge]);
+  await worker.runUntil(async () => {
+    const now = await serverNow(env);
+    const base = incidentInput('carried', {}, new Date(now.getTime() - 30 * MINUTE));
+    const openedAt = new Date(now.getTime() - 30 * MINUTE).toISOString();
+    const handle = await startIncident(env, taskQueue, {
+      ...base,
+      carried: {
+        view: {
+          incidentId: 'carried-20261202-1200',
+          status: 'ESCALATED',
+          target: 'carried',
+          openedAt,
+          issue: 'MT5 Terminal disconnected from broker',
+          failingChecks: ['terminal'],
+          activity: 'parked',
+          attempts: [],
+          timeline: [],
+          figures: { detectedAt: openedAt, openedAt },
+          escalation: { at: openedAt, reason: 'RECOVERY_SLA exceeded', diagnosis: 'test' },
+        },
+        detectedAt: openedAt,
+        remindersSent: 0,
+        nextReminderAt: new Date(now.getTime() + HOUR).toISOString(),
+        forceRequests: [{ reason: 'traders are waiting', by: 'frank', at: now.toISOString() }],
+      },
+    });
+    const result = await finish(env, handle);
+    expect(result.status).toBe('RECOVERED');
+    expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(1);
+    expect(bridge.dispatchRemediation.mock.calls[0]?.[0]).toMatchObject({ trigger: 'operator:frank' });
+    await exportFixture(handle, 'healing-carried-force');
   });
 });

@@ -71,4 +71,10 @@ export const SEARCH_ATTRIBUTE_KEYS = [AutohealTarget, AutohealStatus, AutohealSe
 /** Closing incidents (and parked ones continuing as new) hand their alerts to AlertDeliveryWorkflow. */
 export const ALERT_HAND_OVER_PATCH = 'alert-hand-over';
 
+/**
+ * The restart dispatch runs in a cancellation scope: a resolve or RECOVERY_SLA while it waits on
+ * retries cancels it; a forceRecovery that joined a dispatch that failed gets its own attempt.
+ */
+export const CANCELLABLE_DISPATCH_PATCH = 'cancellable-dispatch';
+
 export type IncidentStatus = 'HEALING' | 'ESCALATED' | 'RECOVERED' | 'RESOLVED';

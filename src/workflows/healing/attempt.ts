@@ -4,8 +4,16 @@
  * VERIFY_TIMEOUT, RECOVERY_SLA or an operator message decides. The restart endpoint's own answer
  * never decides recovery.
  */
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import type { AttemptRecord, RemediationReceipt } from '../../shared/contracts';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  patched,
+} from '@temporalio/workflow';
+import { CANCELLABLE_DISPATCH_PATCH } from '../../shared/names';
+import type { AttemptRecord, RemediationReceipt, RemediationRequest } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
 import { describeError } from '../../shared/errors';
 import { dispatchRemediation, probe, recordLedger } from './calls';
@@ -59,16 +67,34 @@ export async function runAttempt(
   incident.dispatchInFlight = true;
   await recordLedger(incident, 'dispatch', iso(dispatchStartMs));
   let receipt: RemediationReceipt;
+  const request: RemediationRequest = {
+    targetId: incident.target.id,
+    incidentId: incident.id,
+    attempt,
+    reason: view.issue,
+    trigger: force ? `operator:${force.by}` : triggerName(incident),
+  };
+  const cancellable = patched(CANCELLABLE_DISPATCH_PATCH);
   try {
-    receipt = await dispatchRemediation({
-      targetId: incident.target.id,
-      incidentId: incident.id,
-      attempt,
-      reason: view.issue,
-      trigger: force ? `operator:${force.by}` : triggerName(incident),
-    });
+    receipt = cancellable
+      ? await dispatchUnlessStopped(incident, request, slaDeadline)
+      : await dispatchRemediation(request);
+    incident.joinedForce.splice(0); // they joined this restart
   } catch (err) {
-    const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+    if (cancellable) {
+      // a forceRecovery that joined a dispatch that did not go through gets its own attempt
+      incident.forceRequests.push(...incident.joinedForce.splice(0));
+    }
+    if (err instanceof DispatchStopped) {
+      const text = view.resolution
+        ? `dispatch cancelled while it waited on retries: resolved by ${view.resolution.by}; nothing is sent after that`
+        : `dispatch cancelled while it waited on retries: RECOVERY_SLA (${formatDuration(policy.recoverySlaMs)}) ran out`;
+      conclude('dispatch_failed', text);
+      incident.note('dispatched', 'cancelled', `attempt ${attempt}: ${text}`);
+      return view.resolution ? { kind: 'resolved' } : { kind: 'sla' };
+    }
+    const failure =
+      err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
     const diagnosis = failure?.message ?? describeError(err);
     conclude('dispatch_failed', diagnosis);
     incident.note('dispatched', 'failed', `attempt ${attempt}: ${diagnosis}`);
@@ -90,6 +116,43 @@ export async function runAttempt(
         : ''),
   );
   return verify(incident, attempt, dispatchStartMs, slaDeadline, conclude);
+}
+
+/** The dispatch was cancelled: the incident was resolved, or RECOVERY_SLA ran out, while it waited on retries. */
+class DispatchStopped extends Error {}
+
+/**
+ * The dispatch in a cancellation scope: a rate-limited GitHub can hold it for an hour of
+ * retries, and meanwhile a resolve or the SLA must be honoured. On either, the scope is
+ * cancelled (Temporal schedules no further retry; an attempt already on the wire cannot be
+ * recalled, and is idempotent per incident and attempt) and DispatchStopped is thrown.
+ */
+async function dispatchUnlessStopped(
+  incident: Incident,
+  request: RemediationRequest,
+  slaDeadline: number,
+): Promise<RemediationReceipt> {
+  const scope = new CancellationScope();
+  const dispatching = scope.run(() => dispatchRemediation(request));
+  let settled = false;
+  void dispatching.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  const stop = () => settled || !!incident.view.resolution;
+  const left = slaDeadline - nowMs();
+  if (Number.isFinite(left)) await condition(stop, Math.max(1, left));
+  else await condition(stop);
+  if (!settled) {
+    scope.cancel();
+    try {
+      await dispatching;
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+    }
+    throw new DispatchStopped();
+  }
+  return dispatching;
 }
 
 /** Durable timers every VERIFY_INTERVAL: two consecutive healthy probes with fresh live data. */

@@ -57,6 +57,8 @@ export class Incident {
   readonly slaDeadlineMs: number;
   lastReport: ProbeReport | undefined;
   readonly forceRequests: ForceRequest[] = [];
+  /** forceRecovery requests that joined the dispatch in flight: acted on if it does not go through. */
+  readonly joinedForce: ForceRequest[] = [];
   ledger: AttemptLedgerState = EMPTY_LEDGER;
   lastDispatchMs = Number.NEGATIVE_INFINITY;
   dispatchInFlight = false;

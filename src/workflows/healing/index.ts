@@ -47,6 +47,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
       if (incident.dispatchInFlight || incident.forceRequests.length > 0) {
         // One restart at a time: a request made while one is being dispatched (or already queued) joins it.
         const joined = incident.dispatchInFlight ? 'being dispatched' : 'requested';
+        if (incident.dispatchInFlight) incident.joinedForce.push({ reason, by, at: iso() });
         incident.note('force_recovery', 'joined', `forceRecovery by ${by}: ${reason} — joins the restart already ${joined}`);
         return ack();
       }

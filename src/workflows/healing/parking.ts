@@ -84,10 +84,9 @@ export async function park(incident: Incident): Promise<'recovered' | 'resolved'
       continueAsNewSuggested || historyLength >= (incident.input.continueAsNewAfterEvents ?? Number.POSITIVE_INFINITY);
     if (historyFull && !incident.interrupted()) {
       if (patched(ALERT_HAND_OVER_PATCH)) {
+        // an operator request accepted meanwhile travels in the carried state (forceRequests,
+        // resolution, acknowledgement) and is acted on by the next run
         await incident.handOverAlerts();
-        // an operator request accepted meanwhile is acted on in this run (and carried, should
-        // one land in the very task that continues as new)
-        if (incident.interrupted()) continue;
       } else {
         await incident.settleAlerts();
       }
