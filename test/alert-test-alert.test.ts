@@ -135,9 +135,9 @@ describe('checkSmtp (for autoheal doctor)', () => {
 describe('alert rules shared with the workflows', () => {
   it('retries alert emails with backoff for 24 h and never retries an undeliverable alert', () => {
     expect(ALERT_EMAIL_RETRY).toEqual({
-      initialInterval: '5s',
+      initialInterval: 5_000, // 5 s
       backoffCoefficient: 2,
-      maximumInterval: '10m',
+      maximumInterval: 600_000, // 10 min
       nonRetryableErrorTypes: [AlertsUndeliverableError.name],
     });
     expect(ALERT_EMAIL_ACTIVITY_OPTIONS.scheduleToCloseTimeout).toBe('24h');
