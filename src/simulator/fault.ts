@@ -68,6 +68,8 @@ export const faultInputSchema = z.strictObject({
   restart: z.union([z.enum(RESTART_BEHAVIOURS), z.array(z.enum(RESTART_BEHAVIOURS)).min(1)]).optional(),
   /** heal: delay between the restart call and the fault clearing. */
   healAfterMs: ms.optional(),
+  /** The restart endpoint acts at once but answers this late (a lost answer, for timeout tests). */
+  restartAnswerDelayMs: ms.optional(),
   /** heal: how long the accounts are no_cache placeholders after the heal (cache refill). */
   placeholderMs: ms.optional(),
 });
@@ -85,6 +87,7 @@ export interface Fault {
   restart: RestartBehaviour[];
   healAfterMs: number;
   placeholderMs: number;
+  restartAnswerDelayMs: number;
 }
 
 export interface FaultDefaults {
@@ -115,5 +118,6 @@ export function parseFault(input: unknown, defaults: FaultDefaults): Fault {
     restart,
     healAfterMs: f.healAfterMs ?? defaults.healAfterMs,
     placeholderMs: f.placeholderMs ?? defaults.placeholderMs,
+    restartAnswerDelayMs: f.restartAnswerDelayMs ?? 0,
   };
 }
