@@ -85,6 +85,7 @@ describe('repository_dispatch through the GitHub API double', () => {
         incident_id: 'heal-mt5-bridge-20251031T112600Z',
         attempt: 1,
         target: 'mt5-bridge',
+        idempotency_key: 'heal-mt5-bridge-20251031T112600Z-1',
       },
     });
     expect(logLines.join('')).toContain('Restart requested: repository_dispatch mt5-full-restart');

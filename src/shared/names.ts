@@ -77,4 +77,10 @@ export const ALERT_HAND_OVER_PATCH = 'alert-hand-over';
  */
 export const CANCELLABLE_DISPATCH_PATCH = 'cancellable-dispatch';
 
+/** A reminder after a late wake-up skips the intervals missed meanwhile (one reminder, not a burst). */
+export const REMINDER_CATCH_UP_PATCH = 'reminder-catch-up';
+
+/** Verification probes before judging RECOVERY_SLA or VERIFY_TIMEOUT (a late wake-up finds a recovered bridge). */
+export const PROBE_BEFORE_SLA_PATCH = 'probe-before-sla';
+
 export type IncidentStatus = 'HEALING' | 'ESCALATED' | 'RECOVERED' | 'RESOLVED';

@@ -4,7 +4,8 @@
  *   GET  /api/mt5/bridge/health          health, terminal and cache status
  *   GET  /api/mt5/accounts/summary       every account: balance, data_source, timestamp
  *   GET  /api/mt5/account/{login}/info   one account (the fallback when the summary is missing)
- *   POST /api/system/full-restart        `Authorization: Bearer <restartToken>`; 401 otherwise
+ *   POST /api/system/full-restart        `Authorization: Bearer <restartToken>`; 401 otherwise;
+ *                                        a repeated `Idempotency-Key` gets the first answer, no second restart
  *
  * and a fault API, so that tests, benchmarks and operators can drive a simulator running in
  * another process (no auth: it is a test tool, bind it to loopback):
@@ -158,6 +159,11 @@ export async function createBridgeSimulator(options: BridgeSimulatorOptions = {}
     }
     const key = req.headers['idempotency-key'];
     const answer = bridge.restart({ idempotencyKey: Array.isArray(key) ? key[0] : key, body });
+    const late = bridge.view().fault.restartAnswerDelayMs;
+    if (late > 0 && !bridge.restarts().at(-1)?.duplicate) {
+      await delay(late); // restarted already; the answer comes too late for the caller
+      if (closed || res.destroyed) return;
+    }
     return send(res, json(answer.status, answer.body));
   }
 

@@ -68,6 +68,8 @@ export const faultInputSchema = z.strictObject({
   restart: z.union([z.enum(RESTART_BEHAVIOURS), z.array(z.enum(RESTART_BEHAVIOURS)).min(1)]).optional(),
   /** heal: delay between the restart call and the fault clearing. */
   healAfterMs: ms.optional(),
+  /** The restart endpoint acts at once but answers this late (a lost answer, for timeout tests). */
+  restartAnswerDelayMs: ms.optional(),
   /** heal: how long the accounts are no_cache placeholders after the heal (cache refill). */
   placeholderMs: ms.optional(),
   /** Flapping: the fault shows for flapMs, then the bridge is healthy for flapMs, and so on (0: steady). */
@@ -89,6 +91,7 @@ export interface Fault {
   placeholderMs: number;
   /** 0: the fault is steady; else it shows for flapMs, then is gone for flapMs, and so on. */
   flapMs: number;
+  restartAnswerDelayMs: number;
 }
 
 export interface FaultDefaults {
@@ -120,5 +123,6 @@ export function parseFault(input: unknown, defaults: FaultDefaults): Fault {
     healAfterMs: f.healAfterMs ?? defaults.healAfterMs,
     placeholderMs: f.placeholderMs ?? defaults.placeholderMs,
     flapMs: f.flapMs ?? 0,
+    restartAnswerDelayMs: f.restartAnswerDelayMs ?? 0,
   };
 }

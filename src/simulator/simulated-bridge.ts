@@ -14,7 +14,10 @@ export interface RestartCall {
   at: string;
   /** The `Idempotency-Key` header, when sent. */
   idempotencyKey?: string;
-  /** True when an earlier call carried the same Idempotency-Key. */
+  /**
+   * True when an earlier call carried the same Idempotency-Key: it was answered with the first
+   * call's answer, and nothing was restarted again.
+   */
   duplicate: boolean;
   /** How the simulator answered it. */
   behaviour: RestartBehaviour;
@@ -66,7 +69,8 @@ export class SimulatedBridge {
   private placeholderUntil: number | null = null;
   private restartIndex = 0;
   private readonly restartLog: RestartCall[] = [];
-  private readonly seenKeys = new Set<string>();
+  /** The first answer to each Idempotency-Key: a repeated key gets it again, nothing restarts twice. */
+  private readonly answersByKey = new Map<string, { behaviour: RestartBehaviour; answer: RestartAnswer }>();
   private unauthorized = 0;
   readonly requests = { health: 0, summary: 0, info: 0, restart: 0 };
 
@@ -110,20 +114,33 @@ export class SimulatedBridge {
   restart(meta: { idempotencyKey?: string; body?: unknown }): RestartAnswer {
     const now = this.clock();
     this.settle(now);
+    const key = meta.idempotencyKey;
+    const earlier = key ? this.answersByKey.get(key) : undefined;
+    if (earlier) {
+      // the same attempt again (its answer was lost): the first answer, no second restart
+      this.restartLog.push({
+        at: new Date(now).toISOString(),
+        idempotencyKey: key as string,
+        duplicate: true,
+        behaviour: earlier.behaviour,
+        status: earlier.answer.status,
+        ...(meta.body === undefined ? {} : { body: meta.body }),
+      });
+      return earlier.answer;
+    }
     const list = this.fault.restart;
     const behaviour = list[Math.min(this.restartIndex, list.length - 1)] as RestartBehaviour;
     this.restartIndex += 1;
     const answer = this.answerRestart(behaviour, now);
-    const key = meta.idempotencyKey;
+    if (key) this.answersByKey.set(key, { behaviour, answer });
     this.restartLog.push({
       at: new Date(now).toISOString(),
       ...(key ? { idempotencyKey: key } : {}),
-      duplicate: key ? this.seenKeys.has(key) : false,
+      duplicate: false,
       behaviour,
       status: answer.status,
       ...(meta.body === undefined ? {} : { body: meta.body }),
     });
-    if (key) this.seenKeys.add(key);
     return answer;
   }
 

@@ -5,6 +5,7 @@
 import type { Octokit } from '@octokit/rest';
 import type { RemediationReceipt, RemediationRequest } from '../../shared/contracts';
 import { diagnoseGithubDispatch } from './diagnose-github';
+import { idempotencyKey } from './dispatch-webhook';
 import { normalizeHeaders, type HttpOutcome } from './http-outcome';
 
 export interface GithubRemediation {
@@ -21,7 +22,12 @@ export interface GithubRemediation {
 
 export const DEFAULT_GITHUB_TIMEOUT_MS = 15_000;
 
-/** The repository_dispatch body: the runbook's client_payload plus incident id, attempt and target. */
+/**
+ * The repository_dispatch body: the runbook's client_payload plus incident id, attempt, target and
+ * the attempt's idempotency key (`<incident>-<attempt>`, the webhook's Idempotency-Key): the
+ * shipped restart workflow skips a key that already ran, so a dispatch retried after a lost
+ * answer does not restart the VPS twice.
+ */
 export function dispatchBody(eventType: string, request: RemediationRequest, now: Date) {
   return {
     event_type: eventType,
@@ -32,6 +38,7 @@ export function dispatchBody(eventType: string, request: RemediationRequest, now
       incident_id: request.incidentId,
       attempt: request.attempt,
       target: request.targetId,
+      idempotency_key: idempotencyKey(request),
     },
   };
 }

@@ -12,7 +12,7 @@ import {
   isCancellation,
   patched,
 } from '@temporalio/workflow';
-import { CANCELLABLE_DISPATCH_PATCH } from '../../shared/names';
+import { CANCELLABLE_DISPATCH_PATCH, PROBE_BEFORE_SLA_PATCH } from '../../shared/names';
 import type { AttemptRecord, RemediationReceipt, RemediationRequest } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
 import { describeError } from '../../shared/errors';
@@ -169,8 +169,17 @@ async function verify(
   incident.doing(
     `verifying attempt ${attempt}: probing every ${formatDuration(policy.verifyIntervalMs)} until ${iso(deadline)}`,
   );
+  // A deadline (RECOVERY_SLA, VERIFY_TIMEOUT) is judged after a probe: after a late wake-up (the
+  // worker was down) a bridge that recovered meanwhile closes RECOVERED, without an escalation;
+  // a healthy probe at a deadline gets the second probe that recovery needs.
+  const probeFirst = patched(PROBE_BEFORE_SLA_PATCH);
   for (;;) {
-    const woke = await incident.waitUntil(Math.min(nowMs() + policy.verifyIntervalMs, deadline, slaDeadline));
+    const confirming = probeFirst && healthyInARow === 1;
+    const woke = await incident.waitUntil(
+      confirming
+        ? nowMs() + policy.verifyIntervalMs
+        : Math.min(nowMs() + policy.verifyIntervalMs, deadline, slaDeadline),
+    );
     if (!woke) {
       if (view.resolution) {
         conclude('not_recovered', `verification stopped: resolved by ${view.resolution.by}`);
@@ -179,7 +188,7 @@ async function verify(
       conclude('not_recovered', 'superseded by an operator forceRecovery');
       return { kind: 'superseded' };
     }
-    if (nowMs() >= slaDeadline) {
+    if (!probeFirst && nowMs() >= slaDeadline) {
       conclude(
         'not_recovered',
         `still failing when RECOVERY_SLA (${formatDuration(policy.recoverySlaMs)}) ran out: ${incident.lastReport?.summary ?? 'no probe'}`,
@@ -193,6 +202,14 @@ async function verify(
       conclude('recovered', text);
       incident.note('verified', 'healthy', `attempt ${attempt}: ${text}`);
       return { kind: 'recovered' };
+    }
+    if (probeFirst && healthyInARow === 1 && (nowMs() >= slaDeadline || nowMs() >= deadline)) continue;
+    if (probeFirst && nowMs() >= slaDeadline) {
+      conclude(
+        'not_recovered',
+        `still failing when RECOVERY_SLA (${formatDuration(policy.recoverySlaMs)}) ran out: ${report?.summary ?? 'the probe could not run'}`,
+      );
+      return { kind: 'sla' };
     }
     if (nowMs() >= deadline) {
       const text = `not healthy after ${formatDuration(policy.verifyTimeoutMs)} (VERIFY_TIMEOUT): ${report?.summary ?? 'the probe could not run'}`;

@@ -5,7 +5,7 @@
  * recovered or forced, and continues as new when its history grows.
  */
 import { continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
-import { ALERT_HAND_OVER_PATCH } from '../../shared/names';
+import { ALERT_HAND_OVER_PATCH, REMINDER_CATCH_UP_PATCH } from '../../shared/names';
 import { formatDuration } from '../../shared/duration';
 import type { HealingResult } from './messages';
 import { probe } from './calls';
@@ -61,7 +61,10 @@ export async function park(incident: Incident): Promise<'recovered' | 'resolved'
     incident.doing(
       `ESCALATED (${view.escalation?.reason}): automatic restarts parked; probing every ${formatDuration(probeEveryMs)}; ${view.acknowledged ? `acknowledged by ${view.acknowledged.by}` : `reminding the escalation contacts every ${formatDuration(policy.reminderIntervalMs)}`}`,
     );
-    const wake = Math.min(nextProbeMs, view.acknowledged ? Number.POSITIVE_INFINITY : incident.nextReminderMs);
+    const wake = Math.min(
+      nextProbeMs,
+      view.acknowledged ? Number.POSITIVE_INFINITY : incident.nextReminderMs,
+    );
     await incident.waitUntil(wake);
     if (view.resolution) return 'resolved';
     if (incident.forceRequests.length > 0) return 'forced';
@@ -81,7 +84,8 @@ export async function park(incident: Incident): Promise<'recovered' | 'resolved'
     }
     const { continueAsNewSuggested, historyLength } = workflowInfo();
     const historyFull =
-      continueAsNewSuggested || historyLength >= (incident.input.continueAsNewAfterEvents ?? Number.POSITIVE_INFINITY);
+      continueAsNewSuggested ||
+      historyLength >= (incident.input.continueAsNewAfterEvents ?? Number.POSITIVE_INFINITY);
     if (historyFull && !incident.interrupted()) {
       if (patched(ALERT_HAND_OVER_PATCH)) {
         // an operator request accepted meanwhile travels in the carried state (forceRequests,
@@ -106,6 +110,10 @@ export async function park(incident: Incident): Promise<'recovered' | 'resolved'
 function remind(incident: Incident): void {
   incident.remindersSent += 1;
   incident.nextReminderMs += incident.policy.reminderIntervalMs;
+  // after a late wake-up (the worker was down for hours): one reminder, not one per missed interval
+  // (the next one a full interval after this one)
+  if (patched(REMINDER_CATCH_UP_PATCH) && incident.nextReminderMs <= nowMs())
+    incident.nextReminderMs = nowMs() + incident.policy.reminderIntervalMs;
   incident.note('reminder', 'sent', `reminder ${incident.remindersSent} to the escalation contacts`);
   incident.alerts.email({
     kind: 'reminder',
