@@ -21,6 +21,7 @@ const WORKFLOW_TYPES = [
   'NotificationFeedWorkflow',
   'attemptLedgerWorkflow',
   'maintenanceWindowWorkflow',
+  'remediationSwitchWorkflow',
 ];
 /** Functions src/workflows/index.ts also exports that are not workflow types. */
 const HELPERS: string[] = [];

@@ -13,6 +13,7 @@ import {
   recordLedgerEntrySignal,
 } from '../workflows/attempt-ledger';
 import { attemptLedgerWorkflowId } from '../shared/names';
+import { type RemediationSwitchActivities, createRemediationSwitchActivities } from './remediation-switch';
 
 export interface LedgerActivityDeps {
   client: Client;
@@ -27,8 +28,13 @@ export interface LedgerActivities {
   recordLedgerEntry(targetId: string, entry: LedgerEntry): Promise<void>;
 }
 
-export function createLedgerActivities({ client, taskQueue }: LedgerActivityDeps): LedgerActivities {
+/**
+ * The ledger activities, with the other durable state a HealingWorkflow reads and writes outside
+ * itself: the remediation kill switch.
+ */
+export function createLedgerActivities({ client, taskQueue }: LedgerActivityDeps): LedgerActivities & RemediationSwitchActivities {
   return {
+    ...createRemediationSwitchActivities({ client }),
     async readAttemptLedger(targetId) {
       try {
         return await client.workflow.getHandle(attemptLedgerWorkflowId(targetId)).query(ledgerStateQuery);

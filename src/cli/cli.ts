@@ -16,6 +16,7 @@ import { registerIncidentCommands } from './commands/incident';
 import { registerNotificationsCommand } from './commands/notifications';
 import { registerDashboardCommand } from './commands/dashboard';
 import { registerMaintenanceCommands } from './commands/maintenance';
+import { registerRemediationCommands } from './commands/remediation';
 
 export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command('autoheal')
@@ -69,6 +70,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerNotificationsCommand(program, { loadConfig, connect });
   registerDashboardCommand(program, { loadConfig, connect });
   registerMaintenanceCommands(program, { loadConfig, connect });
+  registerRemediationCommands(program, { loadConfig, connect });
   return program;
 }
 

@@ -17,6 +17,7 @@ import {
 } from './notifications';
 import { reconcileSchedules } from './reconcile-schedules';
 import { applySchedules } from './schedules';
+import { type SwitchRequest, readRemediationSwitch, setRemediation } from './remediation-switch';
 
 export class AutohealClient {
   /** Operator commands on a target's incident (`heal-<target>`). */
@@ -49,6 +50,14 @@ export class AutohealClient {
     apply: (targets: TargetConfig[]) => applySchedules(this.temporal, targets, this.taskQueue),
     /** `apply`, and removes the schedules of targets no longer configured (this task queue's only). */
     reconcile: (targets: TargetConfig[]) => reconcileSchedules(this.temporal, targets, this.taskQueue),
+  };
+
+  /** The remediation kill switch: no automatic restart anywhere while off. */
+  readonly remediation = {
+    off: (request: SwitchRequest) => setRemediation(this.temporal, this.taskQueue, false, request),
+    on: (request: { by: string; reason?: string }) =>
+      setRemediation(this.temporal, this.taskQueue, true, { by: request.by, reason: request.reason ?? '' }),
+    state: () => readRemediationSwitch(this.temporal),
   };
 
   constructor(

@@ -33,6 +33,15 @@ export const attemptLedgerWorkflowId = (targetId: string): string => `autoheal-l
 /** The durable end of a target's maintenance window (maintenanceWindowWorkflow). */
 export const maintenanceWorkflowId = (targetId: string): string => `autoheal-maintenance-${targetId}`;
 
+/** The remediation kill switch (remediationSwitchWorkflow), one per namespace and task queue. */
+export const REMEDIATION_SWITCH_WORKFLOW_ID = 'autoheal-remediation-switch';
+
+/** The durable roll-up of one target (incidents and measured time, for `autoheal report`). */
+export const rollupWorkflowId = (targetId: string): string => `autoheal-rollup-${targetId}`;
+
+/** The demo mail catcher (mailboxWorkflow): emails captured when no SMTP is configured. */
+export const MAILBOX_WORKFLOW_ID = 'autoheal-mailbox';
+
 /** The in-app notification feed (NotificationFeedWorkflow), one per namespace and task queue. */
 export const NOTIFICATION_FEED_WORKFLOW_ID = 'autoheal-notifications';
 

@@ -16,3 +16,4 @@ export {
 } from './notifications';
 export { attemptLedgerWorkflow, ledgerStateQuery, recordLedgerEntrySignal } from './attempt-ledger';
 export { maintenanceWindowWorkflow } from './maintenance';
+export { remediationSwitchWorkflow, remediationSwitchQuery, setRemediationSignal } from './remediation-switch';

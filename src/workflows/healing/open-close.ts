@@ -4,12 +4,13 @@
  * background, never awaited before the dispatch. Closing records the figures and sends the
  * recovery email (RECOVERED) or an in-app note (RESOLVED), then lets the alerts settle.
  */
-import { log } from '@temporalio/workflow';
+import { log, patched } from '@temporalio/workflow';
 import { formatDurationWords } from '../../shared/duration';
 import { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
 import { describeMethod } from '../../shared/remediation-words';
 import { isTerminalNotConnected } from '../../shared/report-checks';
-import { probe } from './calls';
+import { withheldText } from '../remediation-switch';
+import { probe, readRemediationState } from './calls';
 import { type Incident, iso, nowMs } from './incident';
 import type { HealingResult } from './messages';
 import { bridgeStatus, failingChecks } from './verdict';
@@ -37,8 +38,11 @@ export async function open(incident: Incident): Promise<void> {
   if (isTerminalNotConnected(incident.lastReport)) log.error(TERMINAL_NOT_CONNECTED_LOG, where);
   else log.error(`CRITICAL: ${view.issue} - initiating auto-restart`, where);
 
-  const autoRestart =
-    policy.remediation === 'none' ? 'OFF: no remediation configured (REMEDIATION=none), alerts only' : 'INITIATED';
+  let autoRestart = autoRestartWords(policy.remediation);
+  if (policy.remediation !== 'none' && patched('remediation-switch')) {
+    const remediation = await readRemediationState(incident);
+    if (!remediation.enabled) autoRestart = `WITHHELD: ${withheldText(remediation)}`;
+  }
   incident.alerts.email(
     {
       kind: 'critical',
@@ -58,7 +62,7 @@ export async function open(incident: Incident): Promise<void> {
   );
   incident.notify(
     'CRITICAL',
-    `${target.id}: ${view.issue} — auto-restart ${autoRestart === 'INITIATED' ? 'initiated' : 'off'}`,
+    `${target.id}: ${view.issue} — auto-restart ${autoRestart === 'INITIATED' ? 'initiated' : policy.remediation === 'none' ? 'off' : autoRestart}`,
   );
 }
 
@@ -106,4 +110,11 @@ export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', m
   incident.doing(`closed: ${words}`);
   await incident.settleAlerts();
   return { ...view, status: how };
+}
+
+/** The CRITICAL email's `Auto-Restart:` line for the configured remediation. */
+function autoRestartWords(method: string): string {
+  if (method === 'none') return 'OFF: no remediation configured (REMEDIATION=none), alerts only';
+  if (method === 'dry-run') return 'DRY RUN: would have restarted (REMEDIATION=dry-run: no restart is sent)';
+  return 'INITIATED';
 }
