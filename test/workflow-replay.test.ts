@@ -22,6 +22,7 @@ const WORKFLOW_TYPES = [
   'attemptLedgerWorkflow',
   'maintenanceWindowWorkflow',
   'remediationSwitchWorkflow',
+  'rollupWorkflow',
 ];
 /** Functions src/workflows/index.ts also exports that are not workflow types. */
 const HELPERS: string[] = [];

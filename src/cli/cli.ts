@@ -17,6 +17,7 @@ import { registerNotificationsCommand } from './commands/notifications';
 import { registerDashboardCommand } from './commands/dashboard';
 import { registerMaintenanceCommands } from './commands/maintenance';
 import { registerRemediationCommands } from './commands/remediation';
+import { registerOperatorCommands } from './commands/operator';
 
 export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command('autoheal')
@@ -43,6 +44,9 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
         await new AutohealClient(running.connections.client, config.temporal.taskQueue).schedules.reconcile(config.targets).then(
           (r) => describeReconciliation(r).forEach((line) => log.info(line)),
           (err: unknown) => log.error({ err }, '⚠️  The monitor schedules could not be reconciled with the configuration; run "autoheal schedule apply"'),
+        );
+        await new AutohealClient(running.connections.client, config.temporal.taskQueue).operator.ensureRollups(config.targets).catch(
+          (err: unknown) => log.error({ err }, '⚠️  The roll-ups could not be started: uptime is not measured until the next worker start'),
         );
       }
       await Promise.race([untilSignal(), running.done]);
@@ -71,6 +75,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerDashboardCommand(program, { loadConfig, connect });
   registerMaintenanceCommands(program, { loadConfig, connect });
   registerRemediationCommands(program, { loadConfig, connect });
+  registerOperatorCommands(program, { loadConfig, connect });
   return program;
 }
 

@@ -17,7 +17,11 @@ import {
 } from './notifications';
 import { reconcileSchedules } from './reconcile-schedules';
 import { applySchedules } from './schedules';
+import { ensureRollups, listIncidents, readReport, readStatusOverview } from './operator-views';
 import { type SwitchRequest, readRemediationSwitch, setRemediation } from './remediation-switch';
+
+/** How often a target's roll-up ticks to measure coverage (a gap longer than 1.5 ticks is unknown time). */
+export const COVERAGE_TICK_MS = 5 * 60_000;
 
 export class AutohealClient {
   /** Operator commands on a target's incident (`heal-<target>`). */
@@ -58,6 +62,16 @@ export class AutohealClient {
     on: (request: { by: string; reason?: string }) =>
       setRemediation(this.temporal, this.taskQueue, true, { by: request.by, reason: request.reason ?? '' }),
     state: () => readRemediationSwitch(this.temporal),
+  };
+
+  /** The operator's views: every target at a glance, incidents of a period, the uptime report. */
+  readonly operator = {
+    status: (targets: TargetConfig[], now?: Date) => readStatusOverview(this.temporal, targets, now),
+    incidents: (targetIds: string[], sinceMs: number) => listIncidents(this.temporal, targetIds, sinceMs),
+    report: (targets: TargetConfig[], days: number, now?: Date) => readReport(this.temporal, targets, days, now),
+    /** Turns on coverage measuring in every target's roll-up (worker start). */
+    ensureRollups: (targets: TargetConfig[], tickMs = COVERAGE_TICK_MS) =>
+      ensureRollups(this.temporal, this.taskQueue, targets, tickMs),
   };
 
   constructor(

@@ -17,3 +17,4 @@ export {
 export { attemptLedgerWorkflow, ledgerStateQuery, recordLedgerEntrySignal } from './attempt-ledger';
 export { maintenanceWindowWorkflow } from './maintenance';
 export { remediationSwitchWorkflow, remediationSwitchQuery, setRemediationSignal } from './remediation-switch';
+export { rollupWorkflow, rollupQuery, incidentClosedSignal, coverageSignal } from './rollup';

@@ -9,6 +9,7 @@ import { probeActivityTimeoutMs } from '../../shared/probe-timing';
 import { REMEDIATION_ACTIVITY_OPTIONS } from '../../shared/remediation-policy';
 import type { ProbeReport } from '../../shared/types';
 import type { RemediationSwitchState } from '../remediation-switch';
+import type { IncidentSummary } from '../rollup';
 import type { Incident } from './incident';
 
 /** The probe activity, its timeout derived from the target's PROBE_TIMEOUT (src/shared/probe-timing.ts). */
@@ -20,7 +21,7 @@ function probeActivity(incident: Incident) {
   }).probeTarget;
 }
 export const { dispatchRemediation } = proxyActivities<Activities>(REMEDIATION_ACTIVITY_OPTIONS);
-const { readAttemptLedger, recordLedgerEntry, readRemediationSwitch } = proxyActivities<Activities>({
+const { readAttemptLedger, recordLedgerEntry, readRemediationSwitch, recordIncidentClosed } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
@@ -74,5 +75,14 @@ export async function readRemediationState(incident: Incident): Promise<Remediat
   } catch (err) {
     incident.note('ledger', 'failed', `could not read the remediation switch (taken as on): ${describeError(err)}`);
     return { enabled: true, history: [] };
+  }
+}
+
+/** Records the closed incident in the target's durable roll-up (for `autoheal report`). */
+export async function recordRollup(incident: Incident, summary: IncidentSummary): Promise<void> {
+  try {
+    await recordIncidentClosed(summary);
+  } catch (err) {
+    incident.note('ledger', 'failed', `could not record the incident in the roll-up: ${describeError(err)}`);
   }
 }

@@ -10,7 +10,8 @@ import { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
 import { describeMethod } from '../../shared/remediation-words';
 import { isTerminalNotConnected } from '../../shared/report-checks';
 import { withheldText } from '../remediation-switch';
-import { probe, readRemediationState } from './calls';
+import { probe, readRemediationState, recordRollup } from './calls';
+import type { IncidentSummary } from '../rollup';
 import { type Incident, iso, nowMs } from './incident';
 import type { HealingResult } from './messages';
 import { bridgeStatus, failingChecks } from './verdict';
@@ -108,6 +109,7 @@ export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', m
   const words = how === 'RECOVERED' ? 'recovered' : `resolved by ${view.resolution?.by}`;
   incident.note('closed', how, `incident closed: ${words}`);
   incident.doing(`closed: ${words}`);
+  if (patched('incident-rollup')) await recordRollup(incident, summarise(incident, how, method));
   await incident.settleAlerts();
   return { ...view, status: how };
 }
@@ -117,4 +119,30 @@ function autoRestartWords(method: string): string {
   if (method === 'none') return 'OFF: no remediation configured (REMEDIATION=none), alerts only';
   if (method === 'dry-run') return 'DRY RUN: would have restarted (REMEDIATION=dry-run: no restart is sent)';
   return 'INITIATED';
+}
+
+/** One line of the target's roll-up: what `autoheal report` needs once the incident is gone. */
+function summarise(incident: Incident, how: 'RECOVERED' | 'RESOLVED', method?: string): IncidentSummary {
+  const { view } = incident;
+  const forcedBy = view.timeline
+    .filter((t) => t.step === 'force_recovery' && t.outcome === 'requested')
+    .map((t) => /^forceRecovery by (.*?):/.exec(t.detail)?.[1] ?? 'operator');
+  if (incident.trigger.source === 'operator') forcedBy.unshift(incident.trigger.by ?? 'operator');
+  return {
+    incidentId: view.incidentId,
+    targetId: incident.target.id,
+    outcome: how,
+    detectedAt: view.figures.detectedAt,
+    openedAt: view.figures.openedAt,
+    alertedAt: view.figures.alertedAt,
+    dispatchedAt: view.figures.dispatchedAt,
+    closedAt: view.figures.closedAt ?? iso(),
+    acknowledged: view.acknowledged,
+    resolvedBy: view.resolution?.by,
+    attempts: view.attempts.length,
+    forcedBy,
+    escalation: view.escalation ? { at: view.escalation.at, reason: view.escalation.reason } : undefined,
+    autoHealed: how === 'RECOVERED' && !forcedBy.length && !view.acknowledged && !view.escalation,
+    method: how === 'RECOVERED' ? (method ?? incident.policy.remediation) : undefined,
+  };
 }
