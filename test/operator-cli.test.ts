@@ -1,7 +1,8 @@
 /**
  * The operator commands against a real dev server, a worker with the real probe, ledger,
  * switch and roll-up activities, and the bridge simulator: `status` (table, --json, exit codes),
- * `remediation off|on|status --json`, `incidents --json`, `report --json`; every JSON output is
+ * `remediation off|on|status --json`, `incidents --json`, `report --json`, `mail --json` (the demo
+ * mail catcher); every JSON output is
  * parsed and checked field by field.
  */
 import { Client, Connection } from '@temporalio/client';
@@ -13,11 +14,16 @@ import { createProbeActivities } from '../src/activities/probe/index';
 import { createScheduleControlActivities } from '../src/activities/schedule-control';
 import { registerOperatorCommands } from '../src/cli/commands/operator';
 import { registerRemediationCommands } from '../src/cli/commands/remediation';
+import { registerMailCommand } from '../src/cli/commands/mail';
+import { createAlertActivities } from '../src/activities/alerts';
+import { createLogger } from '../src/logging/create-logger';
+import { DEMO_RECIPIENT, alertDepsFromConfig, usesMailCatcher } from '../src/workers/alert-deps-from-config';
 import { AutohealClient } from '../src/client/autoheal-client';
 import { applySchedules } from '../src/client/schedules';
 import { type AppConfig, type TargetConfig, loadConfig } from '../src/config/load-config';
-import { REMEDIATION_SWITCH_WORKFLOW_ID, healingWorkflowId, rollupWorkflowId } from '../src/shared/names';
+import { MAILBOX_WORKFLOW_ID, REMEDIATION_SWITCH_WORKFLOW_ID, healingWorkflowId, rollupWorkflowId } from '../src/shared/names';
 import { type BridgeSimulator, createBridgeSimulator } from '../src/simulator';
+import { exportFixture } from './healing-fixtures';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 
 jest.setTimeout(180_000);
@@ -89,6 +95,7 @@ async function cli(...args: string[]): Promise<{ out: string; exitCode: number |
   };
   registerOperatorCommands(program, deps);
   registerRemediationCommands(program, deps);
+  registerMailCommand(program, deps);
   process.exitCode = undefined;
   try {
     await program.parseAsync(args, { from: 'user' });
@@ -206,4 +213,30 @@ test('status, remediation, incidents and report: tables, --json shapes and exit 
   expect(t.days).toHaveLength(7);
   expect(report.body.overall.incidents.incidents).toBe(1);
   expect((await cli('report')).out).toContain('OVERALL');
+});
+
+test('demo mode without SMTP: the mail catcher captures the alert emails, and `autoheal mail --json` reads them', async () => {
+  const demo = loadConfig({});
+  expect(demo.demo).toBe(true);
+  const demoConfig = { ...demo, temporal: { ...demo.temporal, taskQueue } };
+  expect(usesMailCatcher(demoConfig)).toBe(true);
+  const deps = alertDepsFromConfig(demoConfig, { client: env.client, log: createLogger({ level: 'silent' }) });
+  const alerts = createAlertActivities(deps);
+  const at = new Date().toISOString();
+  const receipt = await alerts.sendAlertEmail({
+    kind: 'critical', targetId: 'mt5-bridge', at, incidentId: 'mt5-bridge-demo-1', component: 'MT5 Bridge',
+    status: 'DEGRADED', issue: 'MT5 Terminal disconnected from broker', autoRestart: 'INITIATED',
+  });
+  expect(receipt).toMatchObject({ accepted: [DEMO_RECIPIENT], rejected: [], response: expect.stringContaining('demo mail catcher') });
+  await alerts.sendAlertEmail({
+    kind: 'recovery', targetId: 'mt5-bridge', at, incidentId: 'mt5-bridge-demo-1', method: 'GitHub Actions workflow restart',
+    recoveryTimeMs: 263_000, accountsOnline: 7, accountsExpected: 7,
+  });
+  const mail = await until(() => json('mail'), (r) => r.body.length >= 2, 'two caught emails');
+  expect(mail.body.map((e: { subject: string }) => e.subject)).toEqual(['✅ FIDUS MT5 RECOVERED', '🚨 FIDUS MT5 CRITICAL ALERT']);
+  expect(mail.body[1]).toEqual({ messageId: expect.any(String), to: [DEMO_RECIPIENT], subject: '🚨 FIDUS MT5 CRITICAL ALERT', text: expect.stringContaining('Auto-Restart: INITIATED'), at: expect.any(String) });
+  expect(mail.body[0].text).toContain('Recovery time: 4 minutes 23 seconds');
+  expect((await cli('mail')).out).toContain('🚨 FIDUS MT5 CRITICAL ALERT');
+  await exportFixture(env.client.workflow.getHandle(MAILBOX_WORKFLOW_ID), 'mailbox');
+  await env.client.workflow.getHandle(MAILBOX_WORKFLOW_ID).terminate('test over');
 });

@@ -23,6 +23,7 @@ const WORKFLOW_TYPES = [
   'maintenanceWindowWorkflow',
   'remediationSwitchWorkflow',
   'rollupWorkflow',
+  'mailboxWorkflow',
 ];
 /** Functions src/workflows/index.ts also exports that are not workflow types. */
 const HELPERS: string[] = [];

@@ -18,6 +18,7 @@ import { registerDashboardCommand } from './commands/dashboard';
 import { registerMaintenanceCommands } from './commands/maintenance';
 import { registerRemediationCommands } from './commands/remediation';
 import { registerOperatorCommands } from './commands/operator';
+import { registerMailCommand } from './commands/mail';
 
 export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command('autoheal')
@@ -76,6 +77,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerMaintenanceCommands(program, { loadConfig, connect });
   registerRemediationCommands(program, { loadConfig, connect });
   registerOperatorCommands(program, { loadConfig, connect });
+  registerMailCommand(program, { loadConfig, connect });
   return program;
 }
 

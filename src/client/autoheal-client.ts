@@ -17,6 +17,7 @@ import {
 } from './notifications';
 import { reconcileSchedules } from './reconcile-schedules';
 import { applySchedules } from './schedules';
+import { readMailbox } from './mailbox';
 import { ensureRollups, listIncidents, readReport, readStatusOverview } from './operator-views';
 import { type SwitchRequest, readRemediationSwitch, setRemediation } from './remediation-switch';
 
@@ -73,6 +74,9 @@ export class AutohealClient {
     ensureRollups: (targets: TargetConfig[], tickMs = COVERAGE_TICK_MS) =>
       ensureRollups(this.temporal, this.taskQueue, targets, tickMs),
   };
+
+  /** The demo mail catcher: emails captured when no SMTP is configured (demo mode). */
+  readonly mail = { list: () => readMailbox(this.temporal) };
 
   constructor(
     /** The Temporal client (connection and namespace). */

@@ -18,3 +18,4 @@ export { attemptLedgerWorkflow, ledgerStateQuery, recordLedgerEntrySignal } from
 export { maintenanceWindowWorkflow } from './maintenance';
 export { remediationSwitchWorkflow, remediationSwitchQuery, setRemediationSignal } from './remediation-switch';
 export { rollupWorkflow, rollupQuery, incidentClosedSignal, coverageSignal } from './rollup';
+export { mailboxWorkflow, mailboxQuery, emailCaughtSignal } from './mailbox';
