@@ -197,7 +197,7 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
         readStatusOverview(deps.client, config.targets),
         readReport(deps.client, config.targets, 30),
       ]);
-      sendJson(res, 200, scrubSecrets({ status, report, webUiUrl }, secrets));
+      sendJson(res, 200, scrubSecrets({ status, report, webUiUrl, namespace }, secrets));
     }),
     'GET /api/mail': sensitive(async (_req, res) => sendJson(res, 200, scrubSecrets(await readMailbox(deps.client), secrets))),
     'POST /api/remediation/off': command(

@@ -138,7 +138,7 @@ const SCRIPT = `
     d.status.targets.forEach(function(t){var r=el('tr');r.setAttribute('data-target',t.target);r.appendChild(el('td',null,t.target));
       var st=el('td','state '+t.state,t.state);st.setAttribute('data-state',t.state);r.appendChild(st);
       r.appendChild(el('td',null,t.lastProbeAgeMs===undefined?'—':dur(t.lastProbeAgeMs)+' ago'));
-      var inc=el('td');if(t.incident){var l=el('a',null,t.incident.incidentId+' '+t.incident.status+' ('+dur(t.incident.ageMs)+')');l.href=d.webUiUrl+'/namespaces/default/workflows/'+encodeURIComponent(t.incident.workflowId);inc.appendChild(l);inc.appendChild(el('div','muted',t.incident.step));}else inc.textContent='—';r.appendChild(inc);
+      var inc=el('td');if(t.incident){var l=el('a',null,t.incident.incidentId+' '+t.incident.status+' ('+dur(t.incident.ageMs)+')');l.href=d.webUiUrl+'/namespaces/'+encodeURIComponent(d.namespace)+'/workflows/'+encodeURIComponent(t.incident.workflowId);inc.appendChild(l);inc.appendChild(el('div','muted',t.incident.step));}else inc.textContent='—';r.appendChild(inc);
       r.appendChild(el('td',null,t.failedAttempts.inWindow+'/'+t.failedAttempts.escalateAfter+' in '+dur(t.failedAttempts.windowMs)));
       r.appendChild(el('td',null,t.cooldownLeftMs>0?dur(t.cooldownLeftMs):'—'));r.appendChild(el('td',null,t.maintenance||'—'));
       var rep=d.report.targets.filter(function(x){return x.target===t.target;})[0];
