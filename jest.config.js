@@ -4,8 +4,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // test/cluster runs on a real Temporal cluster: `npm run test:cluster` (jest.cluster.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
+  // test/cluster runs on a real Temporal cluster: `npm run test:cluster` (jest.cluster.config.js);
+  // test/browser drives chromium: `npm run test:browser` (jest.browser.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/browser/'],
   // Temporal servers start per test file; two cores: keep parallelism modest.
   maxWorkers: 2,
   testTimeout: 120_000,

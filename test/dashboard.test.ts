@@ -554,6 +554,12 @@ describe('behind a reverse proxy (DASHBOARD_URL public, bound to loopback)', () 
     expect(page.status).toBe(401);
     expect(page.headers.get('www-authenticate')).toMatch(/^Basic realm="autoheal"/);
     expect((await fetch(`${proxy}/api/notifications`)).status).toBe(401);
+    // The operator surface: the overview, the caught emails and the kill switch follow the same rule.
+    expect((await fetch(`${proxy}/api/operator`)).status).toBe(401);
+    expect((await fetch(`${proxy}/api/mail`)).status).toBe(401);
+    expect((await post(`${proxy}/api/remediation/off`, { by: 'mallory', reason: 'r' })).status).toBe(401);
+    expect((await post(`${proxy}/api/remediation/on`, { by: 'mallory' }, 'wrong-token')).status).toBe(401);
+    expect((await post(`${proxy}/api/remediation/off`, { by: 'alice' }, TOKEN)).status).toBe(400);
 
     const basic = `Basic ${Buffer.from(`ops:${TOKEN}`).toString('base64')}`;
     const signedIn = await fetch(`${proxy}/system-health`, { headers: { authorization: basic } });

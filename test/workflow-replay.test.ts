@@ -23,6 +23,9 @@ const WORKFLOW_TYPES = [
   'attemptLedgerWorkflow',
   'maintenanceWindowWorkflow',
   'AlertDeliveryWorkflow',
+  'remediationSwitchWorkflow',
+  'rollupWorkflow',
+  'mailboxWorkflow',
 ];
 /** Functions src/workflows/index.ts also exports that are not workflow types. */
 const HELPERS: string[] = [];

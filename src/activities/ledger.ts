@@ -13,6 +13,8 @@ import {
   recordLedgerEntrySignal,
 } from '../workflows/attempt-ledger';
 import { attemptLedgerWorkflowId } from '../shared/names';
+import { type RollupActivities, createRollupActivities } from './rollup';
+import { type RemediationSwitchActivities, createRemediationSwitchActivities } from './remediation-switch';
 
 export interface LedgerActivityDeps {
   client: Client;
@@ -27,8 +29,14 @@ export interface LedgerActivities {
   recordLedgerEntry(targetId: string, entry: LedgerEntry): Promise<void>;
 }
 
-export function createLedgerActivities({ client, taskQueue }: LedgerActivityDeps): LedgerActivities {
+/**
+ * The ledger activities, with the other durable state a HealingWorkflow reads and writes outside
+ * itself: the remediation kill switch and the target's roll-up (for `autoheal report`).
+ */
+export function createLedgerActivities({ client, taskQueue }: LedgerActivityDeps): LedgerActivities & RemediationSwitchActivities & RollupActivities {
   return {
+    ...createRemediationSwitchActivities({ client }),
+    ...createRollupActivities({ client, taskQueue }),
     async readAttemptLedger(targetId) {
       try {
         return await client.workflow.getHandle(attemptLedgerWorkflowId(targetId)).query(ledgerStateQuery);

@@ -16,6 +16,9 @@ import { registerIncidentCommands } from './commands/incident';
 import { registerNotificationsCommand } from './commands/notifications';
 import { registerDashboardCommand } from './commands/dashboard';
 import { registerMaintenanceCommands } from './commands/maintenance';
+import { registerRemediationCommands } from './commands/remediation';
+import { registerOperatorCommands } from './commands/operator';
+import { registerMailCommand } from './commands/mail';
 
 export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command('autoheal')
@@ -47,6 +50,9 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
             (r) => describeReconciliation(r).forEach((line) => log.info(line)),
             (err: unknown) => log.error({ err }, '⚠️  The monitors could not be brought in line with the configuration; run "autoheal monitor apply"'),
           );
+        await new AutohealClient(running.connections.client, config.temporal.taskQueue).operator.ensureRollups(config.targets).catch(
+          (err: unknown) => log.error({ err }, '⚠️  The roll-ups could not be started: uptime is not measured until the next worker start'),
+        );
       }
       await Promise.race([untilSignal(), running.done]);
       await running.stop();
@@ -81,6 +87,9 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerNotificationsCommand(program, { loadConfig, connect });
   registerDashboardCommand(program, { loadConfig, connect });
   registerMaintenanceCommands(program, { loadConfig, connect });
+  registerRemediationCommands(program, { loadConfig, connect });
+  registerOperatorCommands(program, { loadConfig, connect });
+  registerMailCommand(program, { loadConfig, connect });
   return program;
 }
 

@@ -70,6 +70,9 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
     stops.push(() => running.stop());
     const client = new AutohealClient(running.connections.client, config.temporal.taskQueue);
     for (const line of describeReconciliation(await client.monitors.reconcile(config.targets))) log.info(line);
+    await client.operator.ensureRollups(config.targets).catch((err: unknown) =>
+      log.error({ err }, '⚠️  The roll-ups could not be started: uptime is not measured until the next start'),
+    );
 
     const dashboard = createDashboardServer({
       client: client.temporal,

@@ -17,6 +17,12 @@ import {
 } from './notifications';
 import { readMonitor } from './monitors';
 import { reconcileMonitors } from './reconcile-monitors';
+import { readMailbox } from './mailbox';
+import { ensureRollups, listIncidents, readReport, readStatusOverview } from './operator-views';
+import { type SwitchRequest, readRemediationSwitch, setRemediation } from './remediation-switch';
+
+/** How often a target's roll-up ticks to measure coverage (a gap longer than 1.5 ticks is unknown time). */
+export const COVERAGE_TICK_MS = 5 * 60_000;
 
 export class AutohealClient {
   /** Operator commands on a target's incident (`heal-<target>`). */
@@ -50,6 +56,27 @@ export class AutohealClient {
     /** The target's monitor as describe shows it (the running watch's latest probe); no billed action. */
     read: (targetId: string) => readMonitor(this.temporal, targetId),
   };
+
+  /** The remediation kill switch: no automatic restart anywhere while off. */
+  readonly remediation = {
+    off: (request: SwitchRequest) => setRemediation(this.temporal, this.taskQueue, false, request),
+    on: (request: { by: string; reason?: string }) =>
+      setRemediation(this.temporal, this.taskQueue, true, { by: request.by, reason: request.reason ?? '' }),
+    state: () => readRemediationSwitch(this.temporal),
+  };
+
+  /** The operator's views: every target at a glance, incidents of a period, the uptime report. */
+  readonly operator = {
+    status: (targets: TargetConfig[], now?: Date) => readStatusOverview(this.temporal, targets, now),
+    incidents: (targetIds: string[], sinceMs: number) => listIncidents(this.temporal, targetIds, sinceMs),
+    report: (targets: TargetConfig[], days: number, now?: Date) => readReport(this.temporal, targets, days, now),
+    /** Turns on coverage measuring in every target's roll-up (worker start). */
+    ensureRollups: (targets: TargetConfig[], tickMs = COVERAGE_TICK_MS) =>
+      ensureRollups(this.temporal, this.taskQueue, targets, tickMs),
+  };
+
+  /** The demo mail catcher: emails captured when no SMTP is configured (demo mode). */
+  readonly mail = { list: () => readMailbox(this.temporal) };
 
   constructor(
     /** The Temporal client (connection and namespace). */

@@ -217,8 +217,12 @@ export const envSchema = z.object({
   INTERMITTENT_THRESHOLD: integer(3, 1, 1000),
   INTERMITTENT_WINDOW: duration('1h'),
 
-  /** github | webhook | none; unset: github with GITHUB_TOKEN, else webhook with RESTART_URL, else none. */
-  REMEDIATION: optionalText.pipe(z.enum(['github', 'webhook', 'none']).optional()),
+  /**
+   * github | webhook | none | dry-run; unset: github with GITHUB_TOKEN, else webhook with
+   * RESTART_URL, else none. dry-run: everything runs, each restart that would be sent is recorded
+   * and announced ("DRY RUN: would have restarted"), none is sent.
+   */
+  REMEDIATION: optionalText.pipe(z.enum(['github', 'webhook', 'none', 'dry-run']).optional()),
   GITHUB_TOKEN: secret,
   GITHUB_REPOSITORY: optionalText.refine((v) => v === undefined || /^[\w.-]+\/[\w.-]+$/.test(v), {
     message: 'expected owner/repo such as chavapalmarubin-lab/FIDUS',

@@ -34,9 +34,14 @@ import {
   describeBodyIssues,
   forceRecoveryBody,
   markReadBody,
+  remediationOffBody,
+  remediationOnBody,
   resolveBody,
 } from './request-bodies';
 import { createStatusReader } from './status-reader';
+import { readReport, readStatusOverview } from '../client/operator-views';
+import { readMailbox } from '../client/mailbox';
+import { setRemediation } from '../client/remediation-switch';
 import { createTemporalStatusSource } from './temporal-status-source';
 import type { DashboardStatus, StatusSource, TargetStatus } from './types';
 import { guessWebUiUrl, targetLinks } from './web-ui-url';
@@ -187,6 +192,24 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
       'acknowledge',
     ),
     'POST /api/targets/:id/resolve': command(resolveBody, (id, body) => source.resolve(id, body), 'resolve'),
+    'GET /api/operator': sensitive(async (_req, res) => {
+      const [status, report] = await Promise.all([
+        readStatusOverview(deps.client, config.targets),
+        readReport(deps.client, config.targets, 30),
+      ]);
+      sendJson(res, 200, scrubSecrets({ status, report, webUiUrl, namespace }, secrets));
+    }),
+    'GET /api/mail': sensitive(async (_req, res) => sendJson(res, 200, scrubSecrets(await readMailbox(deps.client), secrets))),
+    'POST /api/remediation/off': command(
+      remediationOffBody,
+      (_id, body) => setRemediation(deps.client, deps.taskQueue, false, body),
+      'remediation off',
+    ),
+    'POST /api/remediation/on': command(
+      remediationOnBody,
+      (_id, body) => setRemediation(deps.client, deps.taskQueue, true, { by: body.by, reason: body.reason ?? '' }),
+      'remediation on',
+    ),
     'POST /api/notifications/read': command(
       markReadBody,
       (_id, body) => source.markNotificationsRead(body.ids),

@@ -17,6 +17,9 @@ const INDICATOR: Record<DisplaySeverity, { color: string; label: string }> = {
 };
 
 const CSS = `
+td.state.HEALTHY{color:#fff;background:#1a7f37}td.state.WARNING{background:#d4a72c}td.state.CRITICAL,td.state.HEALING,td.state.ESCALATED{color:#fff;background:#cf222e}td.state.PAUSED,td.state.UNKNOWN{background:#8c959f;color:#fff}
+td.strip{white-space:nowrap}.cell{display:inline-block;width:7px;height:18px;margin-right:1px;border-radius:1px}.cell.up{background:#1a7f37}.cell.degraded{background:#d4a72c}.cell.down{background:#cf222e}.cell.unknown{background:#d0d7de}.cell.partial{background:#8fd19e}
+p.remediation.off{background:#fff8c5;padding:6px}details.mail pre{white-space:pre-wrap;background:#f6f8fa;padding:8px}
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:14px 24px}header h1{margin:0;font-size:20px}
 main{padding:16px 24px;max-width:1100px}
@@ -119,6 +122,39 @@ const SCRIPT = `
     if(a==='force-recovery'){var reason=prompt('Reason for the forced recovery:');if(reason)call('/api/targets/'+id+'/force-recovery',{by:by,reason:reason});}
     if(a==='resolve'){var note=prompt('Resolution note:');if(note)call('/api/targets/'+id+'/resolve',{by:by,note:note});}
   });});
+  function el(tag,cls,text){var x=document.createElement(tag);if(cls)x.className=cls;if(text!==undefined)x.textContent=String(text);return x;}
+  function dur(ms){if(ms===undefined||ms===null)return '—';var s=Math.round(ms/1000);if(s<60)return s+'s';var m=Math.floor(s/60);if(m<60)return m+'m '+(s%60)+'s';var h=Math.floor(m/60);return h+'h '+(m%60)+'m';}
+  function get(path){var h={};var t=sessionStorage.getItem('autoheal-token');if(t)h.authorization='Bearer '+t;return fetch(path,{headers:h}).then(function(r){if(!r.ok)throw new Error(path+': HTTP '+r.status);return r.json();});}
+  function bad(state){return state!=='HEALTHY';}
+  get('/api/operator').then(function(d){
+    var box=document.getElementById('operator');box.textContent='';
+    var sw=d.status.remediation;var p=el('p','remediation '+(sw.enabled?'on':'off'));
+    p.appendChild(el('strong',null,sw.enabled?'Remediation ON':'Remediation OFF'));
+    if(!sw.enabled&&sw.last)p.appendChild(document.createTextNode(' by '+sw.last.by+' ('+sw.last.reason+') since '+sw.last.at+': automatic restarts are withheld '));
+    var b=el('button',null,sw.enabled?'Turn remediation off':'Turn remediation on');b.setAttribute('data-op',sw.enabled?'remediation-off':'remediation-on');p.appendChild(document.createTextNode(' '));p.appendChild(b);box.appendChild(p);
+    var crit=d.status.targets.filter(function(t){return t.state==='CRITICAL'||t.state==='HEALING'||t.state==='ESCALATED';});
+    if(crit.length){var a=el('div','banner down');a.id='critical-indicator';a.textContent='● CRITICAL: '+crit.map(function(t){return t.target+' '+t.state;}).join(', ');document.getElementById('alarm').appendChild(a);}
+    var tbl=el('table','overview');var hr=el('tr');['Target','State','Last probe','Open incident','Failed attempts','Cooldown','Maintenance','Uptime 24h / 7d / 30d','Budget left (30d)','MTTR p50 / p95 / max','Auto-healed','Last 30 days'].forEach(function(h){hr.appendChild(el('th',null,h));});tbl.appendChild(hr);
+    d.status.targets.forEach(function(t){var r=el('tr');r.setAttribute('data-target',t.target);r.appendChild(el('td',null,t.target));
+      var st=el('td','state '+t.state,t.state);st.setAttribute('data-state',t.state);r.appendChild(st);
+      r.appendChild(el('td',null,t.lastProbeAgeMs===undefined?'—':dur(t.lastProbeAgeMs)+' ago'));
+      var inc=el('td');if(t.incident){var l=el('a',null,t.incident.incidentId+' '+t.incident.status+' ('+dur(t.incident.ageMs)+')');l.href=d.webUiUrl+'/namespaces/'+encodeURIComponent(d.namespace)+'/workflows/'+encodeURIComponent(t.incident.workflowId);inc.appendChild(l);inc.appendChild(el('div','muted',t.incident.step));}else inc.textContent='—';r.appendChild(inc);
+      r.appendChild(el('td',null,t.failedAttempts.inWindow+'/'+t.failedAttempts.escalateAfter+' in '+dur(t.failedAttempts.windowMs)));
+      r.appendChild(el('td',null,t.cooldownLeftMs>0?dur(t.cooldownLeftMs):'—'));r.appendChild(el('td',null,t.maintenance||'—'));
+      var rep=d.report.targets.filter(function(x){return x.target===t.target;})[0];
+      if(rep){var u=rep.uptime;r.appendChild(el('td',null,[u['24h'],u['7d'],u['30d']].map(function(f){return f.uptimePct.toFixed(3)+'%';}).join(' / ')));
+        r.appendChild(el('td',null,(rep.period.errorBudgetLeftMs/60000).toFixed(1)+' min'));var m=rep.incidents.mttr;r.appendChild(el('td',null,m.count?dur(m.p50Ms)+' / '+dur(m.p95Ms)+' / '+dur(m.maxMs):'—'));
+        r.appendChild(el('td',null,rep.incidents.autoHealRate===undefined?'—':Math.round(rep.incidents.autoHealRate*100)+'%'));
+        var strip=el('td','strip');rep.days.forEach(function(c){var cls=c.downMs>0?(c.downMs>=300000?'down':'degraded'):(c.measuredMs===0?'unknown':(c.unknownMs>3600000?'partial':'up'));var cell=el('span','cell '+cls);cell.title=c.day+': down '+dur(c.downMs)+', unknown '+dur(c.unknownMs);strip.appendChild(cell);});r.appendChild(strip);}
+      tbl.appendChild(r);});
+    box.appendChild(tbl);
+    var o=d.report.overall;box.appendChild(el('p','muted','Overall (30 days, objective 99.99%): uptime '+o.period.uptimePct.toFixed(3)+'%, error budget left '+(o.period.errorBudgetLeftMs/60000).toFixed(1)+' min, unknown '+dur(o.period.unknownMs)+', incidents '+o.incidents.incidents+', MTTD p50 '+dur(o.incidents.mttd.p50Ms)+', MTTA p50 '+dur(o.incidents.mtta.p50Ms)+', escalations '+o.incidents.escalations+'. Unknown time (no worker measuring) is never counted as up.'));
+    document.querySelectorAll('button[data-op]').forEach(function(btn){btn.addEventListener('click',function(){var by=prompt('Your name:');if(!by)return;
+      if(btn.getAttribute('data-op')==='remediation-off'){var why=prompt('Why stop automatic restarts?');if(why)call('/api/remediation/off',{by:by,reason:why});}else call('/api/remediation/on',{by:by});});});
+  }).catch(function(err){document.getElementById('operator').textContent='The overview could not be read: '+err.message;});
+  get('/api/mail').then(function(list){var box=document.getElementById('mail');box.textContent='';if(!list.length){box.appendChild(el('p','muted','No email caught (the catcher runs in demo mode when no SMTP is configured).'));return;}
+    list.slice(0,10).forEach(function(m){var d=el('details','mail');d.appendChild(el('summary',null,m.at.replace('T',' ').slice(0,19)+'  '+m.subject+'  → '+m.to.join(', ')));d.appendChild(el('pre',null,m.text));box.appendChild(d);});
+  }).catch(function(err){document.getElementById('mail').textContent='The emails could not be read: '+err.message;});
   setTimeout(function(){location.reload();},${REFRESH_SECONDS * 1000});
 })();`;
 
@@ -135,10 +171,15 @@ export function renderPage(status: DashboardStatus, nonce: string): string {
 <body><header><h1>FIDUS MT5 · System Health Dashboard</h1></header><main>
 ${banner(status)}
 <p class="muted">Generated at ${e(formatUtc(status.generatedAt))} · refreshes every ${REFRESH_SECONDS} s · namespace ${e(status.temporal.namespace)} · <a href="${e(status.temporal.webUiUrl)}">Temporal Web UI</a> · <a href="/api/status">JSON</a> · <a href="/metrics">metrics</a></p>
+<div id="alarm"></div>
+<h2>Overview</h2>
+<div id="operator"><p class="muted">Loading the overview…</p></div>
 <h2>Targets</h2>
 ${status.targets.map(targetCard).join('\n') || '<p class="muted">No targets configured.</p>'}
 <h2>Notifications</h2>
 ${notificationsTable(status)}
+<h2>Emails <span class="muted">(demo mail catcher)</span></h2>
+<div id="mail"><p class="muted">Loading…</p></div>
 </main><script nonce="${e(nonce)}">${SCRIPT}</script></body></html>`;
 }
 

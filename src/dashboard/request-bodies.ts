@@ -7,6 +7,8 @@ const text = (max: number) =>
 export const forceRecoveryBody = z.object({ reason: text(500), by: text(100) });
 export const acknowledgeBody = z.object({ by: text(100) });
 export const resolveBody = z.object({ by: text(100), note: text(1000) });
+export const remediationOffBody = z.object({ by: text(100), reason: text(500) });
+export const remediationOnBody = z.object({ by: text(100), reason: z.string().max(500).optional() });
 export const markReadBody = z.object({
   ids: z.array(z.string().min(1).max(1000)).min(1, 'at least one id').max(500),
 });

@@ -194,7 +194,7 @@ export interface RemediationRequest {
 }
 
 export interface RemediationReceipt {
-  method: 'github' | 'webhook' | 'none';
+  method: 'github' | 'webhook' | 'none' | 'dry-run';
   dispatchedAt: string;
   /** What was done, e.g. "repository_dispatch mt5-full-restart to owner/repo (HTTP 204)". */
   detail: string;

@@ -52,6 +52,15 @@ export const maintenanceWorkflowId = (targetId: string): string => `autoheal-mai
  */
 export const alertDeliveryWorkflowId = (targetId: string): string => `autoheal-alerts-${targetId}`;
 
+/** The remediation kill switch (remediationSwitchWorkflow), one per namespace and task queue. */
+export const REMEDIATION_SWITCH_WORKFLOW_ID = 'autoheal-remediation-switch';
+
+/** The durable roll-up of one target (incidents and measured time, for `autoheal report`). */
+export const rollupWorkflowId = (targetId: string): string => `autoheal-rollup-${targetId}`;
+
+/** The demo mail catcher (mailboxWorkflow): emails captured when no SMTP is configured. */
+export const MAILBOX_WORKFLOW_ID = 'autoheal-mailbox';
+
 /** The in-app notification feed (NotificationFeedWorkflow), one per namespace and task queue. */
 export const NOTIFICATION_FEED_WORKFLOW_ID = 'autoheal-notifications';
 

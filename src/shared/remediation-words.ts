@@ -7,6 +7,8 @@ export function describeMethod(method: string): string {
       return 'direct restart webhook';
     case 'none':
       return 'no automatic restart (remediation off): the bridge recovered by itself';
+    case 'dry-run':
+      return 'DRY RUN (REMEDIATION=dry-run): no restart was sent; the bridge recovered by itself';
     case 'self':
       return 'none needed: the bridge recovered by itself';
     default:

@@ -86,7 +86,8 @@ export interface HealingPolicy {
   remediation: RemediationMethod;
 }
 
-export type RemediationMethod = 'github' | 'webhook' | 'none';
+/** `dry-run`: everything runs, each restart that would be sent is recorded and announced, none is sent. */
+export type RemediationMethod = 'github' | 'webhook' | 'none' | 'dry-run';
 
 /** One account as read in one probe, normalised from the bridge's shapes. */
 export interface AccountReading {

@@ -24,7 +24,7 @@ export function remediationDepsFromConfig(config: AppConfig, log: Logger): Remed
           }
         : undefined,
     webhook:
-      r.method === 'webhook'
+      r.method === 'webhook' || (r.method === 'dry-run' && !!r.webhook.url)
         ? { urlFor: (targetId) => restartUrls.get(targetId) ?? r.webhook.url, token: r.webhook.token }
         : undefined,
     log,

@@ -26,3 +26,6 @@ export { attemptLedgerWorkflow, ledgerStateQuery, recordLedgerEntrySignal } from
 /** Legacy: ended a pause of the monitor schedule; pauses now live in targetMonitorWorkflow. Registered for one release. */
 export { maintenanceWindowWorkflow } from './maintenance';
 export { AlertDeliveryWorkflow, alertsHandedOverSignal, pendingAlertsQuery } from './alert-delivery';
+export { remediationSwitchWorkflow, remediationSwitchQuery, setRemediationSignal } from './remediation-switch';
+export { rollupWorkflow, rollupQuery, incidentClosedSignal, coverageSignal } from './rollup';
+export { mailboxWorkflow, mailboxQuery, emailCaughtSignal } from './mailbox';

@@ -56,6 +56,12 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
           });
         }
         return dispatchViaWebhook(deps.webhook, request, at, signal);
+      case 'dry-run':
+        return {
+          method: 'dry-run',
+          dispatchedAt: at.toISOString(),
+          detail: `DRY RUN: would have restarted ${request.targetId} by ${wouldUse(deps, request.targetId)} (REMEDIATION=dry-run: nothing was sent)`,
+        };
       case 'none':
         throw new RemediationNotConfiguredError({
           diagnosis: `Automatic restart is off (${deps.reason ?? 'REMEDIATION=none'})`,
@@ -91,4 +97,18 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
       }
     },
   };
+}
+
+/** The restart a dry run stands in for, in words (no secret: repository, event type, host). */
+function wouldUse(deps: RemediationDeps, targetId: string): string {
+  if (deps.github) return `repository_dispatch ${deps.github.eventType} to ${deps.github.repository}`;
+  const url = deps.webhook?.urlFor(targetId);
+  if (url) {
+    try {
+      return `POST to the restart webhook on ${new URL(url).host}`;
+    } catch {
+      return 'the restart webhook';
+    }
+  }
+  return 'no restart method configured (set GITHUB_TOKEN and GITHUB_REPOSITORY, or RESTART_URL)';
 }

@@ -30,6 +30,14 @@ export function describeRemediation(config: AppConfig): RemediationDescription {
       ],
     };
   }
+  if (r.method === 'dry-run') {
+    return {
+      level: 'warn',
+      lines: [
+        '⚠️  DRY RUN (REMEDIATION=dry-run): probes, incidents, alerts and verification run; each restart that would be sent is recorded in the timeline and emailed as "DRY RUN: would have restarted", and none is sent.',
+      ],
+    };
+  }
   if (r.method === 'webhook') {
     const urls = [
       ...new Set(

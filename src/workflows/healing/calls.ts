@@ -8,6 +8,8 @@ import { describeError } from '../../shared/errors';
 import { probeActivityTimeoutMs } from '../../shared/probe-timing';
 import { REMEDIATION_ACTIVITY_OPTIONS } from '../../shared/remediation-policy';
 import type { ProbeReport } from '../../shared/types';
+import type { RemediationSwitchState } from '../remediation-switch';
+import type { IncidentSummary } from '../rollup';
 import type { Incident } from './incident';
 
 /** The probe activity, its timeout derived from the target's PROBE_TIMEOUT (src/shared/probe-timing.ts). */
@@ -19,7 +21,7 @@ function probeActivity(incident: Incident) {
   }).probeTarget;
 }
 export const { dispatchRemediation } = proxyActivities<Activities>(REMEDIATION_ACTIVITY_OPTIONS);
-const { readAttemptLedger, recordLedgerEntry } = proxyActivities<Activities>({
+const { readAttemptLedger, recordLedgerEntry, readRemediationSwitch, recordIncidentClosed } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
@@ -61,4 +63,26 @@ export async function readLedger(incident: Incident): Promise<void> {
     );
   }
   if (incident.ledger.lastDispatchAt) incident.lastDispatchMs = Date.parse(incident.ledger.lastDispatchAt);
+}
+
+/**
+ * The remediation kill switch (src/workflows/remediation-switch.ts). A switch that cannot be read
+ * counts as on (a line in the timeline): an unreadable switch must not stop healing silently.
+ */
+export async function readRemediationState(incident: Incident): Promise<RemediationSwitchState> {
+  try {
+    return await readRemediationSwitch();
+  } catch (err) {
+    incident.note('ledger', 'failed', `could not read the remediation switch (taken as on): ${describeError(err)}`);
+    return { enabled: true, history: [] };
+  }
+}
+
+/** Records the closed incident in the target's durable roll-up (for `autoheal report`). */
+export async function recordRollup(incident: Incident, summary: IncidentSummary): Promise<void> {
+  try {
+    await recordIncidentClosed(summary);
+  } catch (err) {
+    incident.note('ledger', 'failed', `could not record the incident in the roll-up: ${describeError(err)}`);
+  }
 }

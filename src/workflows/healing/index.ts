@@ -100,7 +100,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
     force = undefined;
     switch (outcome.kind) {
       case 'recovered':
-        return close(incident, 'RECOVERED', view.attempts[view.attempts.length - 1]?.method);
+        return close(incident, 'RECOVERED', outcome.method ?? view.attempts[view.attempts.length - 1]?.method);
       case 'resolved':
         return close(incident, 'RESOLVED');
       case 'superseded':

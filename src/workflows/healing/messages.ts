@@ -27,7 +27,8 @@ export interface TimelineEntry {
     | 'resolved'
     | 'recovered'
     | 'closed'
-    | 'ledger';
+    | 'ledger'
+    | 'withheld';
   /** ok | failed | override | healthy | unhealthy | ... : what came of the step. */
   outcome: string;
   detail: string;

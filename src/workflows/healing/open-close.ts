@@ -13,7 +13,9 @@ import { formatDurationWords } from '../../shared/duration';
 import { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
 import { describeMethod } from '../../shared/remediation-words';
 import { isTerminalNotConnected } from '../../shared/report-checks';
-import { probe } from './calls';
+import { withheldText } from '../remediation-switch';
+import { probe, readRemediationState, recordRollup } from './calls';
+import type { IncidentSummary } from '../rollup';
 import { type Incident, iso, nowMs } from './incident';
 import type { HealingResult } from './messages';
 import { bridgeStatus, failingChecks } from './verdict';
@@ -41,8 +43,11 @@ export async function open(incident: Incident): Promise<void> {
   if (isTerminalNotConnected(incident.lastReport)) log.error(TERMINAL_NOT_CONNECTED_LOG, where);
   else log.error(`CRITICAL: ${view.issue} - initiating auto-restart`, where);
 
-  const autoRestart =
-    policy.remediation === 'none' ? 'OFF: no remediation configured (REMEDIATION=none), alerts only' : 'INITIATED';
+  let autoRestart = autoRestartWords(policy.remediation);
+  if (policy.remediation !== 'none' && patched('remediation-switch')) {
+    const remediation = await readRemediationState(incident);
+    if (!remediation.enabled) autoRestart = `WITHHELD: ${withheldText(remediation)}`;
+  }
   incident.alerts.email(
     {
       kind: 'critical',
@@ -62,7 +67,7 @@ export async function open(incident: Incident): Promise<void> {
   );
   incident.notify(
     'CRITICAL',
-    `${target.id}: ${view.issue} — auto-restart ${autoRestart === 'INITIATED' ? 'initiated' : 'off'}`,
+    `${target.id}: ${view.issue} — auto-restart ${autoRestart === 'INITIATED' ? 'initiated' : policy.remediation === 'none' ? 'off' : autoRestart}`,
   );
 }
 
@@ -111,7 +116,41 @@ export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', m
   const words = how === 'RECOVERED' ? 'recovered' : `resolved by ${view.resolution?.by}`;
   incident.note('closed', how, `incident closed: ${words}`);
   incident.doing(`closed: ${words}`);
+  if (patched('incident-rollup')) await recordRollup(incident, summarise(incident, how, method));
   if (handOver) await incident.handOverAlerts();
   else await incident.settleAlerts();
   return { ...view, status: how };
+}
+
+/** The CRITICAL email's `Auto-Restart:` line for the configured remediation. */
+function autoRestartWords(method: string): string {
+  if (method === 'none') return 'OFF: no remediation configured (REMEDIATION=none), alerts only';
+  if (method === 'dry-run') return 'DRY RUN: would have restarted (REMEDIATION=dry-run: no restart is sent)';
+  return 'INITIATED';
+}
+
+/** One line of the target's roll-up: what `autoheal report` needs once the incident is gone. */
+function summarise(incident: Incident, how: 'RECOVERED' | 'RESOLVED', method?: string): IncidentSummary {
+  const { view } = incident;
+  const forcedBy = view.timeline
+    .filter((t) => t.step === 'force_recovery' && t.outcome === 'requested')
+    .map((t) => /^forceRecovery by (.*?):/.exec(t.detail)?.[1] ?? 'operator');
+  if (incident.trigger.source === 'operator') forcedBy.unshift(incident.trigger.by ?? 'operator');
+  return {
+    incidentId: view.incidentId,
+    targetId: incident.target.id,
+    outcome: how,
+    detectedAt: view.figures.detectedAt,
+    openedAt: view.figures.openedAt,
+    alertedAt: view.figures.alertedAt,
+    dispatchedAt: view.figures.dispatchedAt,
+    closedAt: view.figures.closedAt ?? iso(),
+    acknowledged: view.acknowledged,
+    resolvedBy: view.resolution?.by,
+    attempts: view.attempts.length,
+    forcedBy,
+    escalation: view.escalation ? { at: view.escalation.at, reason: view.escalation.reason } : undefined,
+    autoHealed: how === 'RECOVERED' && !forcedBy.length && !view.acknowledged && !view.escalation,
+    method: how === 'RECOVERED' ? (method ?? incident.policy.remediation) : undefined,
+  };
 }

@@ -1,0 +1,59 @@
+/**
+ * `autoheal remediation off --reason <text> --by <name>` / `on --by <name>` / `status [--json]`:
+ * the kill switch of automatic restarts. While off, no automatic restart is sent anywhere
+ * (incidents already open included); probes, incidents, alerts and verification go on.
+ */
+import type { Command } from 'commander';
+import type { RemediationSwitchState } from '../../workflows/remediation-switch';
+import { type CommandDeps, withClient } from './command-context';
+
+export function describeSwitch(state: RemediationSwitchState): string {
+  if (state.enabled) {
+    return state.last ? `remediation ON (turned on by ${state.last.by} at ${state.last.at})` : 'remediation ON';
+  }
+  return `remediation OFF since ${state.last?.at} by ${state.last?.by} (${state.last?.reason}): automatic restarts are withheld; probes, alerts and verification go on`;
+}
+
+export function registerRemediationCommands(program: Command, deps: CommandDeps): Command {
+  const remediation = program
+    .command('remediation')
+    .description('the kill switch of automatic restarts (probes, incidents and alerts go on)');
+
+  remediation
+    .command('off')
+    .description('stop every automatic restart until turned back on (incidents already open included)')
+    .requiredOption('--reason <text>', 'why (shown in every incident and email)')
+    .requiredOption('--by <name>', 'who')
+    .option('--json', 'print the switch state as JSON')
+    .action((opts: { reason: string; by: string; json?: boolean }) =>
+      withClient(deps, async (client) => {
+        const state = await client.remediation.off({ by: opts.by, reason: opts.reason });
+        console.log(opts.json ? JSON.stringify(state, null, 2) : describeSwitch(state));
+      }),
+    );
+
+  remediation
+    .command('on')
+    .description('allow automatic restarts again: open incidents dispatch at their next attempt')
+    .requiredOption('--by <name>', 'who')
+    .option('--reason <text>', 'why (optional)')
+    .option('--json', 'print the switch state as JSON')
+    .action((opts: { by: string; reason?: string; json?: boolean }) =>
+      withClient(deps, async (client) => {
+        const state = await client.remediation.on({ by: opts.by, reason: opts.reason });
+        console.log(opts.json ? JSON.stringify(state, null, 2) : describeSwitch(state));
+      }),
+    );
+
+  remediation
+    .command('status')
+    .description('whether automatic restarts are allowed, and the latest changes')
+    .option('--json', 'print the switch state as JSON')
+    .action((opts: { json?: boolean }) =>
+      withClient(deps, async (client) => {
+        const state = await client.remediation.state();
+        console.log(opts.json ? JSON.stringify(state, null, 2) : describeSwitch(state));
+      }),
+    );
+  return remediation;
+}

@@ -1,0 +1,39 @@
+/**
+ * The demo mail catcher (src/workflows/mailbox.ts): a Mailer that delivers into it, for the
+ * worker in demo mode without SMTP, and the reader for `autoheal mail` and the dashboard.
+ */
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { MAILBOX_WORKFLOW_ID } from '../shared/names';
+import { type CaughtEmail, emailCaughtSignal, mailboxQuery, mailboxWorkflow } from '../workflows/mailbox';
+
+/** What a catcher needs of an email (the alert mailer's OutgoingEmail has more). */
+export interface CatchableEmail {
+  to: string[];
+  subject: string;
+  text: string;
+  messageId: string;
+}
+
+export const CATCHER_RESPONSE = '250 captured by the demo mail catcher (no SMTP configured): read it with "autoheal mail" or on the dashboard';
+
+export async function catchEmail(client: Client, taskQueue: string, email: CatchableEmail): Promise<void> {
+  await client.workflow.signalWithStart(mailboxWorkflow, {
+    workflowId: MAILBOX_WORKFLOW_ID,
+    taskQueue,
+    args: [[]],
+    signal: emailCaughtSignal,
+    signalArgs: [{ messageId: email.messageId, to: email.to, subject: email.subject, text: email.text, at: new Date().toISOString() }],
+  });
+}
+
+/** The caught emails, newest first (none when the catcher never ran). */
+export async function readMailbox(client: Client): Promise<CaughtEmail[]> {
+  try {
+    const handle = client.workflow.getHandle(MAILBOX_WORKFLOW_ID);
+    if ((await handle.describe()).status.name !== 'RUNNING') return [];
+    return [...(await handle.query(mailboxQuery))].reverse();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return [];
+    throw err;
+  }
+}

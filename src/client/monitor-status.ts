@@ -1,0 +1,90 @@
+/**
+ * The latest monitor verdict of one target: the one function (`readMonitorStatus`) through which
+ * the CLI (`autoheal status`) and the dashboard read what the monitor saw. From the target's
+ * long-lived monitor (`autoheal-monitor-<target>`):
+ * describe gives the running watch's heartbeat details (the latest probe, at no cost in
+ * Temporal actions); when no watch runs (paused, confirming a CRITICAL, between two watches)
+ * the monitor's state query answers instead.
+ */
+import type { Client } from '@temporalio/client';
+import type { TargetConfig } from '../config/load-config';
+import { queryMonitor, readMonitor } from './monitors';
+import { monitorStaleAfterMs } from '../shared/monitor-policy';
+
+/** The latest monitor verdict of a target. */
+export interface MonitorStatus {
+  /** UNKNOWN: no verdict to show (no monitor yet, or it is not running). */
+  severity: 'HEALTHY' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
+  summary?: string;
+  /** ISO time of the latest probe. */
+  checkedAt?: string;
+  /** What the monitor did about it. */
+  action?: string;
+  /** No probe for longer than the monitor's heartbeats allow: no worker is probing. */
+  stale: boolean;
+  note?: string;
+  monitorWorkflowId?: string;
+  /** Set while the target's monitor is paused: "PAUSED until … by … (reason)". */
+  paused?: string;
+  /** The intermittent-fault WARNING, when one is raised. */
+  intermittent?: string;
+}
+
+/** A probe older than this is stale: the worker is not running (heartbeats reach the server every ~48 s). */
+export function staleAfterMs(checkIntervalMs: number): number {
+  return monitorStaleAfterMs(checkIntervalMs);
+}
+
+/** The latest verdict, plus `paused` while the monitor is paused (then an old probe is expected). */
+export async function readMonitorStatus(client: Client, tc: TargetConfig, nowMs: number): Promise<MonitorStatus> {
+  const targetId = tc.target.id;
+  const reading = await readMonitor(client, targetId);
+  const monitorWorkflowId = reading.workflowId;
+  if (reading.status === 'NOT_FOUND')
+    return { severity: 'UNKNOWN', stale: false, monitorWorkflowId, note: 'no monitor yet: is the worker running? (it starts every target\'s monitor)' };
+  if (reading.status !== 'RUNNING')
+    return { severity: 'UNKNOWN', stale: false, monitorWorkflowId, note: `the monitor is ${reading.status}: restart the worker to start it again` };
+
+  let status: MonitorStatus;
+  if (reading.watch) {
+    const w = reading.watch;
+    const raised = w.intermittent?.raised ? w.intermittent.text : undefined;
+    status = {
+      severity: w.severity,
+      summary: w.summary,
+      checkedAt: w.probedAt,
+      ...(w.action ? { action: w.action } : {}),
+      stale: false,
+      monitorWorkflowId,
+      ...(raised ? { intermittent: raised } : {}),
+    };
+  } else {
+    let view;
+    try {
+      view = await queryMonitor(client, targetId);
+    } catch (err) {
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      return { severity: 'UNKNOWN', stale: false, monitorWorkflowId, note: `the monitor's state could not be read (${why}): is the worker running?` };
+    }
+    const raised = view.intermittent.raised ? view.intermittent.text : undefined;
+    status = {
+      severity: view.last?.severity ?? 'UNKNOWN',
+      ...(view.last ? { summary: view.last.summary, checkedAt: view.last.probedAt, action: view.last.action } : {}),
+      stale: false,
+      monitorWorkflowId,
+      ...(view.pause ? { paused: view.pause.note } : {}),
+      ...(raised ? { intermittent: raised } : {}),
+    };
+    if (!view.last && !view.pause) status.note = 'first probe in progress';
+  }
+  if (status.paused) return status; // paused: no probe is the point, not a fault
+  const checkedMs = status.checkedAt ? Date.parse(status.checkedAt) : Number.NaN;
+  const stale = Number.isFinite(checkedMs) && nowMs - checkedMs > staleAfterMs(tc.policy.checkIntervalMs);
+  const notes = [
+    stale ? `no probe since ${status.checkedAt}: is the worker running?` : undefined,
+    reading.watchFailure ? `the watch failed and is retried: ${reading.watchFailure}` : undefined,
+    status.intermittent,
+    status.note,
+  ].filter((n): n is string => Boolean(n));
+  return { ...status, stale, note: notes.length ? notes.join('; ') : undefined };
+}

@@ -1,0 +1,319 @@
+/**
+ * What `autoheal status`, `autoheal incidents` and `autoheal report` (and the dashboard's
+ * overview) read: every target's state at a glance, the incidents of a period (open ones by
+ * query, closed ones by their result while retention keeps them, older ones from the target's
+ * roll-up), and the report's figures over the roll-ups. Shapes: docs/operator.md.
+ */
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { TargetConfig } from '../config/load-config';
+import { attemptLedgerWorkflowId, healingWorkflowId, rollupWorkflowId } from '../shared/names';
+import {
+  DAY_MS,
+  type DayCell,
+  type IncidentFacts,
+  type IncidentFiguresSummary,
+  type RollupFacts,
+  type UptimeFigures,
+  dailyStrip,
+  incidentFigures,
+  uptime,
+} from '../shared/report-math';
+import { type AttemptLedgerState, EMPTY_LEDGER, ledgerStateQuery } from '../workflows/attempt-ledger';
+import type { HealingResult, IncidentView } from '../workflows/healing/messages';
+import { statusQuery } from '../workflows/healing/messages';
+import type { RemediationSwitchState } from '../workflows/remediation-switch';
+import { type RollupState, coverageSignal, emptyRollup, rollupQuery, rollupWorkflow } from '../workflows/rollup';
+import { type MonitorStatus, readMonitorStatus } from './monitor-status';
+import { readRemediationSwitch } from './remediation-switch';
+
+export type TargetState = 'HEALTHY' | 'WARNING' | 'CRITICAL' | 'HEALING' | 'ESCALATED' | 'PAUSED' | 'UNKNOWN';
+
+export interface TargetOverview {
+  target: string;
+  state: TargetState;
+  /** ISO time of the last probe, and its age in ms at `generatedAt`. */
+  lastProbeAt?: string;
+  lastProbeAgeMs?: number;
+  summary?: string;
+  note?: string;
+  monitorWorkflowId?: string;
+  incident?: {
+    incidentId: string;
+    workflowId: string;
+    status: string;
+    step: string;
+    openedAt: string;
+    ageMs: number;
+    attempts: number;
+    acknowledgedBy?: string;
+  };
+  failedAttempts: { inWindow: number; escalateAfter: number; windowMs: number };
+  cooldownLeftMs: number;
+  maintenance?: string;
+}
+
+export interface StatusOverview {
+  generatedAt: string;
+  remediation: RemediationSwitchState;
+  targets: TargetOverview[];
+  /** True when every target is HEALTHY. */
+  allHealthy: boolean;
+}
+
+async function runningQuery<T>(client: Client, workflowId: string, read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    const described = await client.workflow.getHandle(workflowId).describe();
+    if (described.status.name !== 'RUNNING') return undefined;
+    return await read();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/** The last probe of a target: the one place that knows where the monitor keeps it. */
+export function lastProbe(client: Client, tc: TargetConfig, nowMs: number): Promise<MonitorStatus> {
+  return readMonitorStatus(client, tc, nowMs);
+}
+
+export async function readTargetOverview(client: Client, tc: TargetConfig, nowMs: number): Promise<TargetOverview> {
+  const id = tc.target.id;
+  const [monitor, view, ledger] = await Promise.all([
+    lastProbe(client, tc, nowMs),
+    runningQuery(client, healingWorkflowId(id), () => client.workflow.getHandle(healingWorkflowId(id)).query(statusQuery)),
+    runningQuery(client, attemptLedgerWorkflowId(id), () =>
+      client.workflow.getHandle(attemptLedgerWorkflowId(id)).query(ledgerStateQuery),
+    ),
+  ]);
+  const l: AttemptLedgerState = ledger ?? EMPTY_LEDGER;
+  const windowMs = tc.policy.escalationWindowMs;
+  const inWindow = l.failures.filter((at) => Date.parse(at) >= nowMs - windowMs).length;
+  const lastDispatch = l.lastDispatchAt ? Date.parse(l.lastDispatchAt) : Number.NEGATIVE_INFINITY;
+  const state: TargetState = monitor.paused
+    ? 'PAUSED'
+    : view?.status === 'ESCALATED'
+      ? 'ESCALATED'
+      : view
+        ? 'HEALING'
+        : monitor.stale || monitor.severity === 'UNKNOWN'
+          ? 'UNKNOWN'
+          : monitor.severity;
+  const checked = monitor.checkedAt ? Date.parse(monitor.checkedAt) : Number.NaN;
+  return {
+    target: id,
+    state,
+    lastProbeAt: monitor.checkedAt,
+    lastProbeAgeMs: Number.isFinite(checked) ? Math.max(0, nowMs - checked) : undefined,
+    summary: monitor.summary,
+    note: monitor.note,
+    monitorWorkflowId: monitor.monitorWorkflowId,
+    incident: view
+      ? {
+          incidentId: view.incidentId,
+          workflowId: healingWorkflowId(id),
+          status: view.status,
+          step: view.activity,
+          openedAt: view.openedAt,
+          ageMs: Math.max(0, nowMs - Date.parse(view.openedAt)),
+          attempts: view.attempts.length,
+          acknowledgedBy: view.acknowledged?.by,
+        }
+      : undefined,
+    failedAttempts: { inWindow, escalateAfter: tc.policy.escalateAfter, windowMs },
+    cooldownLeftMs: Math.max(0, lastDispatch + tc.policy.restartCooldownMs - nowMs),
+    maintenance: monitor.paused,
+  };
+}
+
+export async function readStatusOverview(client: Client, targets: TargetConfig[], now = new Date()): Promise<StatusOverview> {
+  const nowMs = now.getTime();
+  const [remediation, overviews] = await Promise.all([
+    readRemediationSwitch(client),
+    Promise.all(targets.map((tc) => readTargetOverview(client, tc, nowMs))),
+  ]);
+  return {
+    generatedAt: now.toISOString(),
+    remediation,
+    targets: overviews,
+    allHealthy: overviews.every((t) => t.state === 'HEALTHY'),
+  };
+}
+
+// ---------------------------------------------------------------- incidents
+
+/** An incident's facts from its status or result. */
+export function factsOf(view: IncidentView | HealingResult): IncidentFacts {
+  const forcedBy = view.timeline
+    .filter((t) => t.step === 'force_recovery' && t.outcome === 'requested')
+    .map((t) => /^forceRecovery by (.*?):/.exec(t.detail)?.[1] ?? 'operator');
+  const closed = view.status === 'RECOVERED' || view.status === 'RESOLVED';
+  return {
+    incidentId: view.incidentId,
+    targetId: view.target,
+    outcome: view.status,
+    detectedAt: view.figures.detectedAt,
+    openedAt: view.figures.openedAt,
+    alertedAt: view.figures.alertedAt,
+    dispatchedAt: view.figures.dispatchedAt,
+    closedAt: closed ? view.figures.closedAt : undefined,
+    acknowledged: view.acknowledged,
+    resolvedBy: view.resolution?.by,
+    attempts: view.attempts.length,
+    forcedBy,
+    escalation: view.escalation ? { at: view.escalation.at, reason: view.escalation.reason } : undefined,
+    autoHealed: view.status === 'RECOVERED' && !forcedBy.length && !view.acknowledged && !view.escalation,
+    method: view.attempts[view.attempts.length - 1]?.method,
+  };
+}
+
+export async function readRollup(client: Client, targetId: string): Promise<RollupState | undefined> {
+  return runningQuery(client, rollupWorkflowId(targetId), () =>
+    client.workflow.getHandle(rollupWorkflowId(targetId)).query(rollupQuery),
+  );
+}
+
+/** Incidents of the targets detected since `sinceMs`, newest first: visibility, then the roll-ups. */
+export async function listIncidents(client: Client, targetIds: string[], sinceMs: number): Promise<IncidentFacts[]> {
+  const byId = new Map<string, IncidentFacts>();
+  const since = new Date(sinceMs).toISOString();
+  for (const targetId of targetIds) {
+    const query = `WorkflowType="healingWorkflow" AND AutohealTarget="${targetId}" AND StartTime >= "${since}"`;
+    for await (const run of client.workflow.list({ query })) {
+      const handle = client.workflow.getHandle(run.workflowId, run.runId);
+      try {
+        if (run.status.name === 'RUNNING') {
+          const view = await handle.query(statusQuery);
+          byId.set(view.incidentId, factsOf(view));
+        } else if (run.status.name === 'COMPLETED') {
+          const result = (await handle.result()) as HealingResult;
+          byId.set(result.incidentId, factsOf(result));
+        }
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    }
+    for (const summary of (await readRollup(client, targetId))?.incidents ?? []) {
+      if (!byId.has(summary.incidentId)) byId.set(summary.incidentId, summary);
+    }
+  }
+  return [...byId.values()]
+    .filter((i) => Date.parse(i.detectedAt) >= sinceMs)
+    .sort((a, b) => b.detectedAt.localeCompare(a.detectedAt));
+}
+
+// ---------------------------------------------------------------- report
+
+export interface ReportWindows {
+  '24h': UptimeFigures;
+  '7d': UptimeFigures;
+  '30d': UptimeFigures;
+}
+
+export interface TargetReport {
+  target: string;
+  uptime: ReportWindows;
+  /** The figures over the report's --days. */
+  period: UptimeFigures;
+  incidents: IncidentFiguresSummary;
+  days: DayCell[];
+}
+
+export interface Report {
+  generatedAt: string;
+  days: number;
+  objectivePct: number;
+  targets: TargetReport[];
+  overall: { uptime: ReportWindows; period: UptimeFigures; incidents: IncidentFiguresSummary };
+}
+
+function sumUptime(list: UptimeFigures[]): UptimeFigures {
+  const s = (k: keyof UptimeFigures): number => list.reduce((a, f) => a + f[k], 0);
+  const periodMs = s('periodMs');
+  const upMs = s('upMs');
+  return {
+    periodMs,
+    measuredMs: s('measuredMs'),
+    unknownMs: s('unknownMs'),
+    downMs: s('downMs'),
+    upMs,
+    uptimePct: periodMs > 0 ? (upMs / periodMs) * 100 : 0,
+    objectivePct: list[0]?.objectivePct ?? 99.99,
+    errorBudgetMs: s('errorBudgetMs'),
+    errorBudgetLeftMs: s('errorBudgetLeftMs'),
+  };
+}
+
+/** The report over the roll-ups, with open incidents counted as down until now. */
+export function computeReport(
+  facts: Array<{ target: string; facts: RollupFacts }>,
+  days: number,
+  nowMs: number,
+): Report {
+  const windowOf = (d: number): [number, number] => [nowMs - d * DAY_MS, nowMs];
+  const targets = facts.map(({ target, facts: f }): TargetReport => {
+    const inPeriod = f.incidents.filter((i) => Date.parse(i.detectedAt) >= nowMs - days * DAY_MS);
+    return {
+      target,
+      uptime: { '24h': uptime(f, windowOf(1), nowMs), '7d': uptime(f, windowOf(7), nowMs), '30d': uptime(f, windowOf(30), nowMs) },
+      period: uptime(f, windowOf(days), nowMs),
+      incidents: incidentFigures(inPeriod),
+      days: dailyStrip(f, Math.min(days, 30), nowMs),
+    };
+  });
+  const all = facts.flatMap(({ facts: f }) => f.incidents.filter((i) => Date.parse(i.detectedAt) >= nowMs - days * DAY_MS));
+  return {
+    generatedAt: new Date(nowMs).toISOString(),
+    days,
+    objectivePct: 99.99,
+    targets,
+    overall: {
+      uptime: {
+        '24h': sumUptime(targets.map((t) => t.uptime['24h'])),
+        '7d': sumUptime(targets.map((t) => t.uptime['7d'])),
+        '30d': sumUptime(targets.map((t) => t.uptime['30d'])),
+      },
+      period: sumUptime(targets.map((t) => t.period)),
+      incidents: incidentFigures(all),
+    },
+  };
+}
+
+export async function readReport(client: Client, targets: TargetConfig[], days: number, now = new Date()): Promise<Report> {
+  const nowMs = now.getTime();
+  const facts = await Promise.all(
+    targets.map(async (tc) => {
+      const id = tc.target.id;
+      const rollup = await readRollup(client, id);
+      const incidents = new Map<string, IncidentFacts>((rollup?.incidents ?? []).map((i) => [i.incidentId, i]));
+      const open = await runningQuery(client, healingWorkflowId(id), () =>
+        client.workflow.getHandle(healingWorkflowId(id)).query(statusQuery),
+      );
+      if (open) incidents.set(open.incidentId, factsOf(open));
+      return {
+        target: id,
+        facts: {
+          measured: rollup?.measured ?? [],
+          tickMs: rollup?.tickMs,
+          lastTickAt: rollup?.lastTickAt,
+          incidents: [...incidents.values()],
+        },
+      };
+    }),
+  );
+  return computeReport(facts, days, nowMs);
+}
+
+/** Turns coverage measuring on in every target's roll-up (the worker calls it at start). */
+export async function ensureRollups(client: Client, taskQueue: string, targets: TargetConfig[], tickMs: number): Promise<void> {
+  await Promise.all(
+    targets.map((tc) =>
+      client.workflow.signalWithStart(rollupWorkflow, {
+        workflowId: rollupWorkflowId(tc.target.id),
+        taskQueue,
+        args: [emptyRollup(tc.target.id)],
+        signal: coverageSignal,
+        signalArgs: [{ tickMs }],
+      }),
+    ),
+  );
+}
