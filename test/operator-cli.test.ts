@@ -124,7 +124,7 @@ test('status, remediation, incidents and report: tables, --json shapes and exit 
         lastProbeAt: expect.any(String),
         lastProbeAgeMs: expect.any(Number),
         summary: expect.any(String),
-        monitorWorkflowId: expect.stringMatching(`^monitor-${tc.target.id}`),
+        monitorWorkflowId: monitorWorkflowId(tc.target.id),
         failedAttempts: { inWindow: 0, escalateAfter: 3, windowMs: 24 * 3_600_000 },
         cooldownLeftMs: 0,
       },
