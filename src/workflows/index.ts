@@ -19,3 +19,4 @@ export { maintenanceWindowWorkflow } from './maintenance';
 export { remediationSwitchWorkflow, remediationSwitchQuery, setRemediationSignal } from './remediation-switch';
 export { rollupWorkflow, rollupQuery, incidentClosedSignal, coverageSignal } from './rollup';
 export { mailboxWorkflow, mailboxQuery, emailCaughtSignal } from './mailbox';
+export { testAlertWorkflow } from './test-alert';
