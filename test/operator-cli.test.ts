@@ -214,6 +214,15 @@ test('status, remediation, incidents and report: tables, --json shapes and exit 
   expect(t.days).toHaveLength(7);
   expect(report.body.overall.incidents.incidents).toBe(1);
   expect((await cli('report')).out).toContain('OVERALL');
+
+  // A maintenance window: PAUSED with its note, exit code 1; resumed: HEALTHY again.
+  const admin = new AutohealClient(env.client, taskQueue);
+  await admin.maintenance.pause({ targetId: tc.target.id, reason: 'OS patching', by: 'carol' });
+  const paused = await json('status');
+  expect(paused.exitCode).toBe(1);
+  expect(paused.body.targets[0]).toMatchObject({ state: 'PAUSED', maintenance: expect.stringContaining('by carol (OS patching)') });
+  await admin.maintenance.resume({ targetId: tc.target.id, by: 'carol' });
+  await until(() => json('status'), (r) => r.body.targets[0]?.state === 'HEALTHY', 'HEALTHY after resume');
 });
 
 test('demo mode without SMTP: the mail catcher captures the alert emails, and `autoheal mail --json` reads them', async () => {
