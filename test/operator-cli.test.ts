@@ -15,6 +15,7 @@ import { createScheduleControlActivities } from '../src/activities/schedule-cont
 import { registerOperatorCommands } from '../src/cli/commands/operator';
 import { registerRemediationCommands } from '../src/cli/commands/remediation';
 import { registerMailCommand } from '../src/cli/commands/mail';
+import { sendTestAlertViaWorker } from '../src/client/test-alert';
 import { createAlertActivities } from '../src/activities/alerts';
 import { createLogger } from '../src/logging/create-logger';
 import { DEMO_RECIPIENT, alertDepsFromConfig, usesMailCatcher } from '../src/workers/alert-deps-from-config';
@@ -211,6 +212,15 @@ test('status, remediation, incidents and report: tables, --json shapes and exit 
   expect(t.days).toHaveLength(7);
   expect(report.body.overall.incidents.incidents).toBe(1);
   expect((await cli('report')).out).toContain('OVERALL');
+
+  // A maintenance window: PAUSED with its note, exit code 1; resumed: HEALTHY again.
+  const admin = new AutohealClient(env.client, taskQueue);
+  await admin.maintenance.pause({ targetId: tc.target.id, reason: 'OS patching', by: 'carol' });
+  const paused = await json('status');
+  expect(paused.exitCode).toBe(1);
+  expect(paused.body.targets[0]).toMatchObject({ state: 'PAUSED', maintenance: expect.stringContaining('by carol (OS patching)') });
+  await admin.maintenance.resume({ targetId: tc.target.id, by: 'carol' });
+  await until(() => json('status'), (r) => r.body.targets[0]?.state === 'HEALTHY', 'HEALTHY after resume');
 });
 
 test('demo mode without SMTP: the mail catcher captures the alert emails, and `autoheal mail --json` reads them', async () => {
@@ -237,4 +247,20 @@ test('demo mode without SMTP: the mail catcher captures the alert emails, and `a
   expect((await cli('mail')).out).toContain('🚨 FIDUS MT5 CRITICAL ALERT');
   await exportFixture(env.client.workflow.getHandle(MAILBOX_WORKFLOW_ID), 'mailbox');
   await env.client.workflow.getHandle(MAILBOX_WORKFLOW_ID).terminate('test over');
+});
+
+test('the dashboard\'s test alert goes through the worker\'s mailer and answers with the SMTP server\'s reply', async () => {
+  const outcome = await sendTestAlertViaWorker(env.client, taskQueue, { targetId: tc.target.id, by: 'alice' });
+  expect(outcome).toEqual({ sent: true, receipt: { messageId: '<x@test>', accepted: ['ops@test'], rejected: [], response: '250 OK' } });
+  const runs: Array<{ workflowId: string; runId: string }> = [];
+  await until(
+    async () => {
+      runs.length = 0;
+      for await (const r of env.client.workflow.list({ query: `WorkflowType="testAlertWorkflow" AND TaskQueue="${taskQueue}"` })) runs.push(r);
+      return runs.length;
+    },
+    (n) => n >= 1,
+    'the test alert run in visibility',
+  );
+  await exportFixture(env.client.workflow.getHandle(runs[0]!.workflowId, runs[0]!.runId), 'test-alert');
 });

@@ -26,6 +26,7 @@ const WORKFLOW_TYPES = [
   'remediationSwitchWorkflow',
   'rollupWorkflow',
   'mailboxWorkflow',
+  'testAlertWorkflow',
 ];
 /** Functions src/workflows/index.ts also exports that are not workflow types. */
 const HELPERS: string[] = [];

@@ -42,6 +42,7 @@ import { createStatusReader } from './status-reader';
 import { readReport, readStatusOverview } from '../client/operator-views';
 import { readMailbox } from '../client/mailbox';
 import { setRemediation } from '../client/remediation-switch';
+import { sendTestAlertViaWorker } from '../client/test-alert';
 import { createTemporalStatusSource } from './temporal-status-source';
 import type { DashboardStatus, StatusSource, TargetStatus } from './types';
 import { guessWebUiUrl, targetLinks } from './web-ui-url';
@@ -200,6 +201,12 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
       sendJson(res, 200, scrubSecrets({ status, report, webUiUrl, namespace }, secrets));
     }),
     'GET /api/mail': sensitive(async (_req, res) => sendJson(res, 200, scrubSecrets(await readMailbox(deps.client), secrets))),
+    'POST /api/test-alert': command(
+      acknowledgeBody,
+      (_id, body) =>
+        sendTestAlertViaWorker(deps.client, deps.taskQueue, { targetId: config.targets[0]?.target.id ?? 'mt5-bridge', by: body.by }),
+      'test alert',
+    ),
     'POST /api/remediation/off': command(
       remediationOffBody,
       (_id, body) => setRemediation(deps.client, deps.taskQueue, false, body),

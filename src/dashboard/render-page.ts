@@ -131,7 +131,8 @@ const SCRIPT = `
     var sw=d.status.remediation;var p=el('p','remediation '+(sw.enabled?'on':'off'));
     p.appendChild(el('strong',null,sw.enabled?'Remediation ON':'Remediation OFF'));
     if(!sw.enabled&&sw.last)p.appendChild(document.createTextNode(' by '+sw.last.by+' ('+sw.last.reason+') since '+sw.last.at+': automatic restarts are withheld '));
-    var b=el('button',null,sw.enabled?'Turn remediation off':'Turn remediation on');b.setAttribute('data-op',sw.enabled?'remediation-off':'remediation-on');p.appendChild(document.createTextNode(' '));p.appendChild(b);box.appendChild(p);
+    var b=el('button',null,sw.enabled?'Turn remediation off':'Turn remediation on');b.setAttribute('data-op',sw.enabled?'remediation-off':'remediation-on');p.appendChild(document.createTextNode(' '));p.appendChild(b);
+    var ta=el('button',null,'Send test alert');ta.setAttribute('data-op','test-alert');p.appendChild(document.createTextNode(' '));p.appendChild(ta);box.appendChild(p);
     var crit=d.status.targets.filter(function(t){return t.state==='CRITICAL'||t.state==='HEALING'||t.state==='ESCALATED';});
     if(crit.length){var a=el('div','banner down');a.id='critical-indicator';a.textContent='● CRITICAL: '+crit.map(function(t){return t.target+' '+t.state;}).join(', ');document.getElementById('alarm').appendChild(a);}
     var tbl=el('table','overview');var hr=el('tr');['Target','State','Last probe','Open incident','Failed attempts','Cooldown','Maintenance','Uptime 24h / 7d / 30d','Budget left (30d)','MTTR p50 / p95 / max','Auto-healed','Last 30 days'].forEach(function(h){hr.appendChild(el('th',null,h));});tbl.appendChild(hr);
@@ -150,6 +151,7 @@ const SCRIPT = `
     box.appendChild(tbl);
     var o=d.report.overall;box.appendChild(el('p','muted','Overall (30 days, objective 99.99%): uptime '+o.period.uptimePct.toFixed(3)+'%, error budget left '+(o.period.errorBudgetLeftMs/60000).toFixed(1)+' min, unknown '+dur(o.period.unknownMs)+', incidents '+o.incidents.incidents+', MTTD p50 '+dur(o.incidents.mttd.p50Ms)+', MTTA p50 '+dur(o.incidents.mtta.p50Ms)+', escalations '+o.incidents.escalations+'. Unknown time (no worker measuring) is never counted as up.'));
     document.querySelectorAll('button[data-op]').forEach(function(btn){btn.addEventListener('click',function(){var by=prompt('Your name:');if(!by)return;
+      if(btn.getAttribute('data-op')==='test-alert'){call('/api/test-alert',{by:by});return;}
       if(btn.getAttribute('data-op')==='remediation-off'){var why=prompt('Why stop automatic restarts?');if(why)call('/api/remediation/off',{by:by,reason:why});}else call('/api/remediation/on',{by:by});});});
   }).catch(function(err){document.getElementById('operator').textContent='The overview could not be read: '+err.message;});
   get('/api/mail').then(function(list){var box=document.getElementById('mail');box.textContent='';if(!list.length){box.appendChild(el('p','muted','No email caught (the catcher runs in demo mode when no SMTP is configured).'));return;}

@@ -61,6 +61,9 @@ export const rollupWorkflowId = (targetId: string): string => `autoheal-rollup-$
 /** The demo mail catcher (mailboxWorkflow): emails captured when no SMTP is configured. */
 export const MAILBOX_WORKFLOW_ID = 'autoheal-mailbox';
 
+/** One test alert sent by the worker (testAlertWorkflow), named by its request time. */
+export const testAlertWorkflowId = (at: Date): string => `autoheal-test-alert-${at.toISOString()}`;
+
 /** The in-app notification feed (NotificationFeedWorkflow), one per namespace and task queue. */
 export const NOTIFICATION_FEED_WORKFLOW_ID = 'autoheal-notifications';
 

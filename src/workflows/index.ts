@@ -29,3 +29,4 @@ export { AlertDeliveryWorkflow, alertsHandedOverSignal, pendingAlertsQuery } fro
 export { remediationSwitchWorkflow, remediationSwitchQuery, setRemediationSignal } from './remediation-switch';
 export { rollupWorkflow, rollupQuery, incidentClosedSignal, coverageSignal } from './rollup';
 export { mailboxWorkflow, mailboxQuery, emailCaughtSignal } from './mailbox';
+export { testAlertWorkflow } from './test-alert';
