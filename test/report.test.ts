@@ -54,7 +54,8 @@ test('a month with known incidents and six hours with the worker down: uptime, b
   const rollup = createRollupActivities({ client: env.client, taskQueue });
   const start = (await serverNow(env)).getTime();
 
-  let worker = await createHealingWorker(env, taskQueue, [bridge]);
+  // the real roll-up activity: this test is about what the incident records there
+  let worker = await createHealingWorker(env, taskQueue, [bridge], { recordIncidentClosed: rollup.recordIncidentClosed });
   let atStop: RollupState | undefined;
   let real: { detectedMs: number; closedMs: number; alertMs: number } | undefined;
   await worker.runUntil(async () => {
@@ -83,7 +84,7 @@ test('a month with known incidents and six hours with the worker down: uptime, b
   await env.sleep(6 * HOUR);
   const restartedAt = (await serverNow(env)).getTime();
 
-  worker = await createHealingWorker(env, taskQueue, [bridge]);
+  worker = await createHealingWorker(env, taskQueue, [bridge], { recordIncidentClosed: rollup.recordIncidentClosed });
   await worker.runUntil(async () => {
     await env.client.workflow.start(rollupWorkflow, {
       workflowId: rollupWorkflowId('month'),

@@ -16,8 +16,8 @@ import { CANCELLABLE_DISPATCH_PATCH, PROBE_BEFORE_SLA_PATCH } from '../../shared
 import type { AttemptRecord, RemediationReceipt, RemediationRequest } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
 import { describeError } from '../../shared/errors';
-import { withheldText } from '../remediation-switch';
-import { dispatchRemediation, probe, readRemediationState, recordLedger } from './calls';
+import { dispatchRemediation, probe, recordLedger } from './calls';
+import { holdWhileRemediationOff } from './remediation-hold';
 import { type ForceRequest, type Incident, iso, nowMs } from './incident';
 import { isHealthyForRecovery } from './verdict';
 
@@ -221,39 +221,6 @@ async function verify(
       conclude('not_recovered', text);
       incident.note('attempt_failed', 'not_recovered', `attempt ${attempt}: ${text}`);
       return { kind: 'failed' };
-    }
-  }
-}
-
-/**
- * The kill switch, read before each automatic dispatch. While remediation is off no restart is
- * sent: the incident says so (timeline, in-app note), keeps verifying every VERIFY_INTERVAL and
- * closes if the target recovers by itself. Returns undefined when remediation is (back) on and
- * the dispatch may go ahead, or how the wait ended (recovered, resolved, forced, SLA).
- */
-async function holdWhileRemediationOff(incident: Incident, slaDeadline: number): Promise<AttemptOutcome | undefined> {
-  const { policy, view } = incident;
-  let state = await readRemediationState(incident);
-  if (state.enabled) return undefined;
-  const text = withheldText(state);
-  incident.note('withheld', 'remediation_off', text);
-  incident.notify('WARNING', `${incident.target.id}: ${text}; probes, alerts and verification go on`);
-  let healthyInARow = 0;
-  for (;;) {
-    incident.doing(`${text}; verifying every ${formatDuration(policy.verifyIntervalMs)}`);
-    const woke = await incident.waitUntil(Math.min(nowMs() + policy.verifyIntervalMs, slaDeadline));
-    if (!woke) return view.resolution ? { kind: 'resolved' } : { kind: 'superseded' };
-    if (nowMs() >= slaDeadline) return { kind: 'sla' };
-    const report = await probe(incident);
-    healthyInARow = isHealthyForRecovery(report) ? healthyInARow + 1 : 0;
-    if (healthyInARow >= 2) {
-      incident.note('verified', 'healthy', 'recovered by itself while remediation was off (two consecutive healthy probes)');
-      return { kind: 'recovered', method: 'self' };
-    }
-    state = await readRemediationState(incident);
-    if (state.enabled) {
-      incident.note('withheld', 'remediation_on', `remediation turned back on by ${state.last?.by ?? 'unknown'}: the restart goes ahead`);
-      return undefined;
     }
   }
 }
