@@ -1,5 +1,5 @@
 /**
- * Tests that run in a jest process of their own, one file at a time, after the main suite (part
+ * Tests that run in a jest process of their own, one jest run per file, after the main suite (part
  * of `npm test`). test/isolated/healing-dispatch-wait.test.ts and healing-operator.test.ts pass alone and fail when they run
  * inside the full suite (their time-skipped waits stall); until the
  * cause is found it runs here, never skipped.

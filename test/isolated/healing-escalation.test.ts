@@ -4,8 +4,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { acknowledgeUpdate, resolveUpdate, statusQuery } from '../src/workflows/healing/messages';
-import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
+import { acknowledgeUpdate, resolveUpdate, statusQuery } from '../../src/workflows/healing/messages';
+import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
 import {
   FakeBridge,
   HOUR,
@@ -16,7 +16,7 @@ import {
   incidentInput,
   serverNow,
   startIncident,
-} from './healing-harness';
+} from '../healing-harness';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
