@@ -5,7 +5,8 @@
  * while a workflow task waits for a worker.)
  * - an escalated incident sends one reminder for the intervals it missed, not one per interval;
  * - an incident whose RECOVERY_SLA passed while nobody watched probes before escalating: a
- *   bridge that recovered meanwhile closes RECOVERED, with no escalation email.
+ *   bridge that recovered meanwhile closes RECOVERED, with no escalation email; during
+ *   verification and between attempts (the restart spacing) alike.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -98,5 +99,40 @@ test('RECOVERY_SLA passed while the worker was down, and the bridge recovered me
     expect(bridge.emails('escalation')).toHaveLength(0);
     await until('the recovery email', () => bridge.emails('recovery').length === 1);
     await exportFixture(handle, 'healing-late-wake-recovered');
+  });
+});
+
+test('RECOVERY_SLA passed while the worker was down between attempts, and the bridge recovered meanwhile: probe first, close RECOVERED, no escalation', async () => {
+  const bridge = new FakeBridge('late-sla-spacing');
+  bridge.recoverOnDispatch = undefined; // the first restart does not help
+  const taskQueue = uniqueTaskQueue('late-sla-spacing');
+  const SLA = 10_000;
+  const input = incidentInput('late-sla-spacing', {
+    recoverySlaMs: SLA,
+    verifyIntervalMs: 1_000,
+    verifyTimeoutMs: 2_000,
+    restartCooldownMs: 10 * 60_000, // the next attempt waits for the restart spacing
+    escalateAfter: 5,
+  });
+  const first = await createHealingWorker(env, taskQueue, [bridge]);
+  const handle = await first.runUntil(async () => {
+    const h = await startIncident(env, taskQueue, input);
+    await until(
+      'attempt 1 failed, waiting for the restart spacing',
+      async () => (await h.query(statusQuery)).activity.includes('restart spacing'),
+    );
+    return h;
+  });
+  bridge.healthy = true; // it came back by itself while nobody watched
+  await pause(SLA + 2_000); // down past the SLA
+  const second = await createHealingWorker(env, taskQueue, [bridge]);
+  await second.runUntil(async () => {
+    const result = await handle.result();
+    expect(result.status).toBe('RECOVERED');
+    expect(result.escalation).toBeUndefined();
+    expect(bridge.emails('escalation')).toHaveLength(0);
+    expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(1);
+    await until('the recovery email', () => bridge.emails('recovery').length === 1);
+    await exportFixture(handle, 'healing-late-wake-between-attempts');
   });
 });

@@ -95,4 +95,7 @@ export const REMINDER_CATCH_UP_PATCH = 'reminder-catch-up';
 /** Verification probes before judging RECOVERY_SLA or VERIFY_TIMEOUT (a late wake-up finds a recovered bridge). */
 export const PROBE_BEFORE_SLA_PATCH = 'probe-before-sla';
 
+/** The same between attempts (backoff, restart spacing, kill-switch hold): healing/between-attempts.ts. */
+export const SLA_PROBE_BETWEEN_ATTEMPTS_PATCH = 'sla-probe-between-attempts';
+
 export type IncidentStatus = 'HEALING' | 'ESCALATED' | 'RECOVERED' | 'RESOLVED';

@@ -17,6 +17,7 @@ import type { AttemptRecord, RemediationReceipt, RemediationRequest } from '../.
 import { formatDuration } from '../../shared/duration';
 import { describeError } from '../../shared/errors';
 import { dispatchRemediation, probe, recordLedger } from './calls';
+import { judgeSla } from './between-attempts';
 import { holdWhileRemediationOff } from './remediation-hold';
 import { type ForceRequest, type Incident, iso, nowMs } from './incident';
 import { isHealthyForRecovery } from './verdict';
@@ -49,7 +50,7 @@ export async function runAttempt(
       await incident.waitUntil(Math.min(earliest, slaDeadline));
       if (view.resolution) return { kind: 'resolved' };
       force = incident.forceRequests.shift();
-      if (!force && nowMs() >= slaDeadline) return { kind: 'sla' };
+      if (!force && nowMs() >= slaDeadline) return judgeSla(incident);
     }
   }
   if (!force && patched('remediation-switch')) {

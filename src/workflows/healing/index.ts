@@ -15,7 +15,8 @@ import { setHandler } from '@temporalio/workflow';
 import { formatDuration } from '../../shared/duration';
 import { readLedger } from './calls';
 import { countFailure, runAttempt } from './attempt';
-import { type ForceRequest, type HealingWorkflowInput, Incident, iso, nowMs } from './incident';
+import { backoff } from './between-attempts';
+import { type ForceRequest, type HealingWorkflowInput, Incident, iso } from './incident';
 import {
   type CommandAck,
   type HealingResult,
@@ -131,13 +132,10 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
           parked = true;
           continue;
         }
-        // backoff: at least one verify interval, and the restart spacing (in runAttempt)
-        incident.doing(
-          `attempt ${view.attempts.length} failed; next attempt after a ${formatDuration(policy.verifyIntervalMs)} backoff`,
-        );
-        const woke = await incident.waitUntil(Math.min(nowMs() + policy.verifyIntervalMs, incident.slaDeadlineMs));
-        if (!woke && view.resolution) return close(incident, 'RESOLVED');
-        if (nowMs() >= incident.slaDeadlineMs && incident.forceRequests.length === 0) {
+        const next = await backoff(incident);
+        if (next?.kind === 'resolved') return close(incident, 'RESOLVED');
+        if (next?.kind === 'recovered') return close(incident, 'RECOVERED', next.method);
+        if (next?.kind === 'sla') {
           escalateOnSla(incident);
           parked = true;
         }

@@ -5,6 +5,7 @@
 import { formatDuration } from '../../shared/duration';
 import { withheldText } from '../remediation-switch';
 import type { AttemptOutcome } from './attempt';
+import { judgeSla } from './between-attempts';
 import { probe, readRemediationState } from './calls';
 import { type Incident, nowMs } from './incident';
 import { isHealthyForRecovery } from './verdict';
@@ -27,7 +28,7 @@ export async function holdWhileRemediationOff(incident: Incident, slaDeadline: n
     incident.doing(`${text}; verifying every ${formatDuration(policy.verifyIntervalMs)}`);
     const woke = await incident.waitUntil(Math.min(nowMs() + policy.verifyIntervalMs, slaDeadline));
     if (!woke) return view.resolution ? { kind: 'resolved' } : { kind: 'superseded' };
-    if (nowMs() >= slaDeadline) return { kind: 'sla' };
+    if (nowMs() >= slaDeadline) return judgeSla(incident);
     const report = await probe(incident);
     healthyInARow = isHealthyForRecovery(report) ? healthyInARow + 1 : 0;
     if (healthyInARow >= 2) {
