@@ -30,6 +30,17 @@ export function healthAnswer(view: BridgeView, accounts: readonly SimAccount[]):
         return { status: 200, contentType: 'application/json', text: '{"status": "healthy", "mt5": {"available": tr' };
       case 'shape':
         return json(200, 'healthy');
+      case 'huge':
+        return { status: 200, contentType: 'application/json', text: hugeJson() };
+      case 'types':
+        return json(200, {
+          status: ['healthy'],
+          timestamp: 1_730_000_000,
+          mt5: { available: 'true', initialized: 1, terminal_info: { connected: 'yes', trade_allowed: 'true', ping_last: {} } },
+          cache: { accounts_cached: '7', total_accounts: null, cache_complete: 'yes' },
+        });
+      case 'drip':
+        break; // streamed by the server (create-bridge-simulator.ts): a few bytes at a time
     }
   }
   const connected = view.mode !== 'terminal_disconnected';
@@ -59,6 +70,10 @@ export function healthAnswer(view: BridgeView, accounts: readonly SimAccount[]):
 
 export function summaryAnswer(view: BridgeView, accounts: readonly SimAccount[]): RawAnswer {
   if (view.mode === 'summary_missing') return json(404, { detail: 'Not Found' });
+  if (view.mode === 'malformed' && view.fault.variant === 'types') {
+    const rows = accounts.map((a) => ({ account: { login: a.login }, name: 42, balance: String(a.balance), equity: null, timestamp: true, data_source: 7 }));
+    return json(200, { success: 'yes', accounts: rows, count: String(rows.length), timestamp: [] });
+  }
   const kinds = accountKinds(view, accounts);
   const rows = accounts.flatMap((account, i) => {
     const kind = kinds[i] as AccountKind;
@@ -142,6 +157,11 @@ function reading(account: SimAccount, index: number, kind: AccountKind, view: Br
   // Floating profit that drifts with time, so that successive readings differ like live ones.
   const profit = round2(Math.sin(at / 60_000 + index) * account.balance * 0.002);
   return { balance: account.balance, equity: round2(account.balance + profit), profit, at, source: 'live' as const };
+}
+
+/** About 5 MB of valid JSON, far beyond what a probe reads (1 MB). */
+function hugeJson(): string {
+  return `{"status":"healthy","padding":"${'x'.repeat(5 * 1024 * 1024)}"}`;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;

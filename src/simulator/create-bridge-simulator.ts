@@ -23,7 +23,7 @@
  *   `DEMO_RESTART_DEFAULTS` (20 s, then 10 s of placeholders) is what a real restart looks like.
  * - No `restartToken`: restart auth is off (any caller may restart; `state().authRequired` false).
  * - `slow` waits 10 s, `stale` readings are 1 h old, `sync_degraded` fails 6 accounts,
- *   `account_failing` fails the last account, `malformed` answers HTML.
+ *   `account_failing` fails the last account, `malformed` answers HTML (`drip` drips for `delayMs`).
  * - The restart endpoint answers in every fault mode (including bridge_down), so that healing
  *   can be exercised end to end; the fault API answers in every mode too.
  */
@@ -136,7 +136,22 @@ export async function createBridgeSimulator(options: BridgeSimulatorOptions = {}
       view = bridge.view();
     }
     if (view.mode === 'http_500') return send(res, json(500, { detail: 'Internal Server Error' }));
+    if (view.mode === 'malformed' && view.fault.variant === 'drip' && kind === 'health') return drip(res, view.fault.delayMs);
     return send(res, answer(view));
+  }
+
+  /** 200 and a JSON body that never completes in time: a byte every 250 ms for `forMs`, then the end. */
+  async function drip(res: ServerResponse, forMs: number) {
+    const text = JSON.stringify({ status: 'healthy', timestamp: new Date(clock()).toISOString(), mt5: { available: true } });
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const started = Date.now();
+    let i = 0;
+    while (Date.now() - started < forMs && !closed && !res.destroyed) {
+      res.write(text[i % text.length] ?? ' ');
+      i += 1;
+      await delay(250);
+    }
+    if (!closed && !res.destroyed) res.end();
   }
 
   async function restart(req: IncomingMessage, res: ServerResponse) {

@@ -24,9 +24,13 @@ export const FAULT_MODES = [
   'sync_degraded',
   /** One account (`login`, default the last) fails to sync, the way `failure` says. */
   'account_failing',
-  /** Health, summary and info answer after `delayMs` (default 10 s, beyond the 5 s probe timeout). */
+  /** Health, summary and info answer after `delayMs` (default 10 s, beyond the 5 s probe timeout; also malformed drip's length). */
   'slow',
-  /** Health answers 200 with a body that is not JSON (`variant` html, truncated) or not its shape (`shape`). */
+  /**
+   * Health answers 200 with a body that is not JSON (`variant` html, truncated), not its shape
+   * (`shape`), 5 MB of JSON (`huge`), a few bytes at a time for `delayMs` (`drip`); or health and
+   * summary answer JSON whose fields have the wrong types (`types`).
+   */
   'malformed',
   /** The summary endpoint answers 404; per-account info still works. */
   'summary_missing',
@@ -47,6 +51,9 @@ export const RESTART_BEHAVIOURS = [
 ] as const;
 export type RestartBehaviour = (typeof RESTART_BEHAVIOURS)[number];
 
+export const MALFORMED_VARIANTS = ['html', 'truncated', 'shape', 'huge', 'drip', 'types'] as const;
+export type MalformedVariant = (typeof MALFORMED_VARIANTS)[number];
+
 const ms = z.number().int().min(0).max(24 * 3_600_000);
 
 /** The JSON body of `POST /_sim/fault`, and the argument of `setFault`. */
@@ -60,8 +67,11 @@ export const faultInputSchema = z.strictObject({
   failure: z.enum(['no_cache', 'missing', 'stale']).optional(),
   /** slow: the delay before answering. */
   delayMs: ms.optional(),
-  /** malformed: html (default) and truncated are not JSON; shape is JSON of the wrong shape. */
-  variant: z.enum(['html', 'truncated', 'shape']).optional(),
+  /**
+   * malformed: html (default) and truncated are not JSON; shape is JSON of the wrong shape; huge is
+   * 5 MB of JSON; drip sends a byte every 250 ms for delayMs; types has fields of the wrong types.
+   */
+  variant: z.enum(MALFORMED_VARIANTS).optional(),
   /** stale (and failure 'stale'): how old the readings are. */
   staleByMs: ms.optional(),
   /** How restarts are answered; a list is used in order (the last one repeats). */
@@ -84,7 +94,7 @@ export interface Fault {
   login?: string;
   failure: 'no_cache' | 'missing' | 'stale';
   delayMs: number;
-  variant: 'html' | 'truncated' | 'shape';
+  variant: MalformedVariant;
   staleByMs: number;
   restart: RestartBehaviour[];
   healAfterMs: number;

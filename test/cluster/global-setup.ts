@@ -16,7 +16,7 @@ function newest(path: string): number {
 }
 
 /** The build the worker processes run (`npm run build`: compiled JavaScript, then the workflow bundle). */
-function ensureBuild(): void {
+export function ensureBuild(): void {
   const built = Math.min(newest(join(REPO_ROOT, 'dist', 'cli', 'cli.js')), newest(join(REPO_ROOT, 'dist', 'workflow-bundle.json')));
   if (built >= newest(join(REPO_ROOT, 'src'))) return;
   console.log('building dist/ (TypeScript, then the workflow bundle) for the worker processes');

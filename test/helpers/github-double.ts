@@ -2,8 +2,9 @@
  * A GitHub REST API double served over HTTP on 127.0.0.1 (port 0), for Octokit's `baseUrl`.
  * It records every request and answers the endpoints remediation and doctor use:
  *
- * - `POST /repos/:owner/:repo/dispatches`: the next queued answer (e.g. [502, 502, 204]), else 204
- *   (404 for an unknown repository, 422 without event_type)
+ * - `POST /repos/:owner/:repo/dispatches`: the next answer queued for the dispatch's
+ *   client_payload.target, else the next queued answer (e.g. [502, 502, 204]), else 204 (404 for an
+ *   unknown repository, 422 without event_type)
  * - `GET /repos/:owner/:repo`: 200, or 404 for an unknown repository
  * - `GET /repos/:owner/:repo/contents/:path`: the file, base64 as GitHub sends it, or 404
  * - `GET /user`: 200
@@ -51,6 +52,8 @@ export interface GithubDouble {
   dispatches(): RecordedRequest[];
   /** Answers for the next dispatches, in order: a status or a full response. */
   queueDispatch(...answers: Array<number | DoubleResponse>): void;
+  /** Answers for the next dispatches whose client_payload.target is `target`, in order (before the shared queue). */
+  queueDispatchFor(target: string, ...answers: Array<number | DoubleResponse>): void;
   setScopes(scopes: string | null): void;
   setFile(repository: string, path: string, content: string | undefined): void;
   close(): Promise<void>;
@@ -72,11 +75,16 @@ export function rateLimitedAnswer(resetEpochSeconds: number): DoubleResponse {
   };
 }
 
+function toResponse(a: number | DoubleResponse): DoubleResponse {
+  return typeof a === 'number' ? { status: a, body: a === 204 ? undefined : { message: `HTTP ${a}` } } : a;
+}
+
 export async function createGithubDouble(options: GithubDoubleOptions): Promise<GithubDouble> {
   const repositories = new Set(options.repositories ?? ['owner/repo']);
   const files = new Map(Object.entries(options.files ?? {}));
   let scopes = options.scopes === undefined ? 'repo, workflow' : options.scopes;
   const queue: DoubleResponse[] = [];
+  const queues = new Map<string, DoubleResponse[]>();
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
 
@@ -166,7 +174,8 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
     }
     if (method === 'POST' && rest === '/dispatches') {
       const started = () => options.onDispatch && setImmediate(() => options.onDispatch?.(body, repository));
-      const next = queue.shift();
+      const target = (body as { client_payload?: { target?: unknown } } | undefined)?.client_payload?.target;
+      const next = (typeof target === 'string' ? queues.get(target)?.shift() : undefined) ?? queue.shift();
       if (next) {
         if (next.status === 204) started();
         return next;
@@ -188,12 +197,12 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
     url: `http://127.0.0.1:${port}`,
     requests,
     dispatches: () => requests.filter((r) => r.method === 'POST' && r.path.endsWith('/dispatches')),
-    queueDispatch: (...answers) =>
-      queue.push(
-        ...answers.map((a) =>
-          typeof a === 'number' ? { status: a, body: a === 204 ? undefined : { message: `HTTP ${a}` } } : a,
-        ),
-      ),
+    queueDispatch: (...answers) => queue.push(...answers.map(toResponse)),
+    queueDispatchFor: (target, ...answers) => {
+      const list = queues.get(target) ?? [];
+      list.push(...answers.map(toResponse));
+      queues.set(target, list);
+    },
     setScopes: (s) => {
       scopes = s;
     },
