@@ -176,6 +176,25 @@ describe('a CRITICAL', () => {
     }
   });
 
+  it('seen by a probe that timed out is re-probed at once: CONFIRM_DELAY counts from the first probe\'s start', async () => {
+    const tc = targetConfig({ CHECK_INTERVAL: '3s', PROBE_TIMEOUT: '2s', CONFIRM_DELAY: '2s' });
+    try {
+      await ensureMonitors(env.client, [tc], taskQueue);
+      await until(() => view(tc), (v) => v.last?.severity === 'HEALTHY', 'a healthy start');
+      simulator.setFault({ mode: 'slow', delayMs: 5_000 }); // every probe waits out PROBE_TIMEOUT
+      await until(() => view(tc), (v) => v.last?.action === 'healing_started', 'the incident');
+      const history = await events(monitor(tc));
+      const confirmAt = history.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'probeTarget');
+      const watchDone = history.slice(0, confirmAt).map((e) => Boolean(e.activityTaskCompletedEventAttributes)).lastIndexOf(true);
+      expect(confirmAt).toBeGreaterThan(watchDone);
+      // no CONFIRM_DELAY timer between the watch that saw the timeout and the confirming re-probe
+      expect(history.slice(watchDone, confirmAt).filter((e) => e.timerStartedEventAttributes)).toHaveLength(0);
+      await exportFixture(monitor(tc), 'target-monitor-confirm-after-timeout');
+    } finally {
+      await stop(tc);
+    }
+  });
+
   it('not confirmed three times raises one intermittent-fault WARNING saying how often and over how long, and restarts nothing', async () => {
     const tc = targetConfig({ INTERMITTENT_THRESHOLD: '3', INTERMITTENT_WINDOW: '10m', WARNING_HOLD: '0s', CONFIRM_DELAY: '1s' });
     emails.length = 0;

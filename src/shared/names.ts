@@ -98,4 +98,7 @@ export const PROBE_BEFORE_SLA_PATCH = 'probe-before-sla';
 /** The same between attempts (backoff, restart spacing, kill-switch hold): healing/between-attempts.ts. */
 export const SLA_PROBE_BETWEEN_ATTEMPTS_PATCH = 'sla-probe-between-attempts';
 
+/** The monitor's CONFIRM_DELAY counts from the first probe's start (target-monitor/cycle.ts). */
+export const CONFIRM_FROM_PROBE_START_PATCH = 'confirm-from-probe-start';
+
 export type IncidentStatus = 'HEALING' | 'ESCALATED' | 'RECOVERED' | 'RESOLVED';

@@ -4,13 +4,13 @@
  * what the architecture asks of a monitor run: start the healer on a confirmed CRITICAL, count
  * an unconfirmed one, hand WARNING conditions (and an intermittent fault) to the warning watch.
  */
-import { log, proxyActivities, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, patched, proxyActivities, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { warningConditions } from '../../shared/alert-conditions';
 import { formatDuration } from '../../shared/duration';
 import { intermittentCondition } from '../../shared/intermittent-faults';
 import { MONITOR_HEARTBEAT_TIMEOUT_MS, reportSignature } from '../../shared/monitor-policy';
-import { AutohealSeverity } from '../../shared/names';
+import { AutohealSeverity, CONFIRM_FROM_PROBE_START_PATCH } from '../../shared/names';
 import { phaseOffsetMs } from '../../shared/probe-phase';
 import type { MonitorInput, ProbeReport } from '../../shared/types';
 import { reportWarnings } from '../report-warnings';
@@ -45,6 +45,18 @@ function confirmActivity(settings: MonitorInput) {
   }).probeTarget;
 }
 
+/**
+ * CONFIRM_DELAY counts from the start of the probe that saw the CRITICAL: a probe that waited
+ * out PROBE_TIMEOUT (a powered-off VPS, a hung bridge) has already waited it, so the re-probe goes
+ * at once instead of a full delay later. Histories without the patch marker wait the whole delay.
+ */
+function confirmWaitMs(first: ProbeReport, confirmDelayMs: number): number {
+  if (!patched(CONFIRM_FROM_PROBE_START_PATCH)) return confirmDelayMs;
+  const startedMs = Date.parse(first.observation?.probedAt ?? '');
+  if (!Number.isFinite(startedMs)) return confirmDelayMs;
+  return Math.min(confirmDelayMs, Math.max(0, confirmDelayMs - (Date.now() - startedMs)));
+}
+
 /** Watches until the report changes or is due, and confirms a new CRITICAL. Cancellable as a whole. */
 export async function watchAndConfirm(state: MonitorState): Promise<CycleOutcome> {
   const { settings } = state;
@@ -72,8 +84,9 @@ export async function watchAndConfirm(state: MonitorState): Promise<CycleOutcome
   if (watch.end === 'refresh') return { first, final: first, confirmed: true };
 
   state.phase = 'confirming';
-  setCurrentDetails(`CRITICAL on ${target.id}: ${first.summary}. Confirming with a re-probe in ${policy.confirmDelayMs} ms.`);
-  await sleep(policy.confirmDelayMs);
+  const waitMs = confirmWaitMs(first, policy.confirmDelayMs);
+  setCurrentDetails(`CRITICAL on ${target.id}: ${first.summary}. Confirming with a re-probe in ${waitMs} ms.`);
+  if (waitMs > 0) await sleep(waitMs);
   const final = await confirmActivity(settings)(target);
   state.probes += 1;
   return { first, final, confirmed: final.severity === 'CRITICAL' };
