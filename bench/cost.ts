@@ -174,6 +174,7 @@ export async function runCost(options: { targets: number; windowMs: number; refr
         RESTART_URL: `${sick.url}/api/system/full-restart`,
         RESTART_TOKEN: 'bench-restart-token-0123',
         SMTP_HOST: smtp.host,
+        SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true', // the loopback SMTP server of the benchmark speaks no TLS
         SMTP_PORT: String(smtp.port),
         ALERT_RECIPIENT_EMAIL: 'ops@bench.test',
       }),

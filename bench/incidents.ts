@@ -73,6 +73,7 @@ export async function runIncidents(options: { perKind: number; targets: number; 
     // Incidents of one target follow each other here; the spacing between restarts is not what is measured.
     RESTART_COOLDOWN: '20s',
     SMTP_HOST: smtp.host,
+    SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true', // the loopback SMTP server of the benchmark speaks no TLS
     SMTP_PORT: String(smtp.port),
     ALERT_RECIPIENT_EMAIL: 'ops@bench.test',
   });
