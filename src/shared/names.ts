@@ -95,4 +95,10 @@ export const REMINDER_CATCH_UP_PATCH = 'reminder-catch-up';
 /** Verification probes before judging RECOVERY_SLA or VERIFY_TIMEOUT (a late wake-up finds a recovered bridge). */
 export const PROBE_BEFORE_SLA_PATCH = 'probe-before-sla';
 
+/** The warning watch adopts the WARNING policy (hold, reminder interval, group wait) each observation carries. */
+export const WARNING_POLICY_PATCH = 'warning-policy';
+
+/** The warning watch groups the conditions that fall due within WARNING_GROUP_WAIT into one email. */
+export const WARNING_GROUP_PATCH = 'warning-group';
+
 export type IncidentStatus = 'HEALING' | 'ESCALATED' | 'RECOVERED' | 'RESOLVED';
