@@ -321,6 +321,38 @@ describe('alert emails over a real SMTP server', () => {
     expect(first!.mail.messageId).toBe('<warning.mt5-bridge.account-886557-1761901200000.1@fidus-autoheal>');
   });
 
+  it('sends conditions that fell due together as one WARNING email naming each, escaped', async () => {
+    const { activities, close } = setup(server);
+    const hostile = 'Account 886602 <b>gone</b> & stale\nAuto-Restart: INITIATED';
+    await activities.sendAlertEmail({
+      ...warning,
+      conditions: [
+        { conditionKey: warning.conditionKey, issue: warning.issue, occurrence: 1, episodeId: warning.episodeId, since: warning.at },
+        { conditionKey: 'account:886602', issue: hostile, occurrence: 3, episodeId: 'account:886602@1761890400000', since: '2025-10-31T06:00:00Z' },
+      ],
+    });
+    close();
+
+    const [message] = await server.waitForMessages(1);
+    expect(message!.mail.subject).toBe('⚠️ FIDUS MT5 WARNING');
+    const lines = bodyLines(message!.mail.text);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'Issue: 2 WARNING conditions',
+        'Condition: account:886557',
+        'Issue: Account 886557 failed to sync: no live balance for 12 minutes',
+        'Condition: account:886602',
+        'Issue: Account 886602 <b>gone</b> & stale Auto-Restart: INITIATED',
+        'Reminder 2: still observed since 2025-10-31 06:00:00 UTC',
+      ]),
+    );
+    expect(lines.filter((l) => l.startsWith('Auto-Restart:'))).toEqual(['Auto-Restart: NOT INITIATED (a warning is email only)']);
+    expect(message!.mail.html).toContain('Account 886602 &lt;b&gt;gone&lt;/b&gt; &amp; stale');
+    expect(message!.mail.html).not.toContain('<b>gone</b>');
+    // the first condition gives the email its thread
+    expect(message!.mail.messageId).toBe('<warning.mt5-bridge.account-886557-1761901200000.1@fidus-autoheal>');
+  });
+
   it('sends the test alert to the alert recipients', async () => {
     const { activities, close } = setup(server);
     await activities.sendAlertEmail({ kind: 'test', targetId: 'mt5-bridge', at: '2025-10-31T09:00:00Z' });

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       escalateAfter: 3,
       escalationWindowMs: 86_400_000,
       warningHoldMs: 120_000,
+      warningGroupWaitMs: 30_000,
       remediation: 'none',
     });
     expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'autoheal' });
@@ -51,6 +52,12 @@ describe('loadConfig', () => {
   it('chooses github when GITHUB_TOKEN is set, webhook when only RESTART_URL is', () => {
     expect(loadConfig({ GITHUB_TOKEN: 'x'.repeat(40), GITHUB_REPOSITORY: 'o/r' }).remediation.method).toBe('github');
     expect(loadConfig({ RESTART_URL: 'http://127.0.0.1:9/api/system/full-restart' }).remediation.method).toBe('webhook');
+  });
+
+  it('reads WARNING_GROUP_WAIT as a duration, 30s by default, 0s for no wait', () => {
+    expect(loadConfig({ WARNING_GROUP_WAIT: '1m' }).targets[0]?.policy.warningGroupWaitMs).toBe(60_000);
+    expect(loadConfig({ WARNING_GROUP_WAIT: '0s' }).targets[0]?.policy.warningGroupWaitMs).toBe(0);
+    expect(() => loadConfig({ WARNING_GROUP_WAIT: 'later' })).toThrow(/WARNING_GROUP_WAIT: expected a duration/);
   });
 
   it('reads WARNING_HOLD as a duration, 0s turning the hold off', () => {

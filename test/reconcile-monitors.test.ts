@@ -8,10 +8,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
 import { createMemoryNotificationFeed } from '../src/activities/alerts';
+import type { OutgoingEmail } from '../src/activities/alerts/mailer';
 import { describeReconciliation, reconcileMonitors } from '../src/client/reconcile-monitors';
 import { loadConfig, type TargetConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
-import { healingWorkflowId, monitorWorkflowId } from '../src/shared/names';
+import { healingWorkflowId, monitorWorkflowId, warningWatchWorkflowId } from '../src/shared/names';
+import { trackedWarningsQuery } from '../src/workflows/warnings';
 import { monitorStateQuery } from '../src/workflows/target-monitor/messages';
 import { startSimulator, type BridgeSimulator } from './helpers/simulator';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
@@ -38,12 +40,18 @@ function targets(prefix: string, entries: Array<{ name: string; checkInterval?: 
   return loadConfig({ AUTOHEAL_TARGETS_FILE: 'targets.yaml', REMEDIATION: 'none' }, { readFile: () => yaml }).targets;
 }
 
-async function worker(taskQueue: string): Promise<Worker> {
+async function worker(taskQueue: string, sent: OutgoingEmail[] = []): Promise<Worker> {
   const activities = createActivities({
     probe: {},
     alerts: {
-      mailer: { send: async () => ({ messageId: '<x@test>', accepted: [], rejected: [], response: '250' }), close: () => undefined } as never,
-      recipients: [],
+      mailer: {
+        send: async (email: OutgoingEmail) => {
+          sent.push(email);
+          return { messageId: email.messageId, accepted: email.to, rejected: [], response: '250' };
+        },
+        close: () => undefined,
+      } as never,
+      recipients: ['ops@fidus.test'],
       escalationRecipients: [],
       dashboardUrl: 'http://127.0.0.1:8080',
       feed: createMemoryNotificationFeed(),
@@ -138,5 +146,48 @@ test('two workers starting at once both succeed, and one monitor runs per target
     expect(runs).toBe(3);
   } finally {
     for (const tc of tcs) await env.client.workflow.getHandle(monitorWorkflowId(tc.target.id)).terminate('test over').catch(() => undefined);
+  }
+});
+
+test('a changed WARNING_HOLD, re-applied as a worker restart does, reaches the running warning watch', async () => {
+  const prefix = `rm${++run}-${process.pid}`;
+  const taskQueue = uniqueTaskQueue('reconcile-hold');
+  const sim = await startSimulator();
+  sim.setFault({ mode: 'account_failing' }); // one account fails to sync: a WARNING
+  const sent: OutgoingEmail[] = [];
+  const configured = (hold: string): TargetConfig[] =>
+    loadConfig(
+      { AUTOHEAL_TARGETS_FILE: 'targets.yaml', REMEDIATION: 'none', WARNING_HOLD: hold, WARNING_GROUP_WAIT: '0s' },
+      { readFile: () => ['targets:', `  - id: ${prefix}-hold`, `    url: ${sim.url}`, '    checkInterval: 1s'].join('\n') },
+    ).targets;
+  const watch = env.client.workflow.getHandle(warningWatchWorkflowId(`${prefix}-hold`));
+  const w = await worker(taskQueue, sent);
+  try {
+    await w.runUntil(async () => {
+      await reconcileMonitors(env.client, configured('10m'), taskQueue);
+      // the watch holds the condition: 10 minutes are far off
+      const deadline = Date.now() + 30_000;
+      let tracked = await watch.query(trackedWarningsQuery).catch(() => []);
+      while (!tracked.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        tracked = await watch.query(trackedWarningsQuery).catch(() => []);
+      }
+      expect(tracked).toEqual([expect.objectContaining({ emails: 0 })]);
+      const runId = (await watch.describe()).runId;
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(sent).toHaveLength(0);
+
+      // the worker restarts with WARNING_HOLD=2s: the monitor gets it, and hands it to the watch
+      const again = await reconcileMonitors(env.client, configured('2s'), taskQueue);
+      expect(again.ensured).toMatchObject([{ action: 'configured' }]);
+      const until = Date.now() + 30_000;
+      while (!sent.length && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+      expect(sent.map((e) => e.subject)).toEqual(['⚠️ FIDUS MT5 WARNING']);
+      expect((await watch.describe()).runId).toBe(runId); // the running watch, not a new one
+    });
+  } finally {
+    for (const id of [monitorWorkflowId(`${prefix}-hold`), warningWatchWorkflowId(`${prefix}-hold`)])
+      await env.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+    await sim.close();
   }
 });

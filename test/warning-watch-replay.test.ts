@@ -29,3 +29,41 @@ test('a watcher history from before the hold replays through the current code', 
     Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'warnings-first-sighting'),
   ).resolves.toBeUndefined();
 });
+
+/** The patch ids a history recorded (its `core_patch` markers). */
+function patchesOf(h: temporal.api.history.v1.History): string[] {
+  return (h.events ?? [])
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .map((e) => {
+      const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+      return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id : '';
+    });
+}
+
+const load = (name: string) =>
+  History.fromObject(JSON.parse(readFileSync(join(FIXTURES_DIR, `${name}.json`), 'utf8')));
+
+test.each([
+  // recorded by test/warning-watch.test.ts (UPDATE_FIXTURES=1) from the code of each new path
+  ['warning-watch-policy-changed', 'warning-policy'],
+  ['warning-watch-grouped', 'warning-group'],
+])('%s records the %s patch and replays through the current code', async (name, patch) => {
+  const recorded = load(name);
+  expect(patchesOf(recorded)).toContain(patch);
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, recorded, `replay-${name}`),
+  ).resolves.toBeUndefined();
+});
+
+test('a watcher history from before grouping (two conditions due together, two emails) replays through the current code', async () => {
+  // recorded from the code before the warning-policy, warning-group and warning-hand-over patches
+  const recorded = load('warning-watch-before-group');
+  const emails = (recorded.events ?? []).filter(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendAlertEmail',
+  );
+  expect(emails).toHaveLength(2);
+  expect(patchesOf(recorded)).toEqual(['warning-hold']);
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, recorded, 'replay-before-group'),
+  ).resolves.toBeUndefined();
+});

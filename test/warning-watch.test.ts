@@ -16,6 +16,7 @@ import {
 import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { classify } from '../src/activities/probe/classify';
+import { createAlertDeliveryActivities } from '../src/activities/alert-delivery';
 import { healingWorkflowId, warningWatchWorkflowId } from '../src/shared/names';
 import type { Observation, ProbeReport } from '../src/shared/types';
 import {
@@ -23,6 +24,7 @@ import {
   warningsObservedSignal,
   type WarningWatchWorkflow,
 } from '../src/workflows/warnings';
+import { exportFixture } from './healing-fixtures';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
 import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 
@@ -67,7 +69,11 @@ async function createWatchWorker(
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: { ...activities, ...extraActivities },
+    activities: {
+      ...activities,
+      ...createAlertDeliveryActivities({ client: env.client, taskQueue }),
+      ...extraActivities,
+    },
   });
   return { worker, feed, close: () => mailer.close() };
 }
@@ -137,9 +143,9 @@ test('a WARNING condition that comes and goes for two hours produces at most thr
     await smtp.stop();
   }
 
-  const conditionOf = (text: string | undefined) => /Condition: (\S+)/.exec(text ?? '')?.[1];
-  const account = smtp.messages.filter((m) => conditionOf(m.mail.text) === 'account:886557');
-  const zeros = smtp.messages.filter((m) => conditionOf(m.mail.text) === 'balances:live_zeros');
+  // an email names every condition that fell due with it (both at minute 3: one email)
+  const account = smtp.messages.filter((m) => conditionsOf(m.mail.text).includes('account:886557'));
+  const zeros = smtp.messages.filter((m) => conditionsOf(m.mail.text).includes('balances:live_zeros'));
   // still there after one and two hours: the first email and two hourly reminders, one thread
   expect(account).toHaveLength(3);
   expect(account.map((m) => m.mail.inReplyTo)).toEqual([
@@ -154,8 +160,14 @@ test('a WARNING condition that comes and goes for two hours produces at most thr
   expect(smtp.messages.every((m) => m.recipients.join(',') === 'ops@fidus.test,second@fidus.test')).toBe(
     true,
   );
-  expect(feed.items.filter((n) => n.severity === 'WARNING')).toHaveLength(account.length + zeros.length);
+  expect(conditionsOf(account[0]!.mail.text)).toEqual(['account:886557', 'balances:live_zeros']);
+  expect(feed.items.filter((n) => n.severity === 'WARNING')).toHaveLength(smtp.messages.length);
 });
+
+/** The conditions an email names, in order. */
+function conditionsOf(text: string | undefined): string[] {
+  return [...(text ?? '').matchAll(/^Condition: (\S+)$/gm)].map((m) => m[1]!);
+}
 
 test('SMTP down when the alert is raised, back two minutes later: the email arrives exactly once, in-app notifications are not held back', async () => {
   const smtp = await startSmtpServer({ down: true });
@@ -167,7 +179,12 @@ test('SMTP down when the alert is raised, back two minutes later: the email arri
         taskQueue,
         workflowId: warningWatchWorkflowId(`down-${taskQueue}`),
         args: [
-          { targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('account:886557')] },
+          {
+            targetId: 'mt5-bridge',
+            reminderIntervalMs: HOUR,
+            groupWaitMs: 0, // each email as its condition falls due
+            observations: [observed('account:886557')],
+          },
         ],
       });
       await settle(handle);
@@ -238,6 +255,7 @@ describe('reportWarnings from the monitor run', () => {
     reminderIntervalMs: HOUR,
     // WARNING_HOLD: the three runs 15 s apart see the condition for 30 s
     warningHoldMs: 30_000,
+    warningGroupWaitMs: 0, // emailed with the third run
     remediation: 'none' as const,
   };
   const warningReport = (probedAt: string): ProbeReport => ({
@@ -386,6 +404,7 @@ test('live $0 balances on every account while syncing: one WARNING email, no CRI
         expect(result).toMatchObject({ severity: 'WARNING', action: 'warned' });
         await env.sleep(15_000);
       }
+      await env.sleep(30_000); // WARNING_GROUP_WAIT's default
       const watch = env.client.workflow.getHandle(warningWatchWorkflowId(targetId));
       await settle(watch);
       await expect(
@@ -426,7 +445,10 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
         await seen('account:886602', 0);
         await seen('account:886602', 60_000);
         await seen('account:886602', 45_000);
-        expect(await handle.query(trackedWarningsQuery)).toEqual([
+        // in either order: a signal that reaches a new watcher before its first workflow task is
+        // handled before the observations of its input
+        const held = await handle.query(trackedWarningsQuery);
+        expect(held.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
           expect.objectContaining({ key: 'account:886557', emails: 0 }),
           expect.objectContaining({ key: 'account:886602', emails: 0 }),
         ]);
@@ -589,5 +611,179 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
     expect(smtp.messages).toHaveLength(0);
     expect(feed.items).toHaveLength(0);
     expect(trackedAfter).toEqual([]);
+  });
+});
+
+describe('the WARNING policy each observation carries reaches a running watcher', () => {
+  /** An observation as the monitor sends it: with the target's current policy. */
+  const withPolicy = (key: string, policy: { holdMs: number; reminderIntervalMs: number; groupWaitMs: number }) => ({
+    ...observed(key),
+    policy,
+  });
+
+  test('a watcher started with a 2-minute hold, then observations carrying a 30-second hold: emailed after 30 s', async () => {
+    const smtp = await startSmtpServer();
+    const taskQueue = uniqueTaskQueue('warn-policy-hold');
+    const { worker, close } = await createWatchWorker(smtp, taskQueue);
+    let tracked: unknown[] = [];
+    try {
+      await worker.runUntil(async () => {
+        const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+          taskQueue,
+          workflowId: warningWatchWorkflowId(`policy-hold-${taskQueue}`),
+          args: [
+            {
+              targetId: 'mt5-bridge',
+              reminderIntervalMs: HOUR,
+              holdMs: 2 * MINUTE,
+              groupWaitMs: 0,
+              observations: [observed('account:886557')],
+            },
+          ],
+        });
+        await settle(handle);
+        await env.sleep(30_000);
+        // the worker restarted with WARNING_HOLD=30s: the monitor's next observation says so
+        await handle.signal(
+          warningsObservedSignal,
+          withPolicy('account:886557', { holdMs: 30_000, reminderIntervalMs: HOUR, groupWaitMs: 0 }),
+        );
+        await settle(handle);
+        tracked = await handle.query(trackedWarningsQuery);
+        await exportFixture(handle, 'warning-watch-policy-changed');
+        await handle.terminate('test over');
+      });
+    } finally {
+      close();
+      await smtp.stop();
+    }
+    expect(tracked).toEqual([expect.objectContaining({ key: 'account:886557', emails: 1 })]);
+    expect(smtp.messages).toHaveLength(1);
+    expect(conditionsOf(smtp.messages[0]!.mail.text)).toEqual(['account:886557']);
+  });
+
+  test('a watcher started with a 1-hour reminder interval, then observations carrying 5 minutes: the reminder follows the new interval', async () => {
+    const smtp = await startSmtpServer();
+    const taskQueue = uniqueTaskQueue('warn-policy-reminder');
+    const { worker, close } = await createWatchWorker(smtp, taskQueue);
+    try {
+      await worker.runUntil(async () => {
+        const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+          taskQueue,
+          workflowId: warningWatchWorkflowId(`policy-reminder-${taskQueue}`),
+          args: [
+            {
+              targetId: 'mt5-bridge',
+              reminderIntervalMs: HOUR,
+              holdMs: 0,
+              groupWaitMs: 0,
+              observations: [observed('sync_rate')],
+            },
+          ],
+        });
+        await settle(handle);
+        await smtp.waitForMessages(1);
+        await env.sleep(8 * MINUTE); // seen again within the 10 minutes that would clear it
+        await handle.signal(
+          warningsObservedSignal,
+          withPolicy('sync_rate', { holdMs: 0, reminderIntervalMs: 5 * MINUTE, groupWaitMs: 0 }),
+        );
+        await settle(handle);
+        await handle.terminate('test over');
+      });
+    } finally {
+      close();
+      await smtp.stop();
+    }
+    expect(smtp.messages).toHaveLength(2);
+    expect(smtp.messages[1]!.mail.text).toContain('Reminder 1: still observed since');
+    expect(smtp.messages[1]!.mail.inReplyTo).toBe(smtp.messages[0]!.mail.messageId);
+  });
+});
+
+describe('WARNING_GROUP_WAIT: conditions that fall due together are one email', () => {
+  const start = (taskQueue: string, name: string) =>
+    env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+      taskQueue,
+      workflowId: warningWatchWorkflowId(`${name}-${taskQueue}`),
+      args: [
+        {
+          targetId: 'mt5-bridge',
+          reminderIntervalMs: HOUR,
+          holdMs: 2 * MINUTE,
+          groupWaitMs: 30_000,
+          observations: [observed('account:886557', 'Account 886557 failed to sync')],
+        },
+      ],
+    });
+
+  test('two accounts falling due 10 s apart: one email naming both, one in-app notification', async () => {
+    const smtp = await startSmtpServer();
+    const taskQueue = uniqueTaskQueue('warn-group');
+    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+    let tracked: unknown[] = [];
+    try {
+      await worker.runUntil(async () => {
+        const handle = await start(taskQueue, 'group');
+        const seen = async (afterMs: number, key: string) => {
+          await env.sleep(afterMs);
+          await handle.signal(warningsObservedSignal, observed(key, `Account ${key.slice(8)} failed to sync`));
+          await settle(handle);
+        };
+        await seen(10_000, 'account:886602'); // 10 s
+        await seen(110_000, 'account:886557'); // 2 min: the first falls due
+        await seen(10_000, 'account:886602'); // 2 min 10 s: the second, within the wait
+        expect(smtp.messages).toHaveLength(0); // waiting for the rest of the group
+        await env.sleep(MINUTE);
+        await settle(handle);
+        await smtp.waitForMessages(1);
+        tracked = await handle.query(trackedWarningsQuery);
+        await exportFixture(handle, 'warning-watch-grouped');
+        await handle.terminate('test over');
+      });
+    } finally {
+      close();
+      await smtp.stop();
+    }
+    expect(smtp.messages).toHaveLength(1);
+    const [email] = smtp.messages;
+    expect(conditionsOf(email!.mail.text)).toEqual(['account:886557', 'account:886602']);
+    expect(email!.mail.text).toContain('Issue: 2 WARNING conditions');
+    expect(email!.mail.text).toContain('Issue: Account 886602 failed to sync');
+    expect(feed.items.filter((n) => n.severity === 'WARNING').map((n) => n.text)).toEqual([
+      '2 WARNING conditions: Account 886557 failed to sync; Account 886602 failed to sync',
+    ]);
+    // dedup stays per condition: each has had its first email
+    expect(tracked).toEqual([
+      expect.objectContaining({ key: 'account:886557', emails: 1 }),
+      expect.objectContaining({ key: 'account:886602', emails: 1 }),
+    ]);
+  });
+
+  test('two accounts falling due a minute apart: two emails', async () => {
+    const smtp = await startSmtpServer();
+    const taskQueue = uniqueTaskQueue('warn-group-apart');
+    const { worker, close } = await createWatchWorker(smtp, taskQueue);
+    try {
+      await worker.runUntil(async () => {
+        const handle = await start(taskQueue, 'apart');
+        const seen = async (afterMs: number, key: string) => {
+          await env.sleep(afterMs);
+          await handle.signal(warningsObservedSignal, observed(key));
+          await settle(handle);
+        };
+        await seen(MINUTE, 'account:886602'); // 1 min
+        await seen(MINUTE, 'account:886557'); // 2 min: the first falls due
+        await seen(MINUTE, 'account:886602'); // 3 min: the second, past the wait
+        await env.sleep(MINUTE);
+        await settle(handle);
+        await smtp.waitForMessages(2);
+        await handle.terminate('test over');
+      });
+    } finally {
+      close();
+      await smtp.stop();
+    }
+    expect(smtp.messages.map((m) => conditionsOf(m.mail.text))).toEqual([['account:886557'], ['account:886602']]);
   });
 });

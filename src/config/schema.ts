@@ -210,6 +210,13 @@ export const envSchema = z.object({
    */
   WARNING_HOLD: duration('2m', { zero: true }),
   /**
+   * WARNING conditions that fall due within this long of the first one go out as one email
+   * naming them all (like Alertmanager's group_wait, also 30s by default): two accounts failing
+   * together are one email, not two seconds apart. Short next to WARNING_HOLD, so a WARNING is
+   * delayed little. 0s: no wait (conditions due at the same probe still share one email).
+   */
+  WARNING_GROUP_WAIT: duration('30s', { zero: true }),
+  /**
    * Intermittent faults: this many CRITICAL findings that the re-probe did not confirm, within
    * INTERMITTENT_WINDOW, raise one WARNING saying how often and over how long (never a restart).
    * 3 within 1 h: one blip is noise; more than one every 20 minutes is a bridge failing on and off.

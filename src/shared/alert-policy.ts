@@ -59,6 +59,15 @@ export const DEFAULT_WARNING_CLEAR_AFTER_MS = 10 * 60_000;
 export const DEFAULT_WARNING_HOLD_MS = 2 * 60_000;
 
 /**
+ * WARNING conditions that fall due within this long of the first one go out as one email
+ * (WARNING_GROUP_WAIT, default; like Alertmanager's `group_wait`, whose default is also 30 s):
+ * two accounts failing together are one email naming both, not two emails seconds apart. Short
+ * next to the hold, so a WARNING is delayed little; long enough for conditions the monitor sees
+ * one or two probes apart.
+ */
+export const DEFAULT_WARNING_GROUP_WAIT_MS = 30_000;
+
+/**
  * One alert handed to the target's AlertDeliveryWorkflow (src/workflows/alert-delivery.ts):
  * an email or an in-app notification, with a stable id (the same alert handed over twice is
  * delivered once) and the time its retries stop.

@@ -105,8 +105,8 @@ export interface CriticalAlert extends AlertBase {
   expectedRecoveryMs?: number;
 }
 
-export interface WarningAlert extends AlertBase {
-  kind: 'warning';
+/** One WARNING condition as an email names it. */
+export interface WarningAlertCondition {
   /** Stable key of the condition (e.g. "account:12345"), for deduplication. */
   conditionKey: string;
   issue: string;
@@ -116,6 +116,16 @@ export interface WarningAlert extends AlertBase {
   episodeId?: string;
   /** ISO time the condition was first seen in this episode. */
   since?: string;
+}
+
+/**
+ * A WARNING email. Its fields name one condition (the first one, which also gives the email its
+ * Message-ID and thread); `conditions` lists every condition of an email that groups those that
+ * fell due together (WARNING_GROUP_WAIT), the first one included. Absent: the one condition.
+ */
+export interface WarningAlert extends AlertBase, WarningAlertCondition {
+  kind: 'warning';
+  conditions?: WarningAlertCondition[];
 }
 
 export interface RecoveryAlert extends AlertBase {

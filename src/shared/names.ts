@@ -101,4 +101,10 @@ export const SLA_PROBE_BETWEEN_ATTEMPTS_PATCH = 'sla-probe-between-attempts';
 /** The monitor's CONFIRM_DELAY counts from the first probe's start (target-monitor/cycle.ts). */
 export const CONFIRM_FROM_PROBE_START_PATCH = 'confirm-from-probe-start';
 
+/** The warning watch adopts the WARNING policy (hold, reminder interval, group wait) each observation carries. */
+export const WARNING_POLICY_PATCH = 'warning-policy';
+
+/** The warning watch groups the conditions that fall due within WARNING_GROUP_WAIT into one email. */
+export const WARNING_GROUP_PATCH = 'warning-group';
+
 export type IncidentStatus = 'HEALING' | 'ESCALATED' | 'RECOVERED' | 'RESOLVED';

@@ -77,6 +77,11 @@ export interface HealingPolicy {
    */
   warningHoldMs?: number;
   /**
+   * WARNING_GROUP_WAIT: WARNING conditions that fall due within this long of the first one go
+   * out as one email. Absent (policies from before it): the watcher's default, 30 s.
+   */
+  warningGroupWaitMs?: number;
+  /**
    * INTERMITTENT_THRESHOLD / INTERMITTENT_WINDOW: this many CRITICAL findings not confirmed by
    * the re-probe within the window raise an "intermittent fault" WARNING. Absent: 3 within 1 h.
    */

@@ -75,6 +75,7 @@ export async function monitorWorkflow(input: MonitorInput): Promise<MonitorResul
     await reportWarnings(target.id, warnings, {
       reminderIntervalMs: policy.reminderIntervalMs,
       holdMs: policy.warningHoldMs,
+      groupWaitMs: policy.warningGroupWaitMs,
     });
     if (result.action === 'none') result.action = 'warned';
   }

@@ -14,6 +14,8 @@ export interface ReportWarningsOptions {
   clearAfterMs?: number;
   /** WARNING_HOLD of the target's policy (default 2 min). */
   holdMs?: number;
+  /** WARNING_GROUP_WAIT of the target's policy (default 30 s). */
+  groupWaitMs?: number;
   /** Task queue of the watcher; default: the caller's. */
   taskQueue?: string;
 }
@@ -22,6 +24,8 @@ export interface ReportWarningsOptions {
  * Hands the WARNING conditions of one monitor run to the target's WarningWatchWorkflow, from
  * workflow code and without an activity: signals the running watcher, or starts it (as an
  * abandoned child, so it outlives the short monitor run) with the conditions as its input.
+ * Every observation carries the caller's current WARNING policy, which the watcher adopts: a
+ * WARNING_HOLD or REMINDER_INTERVAL changed since the watcher started reaches it.
  * An empty list is a no-op: conditions clear by not being reported.
  */
 export async function reportWarnings(
@@ -31,7 +35,12 @@ export async function reportWarnings(
 ): Promise<void> {
   if (!conditions.length) return;
   const workflowId = warningWatchWorkflowId(targetId);
-  const observation: WarningObservation = { conditions, at: new Date().toISOString() };
+  const policy = {
+    reminderIntervalMs: options.reminderIntervalMs,
+    ...(options.holdMs !== undefined ? { holdMs: options.holdMs } : {}),
+    ...(options.groupWaitMs !== undefined ? { groupWaitMs: options.groupWaitMs } : {}),
+  };
+  const observation: WarningObservation = { conditions, at: new Date().toISOString(), policy };
   try {
     await getExternalWorkflowHandle(workflowId).signal(warningsObservedSignal, observation);
     return;
@@ -50,6 +59,7 @@ export async function reportWarnings(
           reminderIntervalMs: options.reminderIntervalMs,
           clearAfterMs: options.clearAfterMs,
           holdMs: options.holdMs,
+          groupWaitMs: options.groupWaitMs,
           observations: [observation],
         },
       ],

@@ -1,8 +1,8 @@
 /**
  * WarningWatchWorkflow: WARNING routing with deduplication that survives restarts (one per
- * target, workflow id `autoheal-warnings-<target>`). Monitor runs are short (one per schedule
- * firing), so they report the WARNING conditions they see with `reportWarnings`, and this
- * long-running workflow decides what to send:
+ * target, workflow id `autoheal-warnings-<target>`). The long-lived monitor reports the WARNING
+ * conditions it sees with `reportWarnings`, and this long-running workflow decides what to send
+ * (the per-condition rules are in warning-tracker.ts):
  *
  * - a condition is news once it has been observed without a break (no gap over `clearAfterMs`)
  *   for `holdMs` (WARNING_HOLD, 2 min): seen at `since` and seen again at `since + holdMs` or
@@ -15,14 +15,18 @@
  *   comes back: a condition that comes and goes for two hours produces at most three emails;
  * - a condition not observed for `clearAfterMs` (10 min) has cleared: its next sighting opens a
  *   new episode (a new thread), emailed once it has lasted the hold and the interval since its
- *   last email has passed.
+ *   last email has passed;
+ * - conditions that fall due within `groupWaitMs` (WARNING_GROUP_WAIT, 30 s) of the first one
+ *   go out as one email naming them all, like Alertmanager's `group_wait` (patch `warning-group`);
+ * - each observation carries the target's current policy (hold, reminder interval, group wait),
+ *   and the watch adopts it: a changed WARNING_HOLD reaches a running watch (`warning-policy`).
  *
  * Histories started before the hold (no `warning-hold` patch marker) replay the old way: an
  * email at a condition's first sighting.
  *
  * Emails go out in the background with the alert retry policy (24 h), so an SMTP outage never
  * holds back the handling of new observations. The workflow continues as new to bound its
- * history, carrying its state.
+ * history, carrying its state, once its deliveries in flight have finished.
  */
 import {
   allHandlersFinished,
@@ -39,50 +43,53 @@ import {
 import type { WarningCondition } from '../shared/alert-conditions';
 
 export { warningConditions, type WarningCondition } from '../shared/alert-conditions';
-import { DEFAULT_WARNING_CLEAR_AFTER_MS, DEFAULT_WARNING_HOLD_MS } from '../shared/alert-policy';
-import type { WarningAlert } from '../shared/contracts';
+import {
+  DEFAULT_WARNING_CLEAR_AFTER_MS,
+  DEFAULT_WARNING_GROUP_WAIT_MS,
+  DEFAULT_WARNING_HOLD_MS,
+} from '../shared/alert-policy';
+import type { WarningAlert, WarningAlertCondition } from '../shared/contracts';
+import { WARNING_GROUP_PATCH, WARNING_POLICY_PATCH } from '../shared/names';
 import { AlertOutbox } from './alert-outbox';
+import { type TrackedWarning, WarningTracker } from './warning-tracker';
+
+export type { TrackedWarning } from './warning-tracker';
+
+/** The WARNING policy of a target, as the monitor has it (from the worker's configuration). */
+export interface WarningPolicy {
+  /** REMINDER_INTERVAL. */
+  reminderIntervalMs: number;
+  /** WARNING_HOLD; absent: 2 min. */
+  holdMs?: number;
+  /** WARNING_GROUP_WAIT; absent: 30 s. */
+  groupWaitMs?: number;
+}
 
 export interface WarningObservation {
   conditions: WarningCondition[];
   /** ISO time of the probe that saw them. */
   at: string;
+  /** The target's current policy; the watch adopts it. Absent from monitors before it. */
+  policy?: WarningPolicy;
 }
 
-/** One tracked condition, carried across continue-as-new. */
-export interface TrackedWarning {
-  key: string;
-  issue: string;
-  episodeId: string;
-  /** Workflow time (ms) of the episode's first sighting. */
-  since: number;
-  lastSeen: number;
-  /** Workflow time (ms) of the last email about the condition; 0 while none was sent (held). */
-  lastEmailAt: number;
-  /** Emails sent in this episode (1 = the first; 0 = observed, held, not emailed yet). */
-  emails: number;
-  /**
-   * Workflow time (ms) the current unbroken run of sightings began (no gap over `clearAfterMs`):
-   * the hold counts from it. Absent in state carried from before the hold: `since` stands in.
-   */
-  seenSince?: number;
+/** Conditions due for an email, waiting for the rest of their group; carried across continue-as-new. */
+export interface WarningGroup {
+  /** Workflow time (ms) the email goes out. */
+  flushAt: number;
+  items: Array<WarningAlertCondition & { at: string }>;
 }
 
-export interface WarningWatchInput {
+export interface WarningWatchInput extends WarningPolicy {
   targetId: string;
-  /** Minimum time between two emails about one condition (REMINDER_INTERVAL, 1 h). */
-  reminderIntervalMs: number;
   /** A condition not observed for this long has cleared (default 10 min). */
   clearAfterMs?: number;
-  /**
-   * A condition is emailed only once observed without a break for this long (WARNING_HOLD,
-   * default 2 min). 0: at its first sighting.
-   */
-  holdMs?: number;
   /** Observations to handle first (the one that started the workflow). */
   observations?: WarningObservation[];
   /** State carried across continue-as-new. */
   tracked?: TrackedWarning[];
+  /** A group carried across continue-as-new. */
+  group?: WarningGroup;
   /** Continue as new after this many history events (default: when suggested, or 5000). */
   continueAsNewAfterEvents?: number;
 }
@@ -97,128 +104,111 @@ const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 5_000;
 export const WARNING_HOLD_PATCH = 'warning-hold';
 
 export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<void> {
-  const { targetId, reminderIntervalMs } = input;
-  const clearAfterMs = input.clearAfterMs ?? DEFAULT_WARNING_CLEAR_AFTER_MS;
-  const holdMs = input.holdMs ?? DEFAULT_WARNING_HOLD_MS;
-  const tracked = new Map<string, TrackedWarning>((input.tracked ?? []).map((t) => [t.key, t]));
+  const { targetId } = input;
+  const rules = {
+    reminderIntervalMs: input.reminderIntervalMs,
+    holdMs: input.holdMs ?? DEFAULT_WARNING_HOLD_MS,
+    clearAfterMs: input.clearAfterMs ?? DEFAULT_WARNING_CLEAR_AFTER_MS,
+  };
+  let groupWaitMs = input.groupWaitMs ?? DEFAULT_WARNING_GROUP_WAIT_MS;
+  const tracker = new WarningTracker(input.tracked ?? [], rules);
+  let group = input.group;
+  let groupsOpened = 0;
 
   const outbox = new AlertOutbox((label, err) => {
     if (!isCancellation(err)) log.error(`${label} not delivered`, { targetId, error: String(err) });
   });
-  const send = (t: TrackedWarning, at: string) => {
+  const describe = (c: WarningAlertCondition) =>
+    c.occurrence > 1 ? `Still observed (reminder ${c.occurrence - 1}): ${c.issue}` : c.issue;
+  /** One email (and in-app notification) naming every condition of `items`. */
+  const send = (items: Array<WarningAlertCondition & { at: string }>) => {
+    const conditions = items.map(({ at: _at, ...c }) => c);
+    const [first] = items as [WarningAlertCondition & { at: string }];
     const event: WarningAlert = {
       kind: 'warning',
       targetId,
-      at,
-      conditionKey: t.key,
-      issue: t.issue,
-      occurrence: t.emails,
-      episodeId: t.episodeId,
-      since: new Date(t.since).toISOString(),
+      ...first,
+      ...(conditions.length > 1 ? { conditions } : {}),
     };
-    const text = t.emails > 1 ? `Still observed (reminder ${t.emails - 1}): ${t.issue}` : t.issue;
-    outbox.emailAndInApp(`WARNING alert (${t.key})`, event, { severity: 'WARNING', targetId, text, at });
+    const text =
+      conditions.length > 1
+        ? `${conditions.length} WARNING conditions: ${conditions.map(describe).join('; ')}`
+        : describe(first);
+    const keys = conditions.map((c) => c.conditionKey).join(', ');
+    outbox.emailAndInApp(`WARNING alert (${keys})`, event, { severity: 'WARNING', targetId, text, at: first.at });
+  };
+  const item = (t: TrackedWarning, at: string) => ({
+    at,
+    conditionKey: t.key,
+    issue: t.issue,
+    occurrence: t.emails,
+    episodeId: t.episodeId,
+    since: new Date(t.since).toISOString(),
+  });
+  const flush = () => {
+    const due = group;
+    group = undefined;
+    if (due?.items.length) send(due.items);
   };
 
-  /** Before the hold (histories without the patch marker): an email at the first sighting. */
-  const observeWithoutHold = (observation: WarningObservation) => {
-    const now = Date.now();
-    for (const c of observation.conditions) {
-      const t = tracked.get(c.key);
-      if (!t) {
-        const fresh = {
-          key: c.key,
-          issue: c.issue,
-          episodeId: `${c.key}@${now}`,
-          since: now,
-          lastSeen: now,
-          lastEmailAt: now,
-          emails: 1,
-        };
-        tracked.set(c.key, fresh);
-        send(fresh, observation.at);
-        continue;
-      }
-      const cleared = now - t.lastSeen > clearAfterMs;
-      const emailDue = now - t.lastEmailAt >= reminderIntervalMs;
-      t.issue = c.issue;
-      t.lastSeen = now;
-      if (!emailDue) continue; // at most one email per condition per interval, cleared or not
-      if (cleared) Object.assign(t, { episodeId: `${c.key}@${now}`, since: now, emails: 0 });
-      t.emails += 1;
-      t.lastEmailAt = now;
-      send(t, observation.at);
-    }
+  const adopt = (policy: WarningPolicy) => {
+    if (!(policy.reminderIntervalMs > 0)) return;
+    rules.reminderIntervalMs = policy.reminderIntervalMs;
+    rules.holdMs = policy.holdMs ?? DEFAULT_WARNING_HOLD_MS;
+    groupWaitMs = policy.groupWaitMs ?? DEFAULT_WARNING_GROUP_WAIT_MS;
   };
 
   const observe = (observation: WarningObservation) => {
-    if (!patched(WARNING_HOLD_PATCH)) return observeWithoutHold(observation);
-    const now = Date.now();
-    for (const c of observation.conditions) {
-      let t = tracked.get(c.key);
-      if (!t) {
-        t = {
-          key: c.key,
-          issue: c.issue,
-          episodeId: `${c.key}@${now}`,
-          since: now,
-          seenSince: now,
-          lastSeen: now,
-          lastEmailAt: 0,
-          emails: 0,
-        };
-        tracked.set(c.key, t);
-      } else if (now - t.lastSeen > clearAfterMs) {
-        t.seenSince = now; // it cleared in between: the hold starts over
-        if (t.emails === 0) Object.assign(t, { episodeId: `${c.key}@${now}`, since: now });
-      }
-      t.issue = c.issue;
-      t.lastSeen = now;
-      const seenSince = t.seenSince ?? t.since;
-      if (now - seenSince < holdMs) continue; // not observed long enough to be news
-      if (t.emails > 0 && now - t.lastEmailAt < reminderIntervalMs) continue; // one email per interval
-      // first email of an episode: never emailed, or cleared since the last email
-      if (t.emails === 0 || seenSince > t.lastEmailAt)
-        Object.assign(t, { episodeId: `${c.key}@${seenSince}`, since: seenSince, emails: 0 });
-      t.emails += 1;
-      t.lastEmailAt = now;
-      send(t, observation.at);
+    if (observation.policy && patched(WARNING_POLICY_PATCH)) adopt(observation.policy);
+    if (!patched(WARNING_HOLD_PATCH)) {
+      for (const t of tracker.observeWithoutHold(observation.conditions, Date.now()))
+        send([item(t, observation.at)]);
+      return;
     }
-  };
-
-  /** Forgets conditions that cleared and whose email window has passed (held ones: once cleared). */
-  const forget = () => {
-    const now = Date.now();
-    for (const [key, t] of tracked) {
-      if (now - t.lastSeen > clearAfterMs && now - t.lastEmailAt >= reminderIntervalMs) tracked.delete(key);
+    const due = tracker.observe(observation.conditions, Date.now());
+    if (!due.length) return;
+    if (!patched(WARNING_GROUP_PATCH)) {
+      for (const t of due) send([item(t, observation.at)]);
+      return;
     }
-  };
-  const nextForgetIn = (): number | undefined => {
-    const now = Date.now();
-    const times = [...tracked.values()].map(
-      (t) => Math.max(t.lastSeen + clearAfterMs + 1, t.lastEmailAt + reminderIntervalMs) - now,
-    );
-    return times.length ? Math.max(1_000, Math.min(...times)) : undefined;
+    const items = due.map((t) => item(t, observation.at));
+    if (group) group.items.push(...items);
+    else {
+      group = { flushAt: Date.now() + groupWaitMs, items };
+      groupsOpened += 1;
+    }
+    if (Date.now() >= group.flushAt) flush(); // WARNING_GROUP_WAIT=0s: at once
   };
 
   setHandler(warningsObservedSignal, observe);
-  setHandler(trackedWarningsQuery, () => [...tracked.values()].map((t) => ({ ...t })));
+  setHandler(trackedWarningsQuery, () => tracker.list());
   for (const observation of input.observations ?? []) observe(observation);
 
   const maxEvents = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
   const historyFull = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents;
   while (!historyFull()) {
-    const wait = nextForgetIn();
-    if (wait === undefined) await condition(() => historyFull() || tracked.size > 0);
-    else await condition(historyFull, wait);
-    forget();
+    const opened = groupsOpened;
+    const forgetIn = tracker.nextForgetIn(Date.now());
+    const flushIn = group ? Math.max(1, group.flushAt - Date.now()) : undefined;
+    const waits = [forgetIn, flushIn].filter((w): w is number => w !== undefined);
+    // a new group wakes the loop, so that its email is not held back by a longer wait
+    const woken = () => historyFull() || groupsOpened !== opened;
+    if (!waits.length) await condition(() => woken() || tracker.tracked.size > 0);
+    else await condition(woken, Math.min(...waits));
+    if (group && Date.now() >= group.flushAt) flush();
+    tracker.forget(Date.now());
   }
   // finish the deliveries in flight first: continuing as new would abandon them
   await condition(() => outbox.idle() && allHandlersFinished());
   await continueAsNew<typeof WarningWatchWorkflow>({
     ...input,
+    reminderIntervalMs: rules.reminderIntervalMs,
+    holdMs: rules.holdMs,
+    groupWaitMs,
     observations: [],
-    tracked: [...tracked.values()],
+    tracked: tracker.list(),
+    group,
   });
 }
+

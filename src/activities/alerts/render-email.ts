@@ -17,6 +17,7 @@ import type {
   RecoveryAlert,
   ReminderAlert,
   WarningAlert,
+  WarningAlertCondition,
 } from '../../shared/contracts';
 import { singleLine } from '../../shared/bridge-text';
 import { formatDurationWords } from '../../shared/duration';
@@ -122,20 +123,15 @@ function critical(e: CriticalAlert, link: string): string[] {
 }
 
 function warning(e: WarningAlert, link: string): string[] {
-  const lines = [
-    'Component: MT5 Bridge',
-    'Status: WARNING',
-    'Severity: WARNING',
-    '',
-    `Issue: ${t(e.issue)}`,
-    `Condition: ${t(e.conditionKey)}`,
-    '',
-    `Timestamp: ${formatUtc(e.at)}`,
-  ];
-  if (e.occurrence > 1) {
-    lines.push(
-      `Reminder ${e.occurrence - 1}: still observed${e.since ? ` since ${formatUtc(e.since)}` : ''}`,
-    );
+  const grouped = e.conditions && e.conditions.length > 1 ? e.conditions : undefined;
+  const lines = ['Component: MT5 Bridge', 'Status: WARNING', 'Severity: WARNING', ''];
+  if (grouped) {
+    // conditions that fell due together (WARNING_GROUP_WAIT): one block each
+    lines.push(`Issue: ${grouped.length} WARNING conditions`);
+    for (const c of grouped) lines.push('', `Condition: ${t(c.conditionKey)}`, `Issue: ${t(c.issue)}`, ...reminderLine(c));
+    lines.push('', `Timestamp: ${formatUtc(e.at)}`);
+  } else {
+    lines.push(`Issue: ${t(e.issue)}`, `Condition: ${t(e.conditionKey)}`, '', `Timestamp: ${formatUtc(e.at)}`, ...reminderLine(e));
   }
   lines.push(
     '',
@@ -146,6 +142,11 @@ function warning(e: WarningAlert, link: string): string[] {
     `Target: ${t(e.targetId)}`,
   );
   return lines;
+}
+
+function reminderLine(c: WarningAlertCondition): string[] {
+  if (c.occurrence <= 1) return [];
+  return [`Reminder ${c.occurrence - 1}: still observed${c.since ? ` since ${formatUtc(c.since)}` : ''}`];
 }
 
 function recovery(e: RecoveryAlert, link: string): string[] {

@@ -119,6 +119,7 @@ export async function act(state: MonitorState, outcome: CycleOutcome): Promise<M
     await reportWarnings(settings.target.id, warnings, {
       reminderIntervalMs: settings.policy.reminderIntervalMs,
       holdMs: settings.policy.warningHoldMs,
+      groupWaitMs: settings.policy.warningGroupWaitMs,
     });
     if (action === 'none') action = 'warned';
   }
