@@ -6,12 +6,9 @@
  * of 240 workflow runs.
  *
  * Heartbeat details are a small WatchDetails (no readings): the dashboard reads the last probe
- * from them through describe, at no cost in actions. Every heartbeat that reaches the server is
- * a billable action, so the watch calls heartbeat once per `heartbeatEveryMs` (45 s, under the
- * 60 s heartbeat timeout) and no more: a call on every probe let the SDK's throttle (80% of the
- * timeout) send about 160 an hour (`npm run bench -- --only cost`), as it sends the throttled
- * one at the end of its window and the next call at once. A long check interval or a slow probe
- * still never looks like a dead worker.
+ * from them through describe, at no cost in actions. The SDK throttles what reaches the server
+ * to one heartbeat per 80% of the heartbeat timeout; this only calls heartbeat often enough that
+ * a long check interval or a slow probe never looks like a dead worker.
  *
  * Cancellation (a pause, new settings, worker shutdown) arrives with a heartbeat answer: the
  * sleep and the probe's HTTP calls stop at once.
@@ -25,11 +22,11 @@ import type { ProbeReport, Target } from '../../shared/types';
 export interface WatchDeps {
   probeTarget(target: Target): Promise<ProbeReport>;
   now?: () => number;
-  /** Heartbeat is called at most this often (and at least this often, between probes), ms. */
+  /** How often heartbeat is called between probes (the SDK throttles what is sent), ms. */
   heartbeatEveryMs?: number;
 }
 
-const DEFAULT_HEARTBEAT_EVERY_MS = 45_000;
+const DEFAULT_HEARTBEAT_EVERY_MS = 10_000;
 
 export function watchDetails(report: ProbeReport, probes: number, input: WatchInput): WatchDetails {
   return {
@@ -56,15 +53,12 @@ export function createWatchActivity(deps: WatchDeps) {
       let probes = 0;
       let details: WatchDetails | undefined;
       let signatureSince: string | undefined;
-      // The first heartbeat goes out at once (it carries the first probe, so that the dashboard
-      // has it at once), the next ones every heartbeatEveryMs with the latest probe.
-      let lastBeat = Number.NEGATIVE_INFINITY;
+      // The first heartbeat goes out at once and the next ones at most every 80% of the timeout:
+      // the first one carries the first probe, so that the dashboard has it at once.
       const beat = () => {
-        if (!details || now() - lastBeat < heartbeatEveryMs) return;
-        lastBeat = now();
-        ctx.heartbeat(details);
+        if (details) ctx.heartbeat(details);
       };
-      const ticker = setInterval(beat, Math.min(5_000, heartbeatEveryMs / 3));
+      const ticker = setInterval(beat, heartbeatEveryMs);
       try {
         for (;;) {
           const startedAt = now();
