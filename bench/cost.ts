@@ -25,7 +25,8 @@ import { type BenchServer, startBenchServer } from './lib/dev-server';
 import { sleep } from './lib/stats';
 
 const HEARTBEAT_COUNTER = 'service_requests';
-const HEARTBEAT_LABELS = ['operation="RecordActivityTaskHeartbeat"'];
+// The dev server counts each request in the frontend and again in the history service: the frontend's is the client's.
+const HEARTBEAT_LABELS = ['operation="RecordActivityTaskHeartbeat"', 'service_name="frontend"'];
 
 export interface CostResult {
   monitor: { targets: number; windowS: number; refreshS: number; cycles: number; quietActions: number; actionsPerCycle: number; eventsPerCycle: number; heartbeatsPerHour: number; actionsPerHealthyHour: number; eventsPerHealthyHour: number; byKind: Record<string, number> };
