@@ -1,8 +1,8 @@
 /**
  * Tests that run in a jest process of their own, one jest run per file, after the main suite (part
- * of `npm test`). The healing tests here pass alone and have stalled inside the full suite (their
- * time-skipped waits). One cause is fixed (a blind unlockTimeSkipping after updates let the test
- * server's clock run free); until two full runs prove them there, they run here, never skipped.
+ * of `npm test`). test/isolated/healing-escalation.test.ts passes alone and stalls inside the
+ * full suite from its third test on (its time-skipped waits take real time); until the cause is
+ * found it runs here, never skipped.
  */
 const base = require('./jest.config.js');
 

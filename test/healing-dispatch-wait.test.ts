@@ -6,9 +6,9 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { resolve } from '../../src/client/incidents';
-import { statusQuery } from '../../src/workflows/healing/messages';
-import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { resolve } from '../src/client/incidents';
+import { statusQuery } from '../src/workflows/healing/messages';
+import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
 import {
   FakeBridge,
   HOUR,
@@ -19,8 +19,8 @@ import {
   quiesce,
   serverNow,
   startIncident,
-} from '../healing-harness';
-import { exportFixture } from '../healing-fixtures';
+} from './healing-harness';
+import { exportFixture } from './healing-fixtures';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {

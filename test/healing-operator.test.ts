@@ -4,11 +4,11 @@
  * on an escalated incident), validators, status.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { acknowledge, forceRecovery, getStatus, resolve } from '../../src/client/incidents';
-import { healingWorkflowId } from '../../src/shared/names';
-import type { healingWorkflow } from '../../src/workflows/healing';
+import { acknowledge, forceRecovery, getStatus, resolve } from '../src/client/incidents';
+import { healingWorkflowId } from '../src/shared/names';
+import type { healingWorkflow } from '../src/workflows/healing';
 import { ApplicationFailure } from '@temporalio/common';
-import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
 import {
   FakeBridge,
   HOUR,
@@ -21,8 +21,8 @@ import {
   serverNow,
   startIncident,
   target,
-} from '../healing-harness';
-import { exportFixture } from '../healing-fixtures';
+} from './healing-harness';
+import { exportFixture } from './healing-fixtures';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -175,7 +175,7 @@ test('a forceRecovery accepted just before a parked incident continues as new is
   let handOverCalled = false;
   let release: () => void = () => undefined;
   const released = new Promise<void>((r) => (release = r));
-  const { createAlertDeliveryActivities } = await import('../../src/activities/alert-delivery');
+  const { createAlertDeliveryActivities } = await import('../src/activities/alert-delivery');
   const taskQueue = uniqueTaskQueue('carry-force');
   const real = createAlertDeliveryActivities({ client: env.client, taskQueue });
   const worker = await createHealingWorker(env, taskQueue, [bridge], {
