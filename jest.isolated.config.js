@@ -1,8 +1,8 @@
 /**
  * Tests that run in a jest process of their own, one jest run per file, after the main suite (part
- * of `npm test`). test/isolated/healing-dispatch-wait.test.ts and healing-operator.test.ts pass alone and fail when they run
- * inside the full suite (their time-skipped waits stall); until the
- * cause is found it runs here, never skipped.
+ * of `npm test`). test/isolated/healing-escalation.test.ts passes alone and stalls inside the
+ * full suite from its third test on (its time-skipped waits take real time); until the cause is
+ * found it runs here, never skipped.
  */
 const base = require('./jest.config.js');
 

@@ -28,7 +28,7 @@ import {
   finish,
   incidentInput,
   policy,
-  releaseUpdateLock,
+  releaseAbandonedChildLock,
   serverNow,
   startIncident,
   target,
@@ -96,7 +96,7 @@ test('a confirmed CRITICAL right after an incident closed opens a new incident, 
     const second = env.client.workflow.getHandle(handle.workflowId);
     expect((await second.describe()).status.name).toBe('RUNNING');
     await resolve(env.client, 'reopen', 'alice', 'test over');
-    await releaseUpdateLock(env);
+    await releaseAbandonedChildLock(env, second); // the monitor's child, closed after the monitor
     expect((await finish(env, second)).status).toBe('RESOLVED');
 
     // SMTP comes back: the first incident's recovery email arrives, once

@@ -288,11 +288,19 @@ export async function alertsDelivered(
 }
 
 /**
- * On the time-skipping server an update (executeUpdate) leaves time skipping locked once it
- * returns: later `env.sleep` calls then take real time. Call this after each update of a test
- * that goes on skipping time.
+ * An incident the monitor started as a child (ParentClosePolicy.ABANDON) that closes after its
+ * parent leaves time skipping locked on the time-skipping server: the child locks it to notify
+ * its parent, and the parent, already closed, never releases it; later `env.sleep` calls would
+ * take real time. Waits (real time) until `child` is closed, then releases that lock. Only for
+ * such children: an unlock that nothing holds lets the server clock run free (workflow tasks
+ * then expire before the worker answers).
  */
-export async function releaseUpdateLock(env: TestWorkflowEnvironment): Promise<void> {
+export async function releaseAbandonedChildLock(env: TestWorkflowEnvironment, child: WorkflowHandle): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await child.describe()).status.name === 'RUNNING') {
+    if (Date.now() > deadline) throw new Error(`${child.workflowId} still running`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
   await env.connection.testService?.unlockTimeSkipping({});
 }
 
