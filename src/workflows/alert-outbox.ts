@@ -8,7 +8,7 @@
  * the way of histories from before it. Shared by the healing workflow and the warning watch.
  * Workflow code.
  */
-import { condition, proxyActivities } from '@temporalio/workflow';
+import { CancellationScope, condition, proxyActivities } from '@temporalio/workflow';
 import {
   ALERT_EMAIL_ACTIVITY_OPTIONS,
   type AlertDelivery,
@@ -28,24 +28,27 @@ export const { handOverAlerts } = proxyActivities<Activities>(HAND_OVER_ACTIVITY
 export type OnUndelivered = (label: string, err: unknown) => void;
 
 export class AlertOutbox {
-  private readonly inflight = new Map<Promise<void>, { deliveries: AlertDelivery[]; handedOver: boolean }>();
+  private readonly inflight = new Map<
+    Promise<void>,
+    { deliveries: AlertDelivery[]; handedOver: boolean; scope: CancellationScope }
+  >();
   private queued: AlertDelivery[] = [];
 
   constructor(private readonly onUndelivered: OnUndelivered) {}
 
   /** Sends an email; `onDelivered` runs once the SMTP server accepted it. */
   email(event: AlertEvent, onDelivered?: () => void): void {
-    this.track(`${event.kind} email`, sendAlertEmail(event), [emailDelivery(event)], onDelivered);
+    this.track(`${event.kind} email`, () => sendAlertEmail(event), [emailDelivery(event)], onDelivered);
   }
 
   /** Adds an in-app notification to the feed. */
   inApp(notification: InAppNotification): void {
-    this.track('in-app notification', notifyInApp(notification), [inAppDelivery(notification)]);
+    this.track('in-app notification', () => notifyInApp(notification), [inAppDelivery(notification)]);
   }
 
   /** One event as an email and an in-app notification, delivered (or given up) together. */
   emailAndInApp(label: string, event: AlertEvent, notification: InAppNotification): void {
-    this.track(label, Promise.all([sendAlertEmail(event), notifyInApp(notification)]), [
+    this.track(label, () => Promise.all([sendAlertEmail(event), notifyInApp(notification)]), [
       emailDelivery(event),
       inAppDelivery(notification),
     ]);
@@ -69,8 +72,11 @@ export class AlertOutbox {
   /**
    * Hands every delivery still in flight, and the queued ones, to the target's
    * AlertDeliveryWorkflow; false when that failed (the caller then delivers them itself).
+   * `cancel`: also cancels this workflow's own attempts at them and waits until the server has
+   * confirmed it, so that none is left retrying for a run that is about to end (only on paths
+   * whose histories record the cancellations: a patched path).
    */
-  async handOver(targetId: string): Promise<boolean> {
+  async handOver(targetId: string, { cancel = false } = {}): Promise<boolean> {
     const deliveries = [...this.inFlight(), ...this.queued];
     if (!deliveries.length) return true;
     try {
@@ -79,7 +85,16 @@ export class AlertOutbox {
       return false;
     }
     // from now on the delivery workflow reports on them, not this run
-    for (const entry of this.inflight.values()) entry.handedOver = true;
+    const cancelled: Array<Promise<void>> = [];
+    for (const [settled, entry] of this.inflight) {
+      if (cancel && !entry.handedOver) {
+        entry.scope.cancel();
+        cancelled.push(settled);
+      }
+      entry.handedOver = true;
+    }
+    // the server confirms each cancellation (an attempt already running ends first)
+    await Promise.all(cancelled);
     this.queued = [];
     return true;
   }
@@ -106,11 +121,14 @@ export class AlertOutbox {
 
   private track(
     label: string,
-    delivery: Promise<unknown>,
+    start: () => Promise<unknown>,
     deliveries: AlertDelivery[],
     onDelivered?: () => void,
   ): void {
-    const entry = { deliveries, handedOver: false };
+    // each delivery in a scope of its own, so that a hand-over can cancel it (handOver's `cancel`)
+    const scope = new CancellationScope();
+    const delivery = scope.run(start);
+    const entry = { deliveries, handedOver: false, scope };
     const settled = delivery.then(
       () => {
         if (!entry.handedOver) onDelivered?.();

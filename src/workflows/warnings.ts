@@ -26,7 +26,9 @@
  *
  * Emails go out in the background with the alert retry policy (24 h), so an SMTP outage never
  * holds back the handling of new observations. The workflow continues as new to bound its
- * history, carrying its state, once its deliveries in flight have finished.
+ * history, carrying its state; the deliveries still in flight are handed to the target's
+ * AlertDeliveryWorkflow first (`warning-hand-over`), so a long SMTP outage does not hold the
+ * continue-as-new back; only when that fails does it wait for them.
  */
 import {
   allHandlersFinished,
@@ -49,7 +51,7 @@ import {
   DEFAULT_WARNING_HOLD_MS,
 } from '../shared/alert-policy';
 import type { WarningAlert, WarningAlertCondition } from '../shared/contracts';
-import { WARNING_GROUP_PATCH, WARNING_POLICY_PATCH } from '../shared/names';
+import { WARNING_GROUP_PATCH, WARNING_HAND_OVER_PATCH, WARNING_POLICY_PATCH } from '../shared/names';
 import { AlertOutbox } from './alert-outbox';
 import { type TrackedWarning, WarningTracker } from './warning-tracker';
 
@@ -199,6 +201,7 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
     if (group && Date.now() >= group.flushAt) flush();
     tracker.forget(Date.now());
   }
+  if (patched(WARNING_HAND_OVER_PATCH)) await handOver(outbox, targetId);
   // finish the deliveries in flight first: continuing as new would abandon them
   await condition(() => outbox.idle() && allHandlersFinished());
   await continueAsNew<typeof WarningWatchWorkflow>({
@@ -212,3 +215,17 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
   });
 }
 
+/**
+ * Hands the deliveries in flight to the target's AlertDeliveryWorkflow, again for those sent by
+ * observations handled meanwhile, until none is left; when a hand-over fails the caller waits
+ * for them instead.
+ */
+async function handOver(outbox: AlertOutbox, targetId: string): Promise<void> {
+  while (!outbox.idle()) {
+    // its own attempts are cancelled: none is left retrying for a run that ends
+    if (!(await outbox.handOver(targetId, { cancel: true }))) {
+      log.warn('Alert delivery workflow unreachable: waiting for the WARNING deliveries in flight', { targetId });
+      return;
+    }
+  }
+}
