@@ -117,9 +117,14 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
   let group = input.group;
   let groupsOpened = 0;
 
-  const outbox = new AlertOutbox((label, err) => {
-    if (!isCancellation(err)) log.error(`${label} not delivered`, { targetId, error: String(err) });
-  });
+  // histories from before the hand-over wait for their deliveries instead of cancelling them
+  const handsOver = patched(WARNING_HAND_OVER_PATCH);
+  const outbox = new AlertOutbox(
+    (label, err) => {
+      if (!isCancellation(err)) log.error(`${label} not delivered`, { targetId, error: String(err) });
+    },
+    { cancellable: handsOver },
+  );
   const describe = (c: WarningAlertCondition) =>
     c.occurrence > 1 ? `Still observed (reminder ${c.occurrence - 1}): ${c.issue}` : c.issue;
   /** One email (and in-app notification) naming every condition of `items`. */
@@ -201,9 +206,13 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
     if (group && Date.now() >= group.flushAt) flush();
     tracker.forget(Date.now());
   }
-  if (patched(WARNING_HAND_OVER_PATCH)) await handOver(outbox, targetId);
-  // finish the deliveries in flight first: continuing as new would abandon them
-  await condition(() => outbox.idle() && allHandlersFinished());
+  // hand the deliveries in flight over (those sent by observations handled meanwhile too), or,
+  // when that fails and on older histories, finish them: continuing as new would abandon them
+  for (let handingOver = handsOver; ; ) {
+    while (handingOver && !outbox.idle()) handingOver = await handOver(outbox, targetId);
+    await condition(() => (handingOver || outbox.idle()) && allHandlersFinished());
+    if (outbox.idle()) break;
+  }
   await continueAsNew<typeof WarningWatchWorkflow>({
     ...input,
     reminderIntervalMs: rules.reminderIntervalMs,
@@ -215,17 +224,9 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
   });
 }
 
-/**
- * Hands the deliveries in flight to the target's AlertDeliveryWorkflow, again for those sent by
- * observations handled meanwhile, until none is left; when a hand-over fails the caller waits
- * for them instead.
- */
-async function handOver(outbox: AlertOutbox, targetId: string): Promise<void> {
-  while (!outbox.idle()) {
-    // its own attempts are cancelled: none is left retrying for a run that ends
-    if (!(await outbox.handOver(targetId, { cancel: true }))) {
-      log.warn('Alert delivery workflow unreachable: waiting for the WARNING deliveries in flight', { targetId });
-      return;
-    }
-  }
+/** One hand-over (see AlertOutbox.cancelAndHandOver); false when it failed. */
+async function handOver(outbox: AlertOutbox, targetId: string): Promise<boolean> {
+  if (await outbox.cancelAndHandOver(targetId)) return true;
+  log.warn('Alert delivery workflow unreachable: waiting for the WARNING deliveries in flight', { targetId });
+  return false;
 }
