@@ -47,6 +47,9 @@ test.each([
   // recorded by test/warning-watch.test.ts (UPDATE_FIXTURES=1) from the code of each new path
   ['warning-watch-policy-changed', 'warning-policy'],
   ['warning-watch-grouped', 'warning-group'],
+  // recorded by test/warning-watch-outage.test.ts on the dev server: its email cancelled, handed
+  // over, continued as new
+  ['warning-watch-handed-over', 'warning-hand-over'],
 ])('%s records the %s patch and replays through the current code', async (name, patch) => {
   const recorded = load(name);
   expect(patchesOf(recorded)).toContain(patch);
@@ -66,4 +69,15 @@ test('a watcher history from before grouping (two conditions due together, two e
   await expect(
     Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, recorded, 'replay-before-group'),
   ).resolves.toBeUndefined();
+});
+
+test('warning-watch-handed-over: the email attempt is cancelled (and confirmed) before the hand-over, which precedes the continue-as-new', () => {
+  const events = load('warning-watch-handed-over').events ?? [];
+  const index = (match: (e: temporal.api.history.v1.IHistoryEvent) => unknown) => events.findIndex(match);
+  const cancelled = index((e) => e.activityTaskCanceledEventAttributes);
+  const handOver = index((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'handOverAlerts');
+  const continued = index((e) => e.workflowExecutionContinuedAsNewEventAttributes);
+  expect(cancelled).toBeGreaterThan(0);
+  expect(handOver).toBeGreaterThan(cancelled);
+  expect(continued).toBeGreaterThan(handOver);
 });

@@ -104,6 +104,9 @@ export const CONFIRM_FROM_PROBE_START_PATCH = 'confirm-from-probe-start';
 /** The warning watch adopts the WARNING policy (hold, reminder interval, group wait) each observation carries. */
 export const WARNING_POLICY_PATCH = 'warning-policy';
 
+/** The warning watch hands its deliveries in flight to AlertDeliveryWorkflow before continuing as new. */
+export const WARNING_HAND_OVER_PATCH = 'warning-hand-over';
+
 /** The warning watch groups the conditions that fall due within WARNING_GROUP_WAIT into one email. */
 export const WARNING_GROUP_PATCH = 'warning-group';
 

@@ -2,8 +2,10 @@
  * AlertDeliveryWorkflow: the alerts of one target that must outlive the workflow that raised
  * them (workflow id `autoheal-alerts-<target>`). A closed incident hands over its last emails
  * (the recovery email, a CRITICAL email still waiting for SMTP) and is gone at once, so the
- * target's `heal-<target>` id is free for the next incident; the warning watch hands over every
- * WARNING email, so it never waits on SMTP and can continue as new.
+ * target's `heal-<target>` id is free for the next incident. The warning watch sends its WARNING
+ * emails itself and, before it continues as new, hands over those not yet delivered (its own
+ * attempts cancelled first, `warning-hand-over`), so an SMTP outage does not hold its
+ * continue-as-new back; it waits for them only when the hand-over fails.
  *
  * Writers call the `handOverAlerts` activity (signal-with-start): the first hand-over starts
  * the workflow, and it completes when nothing is left to deliver. Each delivery is tried with
@@ -11,12 +13,14 @@
  * good (the activity raised "alerts cannot be delivered" itself), or its 24 h have passed,
  * counted from the alert's event: then the in-app feed gets the CRITICAL notice "Alerts cannot
  * be delivered" (one per cause per UTC day). The retries are the workflow's own (durable
- * timers, one activity attempt at a time), so between two attempts nothing is in flight and
- * the workflow can continue as new during an SMTP outage of any length, carrying what is
- * pending: its history stays bounded.
+ * timers; an activity with a single attempt, at most one at a time per delivery), so between
+ * two attempts nothing is in flight and the workflow can continue as new during an SMTP outage
+ * of any length, carrying what is pending: its history stays bounded.
  *
- * Delivery is at-least-once: an email whose attempt was accepted by the SMTP server just as a
- * worker died is sent again with the same Message-ID (mail clients show it once).
+ * Delivery is at-least-once, with the same Message-ID each time (mail clients show it once): an
+ * email whose attempt was accepted by the SMTP server just as a worker died is sent again, and
+ * so is one a closing incident handed over while its own attempt was running (the incident does
+ * not cancel it; the warning watch does, and hands over only what was not delivered).
  */
 import {
   ActivityFailure,

@@ -8,7 +8,7 @@
  * the way of histories from before it. Shared by the healing workflow and the warning watch.
  * Workflow code.
  */
-import { condition, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, CancellationScope, condition, proxyActivities } from '@temporalio/workflow';
 import {
   ALERT_EMAIL_ACTIVITY_OPTIONS,
   type AlertDelivery,
@@ -23,31 +23,66 @@ import type { AlertEvent, InAppNotification } from '../shared/contracts';
 const { sendAlertEmail } = proxyActivities<Activities>(ALERT_EMAIL_ACTIVITY_OPTIONS);
 const { notifyInApp } = proxyActivities<Activities>(NOTIFY_IN_APP_ACTIVITY_OPTIONS);
 export const { handOverAlerts } = proxyActivities<Activities>(HAND_OVER_ACTIVITY_OPTIONS);
+// The same activities, whose cancellation resolves only once the server has recorded its outcome
+// (cancelled, or completed by an attempt that was already running): `cancelAndHandOver`.
+const waitCancelled = { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED };
+const cancellable = {
+  sendAlertEmail: proxyActivities<Activities>({ ...ALERT_EMAIL_ACTIVITY_OPTIONS, ...waitCancelled }).sendAlertEmail,
+  notifyInApp: proxyActivities<Activities>({ ...NOTIFY_IN_APP_ACTIVITY_OPTIONS, ...waitCancelled }).notifyInApp,
+};
 
 /** Called when a delivery gives up (its retries ran out, or it was cancelled). */
 export type OnUndelivered = (label: string, err: unknown) => void;
 
-export class AlertOutbox {
-  private readonly inflight = new Map<Promise<void>, { deliveries: AlertDelivery[]; handedOver: boolean }>();
-  private queued: AlertDelivery[] = [];
+interface Entry {
+  deliveries: AlertDelivery[];
+  /** Ids of `deliveries` the activity reported delivered. */
+  delivered: Set<string>;
+  /** Another workflow reports on it now (handed over), or this one is cancelling it. */
+  handedOver: boolean;
+  scope: CancellationScope;
+  /** Resolves once every part has an outcome (delivered, failed or cancelled). */
+  outcomes: Promise<unknown>;
+}
 
-  constructor(private readonly onUndelivered: OnUndelivered) {}
+export interface AlertOutboxOptions {
+  /**
+   * Start the deliveries so that cancelling them waits for the server's answer (needed by
+   * `cancelAndHandOver`; only on paths whose histories record it: a patched path).
+   */
+  cancellable?: boolean;
+}
+
+export class AlertOutbox {
+  private readonly inflight = new Map<Promise<void>, Entry>();
+  private queued: AlertDelivery[] = [];
+  private readonly activities: Pick<Activities, 'sendAlertEmail' | 'notifyInApp'>;
+
+  constructor(
+    private readonly onUndelivered: OnUndelivered,
+    { cancellable: waits = false }: AlertOutboxOptions = {},
+  ) {
+    this.activities = waits ? cancellable : { sendAlertEmail, notifyInApp };
+  }
 
   /** Sends an email; `onDelivered` runs once the SMTP server accepted it. */
   email(event: AlertEvent, onDelivered?: () => void): void {
-    this.track(`${event.kind} email`, sendAlertEmail(event), [emailDelivery(event)], onDelivered);
+    const { sendAlertEmail: send } = this.activities;
+    this.track(`${event.kind} email`, [[emailDelivery(event), () => send(event)]], onDelivered);
   }
 
   /** Adds an in-app notification to the feed. */
   inApp(notification: InAppNotification): void {
-    this.track('in-app notification', notifyInApp(notification), [inAppDelivery(notification)]);
+    const { notifyInApp: notify } = this.activities;
+    this.track('in-app notification', [[inAppDelivery(notification), () => notify(notification)]]);
   }
 
   /** One event as an email and an in-app notification, delivered (or given up) together. */
   emailAndInApp(label: string, event: AlertEvent, notification: InAppNotification): void {
-    this.track(label, Promise.all([sendAlertEmail(event), notifyInApp(notification)]), [
-      emailDelivery(event),
-      inAppDelivery(notification),
+    const { sendAlertEmail: send, notifyInApp: notify } = this.activities;
+    this.track(label, [
+      [emailDelivery(event), () => send(event)],
+      [inAppDelivery(notification), () => notify(notification)],
     ]);
   }
 
@@ -69,6 +104,8 @@ export class AlertOutbox {
   /**
    * Hands every delivery still in flight, and the queued ones, to the target's
    * AlertDeliveryWorkflow; false when that failed (the caller then delivers them itself).
+   * This workflow's own attempts go on: one that succeeds meanwhile is sent twice (the same
+   * Message-ID). `cancelAndHandOver` avoids that.
    */
   async handOver(targetId: string): Promise<boolean> {
     const deliveries = [...this.inFlight(), ...this.queued];
@@ -80,6 +117,37 @@ export class AlertOutbox {
     }
     // from now on the delivery workflow reports on them, not this run
     for (const entry of this.inflight.values()) entry.handedOver = true;
+    this.queued = [];
+    return true;
+  }
+
+  /**
+   * For a run about to end (needs `cancellable`): cancels this workflow's own attempts, waits
+   * until the server has recorded each outcome, then hands only what was not delivered (and the
+   * queued ones) to the target's AlertDeliveryWorkflow. So no attempt is left retrying for a
+   * closed run, and an email the SMTP server accepted before the cancellation is not sent again
+   * (at-least-once remains for an attempt accepted just as its worker died). False when the
+   * hand-over failed: the undelivered ones are then sent again from this workflow.
+   */
+  async cancelAndHandOver(targetId: string): Promise<boolean> {
+    const entries = [...this.inflight].filter(([, e]) => !e.handedOver);
+    for (const [, entry] of entries) {
+      entry.handedOver = true; // a cancellation is not a failure to report
+      entry.scope.cancel();
+    }
+    await Promise.all(entries.map(([, e]) => e.outcomes));
+    const undelivered = entries.flatMap(([, e]) => e.deliveries.filter((d) => !e.delivered.has(d.id)));
+    const deliveries = [...undelivered, ...this.queued];
+    if (!deliveries.length) return true;
+    try {
+      await handOverAlerts(targetId, deliveries);
+    } catch {
+      for (const d of undelivered) {
+        if (d.email) this.email(d.email);
+        else if (d.inApp) this.inApp(d.inApp);
+      }
+      return false;
+    }
     this.queued = [];
     return true;
   }
@@ -106,11 +174,23 @@ export class AlertOutbox {
 
   private track(
     label: string,
-    delivery: Promise<unknown>,
-    deliveries: AlertDelivery[],
+    parts: Array<[AlertDelivery, () => Promise<unknown>]>,
     onDelivered?: () => void,
   ): void {
-    const entry = { deliveries, handedOver: false };
+    const delivered = new Set<string>();
+    // in a scope of its own, so that `cancelAndHandOver` can cancel it
+    const scope = new CancellationScope();
+    const started = scope.run(async () =>
+      parts.map(([d, start]) => start().then(() => void delivered.add(d.id))),
+    );
+    const delivery = started.then((all) => Promise.all(all));
+    const entry: Entry = {
+      deliveries: parts.map(([d]) => d),
+      delivered,
+      handedOver: false,
+      scope,
+      outcomes: started.then((all) => Promise.allSettled(all)),
+    };
     const settled = delivery.then(
       () => {
         if (!entry.handedOver) onDelivered?.();

@@ -26,7 +26,9 @@
  *
  * Emails go out in the background with the alert retry policy (24 h), so an SMTP outage never
  * holds back the handling of new observations. The workflow continues as new to bound its
- * history, carrying its state, once its deliveries in flight have finished.
+ * history, carrying its state; the deliveries still in flight are handed to the target's
+ * AlertDeliveryWorkflow first (`warning-hand-over`), so a long SMTP outage does not hold the
+ * continue-as-new back; only when that fails does it wait for them.
  */
 import {
   allHandlersFinished,
@@ -49,7 +51,7 @@ import {
   DEFAULT_WARNING_HOLD_MS,
 } from '../shared/alert-policy';
 import type { WarningAlert, WarningAlertCondition } from '../shared/contracts';
-import { WARNING_GROUP_PATCH, WARNING_POLICY_PATCH } from '../shared/names';
+import { WARNING_GROUP_PATCH, WARNING_HAND_OVER_PATCH, WARNING_POLICY_PATCH } from '../shared/names';
 import { AlertOutbox } from './alert-outbox';
 import { type TrackedWarning, WarningTracker } from './warning-tracker';
 
@@ -115,9 +117,14 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
   let group = input.group;
   let groupsOpened = 0;
 
-  const outbox = new AlertOutbox((label, err) => {
-    if (!isCancellation(err)) log.error(`${label} not delivered`, { targetId, error: String(err) });
-  });
+  // histories from before the hand-over wait for their deliveries instead of cancelling them
+  const handsOver = patched(WARNING_HAND_OVER_PATCH);
+  const outbox = new AlertOutbox(
+    (label, err) => {
+      if (!isCancellation(err)) log.error(`${label} not delivered`, { targetId, error: String(err) });
+    },
+    { cancellable: handsOver },
+  );
   const describe = (c: WarningAlertCondition) =>
     c.occurrence > 1 ? `Still observed (reminder ${c.occurrence - 1}): ${c.issue}` : c.issue;
   /** One email (and in-app notification) naming every condition of `items`. */
@@ -199,8 +206,13 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
     if (group && Date.now() >= group.flushAt) flush();
     tracker.forget(Date.now());
   }
-  // finish the deliveries in flight first: continuing as new would abandon them
-  await condition(() => outbox.idle() && allHandlersFinished());
+  // hand the deliveries in flight over (those sent by observations handled meanwhile too), or,
+  // when that fails and on older histories, finish them: continuing as new would abandon them
+  for (let handingOver = handsOver; ; ) {
+    while (handingOver && !outbox.idle()) handingOver = await handOver(outbox, targetId);
+    await condition(() => (handingOver || outbox.idle()) && allHandlersFinished());
+    if (outbox.idle()) break;
+  }
   await continueAsNew<typeof WarningWatchWorkflow>({
     ...input,
     reminderIntervalMs: rules.reminderIntervalMs,
@@ -212,3 +224,9 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
   });
 }
 
+/** One hand-over (see AlertOutbox.cancelAndHandOver); false when it failed. */
+async function handOver(outbox: AlertOutbox, targetId: string): Promise<boolean> {
+  if (await outbox.cancelAndHandOver(targetId)) return true;
+  log.warn('Alert delivery workflow unreachable: waiting for the WARNING deliveries in flight', { targetId });
+  return false;
+}
