@@ -20,6 +20,7 @@ function latest(section: string): { file: string; data: Record<string, unknown> 
 }
 
 const s = (ms?: number) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);
+const ms = (v?: number) => (v === undefined ? '–' : v < 1000 ? `${Math.round(v)} ms` : s(v));
 const ok = (pass: boolean) => (pass ? '✅' : '❌');
 const source = (r: { file: string; data: Record<string, unknown> }) => {
   const m = r.data.machine as { cpus?: number; loadAverage1m?: number } | undefined;
@@ -60,7 +61,7 @@ function scale(): string {
   };
   const rows = (r.data.rows as Row[]).map((x) => {
     const accept = x.targets === 400 ? ` ${ok(x.onTimePercent >= 99 && (x.detectionP95Ms ?? Infinity) <= 20_000)}` : '';
-    return `| ${x.shape === 'monitor' ? 'long-lived monitor' : 'per-run schedule (legacy)'} | ${x.targets} | ${x.probesOnTime} / ${x.probesExpected} (${x.onTimePercent}%) | ${s(x.lateP95Ms)} / ${s(x.lateMaxMs)} | ${x.detectionMs.map((v) => s(v)).join(', ') || '–'} (p95 ${s(x.detectionP95Ms)}) | ${x.worker.cpuPercentOfCore}%, ${x.worker.rssPeakMb} MB | ${x.server.cpuPercentOfCore}%, ${x.server.rssPeakMb} MB | ${x.perTarget.workerCpuPercent}% / ${x.perTarget.serverCpuPercent}% |${accept} |`;
+    return `| ${x.shape === 'monitor' ? 'long-lived monitor' : 'per-run schedule (legacy)'} | ${x.targets} | ${x.probesOnTime} / ${x.probesExpected} (${x.onTimePercent}%) | ${ms(x.lateP95Ms)} / ${ms(x.lateMaxMs)} | ${x.detectionMs.map((v) => s(v)).join(', ') || '–'} (p95 ${s(x.detectionP95Ms)}) | ${x.worker.cpuPercentOfCore}%, ${x.worker.rssPeakMb} MB | ${x.server.cpuPercentOfCore}%, ${x.server.rssPeakMb} MB | ${x.perTarget.workerCpuPercent}% / ${x.perTarget.serverCpuPercent}% |${accept} |`;
   });
   return [
     `${source(r)}; CHECK_INTERVAL 15 s, a window of ${(r.data.rows as Row[])[0]?.windowS ?? '?'} s per row. A probe is on time when it reaches its bridge within 2 s of its slot.`,
