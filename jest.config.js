@@ -6,9 +6,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // test/cluster runs on a real Temporal cluster: `npm run test:cluster` (jest.cluster.config.js);
   // test/browser drives chromium: `npm run test:browser` (jest.browser.config.js).
+  // test/chaos breaks the full stack: `npm run chaos` / `npm run chaos:quick` (jest.chaos.config.js).
   // test/isolated runs in a process of its own after the rest (`jest -c jest.isolated.config.js`,
-  // part of `npm test`): its rate-limited dispatch waits stall when it shares the suite's run.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/browser/', '<rootDir>/test/isolated/'],
+  // part of `npm test`): its escalation tests stall when they share the suite's run.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/browser/', '<rootDir>/test/chaos/', '<rootDir>/test/isolated/'],
   // Temporal servers start per test file; two cores: keep parallelism modest.
   maxWorkers: 2,
   testTimeout: 120_000,
