@@ -27,6 +27,7 @@ import type {
 } from '../src/shared/contracts';
 import type { ProbeReport, Target } from '../src/shared/types';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { waitFor } from './helpers/wait';
 
 const TOKEN = 'dashboard-token-for-the-temporal-test';
 
@@ -85,20 +86,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function until<T>(
-  what: string,
-  read: () => Promise<T>,
-  ok: (value: T) => boolean,
-  timeoutMs = 45_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const until = <T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 45_000) =>
+  waitFor(what, read, ok, { timeoutMs, everyMs: 300 });
 
 it('shows a healthy target and an open incident from real workflows, and operates the incident', async () => {
   const taskQueue = uniqueTaskQueue('dashboard');

@@ -14,6 +14,7 @@ import { statusQuery } from '../src/workflows/healing/messages';
 import { createDevServerEnv, uniqueTaskQueue } from './helpers/temporal';
 import { FakeBridge, createHealingWorker, incidentInput, startIncident } from './healing-harness';
 import { exportFixture } from './healing-fixtures';
+import { pause, waitFor } from './helpers/wait';
 
 jest.setTimeout(120_000);
 
@@ -25,19 +26,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(100);
-  }
-}
+const until = (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000) =>
+  waitFor(what, check, Boolean, { timeoutMs });
 
 test('an escalated incident whose worker was down for five reminder intervals sends one reminder, not five', async () => {
   const bridge = new FakeBridge('catch-up');

@@ -27,6 +27,7 @@ import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
 import { healingWorkflowId, monitorWorkflowId } from '../src/shared/names';
 import { EMPTY_LEDGER } from '../src/workflows/attempt-ledger';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { waitFor } from './helpers/wait';
 
 jest.setTimeout(180_000);
 
@@ -77,15 +78,8 @@ async function monitoredTarget(): Promise<TargetConfig> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await sleep(200);
-  }
-}
+const until = <T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 30_000) =>
+  waitFor(what, read, ok, { timeoutMs: ms, everyMs: 200 });
 
 async function feedTexts(tc: TargetConfig): Promise<string[]> {
   return (await listNotifications(env.client, { targetId: tc.target.id })).map((x) => x.text);

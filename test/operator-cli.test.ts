@@ -25,6 +25,7 @@ import { MAILBOX_WORKFLOW_ID, REMEDIATION_SWITCH_WORKFLOW_ID, healingWorkflowId,
 import { type BridgeSimulator, createBridgeSimulator } from '../src/simulator';
 import { exportFixture } from './healing-fixtures';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { waitFor } from './helpers/wait';
 
 jest.setTimeout(180_000);
 
@@ -72,16 +73,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await sleep(300);
-  }
-}
+const until = <T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 60_000) =>
+  waitFor(what, read, ok, { timeoutMs: ms, everyMs: 300 });
 
 /** Runs one `autoheal` command as the CLI does; its printed output and exit code. */
 async function cli(...args: string[]): Promise<{ out: string; exitCode: number | undefined }> {

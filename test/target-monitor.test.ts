@@ -19,6 +19,7 @@ import { EMPTY_LEDGER } from '../src/workflows/attempt-ledger';
 import type { TargetMonitorView } from '../src/workflows/target-monitor/messages';
 import type { WarningAlert } from '../src/shared/contracts';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { waitFor } from './helpers/wait';
 import { exportFixture } from './healing-fixtures';
 
 jest.setTimeout(180_000);
@@ -70,15 +71,8 @@ function targetConfig(overrides: Record<string, string> = {}): TargetConfig {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await sleep(100);
-  }
-}
+const until = <T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 30_000) =>
+  waitFor(what, read, ok, { timeoutMs: ms, everyMs: 100 });
 
 const monitor = (tc: TargetConfig): WorkflowHandle => env.client.workflow.getHandle(monitorWorkflowId(tc.target.id));
 const view = (tc: TargetConfig): Promise<TargetMonitorView> => queryMonitor(env.client, tc.target.id);

@@ -24,6 +24,7 @@ import {
 import { exportFixture } from './healing-fixtures';
 import { startSmtpServer } from './helpers/smtp';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { pause, waitFor } from './helpers/wait';
 
 jest.setTimeout(240_000);
 
@@ -40,20 +41,13 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(
+const until = (
   what: string,
   check: () => Promise<boolean> | boolean,
   timeoutMs = 60_000,
   state: () => Promise<string> | string = () => '',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} ${await state()}`);
-    await pause(200);
-  }
-}
+) => waitFor(what, check, Boolean, { timeoutMs, everyMs: 200, describe: state });
 
 /** The conditions an email names, in order. */
 const conditionsOf = (text: string | undefined) =>
