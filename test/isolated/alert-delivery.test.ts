@@ -7,18 +7,18 @@
  */
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { forceRecovery, resolve } from '../src/client/incidents';
-import { alertDeliveryWorkflowId } from '../src/shared/names';
-import type { AlertEvent } from '../src/shared/contracts';
+import { forceRecovery, resolve } from '../../src/client/incidents';
+import { alertDeliveryWorkflowId } from '../../src/shared/names';
+import type { AlertEvent } from '../../src/shared/contracts';
 import {
   AlertDeliveryWorkflow,
   alertsHandedOverSignal,
   pendingAlertsQuery,
-} from '../src/workflows/alert-delivery';
-import type { MonitorResult } from '../src/workflows/monitor';
-import { statusQuery } from '../src/workflows/healing/messages';
-import { emailDelivery } from '../src/shared/alert-policy';
-import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
+} from '../../src/workflows/alert-delivery';
+import type { MonitorResult } from '../../src/workflows/monitor';
+import { statusQuery } from '../../src/workflows/healing/messages';
+import { emailDelivery } from '../../src/shared/alert-policy';
+import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
 import {
   FakeBridge,
   HOUR,
@@ -32,8 +32,8 @@ import {
   serverNow,
   startIncident,
   target,
-} from './healing-harness';
-import { exportFixture } from './healing-fixtures';
+} from '../healing-harness';
+import { exportFixture } from '../healing-fixtures';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
