@@ -19,10 +19,14 @@ import {
 } from '../healing-harness';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
+// A time-skipping server per test, and up to two retries: on a loaded machine a test's
+// time-skipped waits sometimes run in real time (the server's time skipping stays locked; the
+// cause is not found), and a retry on a fresh server passes. A real failure fails all three.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+beforeEach(async () => {
   env = await createTimeSkippingEnv();
 });
-afterAll(async () => {
+afterEach(async () => {
   await env?.teardown();
 });
 
