@@ -1,10 +1,8 @@
 /**
  * Tests that run in a jest process of their own, one jest run per file, after the main suite (part
- * of `npm test`). test/isolated/healing-escalation.test.ts passes alone and stalls inside the
- * full suite from its third test on (its time-skipped waits take real time), and
- * test/isolated/alert-delivery.test.ts failed once inside it (a closed incident still RUNNING,
- * then a time-skipped 24 h that did not pass); until the cause is found they run here, never
- * skipped.
+ * of `npm test`): test/isolated/healing-escalation.test.ts and test/isolated/alert-delivery.test.ts,
+ * the files the time-skipping server's stranded runs (temporalio/sdk-java#2606, #3088; see
+ * timeSkippingServerPerTest in test/helpers/temporal.ts) stalled most inside the full suite.
  */
 const base = require('./jest.config.js');
 

@@ -20,14 +20,11 @@ import { alertDeliveryWorkflowId } from '../src/shared/names';
 import { createLogger } from '../src/logging/create-logger';
 import { FakeBridge, MINUTE, finish, incidentInput, serverNow, startIncident } from './healing-harness';
 import { startSmtpServer } from './helpers/smtp';
-import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { timeSkippingServerPerTest, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
+timeSkippingServerPerTest((e) => {
+  env = e;
 });
 
 test('SMTP down when an incident starts, back two minutes later: the CRITICAL email arrives exactly once, and the restart is not held back', async () => {

@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resolve } from '../src/client/incidents';
 import { statusQuery } from '../src/workflows/healing/messages';
-import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
+import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 import {
   FakeBridge,
   HOUR,
@@ -23,11 +23,8 @@ import {
 import { exportFixture } from './healing-fixtures';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
+timeSkippingServerPerTest((e) => {
+  env = e;
 });
 
 function rateLimitedBridge(id: string): FakeBridge {

@@ -18,7 +18,7 @@ import type {
 } from '../src/shared/contracts';
 import type { HealingInput, HealingPolicy, ProbeReport, Target } from '../src/shared/types';
 import { type HealingWorkflowInput, healingWorkflow } from '../src/workflows/healing';
-import { workflowBundle } from './helpers/temporal';
+import { trackWorker, workflowBundle } from './helpers/temporal';
 
 try {
   // Quiet: the expected activity failures of these tests would flood the output.
@@ -180,7 +180,7 @@ export async function createHealingWorker(
     if (!bridge) throw new Error(`no fake bridge for ${id}`);
     return bridge;
   };
-  return Worker.create({
+  const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
@@ -198,6 +198,7 @@ export async function createHealingWorker(
       ...overrides,
     },
   });
+  return trackWorker(worker);
 }
 
 export function incidentInput(

@@ -10,7 +10,7 @@ import { createLedgerActivities } from '../src/activities/ledger';
 import { registerIncidentCommands } from '../src/cli/commands/incident';
 import type { AppConfig } from '../src/config/load-config';
 import { attemptLedgerWorkflowId } from '../src/shared/names';
-import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
+import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 import { exportFixture } from './healing-fixtures';
 import {
   FakeBridge,
@@ -25,11 +25,8 @@ import {
 } from './healing-harness';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
+timeSkippingServerPerTest((e) => {
+  env = e;
 });
 
 const DAY = 24 * HOUR;

@@ -8,7 +8,7 @@ import { acknowledge, forceRecovery, getStatus, resolve } from '../src/client/in
 import { healingWorkflowId } from '../src/shared/names';
 import type { healingWorkflow } from '../src/workflows/healing';
 import { ApplicationFailure } from '@temporalio/common';
-import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
+import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 import {
   FakeBridge,
   HOUR,
@@ -25,11 +25,8 @@ import {
 import { exportFixture } from './healing-fixtures';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
+timeSkippingServerPerTest((e) => {
+  env = e;
 });
 
 test('forceRecovery during the restart spacing dispatches at once, recorded as an override', async () => {

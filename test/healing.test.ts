@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resolveUpdate, statusQuery } from '../src/workflows/healing/messages';
-import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
+import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 import {
   FakeBridge,
   MINUTE,
@@ -19,11 +19,8 @@ import {
 import { exportFixture } from './healing-fixtures';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
+timeSkippingServerPerTest((e) => {
+  env = e;
 });
 
 test('happy path: alert, one dispatch, two healthy probes with live data, recovery email, RECOVERED', async () => {

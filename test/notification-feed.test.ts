@@ -27,7 +27,7 @@ import { createLogger } from '../src/logging/create-logger';
 import { NOTIFICATION_FEED_WORKFLOW_ID } from '../src/shared/names';
 import type { AlertEvent, InAppNotification } from '../src/shared/contracts';
 import type { NotificationFeedWorkflow } from '../src/workflows/notifications';
-import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { timeSkippingServerPerTest, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 import { exportFixture } from './healing-fixtures';
 import { waitFor } from './helpers/wait';
 
@@ -53,17 +53,16 @@ const feedWorker = async (
   });
 
 describe('notification feed on the time-skipping server', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
+  beforeAll(() => {
     try {
       Runtime.install({ logger: new DefaultLogger('ERROR') });
     } catch {
       // already installed in this process
     }
-    env = await createTimeSkippingEnv();
   });
-  afterAll(async () => {
-    await env?.teardown();
+  let env: TestWorkflowEnvironment;
+  timeSkippingServerPerTest((e) => {
+    env = e;
   });
 
   it('notifyInApp writes to the feed; reads are newest first; read/unread; a retried write is stored once', async () => {

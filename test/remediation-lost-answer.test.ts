@@ -14,7 +14,7 @@ import { createLogger } from '../src/logging/create-logger';
 import type { RemediationRequest } from '../src/shared/contracts';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator/create-bridge-simulator';
 import { createGithubDouble, type GithubDouble } from './helpers/github-double';
-import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
+import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 import {
   FakeBridge,
   createHealingWorker,
@@ -30,11 +30,8 @@ const RESTART_TOKEN = 'restart-token-lost-answer-4c1d';
 const GITHUB_TOKEN = 'ghp' + '_lostAnswerToken0123456789abcdefXYZ';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
+timeSkippingServerPerTest((e) => {
+  env = e;
 });
 
 const log = createLogger({ level: 'silent' });

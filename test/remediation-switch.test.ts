@@ -22,14 +22,11 @@ import { FakeBridge, MINUTE, createHealingWorker, dispatchesInHistory, finish, i
 import { exportFixture } from './healing-fixtures';
 import { createGithubDouble } from './helpers/github-double';
 import { startSimulator } from './helpers/simulator';
-import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
+import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
+timeSkippingServerPerTest((e) => {
+  env = e;
 });
 
 test('remediation off: the incident opens, emails, verifies and withholds every restart; back on, it dispatches at its next attempt', async () => {

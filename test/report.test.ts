@@ -14,16 +14,13 @@ import { type IncidentSummary, type RollupState, rollupWorkflow } from '../src/w
 import { rollupWorkflowId } from '../src/shared/names';
 import { FakeBridge, HOUR, MINUTE, createHealingWorker, finish, incidentInput, policy, serverNow, startIncident, target } from './healing-harness';
 import { exportFixture } from './healing-fixtures';
-import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
+import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 
 jest.setTimeout(300_000);
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
+timeSkippingServerPerTest((e) => {
+  env = e;
 });
 
 const DAY = 24 * HOUR;

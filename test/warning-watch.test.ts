@@ -26,22 +26,21 @@ import {
 } from '../src/workflows/warnings';
 import { exportFixture } from './healing-fixtures';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
-import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { timeSkippingServerPerTest, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
+beforeAll(() => {
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
   } catch {
     // already installed in this process
   }
-  env = await createTimeSkippingEnv();
 });
-afterAll(async () => {
-  await env?.teardown();
+let env: TestWorkflowEnvironment;
+timeSkippingServerPerTest((e) => {
+  env = e;
 });
 
 async function createWatchWorker(
@@ -707,19 +706,6 @@ describe('the WARNING policy each observation carries reaches a running watcher'
 });
 
 describe('WARNING_GROUP_WAIT: conditions that fall due together are one email', () => {
-  // A time-skipping server of its own: after the watchers of the tests above were terminated,
-  // the shared server's time skipping stayed locked here and env.sleep never returned (most
-  // likely the lock a run closed with an activity still pending leaves behind: sdk-java#1138).
-  let shared: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    shared = env;
-    env = await createTimeSkippingEnv();
-  });
-  afterAll(async () => {
-    await env.teardown();
-    env = shared;
-  });
-
   const start = (taskQueue: string, name: string) =>
     env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
       taskQueue,

@@ -18,7 +18,7 @@ import {
 import type { MonitorResult } from '../../src/workflows/monitor';
 import { statusQuery } from '../../src/workflows/healing/messages';
 import { emailDelivery } from '../../src/shared/alert-policy';
-import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { timeSkippingServerPerTest, uniqueTaskQueue } from '../helpers/temporal';
 import {
   FakeBridge,
   HOUR,
@@ -36,11 +36,8 @@ import {
 import { exportFixture } from '../healing-fixtures';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
+timeSkippingServerPerTest((e) => {
+  env = e;
 });
 
 /** A bridge whose SMTP server refuses every email but the CRITICAL one while `smtpDown`. */

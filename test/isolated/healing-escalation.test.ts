@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { acknowledgeUpdate, resolveUpdate, statusQuery } from '../../src/workflows/healing/messages';
-import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { timeSkippingServerPerTest, uniqueTaskQueue } from '../helpers/temporal';
 import {
   FakeBridge,
   HOUR,
@@ -19,15 +19,8 @@ import {
 } from '../healing-harness';
 
 let env: TestWorkflowEnvironment;
-// A time-skipping server per test, and up to two retries: on a loaded machine a test's
-// time-skipped waits sometimes run in real time (the server's time skipping stays locked; the
-// cause is not found), and a retry on a fresh server passes. A real failure fails all three.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-beforeEach(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterEach(async () => {
-  await env?.teardown();
+timeSkippingServerPerTest((e) => {
+  env = e;
 });
 
 /** First incident: two failed attempts, then the third restart works. */
