@@ -75,7 +75,9 @@ async function reloadUntil(page: Page, selector: string, what: string, ms = 90_0
   const deadline = Date.now() + ms;
   for (;;) {
     await page.reload();
-    await page.waitForSelector('#operator table, #operator p', { timeout: 20_000 });
+    // The overview is fetched after the page loads: wait until it replaced its placeholder (a
+    // table, or the message that it could not be read).
+    await page.locator('#operator', { hasNotText: 'Loading the overview' }).waitFor({ timeout: 20_000 });
     if ((await page.locator(selector).count()) > 0) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${selector})`);
     await page.waitForTimeout(1_000);
