@@ -305,6 +305,21 @@ export async function releaseAbandonedChildLock(env: TestWorkflowEnvironment, ch
   await env.connection.testService?.unlockTimeSkipping({});
 }
 
+/** How far past a whole step `sleepOffGrid` lands: half a VERIFY_INTERVAL of the test policy. */
+export const OFF_GRID_MS = 7_500;
+
+/**
+ * Skips `ms` and then half a probe step more, so that the update or signal the test sends next
+ * arrives between two of the workflow's timers, not as one fires. The test incidents' timers
+ * fall on whole steps from the start (15 s verification probes, the parked probe's minute,
+ * hourly reminders), and so do whole-minute sleeps: a message whose workflow task cancels a
+ * timer that fired while that task was with the worker strands the run on the time-skipping
+ * server (see timeSkippingServerPerTest). Use it before a message, not for every wait.
+ */
+export function sleepOffGrid(env: TestWorkflowEnvironment, ms: number): Promise<void> {
+  return env.sleep(ms + OFF_GRID_MS);
+}
+
 /**
  * Waits (real time) until the workflow has no workflow task and no activity running (one waiting for its retry does not count). Skipping
  * time while the worker is still on a task can expire it on the time-skipping server (the

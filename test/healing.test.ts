@@ -14,6 +14,7 @@ import {
   finish,
   incidentInput,
   serverNow,
+  sleepOffGrid,
   startIncident,
 } from './healing-harness';
 import { exportFixture } from './healing-fixtures';
@@ -114,7 +115,7 @@ test('three failed attempts escalate, park without restarts, and an operator res
     const parked = await handle.query(statusQuery);
     expect(parked.status).toBe('ESCALATED');
     expect(parked.escalation?.reason).toBe('3 failed attempts within 1d');
-    await env.sleep(30 * MINUTE);
+    await sleepOffGrid(env, 30 * MINUTE);
     expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(3);
 
     await handle.executeUpdate(resolveUpdate, { args: [{ by: 'alice', note: 'restarted the VPS by hand' }] });

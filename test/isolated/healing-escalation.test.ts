@@ -15,6 +15,7 @@ import {
   finish,
   incidentInput,
   serverNow,
+  sleepOffGrid,
   startIncident,
 } from '../healing-harness';
 
@@ -48,7 +49,7 @@ test('an incident after one that needed two failed attempts escalates on its fir
     bridge.recoverOnDispatch = undefined; // the bridge goes down again and restarts don't help
     bridge.dispatches = 0;
     const second = await startIncident(env, taskQueue, incidentInput('window-in', {}, await serverNow(env)));
-    await env.sleep(10 * MINUTE);
+    await sleepOffGrid(env, 10 * MINUTE);
     const status = await second.query(statusQuery);
     expect(status.status).toBe('ESCALATED');
     expect(status.attempts).toHaveLength(1);
@@ -92,7 +93,7 @@ test('an incident open longer than RECOVERY_SLA escalates', async () => {
       taskQueue,
       incidentInput('sla', { recoverySlaMs: 8 * MINUTE, escalateAfter: 10 }, await serverNow(env)),
     );
-    await env.sleep(9 * MINUTE);
+    await sleepOffGrid(env, 9 * MINUTE);
     const status = await handle.query(statusQuery);
 
     expect(status.status).toBe('ESCALATED');
@@ -149,7 +150,7 @@ test('reminders go to the escalation contacts every hour until acknowledged; pro
       taskQueue,
       incidentInput('reminders', { checkIntervalMs: 10 * MINUTE }, await serverNow(env)),
     );
-    await env.sleep(3 * HOUR + 30 * MINUTE);
+    await sleepOffGrid(env, 3 * HOUR + 30 * MINUTE);
     expect(bridge.emails('reminder').map((e) => e.kind === 'reminder' && e.reminder)).toEqual([1, 2, 3]);
 
     await handle.executeUpdate(acknowledgeUpdate, { args: [{ by: 'bob' }] });
@@ -197,7 +198,7 @@ test('a parked incident continued as new resumes parked: reminders on schedule, 
         },
       },
     });
-    await env.sleep(45 * MINUTE);
+    await sleepOffGrid(env, 45 * MINUTE);
 
     expect(bridge.emails('reminder')).toEqual([
       expect.objectContaining({ incidentId: 'carried-20261128-000000', reminder: 5 }),
