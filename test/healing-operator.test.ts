@@ -19,6 +19,7 @@ import {
   incidentInput,
   policy,
   serverNow,
+  sleepOffGrid,
   startIncident,
   target,
 } from './healing-harness';
@@ -120,7 +121,8 @@ test('forceRecovery un-parks an escalated incident for one attempt; acknowledge 
   const worker = await createHealingWorker(env, taskQueue, [bridge]);
   await worker.runUntil(async () => {
     const handle = await startIncident(env, taskQueue, incidentInput('unpark', {}, await serverNow(env)));
-    await env.sleep(MINUTE);
+    // parked, probing every minute: each message is sent between two probes (sleepOffGrid)
+    await sleepOffGrid(env, MINUTE);
     expect((await getStatus(env.client, 'unpark')).status).toBe('ESCALATED');
 
     rejectDispatch = false; // the operator fixed the workflow file; the restart still won't help
@@ -131,7 +133,7 @@ test('forceRecovery un-parks an escalated incident for one attempt; acknowledge 
       by: 'erin',
       taskQueue,
     });
-    await env.sleep(10 * MINUTE);
+    await sleepOffGrid(env, 10 * MINUTE);
     const after = await getStatus(env.client, 'unpark');
     expect(after.status).toBe('ESCALATED');
     expect(after.attempts.map((a) => a.outcome)).toEqual(['dispatch_failed', 'not_recovered']);
