@@ -23,16 +23,18 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 }
 
 /**
- * A fresh time-skipping server for each test of the file (`use` receives it), and up to two
+ * A fresh time-skipping server for each test of the file (`use` receives it), and up to four
  * retries of a failed test, each on a new server. The time-skipping test server strands a run
  * whose workflow task cancels a timer that fired while the task was with the worker: it refuses
  * the completion ("invalid history builder state for action", temporalio/sdk-java#2606 and
  * #3088) and never hands the task out again, so the test's time-skipped waits never end, and on
- * a shared server the tests after it stall too. The real server accepts such a cancel. A real
- * failure fails all three attempts; jest prints the earlier ones.
+ * a shared server the tests after it stall too. The real server accepts such a cancel. A stranded
+ * attempt usually costs two: the time-skipped wait it left behind fails with "Channel has been
+ * shut down" once its server is gone, and jest blames the attempt then running. Four retries
+ * ride out two strands. A real failure fails all five attempts; jest prints the earlier ones.
  */
 export function timeSkippingServerPerTest(use: (env: TestWorkflowEnvironment) => void | Promise<void>): void {
-  jest.retryTimes(2, { logErrorsBeforeRetry: true });
+  jest.retryTimes(4, { logErrorsBeforeRetry: true });
   let env: TestWorkflowEnvironment | undefined;
   beforeEach(async () => {
     env = await createTimeSkippingEnv();
