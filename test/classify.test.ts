@@ -1,4 +1,4 @@
-import { classify, isSynced, isTerminalNotConnected, parseBridgeTime, TERMINAL_NOT_CONNECTED_LOG } from '../src/activities/probe/classify';
+import { classify, isSynced, isTerminalNotConnected, notSyncedReason, parseBridgeTime, TERMINAL_NOT_CONNECTED_LOG } from '../src/activities/probe/classify';
 import type { AccountReading, CheckName, Classification, Observation, Target } from '../src/shared/types';
 
 const PROBED_AT = '2025-10-31T11:26:38.000Z';
@@ -286,8 +286,14 @@ describe('classify: what "synced" means', () => {
     expect(check(result, 'account').evidence).toContain('stale, read 60 min ago');
   });
 
-  it('cached data is not synced', () => {
-    expect(isSynced({ login: '1', balance: 5, dataSource: 'cached', readAt: PROBED_AT }, NOW, 60_000)).toBe(false);
+  it('fresh cached data is synced (variant B serves every healthy reading from its cache), and so is a reading with no data_source (variant A)', () => {
+    expect(isSynced({ login: '1', balance: 5, dataSource: 'cached', readAt: PROBED_AT }, NOW, 60_000)).toBe(true);
+    expect(isSynced({ login: '1', balance: 5, dataSource: 'unknown', readAt: PROBED_AT }, NOW, 60_000)).toBe(true);
+  });
+
+  it('freshness lives in the reading\'s own time: old cached data is stale, a no_cache placeholder never synced', () => {
+    expect(notSyncedReason({ login: '1', balance: 5, dataSource: 'cached', readAt: new Date(NOW - 120_000).toISOString() }, NOW, 60_000)).toBe('stale, read 2 min ago');
+    expect(notSyncedReason({ login: '1', balance: 0, dataSource: 'no_cache', readAt: PROBED_AT }, NOW, 60_000)).toBe('no_cache placeholder');
   });
 
   it('a live reading without a timestamp is not fresh, so not synced', () => {
@@ -379,10 +385,10 @@ describe('classify: readings dated in the future (a clock problem, not fresh dat
     expect(result.syncedAccounts).toBe(0);
     const clock = check(result, 'clock');
     expect(clock.status).toBe('warn');
-    expect(clock.evidence).toMatch(/^7 live account readings are dated up to 3 h in the future \(beyond the 2 min tolerance\): the bridge's clock or MT5_BRIDGE_TIMEZONE \(UTC\) is wrong/);
+    expect(clock.evidence).toMatch(/^7 account readings are dated up to 3 h in the future \(beyond the 2 min tolerance\): the bridge's clock or MT5_BRIDGE_TIMEZONE \(UTC\) is wrong/);
     expect(clock.accounts).toEqual(LOGINS);
     expect(check(result, 'sync_rate').status).toBe('ok');
-    expect(check(result, 'sync_rate').evidence).toContain('7 more read live but dated in the future');
+    expect(check(result, 'sync_rate').evidence).toContain('7 more read but dated in the future');
     expect(check(result, 'account').status).toBe('ok'); // left to the clock check: one condition, not seven
     expect(result.summary).toBe('Bridge timestamps up to 3 h in the future: clock or MT5_BRIDGE_TIMEZONE wrong.');
   });

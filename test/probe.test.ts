@@ -150,12 +150,14 @@ describe('probeTarget against the simulator, one fault mode at a time', () => {
     expect(report.summary).toBe('Account 886066 failed to sync.');
   });
 
-  it('summary_missing → the per-account info fallback works: HEALTHY', async () => {
+  it('summary_missing → the read-only per-account balance fallback works: HEALTHY, and the terminal is never logged in', async () => {
     sim.setFault({ mode: 'summary_missing' });
     const report = await run({ accounts: LOGINS, expectedAccounts: 7 });
     expect(report.severity).toBe('HEALTHY');
-    expect(report.observation.accounts.source).toBe('info');
+    expect(report.observation.accounts.source).toBe('balance');
     expect(report.observation.accounts.readings).toHaveLength(7);
+    expect(sim.state().requests.info).toBe(0);
+    expect(sim.state().terminalLogins).toBe(0);
   });
 
   it('summary_missing without MT5_ACCOUNTS → uses the logins of the last summary seen', async () => {
@@ -163,7 +165,7 @@ describe('probeTarget against the simulator, one fault mode at a time', () => {
     sim.setFault({ mode: 'summary_missing' });
     const report = await run();
     expect(report.severity).toBe('HEALTHY');
-    expect(report.observation.accounts.source).toBe('info');
+    expect(report.observation.accounts.source).toBe('balance');
   });
 
   it('summary_missing without MT5_ACCOUNTS and no summary ever seen → CRITICAL, saying to set MT5_ACCOUNTS', async () => {

@@ -1,4 +1,4 @@
-import { runSimulator } from '../src/simulator';
+import { runSimulator, SIM_ACCOUNT_PASSWORD } from '../src/simulator';
 import { simulators } from './helpers/simulator';
 
 const TOKEN = 'sim-test-token';
@@ -43,28 +43,113 @@ function manualClock(start = Date.UTC(2025, 9, 31, 11, 26, 38)) {
 describe('the simulated bridge, healthy', () => {
   const sims = simulators();
 
-  it('answers health like the deployed bridge: connected, trade allowed, cache complete', async () => {
+  it('variant A answers health like vps/mt5_bridge_api_service.py: terminal, mongodb, service', async () => {
     const sim = await sims.start();
     const { status, body } = await call(`${sim.url}/api/mt5/bridge/health`);
     expect(status).toBe(200);
     expect(body).toMatchObject({
       status: 'healthy',
-      mt5: { available: true, terminal_info: { connected: true, trade_allowed: true } },
-      cache: { accounts_cached: 7, total_accounts: 7, cache_complete: true },
+      mt5: { available: true, terminal_info: { connected: true, trade_allowed: true, name: expect.any(String), company: expect.any(String), build: expect.any(Number) } },
+      mongodb: { connected: true },
+      service: { version: '1.0.0', uptime: 'Running' },
     });
+    expect(body.cache).toBeUndefined();
   });
 
-  it('lists seven accounts with positive live balances and fresh timestamps', async () => {
+  it('variant B answers health like the 4.0-multi-account bridge: initialized, current_account, cache complete', async () => {
+    const sim = await sims.start({ variant: 'b' });
+    const { body } = await call(`${sim.url}/api/mt5/bridge/health`);
+    expect(body).toMatchObject({
+      status: 'healthy',
+      mt5: { initialized: true, available: true, current_account: expect.any(Number), terminal_info: { connected: true, trade_allowed: true } },
+      cache: { accounts_cached: 7, total_accounts: 7, cache_complete: true },
+      version: '4.0-multi-account',
+    });
+    expect(body.mongodb).toBeUndefined();
+  });
+
+  it('variant A hands out its MongoDB documents whole: zone-less updated_at, password and server, no data_source', async () => {
     const sim = await sims.start();
     const { body } = await call(`${sim.url}/api/mt5/accounts/summary`);
-    const rows = body.accounts as SummaryRow[];
+    const rows = body.accounts as Array<SummaryRow & { updated_at: string; password: string; server: string }>;
     expect(rows.map((r) => String(r.account))).toEqual(LOGINS);
-    expect(body.count).toBe(7);
+    expect(body.totals).toMatchObject({ accounts: 7 });
+    expect(Object.keys(body.by_fund_type).length).toBeGreaterThan(0);
     for (const row of rows) {
       expect(row.balance).toBeGreaterThan(0);
-      expect(row.data_source).toBe('live');
-      expect(Date.now() - Date.parse(row.timestamp)).toBeLessThan(60_000);
+      expect(row.data_source).toBeUndefined();
+      expect(row.password).toBe(SIM_ACCOUNT_PASSWORD);
+      expect(row.server).toBe('MEXAtlantic-Real');
+      expect(row.updated_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/);
+      expect(Date.now() - Date.parse(`${row.updated_at.slice(0, 23)}Z`)).toBeLessThan(120_000 + 5_000);
     }
+    expect((await call(`${sim.url}/api/mt5/accounts`)).body).toHaveLength(7);
+    expect((await call(`${sim.url}/api/mt5/account/886557/balance`)).body).toMatchObject({ account_id: 886557, balance: 80_000, last_updated: expect.any(String) });
+    expect(sim.state().terminalLogins).toBe(0);
+  });
+
+  it('variant B serves its cache: data_source "cached", each entry dated when its round read it (within 5 minutes)', async () => {
+    const sim = await sims.start({ variant: 'b' });
+    const { body } = await call(`${sim.url}/api/mt5/accounts/summary`);
+    const rows = body.accounts as SummaryRow[];
+    expect(body).toMatchObject({ success: true, count: 7, cached_count: 7 });
+    for (const row of rows) {
+      expect(row.balance).toBeGreaterThan(0);
+      expect(row.data_source).toBe('cached');
+      expect(row.timestamp).toMatch(/\+00:00$/);
+      expect(Date.now() - Date.parse(row.timestamp)).toBeLessThan(300_000);
+    }
+  });
+
+  it('variant B warms up after a start: placeholders "Waiting for first cache refresh" and cache_complete false, then the cache fills', async () => {
+    const time = manualClock();
+    const sim = await sims.start({ variant: 'b', warmUpMs: 24_000, clock: time.clock });
+    const health = (await call(`${sim.url}/api/mt5/bridge/health`)).body;
+    expect(health.cache).toMatchObject({ accounts_cached: 0, total_accounts: 7, cache_complete: false });
+    const rows = (await call(`${sim.url}/api/mt5/accounts/summary`)).body.accounts as Array<SummaryRow & { note?: string }>;
+    expect(rows.every((r) => r.data_source === 'no_cache' && r.balance === 0 && r.note === 'Waiting for first cache refresh')).toBe(true);
+    time.at(18_000);
+    const partly = (await call(`${sim.url}/api/mt5/bridge/health`)).body.cache;
+    expect(partly.accounts_cached).toBeGreaterThan(0);
+    expect(partly.cache_complete).toBe(false);
+    time.at(24_000);
+    expect((await call(`${sim.url}/api/mt5/bridge/health`)).body.cache).toMatchObject({ accounts_cached: 7, cache_complete: true });
+  });
+
+  it('variant A logs the terminal in on every info call (counted); variant B answers info from its cache', async () => {
+    const a = await sims.start();
+    await call(`${a.url}/api/mt5/account/886557/info`);
+    expect(a.state().terminalLogins).toBe(1);
+    const b = await sims.start({ variant: 'b' });
+    const info = await call(`${b.url}/api/mt5/account/886557/info`);
+    expect(info.body.live_data).toMatchObject({ balance: 80_000, data_source: 'mt5_live' });
+    expect(b.state().terminalLogins).toBe(0);
+  });
+
+  it('variant A: emergency-restart takes its token in the query string and re-initialises a terminal fault; B has no such route', async () => {
+    const a = await sims.start({ adminToken: 'admin-secret' });
+    a.setFault({ mode: 'terminal_disconnected', restart: 'heal' });
+    expect((await call(`${a.url}/api/admin/emergency-restart?token=wrong`, { method: 'POST' })).status).toBe(401);
+    const ok = await call(`${a.url}/api/admin/emergency-restart?token=admin-secret`, { method: 'POST' });
+    expect(ok.body.success).toBe(true);
+    expect(a.state().phase).toBe('healthy');
+    expect(a.restarts.map((r) => r.endpoint)).toEqual(['emergency-restart']);
+    a.setFault({ mode: 'bridge_down', restart: 'heal' });
+    expect((await call(`${a.url}/api/admin/emergency-restart?token=admin-secret`, { method: 'POST' })).body.success).toBe(false);
+    expect(a.state().phase).toBe('faulted');
+    const b = await sims.start({ variant: 'b' });
+    expect((await call(`${b.url}/api/admin/emergency-restart?token=x`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('variant A: mongo_down is degraded health with mongodb.connected false, and 503 "MongoDB not available" on the account routes; B refuses it', async () => {
+    const sim = await sims.start();
+    sim.setFault({ mode: 'mongo_down' });
+    expect((await call(`${sim.url}/api/mt5/bridge/health`)).body).toMatchObject({ status: 'degraded', mongodb: { connected: false } });
+    const summary = await call(`${sim.url}/api/mt5/accounts/summary`);
+    expect(summary.status).toBe(503);
+    expect(summary.body).toEqual({ detail: 'MongoDB not available' });
+    const b = await sims.start({ variant: 'b' });
+    expect(() => b.setFault({ mode: 'mongo_down' })).toThrow(/variant A only/);
   });
 
   it('answers per-account info, and 404 for an unknown login', async () => {
@@ -129,14 +214,13 @@ describe('restart endpoint', () => {
     expect(sim.state().phase).toBe('placeholder');
     const health = (await call(`${sim.url}/api/mt5/bridge/health`)).body;
     expect(health.mt5.terminal_info).toMatchObject({ connected: true, trade_allowed: true });
-    expect(health.cache).toMatchObject({ accounts_cached: 0, cache_complete: false });
     const placeholders = (await call(`${sim.url}/api/mt5/accounts/summary`)).body.accounts as SummaryRow[];
     expect(placeholders.every((r) => r.data_source === 'no_cache' && r.balance === 0)).toBe(true);
 
     time.at(30_000);
     expect(sim.state().phase).toBe('healthy');
     const rows = (await call(`${sim.url}/api/mt5/accounts/summary`)).body.accounts as SummaryRow[];
-    expect(rows.every((r) => r.data_source === 'live' && r.balance > 0)).toBe(true);
+    expect(rows.every((r) => r.data_source === undefined && r.balance > 0)).toBe(true);
   });
 
   it('with the defaults, a restart heals at once', async () => {
@@ -251,10 +335,10 @@ describe('fault modes, as the bridge shows them', () => {
     }
   });
 
-  it('terminal_disconnected: degraded, not connected, accounts are $0 placeholders', async () => {
+  it('terminal_disconnected: A still claims "healthy" (its status ignores the broker link), not connected, accounts are $0 placeholders', async () => {
     const sim = await sims.start();
     sim.setFault({ mode: 'terminal_disconnected' });
-    expect((await health(sim.url)).body).toMatchObject({ status: 'degraded', mt5: { terminal_info: { connected: false, trade_allowed: false } } });
+    expect((await health(sim.url)).body).toMatchObject({ status: 'healthy', mt5: { terminal_info: { connected: false, trade_allowed: false } } });
     expect((await rows(sim.url)).every((r) => r.balance === 0 && r.data_source === 'no_cache')).toBe(true);
   });
 
@@ -267,7 +351,7 @@ describe('fault modes, as the bridge shows them', () => {
   it('live_zeros: every balance 0, live and fresh', async () => {
     const sim = await sims.start();
     sim.setFault({ mode: 'live_zeros' });
-    expect((await rows(sim.url)).every((r) => r.balance === 0 && r.data_source === 'live')).toBe(true);
+    expect((await rows(sim.url)).every((r) => r.balance === 0 && r.data_source === undefined)).toBe(true);
   });
 
   it('account_failing: one account (by login) missing from the summary', async () => {
@@ -280,9 +364,8 @@ describe('fault modes, as the bridge shows them', () => {
   it('stale: live data with timestamps staleByMs old', async () => {
     const sim = await sims.start();
     sim.setFault({ mode: 'stale', staleByMs: 7_200_000 });
-    for (const row of await rows(sim.url)) {
-      expect(row.data_source).toBe('live');
-      expect(Date.now() - Date.parse(row.timestamp)).toBeGreaterThan(7_000_000);
+    for (const row of (await rows(sim.url)) as Array<SummaryRow & { updated_at: string }>) {
+      expect(Date.now() - Date.parse(`${row.updated_at.slice(0, 23)}Z`)).toBeGreaterThan(7_000_000);
     }
   });
 

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { type AppConfig, DEMO_BRIDGE_PORT } from '../config/load-config';
 import { createLogger, type Logger } from '../logging/create-logger';
-import { createBridgeSimulator, DEMO_RESTART_DEFAULTS } from '../simulator';
+import { createBridgeSimulator, DEMO_RESTART_DEFAULTS, REAL_BRIDGE_TIMING } from '../simulator';
 import { isListening, startDevServer } from '../workers/dev-server';
 import { EMBEDDED_TEMPORAL_ADDRESS } from '../client/connection-options';
 import { startWorker, untilSignal } from '../workers/run-worker';
@@ -43,11 +43,19 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
 
   try {
     if (config.demo) {
-      const simulator = await createBridgeSimulator({ host: '127.0.0.1', port: DEMO_BRIDGE_PORT, restartToken: demoToken, ...DEMO_RESTART_DEFAULTS });
+      // the seed's bridge (4.0-multi-account) with its real warm-up after each start
+      const simulator = await createBridgeSimulator({
+        host: '127.0.0.1',
+        port: DEMO_BRIDGE_PORT,
+        restartToken: demoToken,
+        variant: 'b',
+        warmUpMs: REAL_BRIDGE_TIMING.warmUpMs,
+        ...DEMO_RESTART_DEFAULTS,
+      });
       stops.push(() => simulator.close());
       config = wireDemoRemediation(config, simulator.url, demoToken);
       log.warn(
-        `⚠️  DEMO MODE: MT5_BRIDGE_URL is not set. Watching the built-in MT5 Bridge simulator at ${simulator.url}. ` +
+        `⚠️  DEMO MODE: MT5_BRIDGE_URL is not set. Watching the built-in MT5 Bridge simulator (variant B, the seed's 4.0-multi-account) at ${simulator.url}. ` +
           `Inject a fault: curl -X POST ${simulator.url}/_sim/fault -H 'content-type: application/json' -d '{"mode":"terminal_disconnected","restart":"heal","healAfterMs":20000}'`,
       );
     }

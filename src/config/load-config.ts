@@ -195,6 +195,7 @@ function buildTarget(entry: Partial<TargetEntry> & { id: string; url: string }, 
       probeTimeoutMs,
       staleAfterMs: ms(entry.staleAfter, e.MT5_STALE_AFTER),
       bridgeTimeZone: entry.timezone ?? e.MT5_BRIDGE_TIMEZONE,
+      warmUpGraceMs: ms(entry.warmUpGrace, e.MT5_WARMUP_GRACE),
     },
     policy: {
       checkIntervalMs,

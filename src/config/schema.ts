@@ -64,10 +64,10 @@ const flag = (fallback: boolean) =>
  * would leak everywhere. Credentials go in headers (RESTART_TOKEN, GITHUB_TOKEN). The value is
  * echoed in errors only with its userinfo cut out.
  */
-const httpUrl = (what: string, auth: string) =>
+const httpUrl = (what: string, auth: string, options: UrlOptions = {}) =>
   optionalText.transform((v, ctx) => {
     if (v === undefined) return undefined;
-    const problem = urlProblem(v, what, auth);
+    const problem = urlProblem(v, what, auth, options);
     if (problem) {
       ctx.addIssue({ code: 'custom', message: problem });
       return z.NEVER;
@@ -75,8 +75,26 @@ const httpUrl = (what: string, auth: string) =>
     return v.replace(/\/+$/, '');
   });
 
+export interface UrlOptions {
+  /**
+   * The URL is a secret itself (RESTART_URL: the bridge's emergency-restart takes its token as
+   * `?token=`): it stays in the worker's environment, is called as it is, and is shown only
+   * without its query string. Every other URL is shown, stored and mailed, so a credential in its
+   * query string is refused.
+   */
+  secretQuery?: boolean;
+}
+
+/** Query parameter names that carry a credential (token=, api_key=, secret=, password=, sig=, ...). */
+const CREDENTIAL_PARAM = /token|secret|passw|pwd|api[-_]?key|^key$|^auth|^sig(nature)?$|^code$/i;
+
+/** The names of the query parameters of `url` that look like credentials (never their values). */
+export function credentialParams(url: URL): string[] {
+  return [...new Set([...url.searchParams.keys()].filter((name) => CREDENTIAL_PARAM.test(name)))];
+}
+
 /** Why `text` is not an acceptable http(s) URL, or undefined when it is. Never echoes credentials. */
-export function urlProblem(text: string, what: string, auth: string): string | undefined {
+export function urlProblem(text: string, what: string, auth: string, options: UrlOptions = {}): string | undefined {
   let url: URL;
   try {
     url = new URL(text);
@@ -88,6 +106,14 @@ export function urlProblem(text: string, what: string, auth: string): string | u
   }
   if (url.username || url.password || hasUserinfo(text)) {
     return `must not carry credentials (user:password@host): a URL is shown in logs and stored in workflow history; remove them and ${auth}`;
+  }
+  const params = options.secretQuery ? [] : credentialParams(url);
+  if (params.length > 0) {
+    return (
+      `must not carry a credential in its query string (${params.map((p) => `${p}=…`).join(', ')}): this URL is not treated as a secret ` +
+      `(it is shown in logs, stored in workflow history and put in emails); remove it and ${auth}. Only RESTART_URL may carry one ` +
+      '(the bridge\'s POST /api/admin/emergency-restart?token=…), because RESTART_URL never leaves the worker'
+    );
   }
   return undefined;
 }
@@ -186,8 +212,17 @@ export const envSchema = z.object({
   /** Logins allowed to read $0 (separation / reserve accounts). */
   MT5_ZERO_BALANCE_OK: loginList,
   MT5_REQUIRE_TRADE_ALLOWED: flag(true),
-  /** A live reading older than this is stale (not synced). */
+  /**
+   * A reading whose own time is older than this is stale (not synced), whatever its data_source.
+   * 10 min: variant B refreshes every account every 5 min (plus its round and one 60 s back-off),
+   * variant A's sync service writes every few minutes; a dead refresh loop shows within 10 min.
+   */
   MT5_STALE_AFTER: duration('10m'),
+  /**
+   * How long a bridge that says its cache is still filling (`cache_complete: false`, variant B
+   * after a start) is WARMING UP, not failing (src/shared/bridge-warm-up.ts says why 2 min).
+   */
+  MT5_WARMUP_GRACE: duration('2m', { zero: true }),
   /** IANA zone of bridge timestamps that carry no offset (the VPS's local time). */
   MT5_BRIDGE_TIMEZONE: timeZone('UTC'),
 
@@ -236,7 +271,12 @@ export const envSchema = z.object({
   }),
   GITHUB_API_URL: httpUrl('https://api.github.com', 'put the token in GITHUB_TOKEN (sent as a header)').transform((v) => v ?? 'https://api.github.com'),
   GITHUB_EVENT_TYPE: optionalText.transform((v) => v ?? 'mt5-full-restart'),
-  RESTART_URL: httpUrl('http://92.118.45.135:8000/api/system/full-restart', BRIDGE_AUTH_HINT),
+  /**
+   * Direct restart endpoint. A secret itself: it may carry the bridge's admin token in its query
+   * string (`http://VPS:8000/api/admin/emergency-restart?token=…`); it never leaves the worker and
+   * is shown only without its query string.
+   */
+  RESTART_URL: httpUrl('http://92.118.45.135:8000/api/system/full-restart', BRIDGE_AUTH_HINT, { secretQuery: true }),
   RESTART_TOKEN: secret,
 
   SMTP_HOST: optionalText.transform((v) => v ?? 'smtp.gmail.com'),

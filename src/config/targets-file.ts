@@ -44,6 +44,8 @@ export const targetEntrySchema = z
     requireTradeAllowed: z.boolean().optional(),
     syncRateCritical: z.number().min(0).max(1).optional(),
     staleAfter: durationText.optional(),
+    /** MT5_WARMUP_GRACE of this bridge. */
+    warmUpGrace: durationText.optional(),
     checkInterval: durationText.optional(),
     probeTimeout: durationText.optional(),
     verifyInterval: durationText.optional(),

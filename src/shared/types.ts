@@ -8,8 +8,11 @@
 
 export type Severity = 'HEALTHY' | 'WARNING' | 'CRITICAL';
 
-/** The checks of the severity table of docs/REQUIREMENTS.md and README (`clock`: readings dated in the future). */
-export type CheckName = 'bridge' | 'terminal' | 'trade_allowed' | 'balances' | 'sync_rate' | 'account' | 'clock';
+/**
+ * The checks of the severity table of docs/REQUIREMENTS.md and README (`clock`: readings dated in
+ * the future; `database`: variant A's MongoDB, present only when the bridge reports it).
+ */
+export type CheckName = 'bridge' | 'database' | 'terminal' | 'trade_allowed' | 'balances' | 'sync_rate' | 'account' | 'clock';
 
 /** `ok`: passed; `warn`: WARNING finding; `fail`: CRITICAL finding; `skip`: not evaluated (off, or no data). */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -50,6 +53,12 @@ export interface Target {
    * (targets from before it): UTC.
    */
   bridgeTimeZone?: string;
+  /**
+   * MT5_WARMUP_GRACE: how long a bridge that says its cache is still filling (variant B's
+   * `cache_complete: false` after a start) is WARMING UP rather than failing, ms. Absent
+   * (targets from before it): DEFAULT_WARMUP_GRACE_MS (src/shared/bridge-warm-up.ts).
+   */
+  warmUpGraceMs?: number;
 }
 
 /** Timing and escalation policy of one target's monitoring and healing. Durations in ms. */
@@ -101,6 +110,11 @@ export interface AccountReading {
   /** A finite balance, or null when none was returned. */
   balance: number | null;
   equity?: number | null;
+  /**
+   * The bridge's `data_source` word. Only `no_cache` means something to the checks (a
+   * placeholder, its 0.0 is not a reading); `live` (also "mt5_live"), `cached` (variant B's normal
+   * answer) and `unknown` (variant A sends none) are all real readings, fresh or not by `readAt`.
+   */
   dataSource: 'live' | 'cached' | 'no_cache' | 'unknown';
   /** ISO time (UTC) of the reading; a bridge time without offset is read in the target's bridgeTimeZone. Null when none. */
   readAt: string | null;
@@ -126,10 +140,22 @@ export interface Observation {
     mt5Available: boolean | null;
     connected: boolean | null;
     tradeAllowed: boolean | null;
+    /** Variant A's `mongodb.connected`; null or absent when the bridge does not report a database. */
+    databaseConnected?: boolean | null;
+    /** Variant B's `cache`: false while its first refresh round after a start is not done. */
+    cacheComplete?: boolean | null;
+    cachedAccounts?: number | null;
+    /** `version` (B) or `service.version` (A), one bounded line. */
+    version?: string;
   };
+  /**
+   * ISO time this worker first saw the bridge warming up (cache_complete false) in the current
+   * warm-up; absent when it is not warming up. Set by the probe activity, judged by classify().
+   */
+  warmUpSince?: string;
   accounts: {
     /** Which endpoint gave the readings. */
-    source: 'summary' | 'info' | 'none';
+    source: 'summary' | 'accounts' | 'balance' | 'info' | 'none';
     readings: AccountReading[];
     /** Why no (or partial) readings were obtained. */
     error?: string;
@@ -148,6 +174,12 @@ export interface Classification {
   expectedAccounts: number;
   /** One line: the most important finding, for subjects, summaries and logs. */
   summary: string;
+  /**
+   * Set while the bridge is WARMING UP within MT5_WARMUP_GRACE: its placeholders are not judged
+   * as faults (severity stays what the other checks say), and verification does not count the
+   * probe as recovered. Absent otherwise.
+   */
+  warmingUp?: { since: string; forMs: number; graceMs: number; cached: number | null; total: number | null };
 }
 
 /** The probe activity's result: what was seen and what it means. */

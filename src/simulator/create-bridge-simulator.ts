@@ -1,11 +1,21 @@
 /**
- * An HTTP MT5 Bridge simulator (node:http, no framework) that speaks the deployed bridge's API:
+ * An HTTP MT5 Bridge simulator (node:http, no framework) that speaks either deployed bridge of the
+ * FIDUS repository exactly (`variant` 'a', MongoDB-backed, or 'b', "4.0-multi-account"; bodies in
+ * ./bridge-bodies.ts, field by field in docs/bridge.md):
  *
- *   GET  /api/mt5/bridge/health          health, terminal and cache status
- *   GET  /api/mt5/accounts/summary       every account: balance, data_source, timestamp
- *   GET  /api/mt5/account/{login}/info   one account (the fallback when the summary is missing)
- *   POST /api/system/full-restart        `Authorization: Bearer <restartToken>`; 401 otherwise;
- *                                        a repeated `Idempotency-Key` gets the first answer, no second restart
+ *   GET  /api/mt5/bridge/health            health: terminal, and A's mongodb or B's cache
+ *   GET  /api/mt5/accounts/summary         every account (A: the MongoDB documents whole; B: its cache)
+ *   GET  /api/mt5/accounts                 A: the documents as a list
+ *   GET  /api/mt5/account/{login}/balance  A: one account's stored reading (read-only)
+ *   GET  /api/mt5/account/{login}/info     A: LOGS THE TERMINAL IN to the account (counted in
+ *                                          state().terminalLogins); B: its cache entry
+ *   POST /api/mt5/refresh                  B: a refresh round at once
+ *   POST /api/admin/emergency-restart?token=<adminToken>
+ *                                          A: re-initialises the terminal API (cures a terminal
+ *                                          fault only); 401 on a wrong token; 404 on B
+ *   POST /api/system/full-restart          the VPS restart service (both variants):
+ *                                          `Authorization: Bearer <restartToken>`; 401 otherwise;
+ *                                          a repeated `Idempotency-Key` gets the first answer, no second restart
  *
  * and a fault API, so that tests, benchmarks and operators can drive a simulator running in
  * another process (no auth: it is a test tool, bind it to loopback):
@@ -30,18 +40,30 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { healthAnswer, infoAnswer, summaryAnswer, type RawAnswer } from './bridge-bodies';
+import { accountsListAnswer, balanceAnswer, healthAnswer, infoAnswer, summaryAnswer, type BridgeVariant, type RawAnswer } from './bridge-bodies';
 import { DEFAULT_SIM_ACCOUNTS, type SimAccount } from './default-accounts';
 import { InvalidFaultError, type Fault, type FaultInput } from './fault';
-import { SimulatedBridge, type BridgeView, type RestartCall, type SimulatorState } from './simulated-bridge';
+import { SimulatedBridge, type BridgeView, type RestartCall, type RestartEndpoint, type SimulatorState } from './simulated-bridge';
 
 export interface BridgeSimulatorOptions {
   /** 0 (default): a random free port. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Which deployed bridge to speak (default 'a'; `autoheal simulate` and the demo run 'b', the seed's version). */
+  variant?: BridgeVariant;
+  /**
+   * B: how long the first refresh round after each start takes to fill the cache (placeholders and
+   * `cache_complete: false` until then). Default 0 (a full cache at once); the real bridge's is
+   * about 24 s (`REAL_BRIDGE_TIMING`).
+   */
+  warmUpMs?: number;
+  /** A: the sync service's period (default 2 min); B: the refresh round's (default 5 min). */
+  refreshMs?: number;
   /** Bearer token the restart endpoint requires; unset: restart auth off. */
   restartToken?: string;
+  /** A: the `?token=` that `POST /api/admin/emergency-restart` requires (ADMIN_SECRET_TOKEN); unset: that endpoint's auth is off. */
+  adminToken?: string;
   /** Default: the seven FIDUS accounts. */
   accounts?: readonly SimAccount[];
   /** Epoch ms; default Date.now. Drives timestamps, heal and placeholder timing. */
@@ -51,7 +73,7 @@ export interface BridgeSimulatorOptions {
   /** Default placeholder period after a heal, when the fault does not say (default 0). */
   placeholderMs?: number;
   /** Called with each bridge request as it arrives (benchmarks time the probes with it). */
-  onRequest?: (kind: 'health' | 'summary' | 'info' | 'restart', atMs: number) => void;
+  onRequest?: (kind: RequestKind, atMs: number) => void;
 }
 
 export interface BridgeSimulator {
@@ -69,8 +91,16 @@ export interface BridgeSimulator {
   close(): Promise<void>;
 }
 
+type RequestKind = 'health' | 'summary' | 'info' | 'accounts' | 'balance' | 'restart';
+
 /** A realistic restart: the terminal is back 20 s after the call, then 10 s of cache refill. */
 export const DEMO_RESTART_DEFAULTS = Object.freeze({ healAfterMs: 20_000, placeholderMs: 10_000 });
+
+/**
+ * Variant B's timing as deployed: the first round starts 10 s after a start and reads the 7
+ * accounts 2 s apart (about 24 s of warm-up), then a round every 5 minutes.
+ */
+export const REAL_BRIDGE_TIMING = Object.freeze({ warmUpMs: 24_000, refreshMsA: 120_000, refreshMsB: 300_000 });
 
 const MAX_REQUEST_BODY = 64 * 1024;
 
@@ -78,11 +108,18 @@ export async function createBridgeSimulator(options: BridgeSimulatorOptions = {}
   const accounts = (options.accounts ?? DEFAULT_SIM_ACCOUNTS).map((a) => ({ ...a, login: String(a.login) }));
   const clock = options.clock ?? Date.now;
   const token = options.restartToken || undefined;
+  const variant = options.variant ?? 'a';
+  const adminToken = options.adminToken || undefined;
   const bridge = new SimulatedBridge(
     accounts,
     clock,
     { healAfterMs: options.healAfterMs ?? 0, placeholderMs: options.placeholderMs ?? 0 },
     token !== undefined,
+    {
+      variant,
+      warmUpMs: variant === 'b' ? (options.warmUpMs ?? 0) : 0,
+      refreshMs: options.refreshMs ?? (variant === 'b' ? REAL_BRIDGE_TIMING.refreshMsB : REAL_BRIDGE_TIMING.refreshMsA),
+    },
   );
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
@@ -110,19 +147,33 @@ export async function createBridgeSimulator(options: BridgeSimulatorOptions = {}
     if (path.startsWith('/_sim/')) return simApi(method, path, req, res);
     if (path === '/api/system/full-restart') {
       if (method !== 'POST') return send(res, json(405, { detail: 'Method Not Allowed' }));
-      return restart(req, res);
+      return restart(req, res, 'full-restart');
+    }
+    if (path === '/api/admin/emergency-restart' && variant === 'a') {
+      if (method !== 'POST') return send(res, json(405, { detail: 'Method Not Allowed' }));
+      return restart(req, res, 'emergency-restart');
+    }
+    if (path === '/api/mt5/refresh' && variant === 'b') {
+      if (method !== 'POST') return send(res, json(405, { detail: 'Method Not Allowed' }));
+      return send(res, json(200, { success: true, message: 'Account refresh completed', accounts_refreshed: accounts.length, timestamp: new Date(clock()).toISOString() }));
     }
     if (method === 'GET' && path === '/api/mt5/bridge/health') return bridgeApi('health', req, res, (v) => healthAnswer(v, accounts));
     if (method === 'GET' && path === '/api/mt5/accounts/summary') return bridgeApi('summary', req, res, (v) => summaryAnswer(v, accounts));
-    const info = /^\/api\/mt5\/account\/([^/]+)\/info$/.exec(path);
-    if (method === 'GET' && info) {
-      const login = decodeURIComponent(info[1] as string);
-      return bridgeApi('info', req, res, (v) => infoAnswer(v, accounts, login));
+    if (method === 'GET' && path === '/api/mt5/accounts') return bridgeApi('accounts', req, res, (v) => accountsListAnswer(v, accounts));
+    const one = /^\/api\/mt5\/account\/([^/]+)\/(info|balance)$/.exec(path);
+    if (method === 'GET' && one) {
+      const login = decodeURIComponent(one[1] as string);
+      if (one[2] === 'balance') return bridgeApi('balance', req, res, (v) => balanceAnswer(v, accounts, login));
+      return bridgeApi('info', req, res, (v) => {
+        // variant A: mt5.login(account) before reading, whatever the answer then says
+        if (v.variant === 'a' && v.mode !== 'mongo_down' && accounts.some((a) => a.login === login)) bridge.noteTerminalLogin();
+        return infoAnswer(v, accounts, login);
+      });
     }
     return send(res, json(404, { detail: 'Not Found' }));
   }
 
-  async function bridgeApi(kind: 'health' | 'summary' | 'info', req: IncomingMessage, res: ServerResponse, answer: (view: BridgeView) => RawAnswer) {
+  async function bridgeApi(kind: Exclude<RequestKind, 'restart'>, req: IncomingMessage, res: ServerResponse, answer: (view: BridgeView) => RawAnswer) {
     bridge.requests[kind] += 1;
     options.onRequest?.(kind, Date.now());
     let view = bridge.view();
@@ -154,10 +205,16 @@ export async function createBridgeSimulator(options: BridgeSimulatorOptions = {}
     if (!closed && !res.destroyed) res.end();
   }
 
-  async function restart(req: IncomingMessage, res: ServerResponse) {
+  async function restart(req: IncomingMessage, res: ServerResponse, endpoint: RestartEndpoint) {
     bridge.requests.restart += 1;
     options.onRequest?.('restart', Date.now());
-    if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
+    if (endpoint === 'emergency-restart') {
+      const given = new URL(req.url ?? '/', 'http://simulator').searchParams.get('token') ?? '';
+      if (adminToken !== undefined && !secretMatches(given, adminToken)) {
+        bridge.noteUnauthorizedRestart();
+        return send(res, json(401, { detail: 'Invalid admin token' }));
+      }
+    } else if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
       bridge.noteUnauthorizedRestart();
       res.setHeader('WWW-Authenticate', 'Bearer');
       return send(res, json(401, { detail: 'Invalid or missing bearer token' }));
@@ -173,7 +230,7 @@ export async function createBridgeSimulator(options: BridgeSimulatorOptions = {}
       }
     }
     const key = req.headers['idempotency-key'];
-    const answer = bridge.restart({ idempotencyKey: Array.isArray(key) ? key[0] : key, body });
+    const answer = bridge.restart({ idempotencyKey: Array.isArray(key) ? key[0] : key, body, endpoint });
     const late = bridge.view().fault.restartAnswerDelayMs;
     if (late > 0 && !bridge.restarts().at(-1)?.duplicate) {
       await delay(late); // restarted already; the answer comes too late for the caller
@@ -269,9 +326,12 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 
 function bearerMatches(header: string | undefined, token: string): boolean {
   const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!match) return false;
-  const given = Buffer.from((match[1] as string).trim());
-  const expected = Buffer.from(token);
+  return match ? secretMatches((match[1] as string).trim(), token) : false;
+}
+
+function secretMatches(text: string, secret: string): boolean {
+  const given = Buffer.from(text);
+  const expected = Buffer.from(secret);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 

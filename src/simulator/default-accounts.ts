@@ -8,6 +8,8 @@ export interface SimAccount {
   fundType: string;
   /** Balance when healthy, USD. */
   balance: number;
+  /** Variant B's `provider`. */
+  provider?: string;
 }
 
 export const DEFAULT_SIM_ACCOUNTS: readonly SimAccount[] = Object.freeze([

@@ -32,10 +32,12 @@ export const FAULT_MODES = [
    * summary answer JSON whose fields have the wrong types (`types`).
    */
   'malformed',
-  /** The summary endpoint answers 404; per-account info still works. */
+  /** The summary (and A's /api/mt5/accounts) answer 404; A's per-account balance and B's info still work. */
   'summary_missing',
-  /** Accounts are live but their timestamps are `staleByMs` old (default 1 h). */
+  /** Accounts are live but their timestamps are `staleByMs` old (default 1 h): the sync service (A) or refresh loop (B) died. */
   'stale',
+  /** Variant A only: MongoDB down (health `mongodb.connected: false`, the account endpoints 503 "MongoDB not available"). */
+  'mongo_down',
 ] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 

@@ -6,6 +6,7 @@
  * | check         | CRITICAL (`fail`) when                          | WARNING (`warn`) when                  |
  * |---------------|-------------------------------------------------|----------------------------------------|
  * | bridge        | health endpoint failed (refused, timeout, non-2xx, not JSON, wrong shape) | — |
+ * | database      | variant A's `mongodb.connected` is false: the bridge cannot read its database (`skip` when not reported) | — |
  * | terminal      | `mt5.available` false, or `terminal_info.connected` false or missing | — |
  * | trade_allowed | `terminal_info.trade_allowed` false (`skip` when target.requireTradeAllowed is false, or not reported) | — |
  * | balances      | every counted account less zeroBalanceOk shows $0 and none of those zeros is fresh live data | every one shows $0 and some (or all) are fresh live zeros: money moved, never a restart |
@@ -14,11 +15,20 @@
  * | clock         | —                                               | a live reading is dated more than FUTURE_TOLERANCE_MS after the probe: the bridge's clock or MT5_BRIDGE_TIMEZONE is wrong |
  *
  * Decisions (documented here because others rely on them):
- * - **Synced** = a finite balance, `dataSource` 'live', and `readAt` no older than
- *   `target.staleAfterMs` before `observation.probedAt`. A reading **without `readAt` is not
- *   fresh** (so not synced): the probe's normaliser already falls back on the response's own
- *   timestamp, so a null here means the bridge gave no time at all. A reading dated up to
- *   FUTURE_TOLERANCE_MS after the probe counts as fresh (clock drift).
+ * - **Synced** = a finite balance that is not a placeholder (`dataSource` 'no_cache'), whose own
+ *   time `readAt` is no older than `target.staleAfterMs` before `observation.probedAt`, whatever
+ *   the `data_source` word: "live", "mt5_live", "cached" (variant B serves every healthy reading
+ *   from its 5-minute cache) or none at all (variant A's MongoDB documents). Freshness lives in
+ *   the reading's own time, never in the word. A reading **without `readAt` is not fresh** (so
+ *   not synced): the probe's normaliser already falls back on the response's own timestamp, so a
+ *   null here means the bridge gave no time at all. A reading dated up to FUTURE_TOLERANCE_MS
+ *   after the probe counts as fresh (clock drift).
+ * - **Warming up**: while the bridge says `cache_complete: false` (variant B after a start) for no
+ *   longer than MT5_WARMUP_GRACE since this worker first saw it (`observation.warmUpSince`), its
+ *   placeholders are not judged (balances, sync_rate and account leave them out) and the report
+ *   carries `warmingUp`; past the grace they are judged like any placeholder, and the summary says
+ *   how long the bridge has been warming up. Every other check is judged as always: a terminal
+ *   that lost its broker during a warm-up is CRITICAL at once.
  * - **Clock problem**: a live, finite reading dated further in the future is not fresh data
  *   (not synced), and it is not evidence of a bridge failure either: a restart cannot fix a
  *   clock. The clock check warns; sync_rate and balances do not fail because of such readings,
@@ -46,6 +56,7 @@
  */
 import type { AccountReading, CheckName, CheckResult, CheckStatus, Classification, Observation, Severity, Target } from '../../shared/types';
 
+import { warmUpGraceMs } from '../../shared/bridge-warm-up';
 import { parseBridgeTime } from './bridge-time';
 
 export { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
@@ -65,11 +76,8 @@ export const FUTURE_TOLERANCE_MS = 2 * 60_000;
 /** Why a reading is not synced, or null when it is synced. */
 export function notSyncedReason(reading: AccountReading | null | undefined, probedAtMs: number, staleAfterMs: number): string | null {
   if (!reading) return 'not reported by the bridge';
-  const balance = finite(reading.balance);
   if (reading.dataSource === 'no_cache') return 'no_cache placeholder';
-  if (reading.dataSource === 'cached') return 'cached, not live';
-  if (reading.dataSource !== 'live') return 'data source unknown';
-  if (balance === null) return 'no balance';
+  if (finite(reading.balance) === null) return 'no balance';
   const readAt = parseBridgeTime(reading.readAt);
   if (Number.isNaN(readAt)) return reading.readAt ? 'unreadable timestamp' : 'no timestamp';
   if (Number.isNaN(probedAtMs)) return 'probe time unknown';
@@ -79,14 +87,14 @@ export function notSyncedReason(reading: AccountReading | null | undefined, prob
   return null;
 }
 
-/** How far a live, finite reading is dated beyond the future tolerance (ms), or null when it is not. */
+/** How far a real (not placeholder), finite reading is dated beyond the future tolerance (ms), or null when it is not. */
 export function aheadOfProbe(reading: AccountReading | null | undefined, probedAtMs: number): number | null {
-  if (!reading || reading.dataSource !== 'live' || finite(reading.balance) === null) return null;
+  if (!reading || reading.dataSource === 'no_cache' || finite(reading.balance) === null) return null;
   const ahead = parseBridgeTime(reading.readAt) - probedAtMs;
   return Number.isFinite(ahead) && ahead > FUTURE_TOLERANCE_MS ? ahead : null;
 }
 
-/** True when the reading is a finite, live, fresh balance (see the module doc). */
+/** True when the reading is a finite, fresh balance that is not a placeholder (see the module doc). */
 export function isSynced(reading: AccountReading | null | undefined, probedAtMs: number, staleAfterMs: number): boolean {
   return notSyncedReason(reading, probedAtMs, staleAfterMs) === null;
 }
@@ -100,6 +108,18 @@ interface Counted {
   zeroOk: boolean;
   /** Dated this far in the future beyond the tolerance (a clock problem), else null. */
   aheadMs: number | null;
+  /** A placeholder of a bridge warming up within its grace: not judged. */
+  warming: boolean;
+}
+
+/** The bridge's warm-up as this probe saw it (see the module doc), or null when it is not warming up. */
+interface WarmUp {
+  since: string;
+  forMs: number;
+  graceMs: number;
+  within: boolean;
+  cached: number | null;
+  total: number | null;
 }
 
 interface Judged extends CheckResult {
@@ -129,6 +149,7 @@ export function classify(observation: Observation, target: Target): Classificati
     }
   }
 
+  const warmUp = warmUpOf(obs, health, target, probedAtMs);
   const logins = listed.length > 0 ? [...new Set(listed)] : [...readings.keys()];
   const counted: Counted[] = logins.map((login) => {
     const reading = readings.get(login) ?? null;
@@ -139,8 +160,10 @@ export function classify(observation: Observation, target: Target): Classificati
       balance: reading ? finite(reading.balance) : null,
       zeroOk: zeroOk.has(login),
       aheadMs: aheadOfProbe(reading, probedAtMs),
+      warming: warmUp?.within === true && reading?.dataSource === 'no_cache',
     };
   });
+  const warming = counted.filter((c) => c.warming).length;
   const expected = listed.length > 0 ? logins.length : Math.max(0, Math.floor(finite(target?.expectedAccounts) ?? 0));
   const synced = counted.filter((c) => c.notSynced === null).length;
   const ahead = counted.filter((c) => c.aheadMs !== null);
@@ -155,25 +178,46 @@ export function classify(observation: Observation, target: Target): Classificati
   if (!bridgeOk) {
     const skipped = 'Not evaluated: the MT5 Bridge health check failed.';
     for (const check of ['terminal', 'trade_allowed'] as const) checks.push({ check, status: 'skip', evidence: skipped, latencyMs: healthLatency });
+    if (health.databaseConnected !== undefined) checks.splice(1, 0, { check: 'database', status: 'skip', evidence: skipped, latencyMs: healthLatency });
     for (const check of ['balances', 'sync_rate', 'account', 'clock'] as const) checks.push({ check, status: 'skip', evidence: skipped, latencyMs: accountsLatency });
   } else {
+    const database = databaseCheck(health, healthLatency);
+    if (database) checks.push(database);
     checks.push(terminalCheck(health, healthLatency));
     checks.push(tradeAllowedCheck(health, target?.requireTradeAllowed !== false, healthLatency));
-    checks.push(balancesCheck(counted, expected, accountsPart.error, accountsLatency));
-    checks.push(syncRateCheck(synced, ahead.length, expected, syncRate, target?.syncRateCritical, accountsLatency));
+    checks.push(balancesCheck(counted, expected, accountsPart.error, accountsLatency, warmUp));
+    checks.push(syncRateCheck(synced, ahead.length + warming, expected, syncRate, target?.syncRateCritical, accountsLatency, warming));
     checks.push(accountCheck(counted, unreported, malformed, accountsPart.error, accountsLatency));
     checks.push(clockCheck(counted, ahead, target?.bridgeTimeZone, accountsLatency));
   }
 
   const severity = worst(checks);
+  const within = warmUp?.within ? warmUp : undefined;
   return {
     severity,
     checks: checks.map(({ headline: _headline, ...check }) => withoutUndefined(check)),
     syncRate,
     syncedAccounts: synced,
     expectedAccounts: expected,
-    summary: summarise(severity, checks, synced, expected),
+    summary: summarise(severity, checks, synced, expected, warmUp),
+    ...(within ? { warmingUp: { since: within.since, forMs: within.forMs, graceMs: within.graceMs, cached: within.cached, total: within.total } } : {}),
   };
+}
+
+function warmUpOf(obs: Partial<Observation>, health: Partial<Observation['health']>, target: Target, probedAtMs: number): WarmUp | null {
+  if (health.ok !== true || health.cacheComplete !== false || typeof obs.warmUpSince !== 'string') return null;
+  const sinceMs = parseBridgeTime(obs.warmUpSince);
+  if (Number.isNaN(sinceMs) || Number.isNaN(probedAtMs)) return null;
+  const graceMs = warmUpGraceMs(target);
+  const forMs = Math.max(0, probedAtMs - sinceMs);
+  const cached = finite(health.cachedAccounts);
+  const readings = Array.isArray(obs.accounts?.readings) ? obs.accounts.readings.length : null;
+  return { since: obs.warmUpSince, forMs, graceMs, within: forMs <= graceMs, cached, total: readings };
+}
+
+function describeWarmUp(w: WarmUp): string {
+  const cache = w.cached !== null && w.total !== null ? `${w.cached}/${w.total} accounts cached` : 'cache not complete';
+  return `warming up for ${describeAge(w.forMs)} (${cache}; MT5_WARMUP_GRACE ${describeAge(w.graceMs)})`;
 }
 
 // ------------------------------------------------------------------ checks
@@ -190,6 +234,18 @@ function bridgeCheck(health: Partial<Observation['health']>, ok: boolean, latenc
     status: 'fail',
     evidence: `MT5 Bridge health check failed: ${why}.`,
     headline: `MT5 Bridge health check failed: ${why}.`,
+    latencyMs,
+  };
+}
+
+function databaseCheck(health: Partial<Observation['health']>, latencyMs: number | undefined): Judged | null {
+  if (health.databaseConnected === undefined || health.databaseConnected === null) return null;
+  if (health.databaseConnected) return { check: 'database', status: 'ok', evidence: 'The bridge reads its database (mongodb.connected is true).', latencyMs };
+  return {
+    check: 'database',
+    status: 'fail',
+    evidence: 'The bridge cannot read its database (mongodb.connected is false): it has no stored readings to serve, whatever the terminal says.',
+    headline: 'MT5 Bridge cannot read its database (MongoDB down).',
     latencyMs,
   };
 }
@@ -240,13 +296,16 @@ function tradeAllowedCheck(health: Partial<Observation['health']>, required: boo
   return { check: 'trade_allowed', status: 'skip', evidence: 'Not evaluated: the bridge did not report terminal_info.trade_allowed.', latencyMs };
 }
 
-function balancesCheck(counted: Counted[], expected: number, error: unknown, latencyMs: number | undefined): Judged {
+function balancesCheck(counted: Counted[], expected: number, error: unknown, latencyMs: number | undefined, warmUp: WarmUp | null): Judged {
+  if (warmUp?.within && counted.length > 0 && counted.every((c) => c.warming || c.zeroOk)) {
+    return { check: 'balances', status: 'skip', evidence: `Not evaluated: the bridge is ${describeWarmUp(warmUp)}; its $0 placeholders are not readings.`, latencyMs };
+  }
   if (counted.length === 0) {
     if (expected === 0) return { check: 'balances', status: 'skip', evidence: 'No account expected.', latencyMs };
     const why = typeof error === 'string' && error ? error : 'the bridge listed no accounts';
     return { check: 'balances', status: 'fail', evidence: `No account balance returned: ${why}.`, headline: `No account balances returned (${why}).`, latencyMs };
   }
-  const judged = counted.filter((c) => !c.zeroOk);
+  const judged = counted.filter((c) => !c.zeroOk && !c.warming);
   if (judged.length === 0) {
     return { check: 'balances', status: 'skip', evidence: 'Every account is allowed to read $0 (MT5_ZERO_BALANCE_OK).', latencyMs };
   }
@@ -265,11 +324,12 @@ function balancesCheck(counted: Counted[], expected: number, error: unknown, lat
   // A zero dated in the future is live data whose freshness a wrong clock hides: not a failure.
   const freshLive = zeros.filter((c) => c.notSynced === null || c.aheadMs !== null);
   if (freshLive.length === 0) {
+    const stuck = warmUp && !warmUp.within ? ` The bridge has been ${describeWarmUp(warmUp)}: past its grace.` : '';
     return {
       check: 'balances',
       status: 'fail',
-      evidence: `All ${zeros.length} accounts showing $0, none from fresh live data: ${describeAccounts(zeros)}.`,
-      headline: 'All accounts showing $0.',
+      evidence: `All ${zeros.length} accounts showing $0, none from fresh live data: ${describeAccounts(zeros)}.${stuck}`,
+      headline: warmUp && !warmUp.within ? `All accounts showing $0: still ${describeWarmUp(warmUp)}.` : 'All accounts showing $0.',
       latencyMs,
       accounts,
     };
@@ -296,13 +356,24 @@ function balancesCheck(counted: Counted[], expected: number, error: unknown, lat
   };
 }
 
-function syncRateCheck(synced: number, ahead: number, expected: number, rate: number, threshold: unknown, latencyMs: number | undefined): Judged {
+function syncRateCheck(
+  synced: number,
+  excused: number,
+  expected: number,
+  rate: number,
+  threshold: unknown,
+  latencyMs: number | undefined,
+  warming: number,
+): Judged {
   if (expected === 0) return { check: 'sync_rate', status: 'skip', evidence: 'No account expected.', latencyMs };
   const limit = finite(threshold) ?? DEFAULT_SYNC_RATE_CRITICAL;
-  const aheadNote = ahead ? `; ${ahead} more read live but dated in the future (see the clock check)` : '';
+  const ahead = excused - warming;
+  const aheadNote =
+    (ahead ? `; ${ahead} more read but dated in the future (see the clock check)` : '') +
+    (warming ? `; ${warming} placeholder${warming === 1 ? '' : 's'} while the bridge warms up` : '');
   const figures = `${percent(rate)} (${synced}/${expected} accounts synced${aheadNote})`;
-  // Readings hidden by a wrong clock are not a bridge failure: a restart would not fix them.
-  if (Math.min(1, (synced + ahead) / expected) < limit) {
+  // Readings hidden by a wrong clock, and a warm-up's placeholders, are not a bridge failure.
+  if (Math.min(1, (synced + excused) / expected) < limit) {
     return {
       check: 'sync_rate',
       status: 'fail',
@@ -315,7 +386,7 @@ function syncRateCheck(synced: number, ahead: number, expected: number, rate: nu
 }
 
 function accountCheck(counted: Counted[], unreported: number, malformed: number, error: unknown, latencyMs: number | undefined): Judged {
-  const failing = counted.filter((c) => c.notSynced !== null && c.aheadMs === null);
+  const failing = counted.filter((c) => c.notSynced !== null && c.aheadMs === null && !c.warming);
   const unexpectedZero = counted.filter((c) => c.notSynced === null && c.balance === 0 && !c.zeroOk);
   if (failing.length === 0 && unexpectedZero.length === 0 && unreported === 0 && malformed === 0) {
     return { check: 'account', status: 'ok', evidence: `All ${counted.length} accounts synced with live balances.`, latencyMs };
@@ -359,8 +430,8 @@ function accountCheck(counted: Counted[], unreported: number, malformed: number,
 }
 
 function clockCheck(counted: Counted[], ahead: Counted[], timeZone: unknown, latencyMs: number | undefined): Judged {
-  const dated = counted.filter((c) => c.reading?.dataSource === 'live' && c.reading.readAt);
-  if (dated.length === 0) return { check: 'clock', status: 'skip', evidence: 'No live reading with a timestamp to compare.', latencyMs };
+  const dated = counted.filter((c) => c.reading && c.reading.dataSource !== 'no_cache' && c.reading.readAt);
+  if (dated.length === 0) return { check: 'clock', status: 'skip', evidence: 'No reading with a timestamp to compare.', latencyMs };
   if (ahead.length === 0) {
     return { check: 'clock', status: 'ok', evidence: "The bridge's timestamps agree with this worker's clock.", latencyMs };
   }
@@ -371,7 +442,7 @@ function clockCheck(counted: Counted[], ahead: Counted[], timeZone: unknown, lat
     check: 'clock',
     status: 'warn',
     evidence:
-      `${ahead.length} live account reading${ahead.length === 1 ? ' is' : 's are'} dated up to ${describeAge(most)} in the future ` +
+      `${ahead.length} account reading${ahead.length === 1 ? ' is' : 's are'} dated up to ${describeAge(most)} in the future ` +
       `(beyond the ${describeAge(FUTURE_TOLERANCE_MS)} tolerance): the bridge's clock or MT5_BRIDGE_TIMEZONE (${zone}) is wrong, ` +
       `so their freshness cannot be judged (not counted as synced; no restart): ${list}.`,
     headline: `Bridge timestamps up to ${describeAge(most)} in the future: clock or MT5_BRIDGE_TIMEZONE wrong.`,
@@ -389,13 +460,16 @@ function worst(checks: Judged[]): Severity {
   return rank === 2 ? 'CRITICAL' : rank === 1 ? 'WARNING' : 'HEALTHY';
 }
 
-function summarise(severity: Severity, checks: Judged[], synced: number, expected: number): string {
+function summarise(severity: Severity, checks: Judged[], synced: number, expected: number, warmUp: WarmUp | null): string {
   const by = (name: CheckName) => checks.find((c) => c.check === name);
   if (severity === 'HEALTHY') {
+    if (warmUp?.within) return `MT5 Bridge ${describeWarmUp(warmUp)}: ${synced}/${expected} accounts synced so far; not a fault yet.`;
     return `MT5 Bridge healthy: ${synced}/${expected} accounts synced with live balances.`;
   }
   const status: CheckStatus = severity === 'CRITICAL' ? 'fail' : 'warn';
   const implied = new Set<CheckName>();
+  // A bridge that cannot read its database has no readings: the account checks say it again.
+  if (by('database')?.status === 'fail') for (const name of ['balances', 'sync_rate'] as const) implied.add(name);
   if (by('terminal')?.status === 'fail') implied.add('trade_allowed');
   if (by('balances')?.status === status) implied.add(status === 'fail' ? 'sync_rate' : 'account');
   const phrases = checks

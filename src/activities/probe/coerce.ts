@@ -52,11 +52,14 @@ export function toIsoTime(value: unknown, timeZone = 'UTC'): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
-/** "live" | "cached" | "no_cache" in any case or spelling ("no-cache", "NOCACHE"); else "unknown". */
+/**
+ * "live" (also variant B's "mt5_live") | "cached" | "no_cache" in any case or spelling
+ * ("no-cache", "NOCACHE"); else (variant A sends none) "unknown". Only no_cache changes a verdict.
+ */
 export function toDataSource(value: unknown): AccountReading['dataSource'] {
   if (typeof value !== 'string') return 'unknown';
   const text = value.trim().toLowerCase().replace(/[-\s]/g, '_');
-  if (text === 'live') return 'live';
+  if (text === 'live' || text === 'mt5_live') return 'live';
   if (text === 'cached' || text === 'cache') return 'cached';
   if (text === 'no_cache' || text === 'nocache' || text === 'placeholder') return 'no_cache';
   return 'unknown';

@@ -1,27 +1,38 @@
 /**
- * Account bodies → AccountReadings.
+ * Account bodies → AccountReadings. Only the fields the checks read are kept (login, name,
+ * balance, equity, data_source, the reading's time): a bridge body can carry secrets (variant A's
+ * summary hands out each MongoDB document whole, `password` and `server` included), and nothing
+ * else of it goes further than this file.
  *
- * Summary (`GET /api/mt5/accounts/summary`): `{accounts: [{account, name, balance, equity,
- * timestamp, data_source}], count, timestamp}`. Tolerated: the list at the top level, under
+ * Summary (`GET /api/mt5/accounts/summary`): variant B `{success, accounts: [{account, name,
+ * balance, equity, timestamp, data_source}], count, cached_count, timestamp}`; variant A
+ * `{timestamp, totals, by_fund_type, accounts: [<MongoDB documents with updated_at>]}`; and
+ * `GET /api/mt5/accounts` (A), the same documents as a plain list. Tolerated: the list at the top level, under
  * `data`, or as an object keyed by login; the login as `account`, `login`, `account_id`,
  * `accountId` or `mt5_login` (number or string); numbers as strings; `data_source` in any case or
- * spelling; the reading's time as `timestamp`, `last_update`, `updated_at` or `last_sync`, and the
- * response's own `timestamp` when the entry has none (no offset: the target's MT5_BRIDGE_TIMEZONE).
+ * spelling, or none; the reading's time as `timestamp`, `last_update`, `updated_at`,
+ * `last_updated` or `last_sync`, and the response's own `timestamp` when the entry has none (no
+ * offset: the target's MT5_BRIDGE_TIMEZONE).
  *
  * Bridge strings are data: a login must be digits (an entry whose login is anything else, or
  * that is not an object, is malformed: dropped and counted, and the classifier reports it); a
  * name is cleaned to one bounded line (src/shared/bridge-text.ts).
  *
- * Info (`GET /api/mt5/account/{login}/info`): `{account_id, live_data: {...} | null, last_sync}`.
- * `live_data` null is a placeholder (no_cache); present, it is live unless a `data_source` says
- * otherwise; a flat body with a top-level `balance` is read the same way.
+ * Balance (`GET /api/mt5/account/{login}/balance`, variant A, read-only):
+ * `{account_id, balance, equity, profit, last_updated}`.
+ *
+ * Info (`GET /api/mt5/account/{login}/info`, read only on variant B, where it serves the cache):
+ * `{account_id, live_data: {..., timestamp, data_source} | null, last_sync}`. `live_data` null is a
+ * placeholder (no_cache); present, its own `timestamp` is the reading's time (B's `last_sync` is
+ * the time of the request, not of the reading); a flat body with a top-level `balance` is read the
+ * same way.
  */
 import { bridgeText, TEXT_LIMITS } from '../../shared/bridge-text';
 import type { AccountReading } from '../../shared/types';
 import { describeJson, isObject, pick, toDataSource, toIsoTime, toLogin, toNumber, type Json } from './coerce';
 
 const LOGIN_KEYS = ['account', 'login', 'account_id', 'accountId', 'mt5_login'] as const;
-const TIME_KEYS = ['timestamp', 'last_update', 'updated_at', 'last_sync', 'lastSync'] as const;
+const TIME_KEYS = ['timestamp', 'last_update', 'updated_at', 'last_updated', 'last_sync', 'lastSync'] as const;
 
 export type NormalisedAccounts =
   | { ok: true; readings: AccountReading[]; malformed: number }
@@ -47,9 +58,9 @@ export function normaliseInfo(body: unknown, login: string, timeZone = 'UTC'): A
   if (!isObject(body)) return null;
   const live = pick(body, ['live_data', 'liveData']);
   const source: Json | null = isObject(live) ? live : live === undefined && body.balance !== undefined ? body : null;
-  const declared = pick(body, ['data_source', 'dataSource']) ?? (source ? pick(source, ['data_source', 'dataSource']) : undefined);
+  const declared = (source ? pick(source, ['data_source', 'dataSource']) : undefined) ?? pick(body, ['data_source', 'dataSource']);
   const dataSource = declared !== undefined ? toDataSource(declared) : source ? 'live' : 'no_cache';
-  const time = pick(body, ['last_sync', 'lastSync']) ?? (source ? pick(source, TIME_KEYS) : undefined) ?? pick(body, ['timestamp']);
+  const time = (source && source !== body ? pick(source, TIME_KEYS) : undefined) ?? pick(body, ['last_sync', 'lastSync']) ?? pick(body, ['timestamp']);
   const name = bridgeText(pick(body, ['name']), TEXT_LIMITS.name);
   return {
     login,
@@ -58,6 +69,18 @@ export function normaliseInfo(body: unknown, login: string, timeZone = 'UTC'): A
     equity: source ? toNumber(source.equity) : null,
     dataSource,
     readAt: source ? toIsoTime(time, timeZone) : null,
+  };
+}
+
+/** Variant A's per-account balance: `{account_id, balance, equity, profit, last_updated}`. */
+export function normaliseBalance(body: unknown, login: string, timeZone = 'UTC'): AccountReading | null {
+  if (!isObject(body) || body.balance === undefined) return null;
+  return {
+    login,
+    balance: toNumber(body.balance),
+    equity: toNumber(body.equity),
+    dataSource: toDataSource(pick(body, ['data_source', 'dataSource'])),
+    readAt: toIsoTime(pick(body, TIME_KEYS), timeZone),
   };
 }
 
