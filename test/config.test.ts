@@ -150,6 +150,48 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('a credential in a query string: only RESTART_URL may carry one (it never leaves the worker)', () => {
+    const token = `adm-${Math.random().toString(36).slice(2)}`;
+    it('RESTART_URL=<bridge>/api/admin/emergency-restart?token=… is accepted as it is, and called as it is', () => {
+      const url = `http://92.118.45.135:8000/api/admin/emergency-restart?token=${token}`;
+      const config = loadConfig({ MT5_BRIDGE_URL: 'http://92.118.45.135:8000', RESTART_URL: url });
+      expect(config.remediation.method).toBe('webhook');
+      expect(config.targets[0]?.restartUrl).toBe(url);
+      // the target that travels through workflow arguments does not carry it
+      expect(JSON.stringify(config.targets.map((t) => ({ target: t.target, policy: t.policy })))).not.toContain(token);
+    });
+
+    it.each([
+      ['MT5_BRIDGE_URL', `http://92.118.45.135:8000?token=${token}`],
+      ['GITHUB_API_URL', `https://api.github.com/?access_token=${token}`],
+      ['DASHBOARD_URL', `https://health.fidus.example/?api_key=${token}`],
+    ])('%s with a query credential is refused at start, naming the parameter and the rule, never the value', (name, value) => {
+      let text = '';
+      try {
+        loadConfig({ [name]: value, DASHBOARD_TOKEN: 't'.repeat(32) });
+      } catch (err) {
+        text = (err as Error).message;
+      }
+      expect(text).toMatch(new RegExp(`${name}: must not carry a credential in its query string \\((token|access_token|api_key)=…\\).*Only RESTART_URL may carry one`));
+      expect(text).not.toContain(token);
+    });
+
+    it('in AUTOHEAL_TARGETS_FILE, a url or restartUrl with ?token= is refused (tokens never go in that file)', () => {
+      const yaml = `targets:\n  - id: desk-a\n    url: http://10.0.0.1:8000\n    restartUrl: http://10.0.0.1:8000/api/admin/emergency-restart?token=${token}\n`;
+      expect(() => loadConfig({ AUTOHEAL_TARGETS_FILE: 't.yaml' }, { readFile: () => yaml })).toThrow(/targets\.0\.restartUrl: must not carry a credential in its query string/);
+    });
+
+    it('a query that carries no credential is fine', () => {
+      expect(loadConfig({ DASHBOARD_URL: 'http://127.0.0.1:8080/?tenant=fidus' }).dashboard.url).toBe('http://127.0.0.1:8080/?tenant=fidus');
+    });
+
+    it('MT5_WARMUP_GRACE reaches the target (default 2 min; 0 turns the grace off)', () => {
+      expect(loadConfig({}).targets[0]?.target.warmUpGraceMs).toBe(120_000);
+      expect(loadConfig({ MT5_WARMUP_GRACE: '0s' }).targets[0]?.target.warmUpGraceMs).toBe(0);
+      expect(() => loadConfig({ MT5_WARMUP_GRACE: 'soon' })).toThrow(/MT5_WARMUP_GRACE: expected/);
+    });
+  });
+
   it('allows plain-text SMTP only with the opt-in and a loopback SMTP_HOST', () => {
     expect(loadConfig({}).smtp.allowPlaintextLoopback).toBe(false);
     expect(loadConfig({ SMTP_HOST: '127.0.0.1', SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true' }).smtp.allowPlaintextLoopback).toBe(true);

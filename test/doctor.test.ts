@@ -22,6 +22,8 @@ import { createDevServerEnv, workflowBundle } from './helpers/temporal';
 const GITHUB_TOKEN = 'ghp' + '_doctorTestToken0123456789abcdefghijklm';
 const SMTP_PASSWORD = 'smtp-app-password-doctor-test-abcd';
 const RESTART_TOKEN = 'restart-token-doctor-test-9f8e7d';
+/** Variant A's ADMIN_SECRET_TOKEN, which RESTART_URL carries as `?token=`. */
+const ADMIN_TOKEN = 'SOME-SECRET';
 const SMTP_USER = 'alerts@fidus.test';
 const REPO = 'chavapalmarubin-lab/FIDUS';
 const WORKFLOW_FILE = readFileSync(join(__dirname, '..', 'deploy', 'github', 'mt5-full-restart.yml'), 'utf8');
@@ -83,6 +85,7 @@ afterAll(async () => {
     RESTART_TOKEN,
     'ghp' + '_wrongTokenForDoctor000000000000000000',
     'wrong-smtp-password-xyz',
+    ADMIN_TOKEN,
   ]) {
     expect(everythingPrinted.join('\n')).not.toContain(secret);
   }
@@ -124,7 +127,7 @@ function env(overrides: Record<string, string | undefined> = {}): NodeJS.Process
 }
 
 /** Runs `autoheal doctor` through commander, as the CLI does. */
-async function doctorCommand(overrides: Record<string, string | undefined> = {}) {
+async function doctorCommand(overrides: Record<string, string | undefined> = {}, args: string[] = []) {
   const lines: string[] = [];
   let exitCode: number | undefined;
   const program = new Command('autoheal').exitOverride();
@@ -133,7 +136,7 @@ async function doctorCommand(overrides: Record<string, string | undefined> = {})
     write: (line) => lines.push(line),
     setExitCode: (code) => (exitCode = code),
   });
-  await program.parseAsync(['node', 'autoheal', 'doctor', '--timeout', '5s']);
+  await program.parseAsync(['node', 'autoheal', 'doctor', '--timeout', '5s', ...args]);
   everythingPrinted.push(...lines);
   return { lines, exitCode };
 }
@@ -167,7 +170,12 @@ test('every link works: all ✅ and exit code 0', async () => {
       ),
       expect.stringMatching(/^✅ restart endpoint of mt5-bridge: .*exists/),
       expect.stringMatching(/^✅ SMTP login: .*logged in as alerts@fidus.test/),
-      expect.stringMatching(/^✅ bridge mt5-bridge reachable: GET .*\/api\/mt5\/bridge\/health → HTTP 200/),
+      expect.stringMatching(
+        /^✅ bridge mt5-bridge reachable: GET .*\/api\/mt5\/bridge\/health → HTTP 200.*; variant A "MongoDB-backed" \(version "1\.0\.0"\), mongodb\.connected true$/,
+      ),
+      expect.stringMatching(
+        /^✅ bridge mt5-bridge restart endpoints: OPTIONS on .* \(none called\): \/api\/admin\/emergency-restart present \(HTTP 405\), \/api\/system\/full-restart present \(HTTP 405\)$/,
+      ),
       expect.stringMatching(/^✅ Temporal reachable/),
       expect.stringMatching(/^✅ monitor autoheal-monitor-mt5-bridge: running, (first probe in progress|last probe \d+ s ago)/),
       expect.stringMatching(/^✅ alerts delivered: no undelivered-alert notice/),
@@ -190,7 +198,7 @@ test('a bad token: ❌ on the token scopes, the repository and the workflow, wit
     GITHUB_TOKEN: 'ghp' + '_wrongTokenForDoctor000000000000000000',
   });
   expect(exitCode).toBe(1);
-  expect(lines.at(-1)).toBe('3 of 12 checks failed'); // with the configuration-in-force check
+  expect(lines.at(-1)).toBe('3 of 13 checks failed'); // with the configuration-in-force and restart endpoints checks
 });
 
 test('a token without the workflow scope: ❌ naming the missing scope', async () => {
@@ -310,6 +318,131 @@ describe('direct restart (REMEDIATION=webhook)', () => {
   test('RESTART_TOKEN unset: ❌', async () => {
     const { failed } = await doctor(webhook({ RESTART_TOKEN: undefined }));
     expect(failed).toEqual(['RESTART_TOKEN present']);
+  });
+});
+
+describe('which bridge answers, and which restart endpoints it has (docs/bridge.md)', () => {
+  let simulators: BridgeSimulator[] = [];
+  async function simulator(options: { variant: 'a' | 'b'; warmUpMs?: number }) {
+    const sim = await createBridgeSimulator({ host: '127.0.0.1', port: 0, adminToken: ADMIN_TOKEN, restartToken: RESTART_TOKEN, ...options });
+    simulators.push(sim);
+    return sim;
+  }
+  afterEach(async () => {
+    // OPTIONS only: no restart, no refused restart, and never A's info (which logs the terminal in)
+    for (const sim of simulators) {
+      expect(sim.restarts).toHaveLength(0);
+      expect(sim.state().requests.restart).toBe(0);
+      expect(sim.state().unauthorizedRestarts).toBe(0);
+      expect(sim.state().terminalLogins).toBe(0);
+    }
+    await Promise.all(simulators.map((sim) => sim.close()));
+    simulators = [];
+  });
+
+  test('variant A: "MongoDB-backed" with mongodb.connected, and both restart endpoints present', async () => {
+    const a = await simulator({ variant: 'a' });
+    const { named, failed } = await doctor({ MT5_BRIDGE_URL: a.url });
+    expect(failed).toEqual([]);
+    expect(named('bridge mt5-bridge reachable').detail).toMatch(
+      /→ HTTP 200 in \d+ ms, status "healthy"; variant A "MongoDB-backed" \(version "1\.0\.0"\), mongodb\.connected true$/,
+    );
+    expect(named('bridge mt5-bridge restart endpoints')).toEqual({
+      name: 'bridge mt5-bridge restart endpoints',
+      ok: true,
+      detail: `OPTIONS on ${a.url} (none called): /api/admin/emergency-restart present (HTTP 405), /api/system/full-restart present (HTTP 405)`,
+    });
+  });
+
+  test('variant A with MongoDB down: reachable, and mongodb.connected FALSE said', async () => {
+    const a = await simulator({ variant: 'a' });
+    a.setFault({ mode: 'mongo_down' });
+    const { named } = await doctor({ MT5_BRIDGE_URL: a.url });
+    expect(named('bridge mt5-bridge reachable')).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining(
+        'status "degraded"; variant A "MongoDB-backed" (version "1.0.0"), mongodb.connected FALSE: the bridge cannot read its database',
+      ),
+    });
+  });
+
+  test('variant B: "4.0-multi-account" with its cache complete, and no emergency-restart of its own', async () => {
+    const b = await simulator({ variant: 'b' });
+    const { named, failed } = await doctor({ MT5_BRIDGE_URL: b.url });
+    expect(failed).toEqual([]);
+    expect(named('bridge mt5-bridge reachable').detail).toMatch(
+      /; variant B "4\.0-multi-account", cache complete \(7\/7 accounts cached\)$/,
+    );
+    expect(named('bridge mt5-bridge restart endpoints')).toEqual({
+      name: 'bridge mt5-bridge restart endpoints',
+      ok: true, // absent is information, not a failure
+      detail: `OPTIONS on ${b.url} (none called): /api/admin/emergency-restart absent (HTTP 404), /api/system/full-restart present (HTTP 405)`,
+    });
+  });
+
+  test('variant B warming up after a start: the cache reported incomplete, within MT5_WARMUP_GRACE', async () => {
+    const b = await simulator({ variant: 'b', warmUpMs: 60_000 });
+    const { lines, exitCode } = await doctorCommand({ MT5_BRIDGE_URL: b.url });
+    expect(exitCode).toBe(0);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^✅ bridge mt5-bridge reachable: .*; variant B "4\.0-multi-account", cache INCOMPLETE \([0-6]\/7 accounts cached\): warming up after a start, not a fault for MT5_WARMUP_GRACE \(2m\), CRITICAL after that$/,
+      ),
+    );
+  });
+
+  test('a bridge that is down: its restart endpoints line says unreachable, still informational', async () => {
+    const b = await simulator({ variant: 'b' });
+    const port = b.port;
+    await b.close();
+    const { named } = await doctor({ MT5_BRIDGE_URL: `http://127.0.0.1:${port}` });
+    expect(named('bridge mt5-bridge reachable').ok).toBe(false);
+    expect(named('bridge mt5-bridge restart endpoints')).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(
+        /: \/api\/admin\/emergency-restart unreachable \(.+\), \/api\/system\/full-restart unreachable \(.+\)$/,
+      ),
+    });
+  });
+
+  test("RESTART_URL at emergency-restart on a variant B bridge: ❌ saying that route is variant A's only", async () => {
+    const b = await simulator({ variant: 'b' });
+    const { named, failed } = await doctor({
+      GITHUB_TOKEN: undefined,
+      GITHUB_REPOSITORY: undefined,
+      MT5_BRIDGE_URL: b.url,
+      RESTART_URL: `${b.url}/api/admin/emergency-restart?token=${ADMIN_TOKEN}`,
+      RESTART_TOKEN,
+    });
+    expect(failed).toEqual(['restart endpoint of mt5-bridge']);
+    expect(named('restart endpoint of mt5-bridge').detail).toBe(
+      `VPS endpoint /api/admin/emergency-restart doesn't exist (OPTIONS ${b.url}/api/admin/emergency-restart → HTTP 404): ` +
+        'it exists only on the MongoDB-backed bridge (variant A); for a 4.0-multi-account bridge use the VPS restart service, /api/system/full-restart with RESTART_TOKEN',
+    );
+  });
+
+  test('RESTART_URL with ?token=: doctor never prints the token, in lines or in JSON', async () => {
+    const a = await simulator({ variant: 'a' });
+    const overrides = {
+      GITHUB_TOKEN: undefined,
+      GITHUB_REPOSITORY: undefined,
+      MT5_BRIDGE_URL: a.url,
+      RESTART_URL: `${a.url}/api/admin/emergency-restart?token=${ADMIN_TOKEN}`,
+      RESTART_TOKEN,
+    };
+    const { lines, exitCode } = await doctorCommand(overrides);
+    const json = await doctorCommand(overrides, ['--json']);
+    expect(exitCode).toBe(0);
+    const shown = `${a.url}/api/admin/emergency-restart`;
+    expect(lines.filter((l) => l.startsWith('✅ automatic restart:') || l.startsWith('✅ restart endpoint of'))).toEqual([
+      expect.stringContaining(`direct restart: POST ${shown} (`),
+      `✅ restart endpoint of mt5-bridge: ${shown} exists (OPTIONS → HTTP 405; not called)`,
+    ]);
+    for (const output of [lines.join('\n'), json.lines.join('\n')]) {
+      expect(output).not.toContain(ADMIN_TOKEN);
+      expect(output).not.toContain('token=');
+      expect(output).toContain(`${a.url}/api/admin/emergency-restart`);
+    }
   });
 });
 

@@ -18,6 +18,8 @@ import { loadConfig, type AppConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { healingWorkflowId } from '../src/shared/names';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator/create-bridge-simulator';
+import { SIM_ACCOUNT_PASSWORD } from '../src/simulator';
+import { createDashboardServer } from '../src/dashboard';
 import type { healingWorkflow } from '../src/workflows/healing';
 import { buildActivities } from '../src/workers/build-activities';
 import { createGithubDouble, type GithubDouble } from './helpers/github-double';
@@ -217,4 +219,41 @@ test('a refused token: escalated at once with the diagnosis, and the diagnosis h
   expectNoSecretIn('the workflow history', history);
   expectNoSecretIn('a log line', logLines.join('\n'));
   expectNoSecretIn('an email', emails.join('\n'));
+}, 120_000);
+
+test('variant A healed through its own emergency-restart, RESTART_URL=<bridge>/api/admin/emergency-restart?token=…: the token reaches the endpoint and stays out of history, logs, emails and the dashboard; the bridge\'s account passwords too', async () => {
+  const ADMIN_TOKEN = 'admin-query-token-9f8e7d6c5b4a';
+  const variantA = await createBridgeSimulator({ port: 0, variant: 'a', adminToken: ADMIN_TOKEN });
+  try {
+    variantA.setFault({ mode: 'terminal_disconnected', restart: 'heal' });
+    const config = configFor({
+      MT5_BRIDGE_URL: variantA.url,
+      REMEDIATION: 'webhook',
+      GITHUB_TOKEN: undefined,
+      RESTART_URL: `${variantA.url}/api/admin/emergency-restart?token=${ADMIN_TOKEN}`,
+    });
+
+    const { outcome, history } = await incident(config, (handle) => handle.result());
+
+    expect((outcome as { status: string }).status).toBe('RECOVERED');
+    expect(variantA.restarts.map((r) => [r.endpoint, r.status])).toEqual([['emergency-restart', 200]]);
+    expect(variantA.state().unauthorizedRestarts).toBe(0);
+    expect(variantA.state().terminalLogins).toBe(0);
+
+    const dashboard = createDashboardServer({ client: temporal.client, config, log: createLogger({ level: 'silent' }), taskQueue: config.temporal.taskQueue, webUiUrl: 'http://127.0.0.1:8233' });
+    const { url } = await dashboard.listen();
+    const auth = { headers: { Authorization: `Bearer ${config.dashboard.token}` } };
+    const pages = await Promise.all(['/system-health', '/api/status', '/metrics', '/api/notifications'].map(async (path) => (await fetch(`${url}${path}`, auth)).text()));
+    await dashboard.close();
+
+    const leaks = (text: string) => [ADMIN_TOKEN, SIM_ACCOUNT_PASSWORD].filter((s) => text.includes(s));
+    expect(leaks(history)).toEqual([]);
+    expect(leaks(logLines.join('\n'))).toEqual([]);
+    expect(leaks(emails.join('\n'))).toEqual([]);
+    expect(leaks(pages.join('\n'))).toEqual([]);
+    expect(emails.length).toBeGreaterThanOrEqual(2);
+    expectNoSecretIn('the workflow history', history);
+  } finally {
+    await variantA.close();
+  }
 }, 120_000);

@@ -4,14 +4,19 @@
  *
  *   automatic restart configured → GitHub token present, scopes repo + workflow, repository
  *   reachable, restart workflow listens to GITHUB_EVENT_TYPE (or: RESTART_URL and RESTART_TOKEN
- *   set) → restart endpoint exists (OPTIONS, never POST) → SMTP login → bridge health →
- *   Temporal reachable → monitor schedule present.
+ *   set) → restart endpoint exists (OPTIONS, never POST) → SMTP login → bridge health (and which
+ *   deployed bridge: variant A with its MongoDB, variant B with its cache; docs/bridge.md) → which
+ *   restart endpoints the bridge has (OPTIONS, informational) → Temporal reachable → monitor
+ *   schedule present.
  *
  * It never dispatches, never restarts, never sends an email. Each check has a timeout. Every
- * checker is injectable, so that tests run it against doubles.
+ * checker is injectable, so that tests run it against doubles. No URL is printed with its query
+ * string (RESTART_URL may carry the bridge's admin token), and the values of RESTART_URL's query
+ * are scrubbed from every check like the other secrets.
  */
 import { configFingerprint } from '../config/fingerprint';
 import { configSecrets } from '../config/secrets';
+import { credentialParams } from '../config/schema';
 import type { Octokit } from '@octokit/rest';
 import axios, { type AxiosInstance } from 'axios';
 import { checkSmtp as checkSmtpLogin } from '../activities/alerts/check-smtp';
@@ -19,7 +24,7 @@ import { createOctokit } from '../activities/remediation/create-octokit';
 import { safeUrl } from '../activities/remediation/safe-url';
 import type { AppConfig } from '../config/load-config';
 import { scrubSecrets } from '../logging/create-logger';
-import { checkBridgeHealth, checkRestartEndpoint } from './doctor-checks/bridge-checks';
+import { checkBridgeHealth, checkRestartEndpoint, checkRestartEndpoints } from './doctor-checks/bridge-checks';
 import { fail, pass, withTimeout, type DoctorCheck } from './doctor-checks/doctor-check';
 import {
   checkRepository,
@@ -181,14 +186,55 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
       return { ...check, fix: `${DEMO_FIX}; ${check.fix ?? ''}` };
     }),
   );
+  // Informational: which of the known restart endpoints each bridge has (OPTIONS only, always ✅).
+  // Each request stays within the check's own timeout, so that a slow bridge reads "unreachable".
+  const restartEndpoints = config.targets.map((t) =>
+    timed(`bridge ${t.target.id} restart endpoints`, 'Check the VPS', () =>
+      checkRestartEndpoints(http, t.target, Math.max(1, Math.min(t.target.probeTimeoutMs, Math.floor(timeoutMs * 0.9)))),
+    ),
+  );
   const temporal = checkTemporal(config, deps.connectTemporal ?? connectTemporalProbe, timeoutMs, configFingerprint(config));
 
   const checks = [
-    ...(await Promise.all([...remediation, ...endpoints, smtp, ...bridges])),
+    ...(await Promise.all([...remediation, ...endpoints, smtp, ...bridges, ...restartEndpoints])),
     ...(await temporal),
   ];
-  const secrets = configSecrets(config);
+  const secrets = [...configSecrets(config), ...restartUrlSecrets(config)];
   return scrubSecrets(checks, secrets) as DoctorCheck[];
+}
+
+/**
+ * The query of each RESTART_URL (e.g. `token=<ADMIN_SECRET_TOKEN>`) and the values of its
+ * credential-like parameters, raw and decoded: secrets like the configured ones.
+ */
+function restartUrlSecrets(config: AppConfig): string[] {
+  const secrets: string[] = [];
+  for (const t of config.targets) {
+    if (!t.restartUrl) continue;
+    try {
+      const url = new URL(t.restartUrl);
+      const query = url.search.slice(1);
+      if (query) secrets.push(query);
+      const names = new Set(credentialParams(url));
+      for (const part of query.split('&')) {
+        const at = part.indexOf('=');
+        if (at > 0 && names.has(decodeQueryPart(part.slice(0, at)))) secrets.push(part.slice(at + 1));
+      }
+      for (const name of names) secrets.push(...url.searchParams.getAll(name));
+    } catch {
+      // an invalid URL is refused at start-up; nothing to scrub
+    }
+  }
+  // Longest first: a value inside the whole query is scrubbed with it.
+  return [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+}
+
+function decodeQueryPart(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
 }
 
 /** The report: one line per check, then a summary; exit code 1 on any ❌. */

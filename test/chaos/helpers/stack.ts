@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { createBridgeSimulator, type BridgeSimulator } from '../../../src/simulator';
+import { createBridgeSimulator, SIM_ACCOUNT_PASSWORD, type BridgeSimulator, type BridgeSimulatorOptions } from '../../../src/simulator';
 import { monitorWorkflowId } from '../../../src/shared/names';
 import { createGithubDouble, type GithubDouble } from '../../helpers/github-double';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp';
@@ -23,6 +23,8 @@ import { startDevServer, type ChaosServer } from './dev-server';
 export interface TargetSpec {
   id: string;
   overrides?: Record<string, string | number | boolean>;
+  /** The target's simulator: which deployed bridge (`variant`, default A), its warm-up, ... */
+  simulator?: Pick<BridgeSimulatorOptions, 'variant' | 'warmUpMs' | 'refreshMs'>;
 }
 
 export interface StackOptions {
@@ -40,7 +42,10 @@ export interface Stack {
   sims: Map<string, BridgeSimulator>;
   github: GithubDouble;
   smtp: TestSmtpServer;
-  /** The secret values the workers hold: none may appear in a history, a log or an email. */
+  /**
+   * The secret values the workers hold, and the account password variant A's summary hands out:
+   * none may appear in a history, a log or an email.
+   */
   secrets: Record<string, string>;
   /** Worker processes still running. */
   workers(): WorkerProcess[];
@@ -80,7 +85,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   const sims = new Map<string, BridgeSimulator>();
   for (const t of options.targets) {
-    sims.set(t.id, await createBridgeSimulator({ host: '127.0.0.1', port: 0, restartToken: secrets.RESTART_TOKEN }));
+    sims.set(t.id, await createBridgeSimulator({ ...t.simulator, host: '127.0.0.1', port: 0, restartToken: secrets.RESTART_TOKEN }));
   }
   const github = await createGithubDouble({
     token: secrets.GITHUB_TOKEN,
@@ -141,7 +146,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     sims,
     github,
     smtp,
-    secrets,
+    secrets: { ...secrets, BRIDGE_ACCOUNT_PASSWORD: SIM_ACCOUNT_PASSWORD },
     allWorkers,
     workers: () => allWorkers.filter((w) => w.proc.exitCode === null && w.proc.signalCode === null),
     async startWorker(label) {
