@@ -1,3 +1,4 @@
+import { restartUrlSecrets } from '../config/secrets';
 import { type AppConfig, loadConfig } from '../config/load-config';
 import { SECRET_VARIABLES } from '../config/schema';
 import { ConfigError } from '../shared/errors';
@@ -23,5 +24,5 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
 
 /** Every secret value the process holds, for the logger to scrub. */
 export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
-  return SECRET_VARIABLES.map((name) => env[name]).filter((v): v is string => !!v);
+  return [...SECRET_VARIABLES.map((name) => env[name]).filter((v): v is string => !!v), ...restartUrlSecrets([env.RESTART_URL])];
 }

@@ -12,11 +12,10 @@
  * It never dispatches, never restarts, never sends an email. Each check has a timeout. Every
  * checker is injectable, so that tests run it against doubles. No URL is printed with its query
  * string (RESTART_URL may carry the bridge's admin token), and the values of RESTART_URL's query
- * are scrubbed from every check like the other secrets.
+ * are scrubbed from every check like the other secrets (src/config/secrets.ts).
  */
 import { configFingerprint } from '../config/fingerprint';
 import { configSecrets } from '../config/secrets';
-import { credentialParams } from '../config/schema';
 import type { Octokit } from '@octokit/rest';
 import axios, { type AxiosInstance } from 'axios';
 import { checkSmtp as checkSmtpLogin } from '../activities/alerts/check-smtp';
@@ -199,42 +198,8 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
     ...(await Promise.all([...remediation, ...endpoints, smtp, ...bridges, ...restartEndpoints])),
     ...(await temporal),
   ];
-  const secrets = [...configSecrets(config), ...restartUrlSecrets(config)];
+  const secrets = configSecrets(config);
   return scrubSecrets(checks, secrets) as DoctorCheck[];
-}
-
-/**
- * The query of each RESTART_URL (e.g. `token=<ADMIN_SECRET_TOKEN>`) and the values of its
- * credential-like parameters, raw and decoded: secrets like the configured ones.
- */
-function restartUrlSecrets(config: AppConfig): string[] {
-  const secrets: string[] = [];
-  for (const t of config.targets) {
-    if (!t.restartUrl) continue;
-    try {
-      const url = new URL(t.restartUrl);
-      const query = url.search.slice(1);
-      if (query) secrets.push(query);
-      const names = new Set(credentialParams(url));
-      for (const part of query.split('&')) {
-        const at = part.indexOf('=');
-        if (at > 0 && names.has(decodeQueryPart(part.slice(0, at)))) secrets.push(part.slice(at + 1));
-      }
-      for (const name of names) secrets.push(...url.searchParams.getAll(name));
-    } catch {
-      // an invalid URL is refused at start-up; nothing to scrub
-    }
-  }
-  // Longest first: a value inside the whole query is scrubbed with it.
-  return [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
-}
-
-function decodeQueryPart(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
-  } catch {
-    return text;
-  }
 }
 
 /** The report: one line per check, then a summary; exit code 1 on any ❌. */

@@ -63,7 +63,8 @@ it('healthy bridges of both variants, B watched through a warm-up: no incident, 
   for (const [id, result] of [[A, resultA], [B, resultB]] as const) {
     expect(result.status).toBe('RECOVERED');
     expect(dispatches(stack, id)).toHaveLength(1);
-    expect(restarts(stack, id)).toBe(1);
+    // B was also restarted once by hand before the fault (the warm-up above)
+    expect(restarts(stack, id)).toBe(id === B ? 2 : 1);
   }
   // B's restart starts it again: recovery is confirmed only once its cache is full (warm-up over)
   const restartAt = Date.parse(stack.sim(B).restarts.at(-1)?.at ?? '');
