@@ -3,7 +3,7 @@
  * long-lived switch workflow (starting it when needed), `state` reads it (no workflow: on).
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { REMEDIATION_SWITCH_WORKFLOW_ID } from '../shared/names';
+import { REMEDIATION_SWITCH_WORKFLOW_ID, healingWorkflowId } from '../shared/names';
 import {
   type RemediationSwitchState,
   SWITCH_ON,
@@ -11,10 +11,16 @@ import {
   remediationSwitchWorkflow,
   setRemediationSignal,
 } from '../workflows/remediation-switch';
+import { remediationSwitchedOffSignal } from '../workflows/healing/messages';
 
 export interface SwitchRequest {
   by: string;
   reason: string;
+  /**
+   * The configured targets: `off` tells their open incidents directly (by id, no visibility
+   * lag); incidents of other targets of this task queue are found through visibility.
+   */
+  targetIds?: string[];
 }
 
 export async function readRemediationSwitch(client: Client): Promise<RemediationSwitchState> {
@@ -33,7 +39,7 @@ export async function setRemediation(
   client: Client,
   taskQueue: string,
   enabled: boolean,
-  { by, reason }: SwitchRequest,
+  { by, reason, targetIds = [] }: SwitchRequest,
 ): Promise<RemediationSwitchState> {
   if (!by?.trim()) throw new Error('--by is required: who turns remediation ' + (enabled ? 'on' : 'off'));
   if (!enabled && !reason?.trim()) throw new Error('--reason is required: why automatic restarts stop');
@@ -44,5 +50,36 @@ export async function setRemediation(
     signal: setRemediationSignal,
     signalArgs: [{ enabled, by: by.trim(), reason: reason?.trim() ?? '', at: new Date().toISOString() }],
   });
+  if (!enabled) await stopDispatchesInFlight(client, taskQueue, targetIds, { by: by.trim(), reason: reason.trim() });
   return readRemediationSwitch(client);
+}
+
+/**
+ * Tells every open incident of this deployment that remediation is off: an automatic dispatch
+ * waiting on retries is cancelled at once instead of going out at its next try (the dispatch
+ * activity also reads the switch right before each HTTP attempt, so one this list misses — an
+ * incident opened a moment ago — sends nothing either). Best effort per incident.
+ */
+async function stopDispatchesInFlight(
+  client: Client,
+  taskQueue: string,
+  targetIds: string[],
+  change: { by: string; reason: string },
+): Promise<void> {
+  const told = new Set<string>();
+  const tell = async (workflowId: string): Promise<void> => {
+    if (told.has(workflowId)) return;
+    told.add(workflowId);
+    await client.workflow
+      .getHandle(workflowId)
+      .signal(remediationSwitchedOffSignal, change)
+      .catch(() => undefined); // no open incident, or closed meanwhile
+  };
+  for (const id of targetIds) await tell(healingWorkflowId(id));
+  const query = `WorkflowType="healingWorkflow" AND ExecutionStatus="Running" AND TaskQueue="${taskQueue}"`;
+  try {
+    for await (const run of client.workflow.list({ query })) await tell(run.workflowId);
+  } catch {
+    // Visibility unavailable: the activity-side check still holds every automatic restart.
+  }
 }

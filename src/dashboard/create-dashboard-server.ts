@@ -209,7 +209,8 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
     ),
     'POST /api/remediation/off': command(
       remediationOffBody,
-      (_id, body) => setRemediation(deps.client, deps.taskQueue, false, body),
+      (_id, body) =>
+        setRemediation(deps.client, deps.taskQueue, false, { ...body, targetIds: config.targets.map((t) => t.target.id) }),
       'remediation off',
     ),
     'POST /api/remediation/on': command(

@@ -201,6 +201,12 @@ export interface RemediationRequest {
   reason: string;
   /** auto_sync_service | operator:<name> */
   trigger: string;
+  /**
+   * An operator's forceRecovery (or an incident an operator started): a human decision, sent
+   * even while the kill switch is off. Absent: automatic, checked against the switch right
+   * before each HTTP attempt.
+   */
+  forced?: boolean;
 }
 
 export interface RemediationReceipt {
@@ -227,4 +233,5 @@ export const NON_RETRYABLE_REMEDIATION_ERRORS = [
   'RemediationForbiddenError',
   'RemediationTargetNotFoundError',
   'RemediationRejectedError',
+  'RemediationSwitchedOffError',
 ] as const;

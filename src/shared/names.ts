@@ -98,6 +98,14 @@ export const PROBE_BEFORE_SLA_PATCH = 'probe-before-sla';
 /** The same between attempts (backoff, restart spacing, kill-switch hold): healing/between-attempts.ts. */
 export const SLA_PROBE_BETWEEN_ATTEMPTS_PATCH = 'sla-probe-between-attempts';
 
+/**
+ * Safe dispatch (healing/fresh-look.ts): a restart that follows a wait looks at the target again
+ * first (healthy twice VERIFY_INTERVAL apart closes the incident with no restart); a forceRecovery
+ * arriving while the restart is being prepared joins it; requests left at the close are answered;
+ * `remediation off` stops a dispatch waiting on retries.
+ */
+export const SAFE_DISPATCH_PATCH = 'safe-dispatch';
+
 /** The monitor's CONFIRM_DELAY counts from the first probe's start (target-monitor/cycle.ts). */
 export const CONFIRM_FROM_PROBE_START_PATCH = 'confirm-from-probe-start';
 

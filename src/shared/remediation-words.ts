@@ -9,6 +9,8 @@ export function describeMethod(method: string): string {
       return 'no automatic restart (remediation off): the bridge recovered by itself';
     case 'dry-run':
       return 'DRY RUN (REMEDIATION=dry-run): no restart was sent; the bridge recovered by itself';
+    case 'before-restart':
+      return 'none: the bridge recovered before the restart was sent';
     case 'self':
       return 'none needed: the bridge recovered by itself';
     default:

@@ -8,12 +8,16 @@ import type { AppConfig } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import { alertDepsFromConfig } from './alert-deps-from-config';
 import { remediationDepsFromConfig } from './remediation-deps-from-config';
+import { readSwitch } from '../activities/remediation-switch';
 
 export function buildActivities({ config, log, client }: { config: AppConfig; log: Logger; client: Client }) {
   return createActivities({
     probe: {},
     alerts: alertDepsFromConfig(config, { client, log: log.child({ component: 'alerts' }) }),
-    remediation: remediationDepsFromConfig(config, log.child({ component: 'remediation' })),
+    remediation: {
+      ...remediationDepsFromConfig(config, log.child({ component: 'remediation' })),
+      readSwitch: () => readSwitch(client),
+    },
     ledger: { client, taskQueue: config.temporal.taskQueue },
     scheduleControl: { client },
   });

@@ -13,7 +13,7 @@ import type { RemediationActivities, RemediationReceipt, RemediationRequest } fr
 import type { RemediationMethod } from '../../shared/types';
 import { dispatchViaGithub, type GithubRemediation } from './dispatch-github';
 import { dispatchViaWebhook, type WebhookRemediation } from './dispatch-webhook';
-import { RemediationError, RemediationNotConfiguredError } from './errors';
+import { RemediationError, RemediationNotConfiguredError, RemediationSwitchedOffError } from './errors';
 import { toApplicationFailure } from './to-application-failure';
 
 export interface RemediationDeps {
@@ -26,6 +26,11 @@ export interface RemediationDeps {
   webhook?: WebhookRemediation;
   log: Logger;
   now?: () => Date;
+  /**
+   * The kill switch (src/workflows/remediation-switch.ts), read right before each automatic
+   * restart leaves the worker; absent: not checked here (the healing workflow still checks it).
+   */
+  readSwitch?: () => Promise<{ enabled: boolean; last?: { by: string; reason: string } }>;
   /** Secret values scrubbed from anything thrown (defence in depth; RESTART_TOKEN is added already). */
   secrets?: Array<string | undefined>;
 }
@@ -79,6 +84,7 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
         method: deps.method,
       });
       try {
+        if (!request.forced) await refuseWhileSwitchedOff(deps);
         const receipt = await dispatch(request, now());
         log.info({ detail: receipt.detail }, `Restart requested: ${receipt.detail}`);
         return receipt;
@@ -97,6 +103,29 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
       }
     },
   };
+}
+
+const SWITCH_READ_LIMIT_MS = 5_000;
+
+/** Nothing automatic leaves the worker while remediation is off (a switch that can't be read counts as on, as in the workflow). */
+async function refuseWhileSwitchedOff(deps: RemediationDeps): Promise<void> {
+  if (!deps.readSwitch) return;
+  let state: Awaited<ReturnType<NonNullable<RemediationDeps['readSwitch']>>>;
+  try {
+    // A switch no worker answers for must not hold a restart for long: unreadable counts as on.
+    state = await Promise.race([
+      deps.readSwitch(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${SWITCH_READ_LIMIT_MS} ms`)), SWITCH_READ_LIMIT_MS).unref()),
+    ]);
+  } catch (err) {
+    deps.log.warn({ error: String(err) }, 'Could not read the remediation switch before the restart (taken as on)');
+    return;
+  }
+  if (state.enabled) return;
+  throw new RemediationSwitchedOffError({
+    diagnosis: `Remediation was turned off by ${state.last?.by ?? 'unknown'} (${state.last?.reason ?? 'no reason given'}) before this automatic restart was sent: nothing was sent`,
+    fix: 'Turn it back on with `autoheal remediation on --by <you>` when restarts may resume, or force one restart with `autoheal force`',
+  });
 }
 
 /** The restart a dry run stands in for, in words (no secret: repository, event type, host). */

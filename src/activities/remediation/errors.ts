@@ -62,6 +62,15 @@ export class RemediationRejectedError extends RemediationError {
   readonly nonRetryable = true;
 }
 
+/**
+ * Thrown, before anything is sent, when an automatic restart is about to leave the worker while
+ * the kill switch is off (`autoheal remediation off`): checked right before each HTTP attempt, so
+ * a dispatch that waited on retries (an hour, on a rate limit) does not go out after `off`.
+ */
+export class RemediationSwitchedOffError extends RemediationError {
+  readonly nonRetryable = true;
+}
+
 /** Thrown on 5xx, timeouts and network errors: the endpoint may answer later, so Temporal retries with backoff. */
 export class RemediationUnavailableError extends RemediationError {
   readonly nonRetryable = false;

@@ -26,8 +26,9 @@ export function registerRemediationCommands(program: Command, deps: CommandDeps)
     .requiredOption('--by <name>', 'who')
     .option('--json', 'print the switch state as JSON')
     .action((opts: { reason: string; by: string; json?: boolean }) =>
-      withClient(deps, async (client) => {
-        const state = await client.remediation.off({ by: opts.by, reason: opts.reason });
+      withClient(deps, async (client, config) => {
+        const targetIds = config.targets.map((t) => t.target.id);
+        const state = await client.remediation.off({ by: opts.by, reason: opts.reason, targetIds });
         console.log(opts.json ? JSON.stringify(state, null, 2) : describeSwitch(state));
       }),
     );

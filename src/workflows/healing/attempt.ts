@@ -12,13 +12,14 @@ import {
   isCancellation,
   patched,
 } from '@temporalio/workflow';
-import { CANCELLABLE_DISPATCH_PATCH, PROBE_BEFORE_SLA_PATCH } from '../../shared/names';
+import { CANCELLABLE_DISPATCH_PATCH, PROBE_BEFORE_SLA_PATCH, SAFE_DISPATCH_PATCH } from '../../shared/names';
 import type { AttemptRecord, RemediationReceipt, RemediationRequest } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
 import { describeError } from '../../shared/errors';
 import { dispatchRemediation, probe, recordLedger } from './calls';
 import { judgeSla } from './between-attempts';
 import { holdWhileRemediationOff } from './remediation-hold';
+import { freshLook, needsFreshLook } from './fresh-look';
 import { type ForceRequest, type Incident, iso, nowMs } from './incident';
 import { isHealthyForRecovery } from './verdict';
 
@@ -53,9 +54,21 @@ export async function runAttempt(
       if (!force && nowMs() >= slaDeadline) return judgeSla(incident);
     }
   }
-  if (!force && patched('remediation-switch')) {
-    const withheld = await holdWhileRemediationOff(incident, slaDeadline);
-    if (withheld) return withheld;
+  // From here until the dispatch is sent, a forceRecovery joins this restart (index.ts) instead
+  // of queueing a second one seconds later; only the kill switch's hold lets one interrupt.
+  const safe = patched(SAFE_DISPATCH_PATCH);
+  incident.preparingDispatch = safe;
+  try {
+    if (!force && patched('remediation-switch')) {
+      const withheld = await holdWhileRemediationOff(incident, slaDeadline);
+      if (withheld) return withheld;
+    }
+    if (safe && needsFreshLook(incident)) {
+      const looked = await freshLook(incident);
+      if (looked) return looked;
+    }
+  } finally {
+    incident.preparingDispatch = false;
   }
   const attempt = view.attempts.length + 1;
   const sinceLast = nowMs() - incident.lastDispatchMs;
@@ -68,6 +81,7 @@ export async function runAttempt(
   };
   incident.doing(`dispatching restart attempt ${attempt}${force ? ` (forced by ${force.by})` : ''}`);
   const dispatchStartMs = nowMs();
+  const previousDispatchMs = incident.lastDispatchMs;
   incident.lastDispatchMs = dispatchStartMs;
   // Recorded before the dispatch, so the spacing holds even if this worker dies mid-dispatch.
   incident.dispatchInFlight = true;
@@ -79,8 +93,11 @@ export async function runAttempt(
     attempt,
     reason: view.issue,
     trigger: force ? `operator:${force.by}` : triggerName(incident),
+    ...(force && safe ? { forced: true } : {}),
   };
   const cancellable = patched(CANCELLABLE_DISPATCH_PATCH);
+  // Only an `off` that arrives during this dispatch stops it: the hold above has just read the switch.
+  incident.switchedOff = undefined;
   try {
     receipt = cancellable
       ? await dispatchUnlessStopped(incident, request, slaDeadline)
@@ -90,6 +107,9 @@ export async function runAttempt(
     if (cancellable) {
       // a forceRecovery that joined a dispatch that did not go through gets its own attempt
       incident.forceRequests.push(...incident.joinedForce.splice(0));
+    }
+    if (err instanceof DispatchStopped && err.switchedOff) {
+      return withdraw(incident, record, previousDispatchMs, `remediation turned off by ${err.switchedOff.by} (${err.switchedOff.reason}) while the dispatch waited on retries: cancelled, nothing is sent after that`);
     }
     if (err instanceof DispatchStopped) {
       const text = view.resolution
@@ -102,6 +122,7 @@ export async function runAttempt(
     const failure =
       err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
     const diagnosis = failure?.message ?? describeError(err);
+    if (failure?.type === 'RemediationSwitchedOffError') return withdraw(incident, record, previousDispatchMs, diagnosis);
     conclude('dispatch_failed', diagnosis);
     incident.note('dispatched', 'failed', `attempt ${attempt}: ${diagnosis}`);
     if (failure?.nonRetryable) return { kind: 'non_retryable', diagnosis: `${failure.type}: ${diagnosis}` };
@@ -124,8 +145,28 @@ export async function runAttempt(
   return verify(incident, attempt, dispatchStartMs, slaDeadline, conclude);
 }
 
-/** The dispatch was cancelled: the incident was resolved, or RECOVERY_SLA ran out, while it waited on retries. */
-class DispatchStopped extends Error {}
+/**
+ * The dispatch was cancelled while it waited on retries: the incident was resolved, RECOVERY_SLA
+ * ran out, or (`switchedOff`) `remediation off` reached the incident.
+ */
+class DispatchStopped extends Error {
+  constructor(readonly switchedOff?: { by: string; reason: string }) {
+    super('dispatch stopped');
+  }
+}
+
+/**
+ * An automatic restart that the kill switch stopped before it was sent: the attempt is recorded
+ * as withheld (not a failed restart), the spacing is not charged for it, and the incident goes
+ * back to the switch's hold (the next attempt reads the switch and waits while it is off).
+ */
+function withdraw(incident: Incident, record: AttemptRecord, previousDispatchMs: number, text: string): AttemptOutcome {
+  Object.assign(record, { outcome: 'dispatch_failed', endedAt: iso(), detail: `withheld — ${text}` });
+  incident.lastDispatchMs = previousDispatchMs;
+  incident.switchedOff = undefined;
+  incident.note('withheld', 'remediation_off', `attempt ${record.attempt}: ${text}`);
+  return { kind: 'superseded' };
+}
 
 /**
  * The dispatch in a cancellation scope: a rate-limited GitHub can hold it for an hour of
@@ -145,7 +186,8 @@ async function dispatchUnlessStopped(
     () => (settled = true),
     () => (settled = true),
   );
-  const stop = () => settled || !!incident.view.resolution;
+  const automatic = !request.forced;
+  const stop = () => settled || !!incident.view.resolution || (automatic && !!incident.switchedOff);
   const left = slaDeadline - nowMs();
   if (Number.isFinite(left)) await condition(stop, Math.max(1, left));
   else await condition(stop);
@@ -156,7 +198,7 @@ async function dispatchUnlessStopped(
     } catch (err) {
       if (!isCancellation(err)) throw err;
     }
-    throw new DispatchStopped();
+    throw new DispatchStopped(incident.view.resolution || !automatic ? undefined : incident.switchedOff);
   }
   return dispatching;
 }

@@ -62,6 +62,10 @@ export class Incident {
   ledger: AttemptLedgerState = EMPTY_LEDGER;
   lastDispatchMs = Number.NEGATIVE_INFINITY;
   dispatchInFlight = false;
+  /** `remediation off` reached this incident (by whom, why) and no `on` has been seen since. */
+  switchedOff: { by: string; reason: string } | undefined;
+  /** A restart is being prepared (fresh look, switch read): a forceRecovery now joins it. */
+  preparingDispatch = false;
   remindersSent: number;
   nextReminderMs: number;
   /** Alerts of this incident in flight; one that gives up is a line in the timeline. */

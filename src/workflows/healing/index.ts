@@ -22,6 +22,7 @@ import {
   type HealingResult,
   acknowledgeUpdate,
   forceRecoveryUpdate,
+  remediationSwitchedOffSignal,
   resolveUpdate,
   statusQuery,
 } from './messages';
@@ -42,13 +43,17 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   };
 
   setHandler(statusQuery, () => view);
+  setHandler(remediationSwitchedOffSignal, (change) => {
+    incident.switchedOff = change;
+  });
   setHandler(
     forceRecoveryUpdate,
     ({ reason, by }) => {
-      if (incident.dispatchInFlight || incident.forceRequests.length > 0) {
-        // One restart at a time: a request made while one is being dispatched (or already queued) joins it.
-        const joined = incident.dispatchInFlight ? 'being dispatched' : 'requested';
-        if (incident.dispatchInFlight) incident.joinedForce.push({ reason, by, at: iso() });
+      const underway = incident.dispatchInFlight || incident.preparingDispatch;
+      if (underway || incident.forceRequests.length > 0) {
+        // One restart at a time: a request made while one is prepared or dispatched (or already queued) joins it.
+        const joined = incident.dispatchInFlight ? 'being dispatched' : incident.preparingDispatch ? 'being prepared' : 'requested';
+        if (underway) incident.joinedForce.push({ reason, by, at: iso() });
         incident.note('force_recovery', 'joined', `forceRecovery by ${by}: ${reason} — joins the restart already ${joined}`);
         return ack();
       }

@@ -3,7 +3,7 @@
  * client: updates with validators for the commands, one query for status and timeline, and the
  * plain-data shapes they carry. Workflow-safe: no Node built-ins, no I/O.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AttemptRecord } from '../../shared/contracts';
 import type { IncidentStatus } from '../../shared/names';
 
@@ -114,6 +114,12 @@ export const acknowledgeUpdate = defineUpdate<CommandAck, [AcknowledgeRequest]>(
 
 /** Closes the incident as RESOLVED. Rejected when `by` is empty or already closed. */
 export const resolveUpdate = defineUpdate<CommandAck, [ResolveRequest]>('resolve');
+
+/**
+ * Sent by `autoheal remediation off` to every open incident of the deployment: an automatic
+ * dispatch waiting on retries is cancelled at once (an operator's forced one goes on).
+ */
+export const remediationSwitchedOffSignal = defineSignal<[{ by: string; reason: string }]>('remediationSwitchedOff');
 
 /** Status, attempts, timeline and figures of the incident. */
 export const statusQuery = defineQuery<IncidentView>('status');

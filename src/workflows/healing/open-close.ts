@@ -8,7 +8,7 @@
  * hand-over (no `alert-hand-over` marker) send them here and wait for them, at most 10 min.
  */
 import { log, patched } from '@temporalio/workflow';
-import { ALERT_HAND_OVER_PATCH } from '../../shared/names';
+import { ALERT_HAND_OVER_PATCH, SAFE_DISPATCH_PATCH } from '../../shared/names';
 import { formatDurationWords } from '../../shared/duration';
 import { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
 import { describeMethod } from '../../shared/remediation-words';
@@ -111,6 +111,7 @@ export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', m
     incident.setStatus('RESOLVED');
     incident.notify('INFO', `${target.id} incident resolved by ${view.resolution?.by}`, handOver);
   }
+  if (patched(SAFE_DISPATCH_PATCH)) answerPendingForces(incident, how, method);
   view.figures.closedAt = iso(closedMs);
   view.figures.downtimeMs = took;
   const words = how === 'RECOVERED' ? 'recovered' : `resolved by ${view.resolution?.by}`;
@@ -120,6 +121,25 @@ export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', m
   if (handOver) await incident.handOverAlerts();
   else await incident.settleAlerts();
   return { ...view, status: how };
+}
+
+/**
+ * forceRecovery requests the incident accepted and never acted on (one arrived as the last
+ * verification probe was running, or joined a restart that a fresh look found unneeded) get an
+ * answer in the timeline and the in-app feed instead of silence.
+ */
+function answerPendingForces(incident: Incident, how: 'RECOVERED' | 'RESOLVED', method?: string): void {
+  const pending = [...incident.forceRequests.splice(0), ...incident.joinedForce.splice(0)];
+  if (!pending.length) return;
+  const why =
+    how === 'RECOVERED'
+      ? `the target recovered (${describeMethod(method ?? incident.policy.remediation)})`
+      : `the incident was resolved by ${incident.view.resolution?.by}`;
+  for (const request of pending) {
+    const text = `forceRecovery by ${request.by} (${request.reason}) was not acted on: ${why} before it could be; no restart was sent for it. Force again if the target still needs a restart.`;
+    incident.note('force_recovery', 'not_needed', text);
+    incident.notify('INFO', `${incident.target.id}: ${text}`, patched(ALERT_HAND_OVER_PATCH));
+  }
 }
 
 /** The CRITICAL email's `Auto-Restart:` line for the configured remediation. */

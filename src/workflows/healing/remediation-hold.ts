@@ -3,7 +3,7 @@
  * is off the incident withholds the restart and keeps verifying (src/workflows/remediation-switch.ts).
  */
 import { formatDuration } from '../../shared/duration';
-import { withheldText } from '../remediation-switch';
+import { type RemediationSwitchState, withheldText } from '../remediation-switch';
 import type { AttemptOutcome } from './attempt';
 import { judgeSla } from './between-attempts';
 import { probe, readRemediationState } from './calls';
@@ -17,10 +17,27 @@ import { isHealthyForRecovery } from './verdict';
  * the dispatch may go ahead, or how the wait ended (recovered, resolved, forced, SLA).
  */
 export async function holdWhileRemediationOff(incident: Incident, slaDeadline: number): Promise<AttemptOutcome | undefined> {
-  const { policy, view } = incident;
-  let state = await readRemediationState(incident);
+  const state = await readRemediationState(incident);
   if (state.enabled) return undefined;
   const text = withheldText(state);
+  // While withheld, a forceRecovery interrupts the hold (it overrides the switch) instead of joining.
+  const preparing = incident.preparingDispatch;
+  incident.preparingDispatch = false;
+  try {
+    return await holdWhileOff(incident, slaDeadline, state, text);
+  } finally {
+    incident.preparingDispatch = preparing;
+  }
+}
+
+async function holdWhileOff(
+  incident: Incident,
+  slaDeadline: number,
+  initial: RemediationSwitchState,
+  text: string,
+): Promise<AttemptOutcome | undefined> {
+  const { policy, view } = incident;
+  let state = initial;
   incident.note('withheld', 'remediation_off', text);
   incident.notify('WARNING', `${incident.target.id}: ${text}; probes, alerts and verification go on`);
   let healthyInARow = 0;
