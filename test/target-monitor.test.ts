@@ -16,7 +16,7 @@ import { applySchedules } from '../src/client/schedules';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
 import { healingWorkflowId, monitorScheduleId, monitorWorkflowId, warningWatchWorkflowId } from '../src/shared/names';
 import { EMPTY_LEDGER } from '../src/workflows/attempt-ledger';
-import type { TargetMonitorView } from '../src/workflows/target-monitor/messages';
+import { type TargetMonitorView, pauseMonitorUpdate } from '../src/workflows/target-monitor/messages';
 import type { WarningAlert } from '../src/shared/contracts';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
@@ -165,6 +165,24 @@ describe('a CRITICAL', () => {
       expect(history.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name ?? [])).toEqual(['healingWorkflow']);
       expect(history.filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes)).toHaveLength(0);
       await exportFixture(monitor(tc), 'target-monitor-critical-starts-healer');
+    } finally {
+      await stop(tc);
+    }
+  });
+
+  it('a pause accepted while the monitor confirms it stops the incident from opening', async () => {
+    const tc = targetConfig({ CONFIRM_DELAY: '3s' });
+    try {
+      await ensureMonitors(env.client, [tc], taskQueue);
+      await until(() => view(tc), (v) => v.last?.severity === 'HEALTHY', 'a healthy start');
+      simulator.setFault({ mode: 'terminal_disconnected' });
+      await until(() => view(tc), (v) => v.phase === 'confirming', 'the CRITICAL being confirmed');
+      await env.client.workflow
+        .getHandle(monitorWorkflowId(tc.target.id))
+        .executeUpdate(pauseMonitorUpdate, { args: [{ by: 'frank', reason: 'broker maintenance' }] });
+      await sleep(5_000); // past CONFIRM_DELAY and the re-probe it would have made
+      expect(await healingRuns(tc)).toBe(0);
+      expect(await view(tc)).toMatchObject({ phase: 'paused', incidentsStarted: 0 });
     } finally {
       await stop(tc);
     }

@@ -106,6 +106,9 @@ export const SLA_PROBE_BETWEEN_ATTEMPTS_PATCH = 'sla-probe-between-attempts';
  */
 export const SAFE_DISPATCH_PATCH = 'safe-dispatch';
 
+/** A monitor paused in the workflow task that confirmed a CRITICAL opens no incident (target-monitor/cycle.ts). */
+export const PAUSE_BEFORE_HEALER_PATCH = 'pause-before-healer';
+
 /** The monitor's CONFIRM_DELAY counts from the first probe's start (target-monitor/cycle.ts). */
 export const CONFIRM_FROM_PROBE_START_PATCH = 'confirm-from-probe-start';
 

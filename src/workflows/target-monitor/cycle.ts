@@ -10,7 +10,7 @@ import { warningConditions } from '../../shared/alert-conditions';
 import { formatDuration } from '../../shared/duration';
 import { intermittentCondition } from '../../shared/intermittent-faults';
 import { MONITOR_HEARTBEAT_TIMEOUT_MS, reportSignature } from '../../shared/monitor-policy';
-import { AutohealSeverity, CONFIRM_FROM_PROBE_START_PATCH } from '../../shared/names';
+import { AutohealSeverity, CONFIRM_FROM_PROBE_START_PATCH, PAUSE_BEFORE_HEALER_PATCH } from '../../shared/names';
 import { phaseOffsetMs } from '../../shared/probe-phase';
 import type { MonitorInput, ProbeReport } from '../../shared/types';
 import { reportWarnings } from '../report-warnings';
@@ -103,6 +103,10 @@ export async function act(state: MonitorState, outcome: CycleOutcome): Promise<M
     state.recordUnconfirmed(first.observation.probedAt, first.summary);
     log.info('CRITICAL not confirmed by the re-probe: no incident', { target: settings.target.id, first: first.summary, second: final.summary });
     action = 'not_confirmed';
+  } else if (confirmed && state.pause && patched(PAUSE_BEFORE_HEALER_PATCH)) {
+    // A pause accepted in the same moment the re-probe confirmed (one workflow task): no incident.
+    log.info('Confirmed CRITICAL while pausing: no incident opened', { target: settings.target.id, pause: state.pause.note });
+    action = 'none';
   } else if (confirmed) {
     const started = await startHealing(settings, final);
     if (started) state.incidentsStarted += 1;
