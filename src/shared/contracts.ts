@@ -233,5 +233,6 @@ export const NON_RETRYABLE_REMEDIATION_ERRORS = [
   'RemediationForbiddenError',
   'RemediationTargetNotFoundError',
   'RemediationRejectedError',
-  'RemediationSwitchedOffError',
 ] as const;
+// RemediationSwitchedOffError is non-retryable too, but never escalates: the incident goes back to
+// the kill switch's hold (healing/attempt.ts).
