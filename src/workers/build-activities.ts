@@ -7,6 +7,7 @@ import { createActivities } from '../activities';
 import type { AppConfig } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import { alertDepsFromConfig } from './alert-deps-from-config';
+import { fleetOf } from './fleet-from-config';
 import { remediationDepsFromConfig } from './remediation-deps-from-config';
 
 export function buildActivities({ config, log, client }: { config: AppConfig; log: Logger; client: Client }) {
@@ -14,7 +15,7 @@ export function buildActivities({ config, log, client }: { config: AppConfig; lo
     probe: {},
     alerts: alertDepsFromConfig(config, { client, log: log.child({ component: 'alerts' }) }),
     remediation: remediationDepsFromConfig(config, log.child({ component: 'remediation' })),
-    ledger: { client, taskQueue: config.temporal.taskQueue },
+    ledger: { client, taskQueue: config.temporal.taskQueue, fleet: fleetOf(config) },
     scheduleControl: { client },
   });
 }

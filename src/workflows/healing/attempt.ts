@@ -19,6 +19,7 @@ import { describeError } from '../../shared/errors';
 import { dispatchRemediation, probe, recordLedger } from './calls';
 import { judgeSla } from './between-attempts';
 import { holdWhileRemediationOff } from './remediation-hold';
+import { checkSafetyEnvelope } from './safety-envelope';
 import { type ForceRequest, type Incident, iso, nowMs } from './incident';
 import { isHealthyForRecovery } from './verdict';
 
@@ -28,7 +29,9 @@ export type AttemptOutcome =
   | { kind: 'failed' }
   | { kind: 'non_retryable'; diagnosis: string }
   | { kind: 'sla' }
-  | { kind: 'superseded' };
+  | { kind: 'superseded' }
+  /** Escalated before dispatching (the restart budget): park. */
+  | { kind: 'escalated' };
 
 /** Runs one attempt; `force` is the operator request it answers, `slaApplies` false while un-parked. */
 export async function runAttempt(
@@ -57,6 +60,8 @@ export async function runAttempt(
     const withheld = await holdWhileRemediationOff(incident, slaDeadline);
     if (withheld) return withheld;
   }
+  const outside = await checkSafetyEnvelope(incident, force, slaDeadline);
+  if (outside) return outside;
   const attempt = view.attempts.length + 1;
   const sinceLast = nowMs() - incident.lastDispatchMs;
   const override = !!force && sinceLast < policy.restartCooldownMs;
