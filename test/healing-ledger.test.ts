@@ -48,6 +48,7 @@ test('the ledger keeps failures within the window and the last dispatch, across 
       failures: [recent],
       lastDispatchAt: recent,
       windowMs: DAY,
+      dispatches: [recent],
     });
 
     await exportFixture(env.client.workflow.getHandle(attemptLedgerWorkflowId('lg')), 'attempt-ledger');
@@ -77,6 +78,7 @@ test('the ledger keeps failures within the window and the last dispatch, across 
       failures: [recent],
       lastDispatchAt: recent,
       windowMs: DAY,
+      dispatches: [recent],
     });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The operator commands against a real dev server, a worker with the real probe, ledger,
  * switch and roll-up activities, and the bridge simulator: `status` (table, --json, exit codes),
- * `remediation off|on|status --json`, `incidents --json`, `report --json`, `mail --json` (the demo
+ * `remediation off|on|status|override-breaker --json`, `incidents --json`, `report --json`, `mail --json` (the demo
  * mail catcher); every JSON output is
  * parsed and checked field by field.
  */
@@ -214,6 +214,29 @@ test('status, remediation, incidents and report: tables, --json shapes and exit 
   expect(paused.body.targets[0]).toMatchObject({ state: 'PAUSED', maintenance: expect.stringContaining('by carol (OS patching)') });
   await admin.maintenance.resume({ targetId: tc.target.id, by: 'carol' });
   await until(() => json('status'), (r) => r.body.targets[0]?.state === 'HEALTHY', 'HEALTHY after resume');
+});
+
+test('remediation override-breaker: refused while the fleet breaker is not tripped; tripped, status shows it; the override holds until the incidents close', async () => {
+  const fleet = { targetIds: ['cli-fa', 'cli-fb', 'cli-fc'], rule: { count: 3, windowMs: 5 * 60_000 } };
+  const report = createLedgerActivities({ client: env.client, taskQueue, fleet }).reportToFleetBreaker;
+  const openedAt = new Date().toISOString();
+  await expect(cli('remediation', 'override-breaker', '--by', 'ivan', '--reason', 'checked')).rejects.toThrow(
+    'the fleet breaker is not tripped',
+  );
+  for (const targetId of fleet.targetIds) await report({ kind: 'opened', targetId, incidentId: `${targetId}-1`, openedAt });
+  const tripped = await until(() => json('remediation', 'status'), (r) => !!r.body.breaker?.tripped, 'the breaker tripped');
+  expect(tripped.body.breaker.tripped).toMatchObject({ cause: 'burst', targets: fleet.targetIds });
+  expect((await cli('remediation', 'status')).out).toMatch(
+    /^remediation ON.*\nfleet breaker: 3 targets CRITICAL within 5m \(FLEET_BREAKER 3\/5m\) \(cli-fa, cli-fb, cli-fc\) — suspected common cause .* autoheal remediation override-breaker --by <name> --reason <text>$/s,
+  );
+
+  const overridden = await json('remediation', 'override-breaker', '--by', 'ivan', '--reason', 'three real faults');
+  expect(overridden.body.breaker).toMatchObject({ override: { by: 'ivan', reason: 'three real faults' } });
+  expect(overridden.body.breaker.tripped).toBeUndefined();
+  expect((await cli('remediation', 'status')).out).toContain('fleet breaker overridden by ivan');
+  for (const targetId of fleet.targetIds) await report({ kind: 'closed', targetId, incidentId: `${targetId}-1`, openedAt });
+  const cleared = await until(() => json('remediation', 'status'), (r) => !r.body.breaker?.override, 'the breaker cleared');
+  expect(cleared.body.breaker.history.map((h: { change: string }) => h.change)).toEqual(['tripped', 'overridden', 'cleared']);
 });
 
 test('demo mode without SMTP: the mail catcher captures the alert emails, and `autoheal mail --json` reads them', async () => {

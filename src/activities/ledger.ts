@@ -13,6 +13,7 @@ import {
   recordLedgerEntrySignal,
 } from '../workflows/attempt-ledger';
 import { attemptLedgerWorkflowId } from '../shared/names';
+import type { FleetSettings } from '../workflows/fleet-breaker';
 import { type RollupActivities, createRollupActivities } from './rollup';
 import { type RemediationSwitchActivities, createRemediationSwitchActivities } from './remediation-switch';
 
@@ -20,6 +21,8 @@ export interface LedgerActivityDeps {
   client: Client;
   /** The task queue the ledger workflows run on (the worker's). */
   taskQueue: string;
+  /** The worker's fleet, for the fleet breaker (absent: no breaker). */
+  fleet?: FleetSettings;
 }
 
 export interface LedgerActivities {
@@ -33,9 +36,9 @@ export interface LedgerActivities {
  * The ledger activities, with the other durable state a HealingWorkflow reads and writes outside
  * itself: the remediation kill switch and the target's roll-up (for `autoheal report`).
  */
-export function createLedgerActivities({ client, taskQueue }: LedgerActivityDeps): LedgerActivities & RemediationSwitchActivities & RollupActivities {
+export function createLedgerActivities({ client, taskQueue, fleet }: LedgerActivityDeps): LedgerActivities & RemediationSwitchActivities & RollupActivities {
   return {
-    ...createRemediationSwitchActivities({ client }),
+    ...createRemediationSwitchActivities({ client, taskQueue, fleet }),
     ...createRollupActivities({ client, taskQueue }),
     async readAttemptLedger(targetId) {
       try {

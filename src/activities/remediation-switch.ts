@@ -4,11 +4,31 @@
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { REMEDIATION_SWITCH_WORKFLOW_ID } from '../shared/names';
-import { type RemediationSwitchState, SWITCH_ON, remediationSwitchQuery } from '../workflows/remediation-switch';
+import type { FleetReport, FleetSettings } from '../workflows/fleet-breaker';
+import {
+  type RemediationSwitchState,
+  SWITCH_ON,
+  fleetReportSignal,
+  remediationSwitchQuery,
+  remediationSwitchWorkflow,
+} from '../workflows/remediation-switch';
 
 export interface RemediationSwitchActivities {
   /** Whether automatic restarts are allowed now, and who turned them off and why. */
   readRemediationSwitch(): Promise<RemediationSwitchState>;
+  /**
+   * Tells the fleet breaker that an incident opened, probed or closed, with this worker's fleet
+   * (its target ids and FLEET_BREAKER). A fleet of fewer than 2 targets has no breaker: nothing is sent.
+   */
+  reportToFleetBreaker(report: FleetReport): Promise<void>;
+}
+
+export interface RemediationSwitchDeps {
+  client: Client;
+  /** The task queue the switch runs on when a report starts it (the worker's). */
+  taskQueue?: string;
+  /** The worker's fleet; absent: no breaker (tests of one target, older callers). */
+  fleet?: FleetSettings;
 }
 
 export async function readSwitch(client: Client): Promise<RemediationSwitchState> {
@@ -23,6 +43,19 @@ export async function readSwitch(client: Client): Promise<RemediationSwitchState
   }
 }
 
-export function createRemediationSwitchActivities({ client }: { client: Client }): RemediationSwitchActivities {
-  return { readRemediationSwitch: () => readSwitch(client) };
+export function createRemediationSwitchActivities({ client, taskQueue, fleet }: RemediationSwitchDeps): RemediationSwitchActivities {
+  return {
+    readRemediationSwitch: () => readSwitch(client),
+    async reportToFleetBreaker(report) {
+      // FLEET_BREAKER=off still reports: the breaker then clears a trip from before
+      if (!fleet || !taskQueue || fleet.targetIds.length < 2) return;
+      await client.workflow.signalWithStart(remediationSwitchWorkflow, {
+        workflowId: REMEDIATION_SWITCH_WORKFLOW_ID,
+        taskQueue,
+        args: [SWITCH_ON],
+        signal: fleetReportSignal,
+        signalArgs: [{ ...report, fleet }],
+      });
+    },
+  };
 }

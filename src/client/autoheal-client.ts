@@ -19,7 +19,7 @@ import { readMonitor } from './monitors';
 import { reconcileMonitors } from './reconcile-monitors';
 import { readMailbox } from './mailbox';
 import { ensureRollups, listIncidents, readReport, readStatusOverview } from './operator-views';
-import { type SwitchRequest, readRemediationSwitch, setRemediation } from './remediation-switch';
+import { type SwitchRequest, overrideBreaker, readRemediationSwitch, setRemediation } from './remediation-switch';
 
 /** How often a target's roll-up ticks to measure coverage (a gap longer than 1.5 ticks is unknown time). */
 export const COVERAGE_TICK_MS = 5 * 60_000;
@@ -63,6 +63,8 @@ export class AutohealClient {
     on: (request: { by: string; reason?: string }) =>
       setRemediation(this.temporal, this.taskQueue, true, { by: request.by, reason: request.reason ?? '' }),
     state: () => readRemediationSwitch(this.temporal),
+    /** Lets automatic restarts go while the tripped fleet breaker's condition holds. */
+    overrideBreaker: (request: SwitchRequest) => overrideBreaker(this.temporal, request),
   };
 
   /** The operator's views: every target at a glance, incidents of a period, the uptime report. */

@@ -1,6 +1,7 @@
 /**
  * The remediation kill switch, for the CLI and the dashboard: `off` and `on` signal the
  * long-lived switch workflow (starting it when needed), `state` reads it (no workflow: on).
+ * `overrideBreaker` lets automatic restarts go while the fleet breaker's condition holds.
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { REMEDIATION_SWITCH_WORKFLOW_ID, healingWorkflowId } from '../shared/names';
@@ -8,6 +9,7 @@ import {
   type RemediationSwitchState,
   SWITCH_ON,
   remediationSwitchQuery,
+  overrideBreakerSignal,
   remediationSwitchWorkflow,
   setRemediationSignal,
 } from '../workflows/remediation-switch';
@@ -82,4 +84,27 @@ async function stopDispatchesInFlight(
   } catch {
     // Visibility unavailable: the activity-side check still holds every automatic restart.
   }
+}
+
+/** Thrown when an override is asked of a fleet breaker that is not tripped: there is nothing to override. */
+export class BreakerNotTrippedError extends Error {
+  override readonly name = 'BreakerNotTrippedError';
+}
+
+/**
+ * The operator's override of a tripped fleet breaker: automatic restarts go again, fleet-wide,
+ * until the condition that tripped it clears (the next burst trips it again). Who and why are
+ * recorded in the breaker's history, the in-app feed and every held incident's timeline.
+ */
+export async function overrideBreaker(client: Client, { by, reason }: SwitchRequest): Promise<RemediationSwitchState> {
+  if (!by?.trim()) throw new Error('--by is required: who overrides the fleet breaker');
+  if (!reason?.trim()) throw new Error('--reason is required: why automatic restarts may go despite the suspected common cause');
+  const state = await readRemediationSwitch(client);
+  if (!state.breaker?.tripped) {
+    throw new BreakerNotTrippedError('the fleet breaker is not tripped: automatic restarts are not withheld by it, nothing to override');
+  }
+  await client.workflow
+    .getHandle(REMEDIATION_SWITCH_WORKFLOW_ID)
+    .signal(overrideBreakerSignal, { by: by.trim(), reason: reason.trim(), at: new Date().toISOString() });
+  return readRemediationSwitch(client);
 }

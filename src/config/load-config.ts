@@ -6,6 +6,7 @@ import { ConfigError } from '../shared/errors';
 import { parseDuration } from '../shared/duration';
 import type { HealingPolicy, RemediationMethod, Target } from '../shared/types';
 import { probeActivityTimeoutMs } from '../shared/probe-timing';
+import type { Rate } from '../shared/rate';
 import { hostnameOf, isLoopbackHost } from './loopback';
 import { envSchema, type Env } from './schema';
 import { targetsFileSchema, type TargetEntry } from './targets-file';
@@ -60,6 +61,8 @@ export interface AppConfig {
   dashboard: { host: string; port: number; url: string; token?: string };
   dataDir: string;
   logLevel: string;
+  /** FLEET_BREAKER: the fleet breaker's rule (distinct targets CRITICAL within a window); false: off. Absent: 3/5m. */
+  fleetBreaker?: Rate | false;
 }
 
 export interface LoadConfigOptions {
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     },
     dataDir: e.AUTOHEAL_DATA_DIR,
     logLevel: e.LOG_LEVEL ?? 'info',
+    fleetBreaker: e.FLEET_BREAKER,
   };
 }
 
@@ -213,6 +217,7 @@ function buildTarget(entry: Partial<TargetEntry> & { id: string; url: string }, 
       intermittentThreshold: e.INTERMITTENT_THRESHOLD,
       intermittentWindowMs: e.INTERMITTENT_WINDOW,
       remediation: method,
+      restartBudget: e.RESTART_BUDGET,
     },
     restartUrl: entry.restartUrl ?? e.RESTART_URL,
   };

@@ -9,6 +9,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { DURATION_FORM, parseDuration } from '../shared/duration';
+import { RATE_FORM, parseRate } from '../shared/rate';
 
 /** Unset and empty mean the same: an operator's `FOO=` should not count as a value. */
 const optionalText = z
@@ -25,6 +26,17 @@ const duration = (fallback: string, { zero = false } = {}) =>
       return z.NEVER;
     }
     return ms;
+  });
+
+/** A count per sliding window (`6/24h`), or `off` (false). */
+const rate = (fallback: string) =>
+  optionalText.transform((v, ctx) => {
+    const parsed = parseRate(v ?? fallback);
+    if (parsed === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected ${RATE_FORM}, got "${v}"` });
+      return z.NEVER;
+    }
+    return parsed;
   });
 
 const integer = (fallback: number, min: number, max: number) =>
@@ -258,6 +270,23 @@ export const envSchema = z.object({
    */
   INTERMITTENT_THRESHOLD: integer(3, 1, 1000),
   INTERMITTENT_WINDOW: duration('1h'),
+
+  // ---- the safety envelope of automatic restarts (docs/remediation.md, "Safety envelope")
+  /**
+   * At most this many restarts dispatched to one target within the window (across incidents,
+   * forced ones counted); the automatic restart past it escalates to people instead. 6/24h: a
+   * healthy bridge needs none, a bad day two or three (each incident is up to ESCALATE_AFTER
+   * attempts); six is two exhausted incidents: a restart loop, not a fault restarts fix. off: no budget.
+   */
+  RESTART_BUDGET: rate('6/24h'),
+  /**
+   * Fleet breaker: this many distinct targets opening incidents within the window (or every
+   * target, at least 2, failing its bridge check) suspects a common cause (the broker, the
+   * network, the worker's host) and withholds automatic restarts fleet-wide until it clears or an
+   * operator overrides it. 3/5m: unrelated faults of three VPSs within five minutes are rare; a
+   * broker or network outage reaches them all within one or two CHECK_INTERVALs. off: no breaker.
+   */
+  FLEET_BREAKER: rate('3/5m'),
 
   /**
    * github | webhook | none | dry-run; unset: github with GITHUB_TOKEN, else webhook with

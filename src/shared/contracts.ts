@@ -159,7 +159,26 @@ export interface TestAlert extends AlertBase {
   kind: 'test';
 }
 
-export type AlertEvent = CriticalAlert | WarningAlert | RecoveryAlert | EscalationAlert | ReminderAlert | TestAlert;
+/**
+ * The fleet breaker tripped: automatic restarts are withheld fleet-wide (src/workflows/fleet-breaker.ts).
+ * One email per trip, to the support contacts; `targetId` is `fleet`.
+ */
+export interface FleetBreakerAlert extends AlertBase {
+  kind: 'fleet_breaker';
+  /** Which rule tripped, as the timeline says it ("3 targets CRITICAL within 5m"). */
+  rule: string;
+  /** The targets whose incidents tripped it. */
+  targets: string[];
+}
+
+export type AlertEvent =
+  | CriticalAlert
+  | WarningAlert
+  | RecoveryAlert
+  | EscalationAlert
+  | ReminderAlert
+  | TestAlert
+  | FleetBreakerAlert;
 
 export interface EmailReceipt {
   messageId: string;

@@ -121,4 +121,11 @@ export const WARNING_HAND_OVER_PATCH = 'warning-hand-over';
 /** The warning watch groups the conditions that fall due within WARNING_GROUP_WAIT into one email. */
 export const WARNING_GROUP_PATCH = 'warning-group';
 
+/**
+ * The safety envelope before each automatic dispatch (healing/safety-envelope.ts): the target's
+ * restart budget is read from the ledger, the incident is reported to the fleet breaker, and a
+ * closing incident says so to the breaker.
+ */
+export const SAFETY_ENVELOPE_PATCH = 'safety-envelope';
+
 export type IncidentStatus = 'HEALING' | 'ESCALATED' | 'RECOVERED' | 'RESOLVED';

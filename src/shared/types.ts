@@ -5,6 +5,7 @@
  * arguments and results, so it must never hold a secret. This module is imported by workflow
  * code: no Node built-ins, no I/O.
  */
+import type { Rate } from './rate';
 
 export type Severity = 'HEALTHY' | 'WARNING' | 'CRITICAL';
 
@@ -98,6 +99,12 @@ export interface HealingPolicy {
   intermittentWindowMs?: number;
   /** Which remediation the worker will run (informational in workflows; the worker decides). */
   remediation: RemediationMethod;
+  /**
+   * RESTART_BUDGET: at most `count` restarts dispatched to the target within `windowMs` (across
+   * incidents); the automatic one past it escalates instead. false: no budget. Absent (policies
+   * from before it): the default, 6 within 24 h.
+   */
+  restartBudget?: Rate | false;
 }
 
 /** `dry-run`: everything runs, each restart that would be sent is recorded and announced, none is sent. */

@@ -7,6 +7,7 @@ import { createActivities } from '../activities';
 import type { AppConfig } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import { alertDepsFromConfig } from './alert-deps-from-config';
+import { fleetOf } from './fleet-from-config';
 import { remediationDepsFromConfig } from './remediation-deps-from-config';
 import { readSwitch } from '../activities/remediation-switch';
 
@@ -18,7 +19,7 @@ export function buildActivities({ config, log, client }: { config: AppConfig; lo
       ...remediationDepsFromConfig(config, log.child({ component: 'remediation' })),
       readSwitch: () => readSwitch(client),
     },
-    ledger: { client, taskQueue: config.temporal.taskQueue },
+    ledger: { client, taskQueue: config.temporal.taskQueue, fleet: fleetOf(config) },
     scheduleControl: { client },
   });
 }

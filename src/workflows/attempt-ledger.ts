@@ -13,6 +13,12 @@
  *
  * The state stays small (timestamps trimmed to the window) and the workflow continues as new
  * when its history grows.
+ *
+ * It also keeps the times of the restarts dispatched within the restart budget's window
+ * (RESTART_BUDGET, src/workflows/healing/restart-budget.ts): a bounded list, added later, so a
+ * state carried by an older run (or a ledger signalled by an older worker) may lack it and is
+ * read as "no dispatch known". Handlers change only the state, never the commands: older
+ * histories replay unchanged.
  */
 import {
   allHandlersFinished,
@@ -31,6 +37,10 @@ export interface AttemptLedgerState {
   lastDispatchAt?: string;
   /** The window the failures are trimmed to, ms (the latest one recorded). */
   windowMs: number;
+  /** ISO times of the restarts dispatched within `budgetWindowMs`, oldest first (absent in older ledgers). */
+  dispatches?: string[];
+  /** The restart budget's window the dispatches are trimmed to, ms (absent: 24 h). */
+  budgetWindowMs?: number;
 }
 
 export interface LedgerEntry {
@@ -40,6 +50,10 @@ export interface LedgerEntry {
   /** The target's ESCALATION_WINDOW, ms. */
   windowMs: number;
   incidentId: string;
+  /** RESTART_BUDGET's window, ms (absent from older workers: the window stays as it was). */
+  budgetWindowMs?: number;
+  /** A dispatch that sends nothing (REMEDIATION=dry-run or none): it sets the spacing, not the budget. */
+  simulated?: boolean;
 }
 
 export const recordLedgerEntrySignal = defineSignal<[LedgerEntry]>('recordLedgerEntry');
@@ -50,12 +64,23 @@ export const EMPTY_LEDGER: AttemptLedgerState = { failures: [], windowMs: 86_400
 /** Continue as new well before Temporal's own limits: the state is a few timestamps. */
 const HISTORY_LIMIT = 1_000;
 
+/** The budget's window when no entry has named one. */
+export const DEFAULT_BUDGET_WINDOW_MS = 86_400_000;
+/** The most dispatch times kept, whatever the window: the state must stay small. */
+export const MAX_DISPATCHES_KEPT = 100;
+
 export async function attemptLedgerWorkflow(initial: AttemptLedgerState = EMPTY_LEDGER): Promise<never> {
-  const state: AttemptLedgerState = { ...initial, failures: [...initial.failures] };
+  const state: AttemptLedgerState = {
+    ...initial,
+    failures: [...initial.failures],
+    dispatches: [...(initial.dispatches ?? [])],
+  };
 
   const trim = (): void => {
     const since = Date.now() - state.windowMs;
     state.failures = state.failures.filter((at) => Date.parse(at) >= since);
+    const budgetSince = Date.now() - (state.budgetWindowMs ?? DEFAULT_BUDGET_WINDOW_MS);
+    state.dispatches = (state.dispatches ?? []).filter((at) => Date.parse(at) >= budgetSince).slice(-MAX_DISPATCHES_KEPT);
   };
 
   setHandler(recordLedgerEntrySignal, (entry) => {
@@ -63,8 +88,12 @@ export async function attemptLedgerWorkflow(initial: AttemptLedgerState = EMPTY_
     if (entry.kind === 'failure') {
       state.failures.push(entry.at);
       state.failures.sort();
-    } else if (!state.lastDispatchAt || entry.at > state.lastDispatchAt) {
-      state.lastDispatchAt = entry.at;
+    } else {
+      if (!state.lastDispatchAt || entry.at > state.lastDispatchAt) state.lastDispatchAt = entry.at;
+      if (entry.budgetWindowMs) state.budgetWindowMs = entry.budgetWindowMs;
+      // a signal delivered twice (the recording activity retried) is one dispatch: same time
+      const known = state.dispatches ?? [];
+      if (!entry.simulated && !known.includes(entry.at)) state.dispatches = [...known, entry.at].sort();
     }
     trim();
   });

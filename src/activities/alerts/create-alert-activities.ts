@@ -39,13 +39,18 @@ export interface AlertActivitiesDeps {
 /** Type of the retryable failure thrown while the SMTP server is down or deferring. */
 export const ALERT_EMAIL_DEFERRED = 'AlertEmailDeferred';
 
+/** Escalations, their reminders and the fleet breaker's notice go to the support contacts. */
+function isForSupportContacts(event: AlertEvent): boolean {
+  return event.kind === 'escalation' || event.kind === 'reminder' || event.kind === 'fleet_breaker';
+}
+
 /** Who receives an event's email: escalations and their reminders go to the support contacts. */
 export function recipientsFor(
   event: AlertEvent,
   deps: Pick<AlertActivitiesDeps, 'recipients' | 'escalationRecipients'>,
 ): string[] {
   const list =
-    event.kind === 'escalation' || event.kind === 'reminder' ? deps.escalationRecipients : deps.recipients;
+    isForSupportContacts(event) ? deps.escalationRecipients : deps.recipients;
   return [...new Set(list.map((r) => r.trim()).filter(Boolean))];
 }
 
@@ -97,7 +102,7 @@ export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivitie
       });
       if (!to.length) {
         const variable =
-          event.kind === 'escalation' || event.kind === 'reminder'
+          isForSupportContacts(event)
             ? 'ESCALATION_EMAIL (or ALERT_RECIPIENT_EMAIL)'
             : 'ALERT_RECIPIENT_EMAIL';
         return undeliverable(

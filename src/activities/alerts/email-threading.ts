@@ -56,6 +56,8 @@ export function threadingFor(event: AlertEvent): Threading {
     }
     case 'test':
       return { messageId: wrap(['test', event.targetId, compactTime(event.at)]) };
+    case 'fleet_breaker':
+      return { messageId: wrap(['fleet-breaker', compactTime(event.at)]) };
   }
 }
 

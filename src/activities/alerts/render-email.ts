@@ -14,6 +14,7 @@ import type {
   AttemptRecord,
   CriticalAlert,
   EscalationAlert,
+  FleetBreakerAlert,
   RecoveryAlert,
   ReminderAlert,
   WarningAlert,
@@ -33,6 +34,7 @@ export const SUBJECTS = {
   escalation: '🆘 FIDUS MT5 ESCALATION: auto-healing failed',
   reminder: '🔁 FIDUS MT5 ESCALATION REMINDER',
   test: 'FIDUS MT5 test alert',
+  fleet_breaker: '🛑 FIDUS MT5 FLEET BREAKER: automatic restarts withheld',
 } as const satisfies Record<AlertEvent['kind'], string>;
 
 /** The runbook's recovery estimate when a restart was initiated. */
@@ -86,6 +88,8 @@ function bodyLines(event: AlertEvent, ctx: RenderContext, link: string): string[
       return escalation(event, ctx, link);
     case 'reminder':
       return reminder(event, link);
+    case 'fleet_breaker':
+      return fleetBreaker(event, link);
     case 'test':
       return [
         'This is a test alert from fidus-autoheal.',
@@ -187,6 +191,23 @@ function escalation(e: EscalationAlert, ctx: RenderContext, link: string): strin
       githubRepository: ctx.githubRepository,
       bridgeUrl: ctx.targetUrls?.[e.targetId],
     }),
+    '',
+    link,
+  ];
+}
+
+function fleetBreaker(e: FleetBreakerAlert, link: string): string[] {
+  return [
+    '🛑 Several MT5 Bridges failed together: a common cause is suspected, automatic restarts are withheld on every target',
+    '',
+    `Rule: ${t(e.rule)}`,
+    `Targets: ${t(e.targets.join(', '))}`,
+    `Tripped: ${formatUtc(e.at)}`,
+    '',
+    'Suspected common cause: the broker, the network, or the worker\'s own host. Restarting every VPS would not fix it.',
+    'Probes, incidents, alerts and verification go on; an operator\'s forceRecovery still restarts a target.',
+    'Automatic restarts resume by themselves when the incidents close or a target answers again.',
+    'To let them go now: autoheal remediation override-breaker --by <name> --reason <text>',
     '',
     link,
   ];

@@ -4,14 +4,32 @@
  * (incidents already open included); probes, incidents, alerts and verification go on.
  */
 import type { Command } from 'commander';
+import { breakerText } from '../../workflows/fleet-breaker';
 import type { RemediationSwitchState } from '../../workflows/remediation-switch';
 import { type CommandDeps, withClient } from './command-context';
 
 export function describeSwitch(state: RemediationSwitchState): string {
+  return [describeKillSwitch(state), ...describeBreaker(state)].join('\n');
+}
+
+function describeKillSwitch(state: RemediationSwitchState): string {
   if (state.enabled) {
     return state.last ? `remediation ON (turned on by ${state.last.by} at ${state.last.at})` : 'remediation ON';
   }
   return `remediation OFF since ${state.last?.at} by ${state.last?.by} (${state.last?.reason}): automatic restarts are withheld; probes, alerts and verification go on`;
+}
+
+/** The fleet breaker's line, when it is tripped or overridden. */
+function describeBreaker({ breaker }: RemediationSwitchState): string[] {
+  if (breaker?.tripped) {
+    return [
+      `${breakerText(breaker.tripped)} since ${breaker.tripped.at}; clears when the incidents close or a target answers again, or: autoheal remediation override-breaker --by <name> --reason <text>`,
+    ];
+  }
+  if (breaker?.override) {
+    return [`fleet breaker overridden by ${breaker.override.by} at ${breaker.override.at} (${breaker.override.reason}) until its condition clears`];
+  }
+  return [];
 }
 
 export function registerRemediationCommands(program: Command, deps: CommandDeps): Command {
@@ -42,6 +60,19 @@ export function registerRemediationCommands(program: Command, deps: CommandDeps)
     .action((opts: { by: string; reason?: string; json?: boolean }) =>
       withClient(deps, async (client) => {
         const state = await client.remediation.on({ by: opts.by, reason: opts.reason });
+        console.log(opts.json ? JSON.stringify(state, null, 2) : describeSwitch(state));
+      }),
+    );
+
+  remediation
+    .command('override-breaker')
+    .description('let automatic restarts go although the fleet breaker suspects a common cause (until its condition clears)')
+    .requiredOption('--by <name>', 'who')
+    .requiredOption('--reason <text>', 'why (recorded in the breaker, the feed and every held incident)')
+    .option('--json', 'print the switch state as JSON')
+    .action((opts: { by: string; reason: string; json?: boolean }) =>
+      withClient(deps, async (client) => {
+        const state = await client.remediation.overrideBreaker({ by: opts.by, reason: opts.reason });
         console.log(opts.json ? JSON.stringify(state, null, 2) : describeSwitch(state));
       }),
     );

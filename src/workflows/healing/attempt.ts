@@ -20,6 +20,7 @@ import { dispatchRemediation, probe, recordLedger } from './calls';
 import { judgeSla } from './between-attempts';
 import { holdWhileRemediationOff } from './remediation-hold';
 import { freshLook, needsFreshLook } from './fresh-look';
+import { checkSafetyEnvelope } from './safety-envelope';
 import { type ForceRequest, type Incident, iso, nowMs } from './incident';
 import { isHealthyForRecovery } from './verdict';
 
@@ -29,7 +30,9 @@ export type AttemptOutcome =
   | { kind: 'failed' }
   | { kind: 'non_retryable'; diagnosis: string }
   | { kind: 'sla' }
-  | { kind: 'superseded' };
+  | { kind: 'superseded' }
+  /** Escalated before dispatching (the restart budget): park. */
+  | { kind: 'escalated' };
 
 /** Runs one attempt; `force` is the operator request it answers, `slaApplies` false while un-parked. */
 export async function runAttempt(
@@ -63,6 +66,8 @@ export async function runAttempt(
       const withheld = await holdWhileRemediationOff(incident, slaDeadline);
       if (withheld) return withheld;
     }
+    const outside = await checkSafetyEnvelope(incident, force, slaDeadline);
+    if (outside) return outside;
     if (safe && needsFreshLook(incident)) {
       const looked = await freshLook(incident);
       if (looked) return looked;

@@ -8,6 +8,8 @@ import { describeError } from '../../shared/errors';
 import { probeActivityTimeoutMs } from '../../shared/probe-timing';
 import { REMEDIATION_ACTIVITY_OPTIONS } from '../../shared/remediation-policy';
 import type { ProbeReport } from '../../shared/types';
+import { restartBudgetOf } from '../../shared/restart-budget';
+import type { FleetReport } from '../fleet-breaker';
 import type { RemediationSwitchState } from '../remediation-switch';
 import type { IncidentSummary } from '../rollup';
 import type { Incident } from './incident';
@@ -21,7 +23,7 @@ function probeActivity(incident: Incident) {
   }).probeTarget;
 }
 export const { dispatchRemediation } = proxyActivities<Activities>(REMEDIATION_ACTIVITY_OPTIONS);
-const { readAttemptLedger, recordLedgerEntry, readRemediationSwitch, recordIncidentClosed } = proxyActivities<Activities>({
+const { readAttemptLedger, recordLedgerEntry, readRemediationSwitch, recordIncidentClosed, reportToFleetBreaker } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
@@ -40,11 +42,18 @@ export async function probe(incident: Incident): Promise<ProbeReport | undefined
 /** Records a dispatch or a failed attempt in the target's attempt ledger. */
 export async function recordLedger(incident: Incident, kind: 'dispatch' | 'failure', at: string): Promise<void> {
   try {
+    const { policy } = incident;
     await recordLedgerEntry(incident.target.id, {
       kind,
       at,
-      windowMs: incident.policy.escalationWindowMs,
+      windowMs: policy.escalationWindowMs,
       incidentId: incident.id,
+      ...(kind === 'dispatch'
+        ? {
+            budgetWindowMs: restartBudgetOf(policy)?.windowMs,
+            simulated: policy.remediation === 'dry-run' || policy.remediation === 'none',
+          }
+        : {}),
     });
   } catch (err) {
     incident.note('ledger', 'failed', `could not record the ${kind} in the attempt ledger: ${describeError(err)}`);
@@ -84,5 +93,18 @@ export async function recordRollup(incident: Incident, summary: IncidentSummary)
     await recordIncidentClosed(summary);
   } catch (err) {
     incident.note('ledger', 'failed', `could not record the incident in the roll-up: ${describeError(err)}`);
+  }
+}
+
+/**
+ * Tells the fleet breaker (src/workflows/fleet-breaker.ts) that this incident opened, probed
+ * or closed. A report that cannot be sent is a line in the timeline: the breaker then sees one
+ * target fewer, and healing goes on.
+ */
+export async function reportToFleet(incident: Incident, report: FleetReport): Promise<void> {
+  try {
+    await reportToFleetBreaker(report);
+  } catch (err) {
+    incident.note('ledger', 'failed', `could not report the incident to the fleet breaker: ${describeError(err)}`);
   }
 }

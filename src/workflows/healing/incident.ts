@@ -188,6 +188,20 @@ export class Incident {
     await this.settleAlerts();
   }
 
+  /**
+   * Runs a hold (the kill switch's, the fleet breaker's) during which a forceRecovery interrupts
+   * the wait and restarts (a human decision) instead of joining the restart being prepared.
+   */
+  async holding<T>(hold: () => Promise<T>): Promise<T> {
+    const preparing = this.preparingDispatch;
+    this.preparingDispatch = false;
+    try {
+      return await hold();
+    } finally {
+      this.preparingDispatch = preparing;
+    }
+  }
+
   /** Waits until `untilMs` (or an operator message); false when interrupted. */
   async waitUntil(untilMs: number): Promise<boolean> {
     const ms = untilMs - nowMs();

@@ -116,7 +116,8 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
         parked = true;
         continue;
       case 'sla':
-        escalateOnSla(incident);
+      case 'escalated': // already escalated before dispatching (the restart budget)
+        if (outcome.kind === 'sla') escalateOnSla(incident);
         parked = true;
         continue;
       case 'failed': {

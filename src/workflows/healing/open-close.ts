@@ -15,6 +15,7 @@ import { describeMethod } from '../../shared/remediation-words';
 import { isTerminalNotConnected } from '../../shared/report-checks';
 import { withheldText } from '../remediation-switch';
 import { probe, readRemediationState, recordRollup } from './calls';
+import { reportClosedToFleet, reportOpenedToFleet } from './fleet-hold';
 import type { IncidentSummary } from '../rollup';
 import { type Incident, iso, nowMs } from './incident';
 import type { HealingResult } from './messages';
@@ -69,6 +70,7 @@ export async function open(incident: Incident): Promise<void> {
     'CRITICAL',
     `${target.id}: ${view.issue} — auto-restart ${autoRestart === 'INITIATED' ? 'initiated' : policy.remediation === 'none' ? 'off' : autoRestart}`,
   );
+  await reportOpenedToFleet(incident);
 }
 
 /** Closes the incident: RECOVERED (recovery email, figures) or RESOLVED by an operator. */
@@ -118,6 +120,7 @@ export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', m
   incident.note('closed', how, `incident closed: ${words}`);
   incident.doing(`closed: ${words}`);
   if (patched('incident-rollup')) await recordRollup(incident, summarise(incident, how, method));
+  await reportClosedToFleet(incident);
   if (handOver) await incident.handOverAlerts();
   else await incident.settleAlerts();
   return { ...view, status: how };

@@ -20,14 +20,7 @@ export async function holdWhileRemediationOff(incident: Incident, slaDeadline: n
   const state = await readRemediationState(incident);
   if (state.enabled) return undefined;
   const text = withheldText(state);
-  // While withheld, a forceRecovery interrupts the hold (it overrides the switch) instead of joining.
-  const preparing = incident.preparingDispatch;
-  incident.preparingDispatch = false;
-  try {
-    return await holdWhileOff(incident, slaDeadline, state, text);
-  } finally {
-    incident.preparingDispatch = preparing;
-  }
+  return incident.holding(() => holdWhileOff(incident, slaDeadline, state, text));
 }
 
 async function holdWhileOff(
