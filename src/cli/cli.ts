@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { createLogger } from '../logging/create-logger';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
+import { configSecrets } from '../config/secrets';
 import { AutohealClient } from '../client/autoheal-client';
 import { describeReconciliation } from '../client/reconcile-monitors';
 import { runStart } from './start';
@@ -40,7 +41,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     .action(async (opts: { monitors: boolean; schedules: boolean }) => {
       const options = { monitors: opts.monitors && opts.schedules };
       const config = loadConfig();
-      const log = createLogger({ level: config.logLevel, secrets: secretValues(env) });
+      const log = createLogger({ level: config.logLevel, secrets: [...secretValues(env), ...configSecrets(config)] });
       const running = await startWorker(config, log);
       if (options.monitors) {
         // A worker that cannot reach Temporal's APIs still executes workflows: said, not fatal.

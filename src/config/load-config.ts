@@ -7,6 +7,7 @@ import { parseDuration } from '../shared/duration';
 import type { HealingPolicy, RemediationMethod, Target } from '../shared/types';
 import { probeActivityTimeoutMs } from '../shared/probe-timing';
 import { hostnameOf, isLoopbackHost } from './loopback';
+import { resolveRestartRoutes } from './restart-routes';
 import { envSchema, type Env } from './schema';
 import { targetsFileSchema, type TargetEntry } from './targets-file';
 import { timingProblem } from './timing-rules';
@@ -19,8 +20,10 @@ export const DEFAULT_TARGET_ID = 'mt5-bridge';
 export interface TargetConfig {
   target: Target;
   policy: HealingPolicy;
-  /** Direct restart endpoint of this target (webhook remediation). */
+  /** Direct restart endpoint of this target's VPS (webhook remediation); never another target's. */
   restartUrl?: string;
+  /** The name (not the value) of the variable that holds this target's restart token. */
+  restartTokenEnv?: string;
 }
 
 export interface AppConfig {
@@ -42,8 +45,13 @@ export interface AppConfig {
     method: RemediationMethod;
     /** Why this method: shown at start ("GITHUB_TOKEN is not set", ...). */
     reason: string;
-    github: { token?: string; repository?: string; apiUrl: string; eventType: string };
-    webhook: { url?: string; token?: string };
+    /** routesByTarget: the restart workflow picks the VPS by client_payload.target (GITHUB_ROUTES_BY_TARGET). */
+    github: { token?: string; repository?: string; apiUrl: string; eventType: string; routesByTarget: boolean };
+    /**
+     * url, token: RESTART_URL and RESTART_TOKEN. targetTokens: the token each target's restart
+     * carries, by target id (src/config/restart-routes.ts): a secret, never in workflow data.
+     */
+    webhook: { url?: string; token?: string; targetTokens: Record<string, string> };
   };
   smtp: {
     host: string;
@@ -108,7 +116,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
         'the SMTP password must not cross a network in plain text: remove SMTP_ALLOW_PLAINTEXT_LOOPBACK (STARTTLS is then required) or set SMTP_SECURE=true',
     );
   }
-  const targets = entries.map((entry) => buildTarget(entry, e, remediation.method));
+  const routes = resolveRestartRoutes(entries, e, remediation.method, env);
+  const targets = entries.map((entry) => buildTarget(entry, e, remediation.method, entries.length > 1));
   for (const [i, tc] of targets.entries()) {
     const problem = timingProblem(tc, e.AUTOHEAL_TARGETS_FILE ? `target ${tc.target.id} (AUTOHEAL_TARGETS_FILE targets.${i})` : undefined);
     if (problem) throw new ConfigError(problem);
@@ -135,8 +144,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
         repository: e.GITHUB_REPOSITORY,
         apiUrl: e.GITHUB_API_URL,
         eventType: e.GITHUB_EVENT_TYPE,
+        routesByTarget: e.GITHUB_ROUTES_BY_TARGET,
       },
-      webhook: { url: e.RESTART_URL, token: e.RESTART_TOKEN },
+      webhook: { url: e.RESTART_URL, token: e.RESTART_TOKEN, targetTokens: routes.targetTokens },
     },
     smtp: {
       host: e.SMTP_HOST,
@@ -179,7 +189,12 @@ function chooseRemediation(e: Env): { method: RemediationMethod; reason: string 
   };
 }
 
-function buildTarget(entry: Partial<TargetEntry> & { id: string; url: string }, e: Env, method: RemediationMethod): TargetConfig {
+function buildTarget(
+  entry: Partial<TargetEntry> & { id: string; url: string },
+  e: Env,
+  method: RemediationMethod,
+  several: boolean,
+): TargetConfig {
   const ms = (text: string | undefined, fallback: number) => (text === undefined ? fallback : (parseDuration(text) as number));
   const checkIntervalMs = ms(entry.checkInterval, e.CHECK_INTERVAL);
   const probeTimeoutMs = ms(entry.probeTimeout, e.PROBE_TIMEOUT);
@@ -214,7 +229,9 @@ function buildTarget(entry: Partial<TargetEntry> & { id: string; url: string }, 
       intermittentWindowMs: e.INTERMITTENT_WINDOW,
       remediation: method,
     },
-    restartUrl: entry.restartUrl ?? e.RESTART_URL,
+    // RESTART_URL is one VPS's endpoint: the fallback of a lone target only.
+    restartUrl: entry.restartUrl ?? (several ? undefined : e.RESTART_URL),
+    ...(entry.restartTokenEnv ? { restartTokenEnv: entry.restartTokenEnv } : {}),
   };
 }
 
