@@ -78,7 +78,9 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
     const running = await startWorker(config, log, address);
     stops.push(() => running.stop());
     const client = new AutohealClient(running.connections.client, config.temporal.taskQueue);
-    for (const line of describeReconciliation(await client.monitors.reconcile(config.targets))) log.info(line);
+    const reconciled = await client.monitors.reconcile(config.targets, { configuredAt: config.configuredAt });
+    const say = reconciled.stale ? log.warn.bind(log) : log.info.bind(log);
+    for (const line of describeReconciliation(reconciled)) say(line);
     await client.operator.ensureRollups(config.targets).catch((err: unknown) =>
       log.error({ err }, '⚠️  The roll-ups could not be started: uptime is not measured until the next start'),
     );

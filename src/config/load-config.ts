@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { type TemporalConnection, temporalConnectionFromEnv } from './temporal-connection';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -68,11 +68,22 @@ export interface AppConfig {
   dashboard: { host: string; port: number; url: string; token?: string };
   dataDir: string;
   logLevel: string;
+  /**
+   * How old this configuration is (ISO time): the targets file's modification time when targets
+   * come from AUTOHEAL_TARGETS_FILE, else when it was loaded (the worker's start). Monitors keep
+   * the newest they were given; a worker with an older one stops and re-points no monitor
+   * (src/client/reconcile-monitors.ts, docs/operator.md).
+   */
+  configuredAt: string;
 }
 
 export interface LoadConfigOptions {
   /** Reads the targets file; injected by tests. */
   readFile?: (path: string) => string;
+  /** The targets file's modification time; default its mtime (now when it cannot be read). */
+  fileModifiedAt?: (path: string) => Date;
+  /** The clock, for configuredAt without a targets file; default the system clock. */
+  now?: () => Date;
 }
 
 /**
@@ -124,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   }
 
   const connection = temporalConnectionFromEnv(env);
+  const now = options.now ?? (() => new Date());
+  const configuredAt = (e.AUTOHEAL_TARGETS_FILE ? fileTime(e.AUTOHEAL_TARGETS_FILE, options.fileModifiedAt, now) : now()).toISOString();
   return {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -167,7 +180,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     },
     dataDir: e.AUTOHEAL_DATA_DIR,
     logLevel: e.LOG_LEVEL ?? 'info',
+    configuredAt,
   };
+}
+
+/** The targets file's modification time: when its configuration was written. */
+function fileTime(path: string, modifiedAt: ((p: string) => Date) | undefined, now: () => Date): Date {
+  try {
+    return modifiedAt ? modifiedAt(path) : statSync(path).mtime;
+  } catch {
+    return now(); // read a moment ago; a file that cannot be stat'ed now is as new as this start
+  }
 }
 
 /**
