@@ -62,7 +62,7 @@ export async function runIncidents(options: { perKind: number; targets: number; 
   const ids = bridges.map((_, i) => `sick-${i}`);
   writeFileSync(
     join(dir, 'targets.yaml'),
-    `targets:\n${bridges.map((b, i) => `  - id: ${ids[i]}\n    url: ${b.url}\n    restartUrl: ${b.url}/api/system/full-restart\n`).join('')}`,
+    `targets:\n${bridges.map((b, i) => `  - id: ${ids[i]}\n    url: ${b.url}\n    restartUrl: ${b.url}/api/system/full-restart\n    restartTokenEnv: RESTART_TOKEN\n`).join('')}`,
   );
   const config = loadConfig({
     TEMPORAL_ADDRESS: server.address,

@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { configFingerprint } from '../src/config/fingerprint';
 import { loadConfig } from '../src/config/load-config';
+import { configSecrets } from '../src/config/secrets';
 import { parseDuration, formatDurationWords } from '../src/shared/duration';
 
 const root = resolve(__dirname, '..');
@@ -315,5 +319,93 @@ describe('start-up refuses what would expose the dashboard or leak a password', 
     expect(result.stderr).toContain('configuration refused: MT5_BRIDGE_URL: must not carry credentials');
     expect(result.stderr).toContain('RESTART_URL: must not carry credentials');
     expect(`${result.stdout}${result.stderr}`).not.toContain(password);
+  });
+});
+
+describe('several targets: every target names its own restart route', () => {
+  const TOKEN_A = 'restart-token-of-desk-a-0123456789';
+  const TOKEN_B = 'restart-token-of-desk-b-9876543210';
+  const twoTargets = (a: string[] = [], b: string[] = []) =>
+    ['targets:', '  - id: desk-a', '    url: http://10.0.0.1:8000', ...a, '  - id: desk-b', '    url: http://10.0.0.2:8000', ...b].join('\n');
+  const routed = twoTargets(
+    ['    restartUrl: http://10.0.0.1:8000/api/system/full-restart', '    restartTokenEnv: RESTART_TOKEN_DESK_A'],
+    ['    restartUrl: http://10.0.0.2:8000/api/system/full-restart', '    restartTokenEnv: RESTART_TOKEN_DESK_B'],
+  );
+  const load = (yaml: string, env: Record<string, string> = {}) =>
+    loadConfig({ AUTOHEAL_TARGETS_FILE: 'targets.yaml', ...env }, { readFile: () => yaml });
+
+  it('webhook: a target without restartUrl is refused, not sent to RESTART_URL, with the rule', () => {
+    const yaml = twoTargets(['    restartUrl: http://10.0.0.1:8000/api/system/full-restart']);
+    expect(() => load(yaml, { REMEDIATION: 'webhook', RESTART_URL: 'http://10.0.0.1:8000/api/system/full-restart' })).toThrow(
+      /with several targets \(desk-a, desk-b\) every target names its own restart route, and desk-b has no restartUrl: RESTART_URL is one VPS's endpoint and is never used as a fallback\. Rule: give each target restartUrl .* and restartTokenEnv/,
+    );
+  });
+
+  it('webhook: each target gets its own URL and the token of the variable it names; the tokens stay out of the fingerprint', () => {
+    const config = load(routed, { REMEDIATION: 'webhook', RESTART_TOKEN_DESK_A: TOKEN_A, RESTART_TOKEN_DESK_B: TOKEN_B });
+    expect(config.targets.map((t) => [t.target.id, t.restartUrl, t.restartTokenEnv])).toEqual([
+      ['desk-a', 'http://10.0.0.1:8000/api/system/full-restart', 'RESTART_TOKEN_DESK_A'],
+      ['desk-b', 'http://10.0.0.2:8000/api/system/full-restart', 'RESTART_TOKEN_DESK_B'],
+    ]);
+    expect(config.remediation.webhook.targetTokens).toEqual({ 'desk-a': TOKEN_A, 'desk-b': TOKEN_B });
+    expect(configSecrets(config)).toEqual(expect.arrayContaining([TOKEN_A, TOKEN_B]));
+    const rotated = load(routed, { REMEDIATION: 'webhook', RESTART_TOKEN_DESK_A: 'another-token-aaaaaaaa', RESTART_TOKEN_DESK_B: TOKEN_B });
+    expect(configFingerprint(rotated)).toBe(configFingerprint(config));
+    expect(JSON.stringify(config.targets)).not.toContain(TOKEN_A);
+  });
+
+  it('webhook: a named token variable that is not set is refused, naming the target and the variable', () => {
+    expect(() => load(routed, { REMEDIATION: 'webhook', RESTART_TOKEN_DESK_A: TOKEN_A })).toThrow(
+      /the restart token variable of desk-b \(RESTART_TOKEN_DESK_B\) is not set in the worker's environment/,
+    );
+  });
+
+  it('webhook: RESTART_TOKEN is never sent to every VPS: refused while a target names no restartTokenEnv, shared only when named', () => {
+    const urls = twoTargets(
+      ['    restartUrl: http://10.0.0.1:8000/api/system/full-restart'],
+      ['    restartUrl: http://10.0.0.2:8000/api/system/full-restart'],
+    );
+    expect(() => load(urls, { REMEDIATION: 'webhook', RESTART_TOKEN: TOKEN_A })).toThrow(
+      /RESTART_TOKEN: with several targets it is not sent to every VPS, and desk-a, desk-b name no restartTokenEnv/,
+    );
+    // no token anywhere: each restart goes without Authorization (a URL may carry its own ?token=)
+    expect(load(urls, { REMEDIATION: 'webhook' }).remediation.webhook.targetTokens).toEqual({});
+    const shared = twoTargets(
+      ['    restartUrl: http://10.0.0.1:8000/api/system/full-restart', '    restartTokenEnv: RESTART_TOKEN'],
+      ['    restartUrl: http://10.0.0.2:8000/api/system/full-restart', '    restartTokenEnv: RESTART_TOKEN'],
+    );
+    expect(load(shared, { REMEDIATION: 'webhook', RESTART_TOKEN: TOKEN_A }).remediation.webhook.targetTokens).toEqual({ 'desk-a': TOKEN_A, 'desk-b': TOKEN_A });
+  });
+
+  it('a lone target keeps RESTART_URL and RESTART_TOKEN as its route', () => {
+    const config = loadConfig({ MT5_BRIDGE_URL: 'http://10.0.0.1:8000', RESTART_URL: 'http://10.0.0.1:8000/api/system/full-restart', RESTART_TOKEN: TOKEN_A });
+    expect(config.targets[0]?.restartUrl).toBe('http://10.0.0.1:8000/api/system/full-restart');
+    expect(config.remediation.webhook.targetTokens).toEqual({ 'mt5-bridge': TOKEN_A });
+  });
+
+  it('github: several targets are refused unless GITHUB_ROUTES_BY_TARGET says the workflow routes by client_payload.target', () => {
+    const github = { GITHUB_TOKEN: 'ghp' + '_routesTestToken0123456789abcdefghij', GITHUB_REPOSITORY: 'o/r' };
+    expect(() => load(twoTargets(), github)).toThrow(
+      /GITHUB_ROUTES_BY_TARGET: with several targets \(desk-a, desk-b\) each restart must reach its own VPS.*Rule: the workflow picks the VPS URL and token by client_payload\.target/,
+    );
+    const config = load(twoTargets(), { ...github, GITHUB_ROUTES_BY_TARGET: 'true' });
+    expect(config.remediation.github.routesByTarget).toBe(true);
+    // one target: nothing to route
+    expect(loadConfig({ MT5_BRIDGE_URL: 'http://10.0.0.1:8000', ...github }).remediation.github.routesByTarget).toBe(false);
+  });
+
+  it('start-up exits 2 with the rule for several targets where one would fall back to RESTART_URL', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autoheal-routes-'));
+    const file = join(dir, 'targets.yaml');
+    writeFileSync(file, twoTargets(['    restartUrl: http://10.0.0.1:8000/api/system/full-restart']));
+    const result = spawnSync(process.execPath, [resolve(root, 'bin/autoheal.js'), 'worker'], {
+      env: { PATH: process.env.PATH, TEMPORAL_ADDRESS: '127.0.0.1:1', AUTOHEAL_TARGETS_FILE: file, RESTART_URL: 'http://10.0.0.1:8000/api/system/full-restart' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('configuration refused: AUTOHEAL_TARGETS_FILE');
+    expect(result.stderr).toContain('desk-b has no restartUrl');
+    expect(result.stderr).toContain('Rule: give each target restartUrl');
   });
 });

@@ -488,7 +488,11 @@ afterEach(async () => {
  * A reverse proxy in front of the dashboard, as an operator puts nginx or Caddy: it forwards
  * every request to the loopback-bound dashboard with the public Host header of DASHBOARD_URL.
  */
-async function startProxy(upstream: string, publicHost: string): Promise<string> {
+async function startProxy(
+  upstream: string,
+  publicHost: string,
+  proxyHeaders: (req: IncomingMessage) => Record<string, string> = (req) => ({ 'x-forwarded-for': req.socket.remoteAddress ?? '' }),
+): Promise<string> {
   const target = new URL(upstream);
   const proxy = createServer((req, res) => {
     const forwarded = request(
@@ -497,7 +501,7 @@ async function startProxy(upstream: string, publicHost: string): Promise<string>
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, host: publicHost, 'x-forwarded-for': req.socket.remoteAddress ?? '' },
+        headers: { ...req.headers, host: publicHost, ...proxyHeaders(req) },
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -578,6 +582,58 @@ describe('behind a reverse proxy (DASHBOARD_URL public, bound to loopback)', () 
     expect(source.forceRecovery).toHaveBeenCalledTimes(1);
     // Metrics and liveness carry no login, name or timeline: open for scrapers.
     expect((await fetch(`${proxy}/metrics`)).status).toBe(200);
+  });
+});
+
+/** The header sets of the usual proxies: nginx's common lines, RFC 7239, and each header alone. */
+const PROXIED: Array<[string, (req: IncomingMessage) => Record<string, string>]> = [
+  ['Host 127.0.0.1 and X-Forwarded-For', (req) => ({ 'x-forwarded-for': req.socket.remoteAddress ?? '' })],
+  ['Forwarded alone', () => ({ forwarded: 'for=203.0.113.7;proto=https' })],
+  ['X-Forwarded-For alone', () => ({ 'x-forwarded-for': '203.0.113.7' })],
+  ['X-Real-IP alone', () => ({ 'x-real-ip': '203.0.113.7' })],
+];
+
+describe('behind a proxy that rewrites Host to 127.0.0.1 (both DASHBOARD_HOST and DASHBOARD_URL loopback)', () => {
+  it.each(PROXIED)(
+    'without DASHBOARD_TOKEN, a request carrying %s is not local: state changes and sensitive reads are refused 403 naming DASHBOARD_TOKEN',
+    async (_name, headers) => {
+      const config = testConfig({ DASHBOARD_TOKEN: '' });
+      const source = fakeSource();
+      const { url, logs } = await start({ source, config });
+      // nginx's default proxy_pass: Host is the upstream's own address
+      const proxy = await startProxy(url, new URL(url).host, headers);
+
+      const force = await post(`${proxy}/api/targets/mt5-bridge/force-recovery`, { reason: 'stranger', by: 'mallory' });
+      expect(force.status).toBe(403);
+      const { error } = await json(force);
+      expect(error).toMatch(/DASHBOARD_TOKEN is not set and this request came through a proxy \(it carries (Forwarded|X-Forwarded-For|X-Real-IP)\)/);
+      expect(source.forceRecovery).not.toHaveBeenCalled();
+      expect((await post(`${proxy}/api/targets/mt5-bridge/resolve`, { by: 'mallory', note: 'x' })).status).toBe(403);
+      expect((await post(`${proxy}/api/remediation/off`, { by: 'mallory', reason: 'r' })).status).toBe(403);
+      expect(source.resolve).not.toHaveBeenCalled();
+      for (const path of ['/system-health', '/api/status', '/api/notifications', '/api/operator', '/api/mail'])
+        expect((await fetch(`${proxy}${path}`)).status).toBe(403);
+      expect((await fetch(`${proxy}/healthz`)).status).toBe(200);
+      expect(logs.filter((l) => l.includes('came through a proxy'))).toHaveLength(1);
+
+      // This machine's own direct calls are still open.
+      expect((await post(`${url}/api/targets/mt5-bridge/force-recovery`, { reason: 'local', by: 'ops' })).status).toBe(200);
+      expect(source.forceRecovery).toHaveBeenCalledTimes(1);
+      expect((await fetch(`${url}/api/status`)).status).toBe(200);
+    },
+  );
+
+  it('with DASHBOARD_TOKEN, a proxied request needs it for sensitive reads too; a direct local read does not', async () => {
+    const source = fakeSource();
+    const { url } = await start({ source });
+    const proxy = await startProxy(url, new URL(url).host);
+
+    expect((await fetch(`${proxy}/api/status`)).status).toBe(401);
+    expect((await fetch(`${proxy}/system-health`)).headers.get('www-authenticate')).toMatch(/^Basic realm="autoheal"/);
+    expect((await fetch(`${proxy}/api/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect((await post(`${proxy}/api/targets/mt5-bridge/force-recovery`, { reason: 'r', by: 'mallory' })).status).toBe(401);
+    expect((await post(`${proxy}/api/targets/mt5-bridge/force-recovery`, { reason: 'r', by: 'ops' }, TOKEN)).status).toBe(200);
+    expect((await fetch(`${url}/api/status`)).status).toBe(200);
   });
 });
 

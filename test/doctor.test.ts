@@ -2,8 +2,9 @@
  * `autoheal doctor` against doubles of every link: the GitHub API double, the bridge simulator,
  * a loopback SMTP server (smtp-server) and a real Temporal dev server.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -318,6 +319,107 @@ describe('direct restart (REMEDIATION=webhook)', () => {
   test('RESTART_TOKEN unset: ❌', async () => {
     const { failed } = await doctor(webhook({ RESTART_TOKEN: undefined }));
     expect(failed).toEqual(['RESTART_TOKEN present']);
+  });
+});
+
+describe('several targets: every target\'s restart route is checked', () => {
+  const TOKEN_A = 'restart-token-doctor-desk-a-4e5f6a';
+  let other: BridgeSimulator;
+  let dir: string;
+  beforeEach(async () => {
+    other = await createBridgeSimulator({ port: 0 });
+    dir = mkdtempSync(join(tmpdir(), 'doctor-targets-'));
+  });
+  afterEach(() => other.close());
+
+  /** desk-a on the test's bridge, desk-b on another; `extra` lines go under each entry. */
+  function targetsFile(extra: { a?: string[]; b?: string[] } = {}): string {
+    const file = join(dir, 'targets.yaml');
+    writeFileSync(
+      file,
+      ['targets:', '  - id: desk-a', `    url: ${bridge.url}`, ...(extra.a ?? []), '  - id: desk-b', `    url: ${other.url}`, ...(extra.b ?? [])].join('\n'),
+    );
+    return file;
+  }
+
+  const FIXED_HOST = [
+    'on:',
+    '  repository_dispatch:',
+    '    types: [mt5-full-restart]',
+    'jobs:',
+    '  restart:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - env:',
+    '          BRIDGE_URL: ${{ vars.MT5_BRIDGE_URL }}',
+    "          TARGET: ${{ github.event.client_payload.target || 'mt5-bridge' }}",
+    '        run: curl -X POST "$BRIDGE_URL/api/system/full-restart"',
+  ].join('\n');
+  const ROUTED = [
+    'on:',
+    '  repository_dispatch:',
+    '    types: [mt5-full-restart]',
+    'jobs:',
+    '  restart:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - id: route',
+    '        env:',
+    '          TARGET: ${{ github.event.client_payload.target }}',
+    '        run: echo "suffix=$(printf %s "$TARGET" | tr a-z A-Z | tr -c A-Z0-9 _)" >> "$GITHUB_OUTPUT"',
+    '      - env:',
+    "          BRIDGE_URL: ${{ vars[format('MT5_BRIDGE_URL_{0}', steps.route.outputs.suffix)] }}",
+    "          TOKEN: ${{ secrets[format('MT5_RESTART_TOKEN_{0}', steps.route.outputs.suffix)] }}",
+    '        run: curl -X POST "$BRIDGE_URL/api/system/full-restart"',
+  ].join('\n');
+
+  test('github: a workflow that restarts one fixed host for every target is ❌; one that routes by client_payload.target is ✅', async () => {
+    const github2 = { MT5_BRIDGE_URL: undefined, AUTOHEAL_TARGETS_FILE: targetsFile(), GITHUB_ROUTES_BY_TARGET: 'true' };
+    github.setFile(REPO, '.github/workflows/mt5-full-restart.yml', FIXED_HOST);
+    const fixed = await doctor(github2);
+    expect(fixed.named('restart workflow listens to the event').ok).toBe(true);
+    const route = fixed.named('restart workflow routes by target');
+    expect(route.ok).toBe(false);
+    expect(route.detail).toContain('does not pick the VPS by client_payload.target (it reads the target but calls a fixed URL)');
+    expect(route.detail).toContain('2 targets (desk-a, desk-b)');
+    expect(route.fix).toContain("vars[format('MT5_BRIDGE_URL_{0}'");
+
+    github.setFile(REPO, '.github/workflows/mt5-full-restart.yml', ROUTED);
+    const routed = await doctor(github2);
+    expect(routed.named('restart workflow routes by target')).toMatchObject({ ok: true });
+    // each target's own endpoint is asked OPTIONS
+    expect(routed.named('restart endpoint of desk-a').detail).toContain(bridge.url);
+    expect(routed.named('restart endpoint of desk-b').detail).toContain(other.url);
+  });
+
+  test('github with one target: no routing check (the file may call its one host)', async () => {
+    github.setFile(REPO, '.github/workflows/mt5-full-restart.yml', FIXED_HOST);
+    const { checks } = await doctor();
+    expect(checks.map((c) => c.name)).not.toContain('restart workflow routes by target');
+  });
+
+  test("webhook: each target's own endpoint (OPTIONS) and its own token variable, one line each", async () => {
+    const file = targetsFile({
+      a: [`    restartUrl: ${bridge.url}/api/system/full-restart`, '    restartTokenEnv: RESTART_TOKEN_DESK_A'],
+      b: [`    restartUrl: ${other.url}/api/system/restart-v0`],
+    });
+    const { named } = await doctor({
+      MT5_BRIDGE_URL: undefined,
+      AUTOHEAL_TARGETS_FILE: file,
+      GITHUB_TOKEN: undefined,
+      GITHUB_REPOSITORY: undefined,
+      REMEDIATION: 'webhook',
+      RESTART_TOKEN_DESK_A: TOKEN_A,
+    });
+    expect(named('restart token of desk-a')).toMatchObject({ ok: true, detail: `RESTART_TOKEN_DESK_A set (${TOKEN_A.length} characters)` });
+    expect(named('restart token of desk-b')).toMatchObject({ ok: true });
+    expect(named('restart token of desk-b').detail).toContain('sent without Authorization');
+    expect(named('restart endpoint of desk-a').ok).toBe(true);
+    const b = named('restart endpoint of desk-b');
+    expect(b.ok).toBe(false);
+    expect(b.detail).toContain(`${other.url}/api/system/restart-v0`);
+    expect(other.state().requests.restart).toBe(0);
+    expect(everythingPrinted.join('\n')).not.toContain(TOKEN_A);
   });
 });
 

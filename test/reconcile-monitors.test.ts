@@ -14,7 +14,8 @@ import { loadConfig, type TargetConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { healingWorkflowId, monitorWorkflowId, warningWatchWorkflowId } from '../src/shared/names';
 import { trackedWarningsQuery } from '../src/workflows/warnings';
-import { monitorStateQuery } from '../src/workflows/target-monitor/messages';
+import { configureMonitorSignal, monitorStateQuery, type TargetMonitorView } from '../src/workflows/target-monitor/messages';
+import { listNotifications } from '../src/client/notifications';
 import { startSimulator, type BridgeSimulator } from './helpers/simulator';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 
@@ -190,4 +191,96 @@ test('a changed WARNING_HOLD, re-applied as a worker restart does, reaches the r
       await env.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
     await sim.close();
   }
+});
+
+describe('a stale worker cannot unmonitor targets', () => {
+  const [T1, T2, T3] = ['2025-10-31T08:00:00.000Z', '2025-10-31T09:00:00.000Z', '2025-10-31T10:00:00.000Z'];
+
+  /** Polls the monitor's state until `done` holds (a signal reaches the workflow a moment after it is sent). */
+  async function viewWhen(workflowId: string, done: (v: TargetMonitorView) => boolean): Promise<TargetMonitorView> {
+    const deadline = Date.now() + 20_000;
+    let view = await env.client.workflow.getHandle(workflowId).query(monitorStateQuery);
+    while (!done(view) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      view = await env.client.workflow.getHandle(workflowId).query(monitorStateQuery);
+    }
+    return view;
+  }
+
+  test('a worker whose configuration is older than the one the monitors run on stops and re-points nothing and says so; a newer one stops the removed target and says it in the feed', async () => {
+    const prefix = `rm${++run}-${process.pid}`;
+    const taskQueue = uniqueTaskQueue('stale');
+    const [keep, drop] = [monitorWorkflowId(`${prefix}-keep`), monitorWorkflowId(`${prefix}-drop`)];
+    const feed = { workflowId: `feed-${prefix}` };
+    const w = await worker(taskQueue);
+    try {
+      await w.runUntil(async () => {
+        await reconcileMonitors(env.client, targets(prefix, [{ name: 'keep', checkInterval: '15s' }, { name: 'drop' }]), taskQueue, { configuredAt: T2, feed });
+        await listedRunning([keep, drop], taskQueue);
+        await viewWhen(keep, (v) => v.configuredAt === T2);
+
+        // an older worker starts: its list lacks drop, and its keep probes every 40 s
+        const stale = await reconcileMonitors(env.client, targets(prefix, [{ name: 'keep', checkInterval: '40s' }]), taskQueue, { configuredAt: T1, feed });
+        expect(stale).toEqual({ ensured: [], removed: [], stale: { configuredAt: T1, newest: T2, leftRunning: [drop] } });
+        expect(describeReconciliation(stale)).toEqual([
+          `This configuration (configured at ${T1}) is older than the one the monitors run on (configured at ${T2}): no monitor was started, re-configured or stopped; ${drop} keeps running although not in this list. Is an older worker starting? After a deliberate rollback run "autoheal monitor apply --force" (or touch the targets file)`,
+        ]);
+        expect(await status(drop)).toBe('RUNNING');
+        expect((await env.client.workflow.getHandle(keep).query(monitorStateQuery)).checkIntervalMs).toBe(15_000);
+
+        // a newer configuration removes drop: stopped, and said in the feed
+        const newer = await reconcileMonitors(env.client, targets(prefix, [{ name: 'keep', checkInterval: '40s' }]), taskQueue, { configuredAt: T3, feed });
+        expect(newer.stale).toBeUndefined();
+        expect(newer.removed).toEqual([{ workflowId: drop, targetId: `${prefix}-drop`, openIncident: undefined }]);
+        expect(await status(drop)).toBe('TERMINATED');
+        expect(await viewWhen(keep, (v) => v.configuredAt === T3)).toMatchObject({ configuredAt: T3, checkIntervalMs: 40_000 });
+        const deadline = Date.now() + 20_000;
+        let said = await listNotifications(env.client, { ...feed, targetId: `${prefix}-drop` });
+        while (!said.length && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 200));
+          said = await listNotifications(env.client, { ...feed, targetId: `${prefix}-drop` });
+        }
+        expect(said).toEqual([
+          expect.objectContaining({
+            severity: 'INFO',
+            text: `Monitoring of ${prefix}-drop stopped: the target is no longer configured (configuration of ${T3})`,
+          }),
+        ]);
+        expect((await env.client.workflow.getHandle(keep).describe()).memo).toMatchObject({ configuredAt: T3 });
+      });
+    } finally {
+      for (const id of [keep, drop, feed.workflowId]) await env.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+    }
+  });
+
+  test('a monitor ignores settings from an older configuration, and takes them with --force', async () => {
+    const prefix = `rm${++run}-${process.pid}`;
+    const taskQueue = uniqueTaskQueue('stale-monitor');
+    const keep = monitorWorkflowId(`${prefix}-keep`);
+    const feed = { workflowId: `feed-${prefix}` };
+    const w = await worker(taskQueue);
+    try {
+      await w.runUntil(async () => {
+        await reconcileMonitors(env.client, targets(prefix, [{ name: 'keep', checkInterval: '15s' }]), taskQueue, { configuredAt: T2, feed });
+        await viewWhen(keep, (v) => v.configuredAt === T2);
+        const [older] = targets(prefix, [{ name: 'keep', checkInterval: '40s' }]);
+        const handle = env.client.workflow.getHandle(keep);
+        // sent straight to the monitor, as a worker that missed the age check would
+        await handle.signal(configureMonitorSignal, { target: older!.target, policy: older!.policy, configuredAt: T1 });
+        // a newer stamp with the same 15 s settings: once it shows, the older signal before it was handled
+        const [same] = targets(prefix, [{ name: 'keep', checkInterval: '15s' }]);
+        await handle.signal(configureMonitorSignal, { target: same!.target, policy: same!.policy, configuredAt: T3 });
+        expect(await viewWhen(keep, (v) => v.configuredAt === T3)).toMatchObject({ configuredAt: T3, checkIntervalMs: 15_000 });
+
+        // a deliberate rollback: autoheal monitor apply --force
+        const forced = await reconcileMonitors(env.client, targets(prefix, [{ name: 'keep', checkInterval: '40s' }]), taskQueue, { configuredAt: T1, force: true, feed });
+        expect(forced.stale).toBeUndefined();
+        expect(await viewWhen(keep, (v) => v.checkIntervalMs === 40_000)).toMatchObject({ configuredAt: T1, checkIntervalMs: 40_000 });
+        // and from then on, that configuration is the one in force: a restart with it is not stale
+        expect((await reconcileMonitors(env.client, targets(prefix, [{ name: 'keep', checkInterval: '40s' }]), taskQueue, { configuredAt: T1, feed })).stale).toBeUndefined();
+      });
+    } finally {
+      for (const id of [keep, feed.workflowId]) await env.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+    }
+  });
 });

@@ -172,3 +172,88 @@ describe('built from the configuration', () => {
     expect(lines.join('\n')).not.toContain(RESTART_TOKEN);
   });
 });
+
+describe('several targets: each restart reaches its own VPS', () => {
+  const TOKEN_A = 'restart-token-of-desk-a-3c2b1a0f9e';
+  const TOKEN_B = 'restart-token-of-desk-b-8d7c6b5a4f';
+  let desks: { a: BridgeSimulator; b: BridgeSimulator };
+  beforeEach(async () => {
+    const [a, b] = await Promise.all([
+      createBridgeSimulator({ port: 0, restartToken: TOKEN_A }),
+      createBridgeSimulator({ port: 0, restartToken: TOKEN_B }),
+    ]);
+    desks = { a, b };
+  });
+  afterEach(async () => {
+    await Promise.all([desks.a.close(), desks.b.close()]);
+  });
+
+  function configured() {
+    const yaml = [
+      'targets:',
+      '  - id: desk-a',
+      `    url: ${desks.a.url}`,
+      `    restartUrl: ${desks.a.url}/api/system/full-restart`,
+      '    restartTokenEnv: RESTART_TOKEN_DESK_A',
+      '  - id: desk-b',
+      `    url: ${desks.b.url}`,
+      `    restartUrl: ${desks.b.url}/api/system/full-restart`,
+      '    restartTokenEnv: RESTART_TOKEN_DESK_B',
+    ].join('\n');
+    const config = loadConfig(
+      { AUTOHEAL_TARGETS_FILE: 'targets.yaml', REMEDIATION: 'webhook', RESTART_TOKEN_DESK_A: TOKEN_A, RESTART_TOKEN_DESK_B: TOKEN_B },
+      { readFile: () => yaml },
+    );
+    const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
+    return createRemediationActivities(remediationDepsFromConfig(config, log));
+  }
+
+  test("target B's restart goes to B's webhook with B's token, and A's VPS receives nothing", async () => {
+    const acts = configured();
+    const receipt = await acts.dispatchRemediation({ ...request, targetId: 'desk-b', incidentId: 'heal-desk-b-1' });
+
+    expect(receipt.detail).toContain(`POST ${desks.b.url}/api/system/full-restart (HTTP 200`);
+    expect(desks.b.restarts).toHaveLength(1); // B's simulator accepts B's token only
+    expect(desks.b.restarts[0]).toMatchObject({ idempotencyKey: 'heal-desk-b-1-2' });
+    expect(desks.a.restarts).toHaveLength(0);
+    expect(desks.a.state().unauthorizedRestarts).toBe(0);
+
+    await acts.dispatchRemediation({ ...request, targetId: 'desk-a', incidentId: 'heal-desk-a-1' });
+    expect(desks.a.restarts).toHaveLength(1);
+    expect(desks.b.restarts).toHaveLength(1);
+    const said = JSON.stringify(receipt) + logLines.join('');
+    expect(said).not.toContain(TOKEN_A);
+    expect(said).not.toContain(TOKEN_B);
+  });
+
+  test('a target id that is not configured has no route: nothing is sent to any VPS', async () => {
+    const failure = await failureOf(configured().dispatchRemediation({ ...request, targetId: 'desk-c' }));
+    expect(failure.type).toBe('RemediationNotConfiguredError');
+    expect(desks.a.restarts).toHaveLength(0);
+    expect(desks.b.restarts).toHaveLength(0);
+  });
+
+  test("a 401 names the target's own token variable", async () => {
+    const yaml = [
+      'targets:',
+      '  - id: desk-a',
+      `    url: ${desks.a.url}`,
+      `    restartUrl: ${desks.a.url}/api/system/full-restart`,
+      '    restartTokenEnv: RESTART_TOKEN_DESK_A',
+      '  - id: desk-b',
+      `    url: ${desks.b.url}`,
+      `    restartUrl: ${desks.b.url}/api/system/full-restart`,
+      '    restartTokenEnv: RESTART_TOKEN_DESK_B',
+    ].join('\n');
+    // B's variable holds A's token by mistake
+    const config = loadConfig(
+      { AUTOHEAL_TARGETS_FILE: 'targets.yaml', REMEDIATION: 'webhook', RESTART_TOKEN_DESK_A: TOKEN_A, RESTART_TOKEN_DESK_B: TOKEN_A },
+      { readFile: () => yaml },
+    );
+    const acts = createRemediationActivities(remediationDepsFromConfig(config, createLogger({ level: 'silent' })));
+    const failure = await failureOf(acts.dispatchRemediation({ ...request, targetId: 'desk-b' }));
+    expect(failure.type).toBe('RemediationUnauthorizedError');
+    expect(failure.message).toContain('The bridge refused RESTART_TOKEN_DESK_B');
+    expect(failure.message).not.toContain(TOKEN_A);
+  });
+});

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { createLogger } from '../logging/create-logger';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
+import { configSecrets } from '../config/secrets';
 import { AutohealClient } from '../client/autoheal-client';
 import { describeReconciliation } from '../client/reconcile-monitors';
 import { runStart } from './start';
@@ -40,14 +41,17 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     .action(async (opts: { monitors: boolean; schedules: boolean }) => {
       const options = { monitors: opts.monitors && opts.schedules };
       const config = loadConfig();
-      const log = createLogger({ level: config.logLevel, secrets: secretValues(env) });
+      const log = createLogger({ level: config.logLevel, secrets: [...secretValues(env), ...configSecrets(config)] });
       const running = await startWorker(config, log);
       if (options.monitors) {
         // A worker that cannot reach Temporal's APIs still executes workflows: said, not fatal.
         await new AutohealClient(running.connections.client, config.temporal.taskQueue).monitors
-          .reconcile(config.targets)
+          .reconcile(config.targets, { configuredAt: config.configuredAt })
           .then(
-            (r) => describeReconciliation(r).forEach((line) => log.info(line)),
+            (r) => {
+              const say = r.stale ? log.warn.bind(log) : log.info.bind(log);
+              for (const line of describeReconciliation(r)) say(line);
+            },
             (err: unknown) => log.error({ err }, '⚠️  The monitors could not be brought in line with the configuration; run "autoheal monitor apply"'),
           );
         await new AutohealClient(running.connections.client, config.temporal.taskQueue).operator.ensureRollups(config.targets).catch(
@@ -58,26 +62,30 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
       await running.stop();
     });
 
-  const applyMonitors = async () => {
+  const applyMonitors = async (opts: { force?: boolean }) => {
     const config = loadConfig();
     const client = await connect();
     try {
-      for (const line of describeReconciliation(await client.monitors.reconcile(config.targets))) console.log(line);
+      const r = await client.monitors.reconcile(config.targets, { configuredAt: config.configuredAt, force: opts.force === true });
+      for (const line of describeReconciliation(r)) console.log(line);
     } finally {
       await client.close();
     }
   };
+  const FORCE = 'apply this configuration even though the monitors run on a newer one (after a deliberate rollback to an older targets file)';
   program
     .command('monitor')
     .description('the long-lived monitors')
     .command('apply')
-    .description('start the autoheal-monitor-<target> monitor of every target or send it the current settings, and stop those of targets no longer configured (idempotent; the worker does it at start)')
+    .description('start the autoheal-monitor-<target> monitor of every target or send it the current settings, and stop those of targets no longer configured (idempotent; the worker does it at start; a configuration older than the one the monitors run on changes nothing)')
+    .option('--force', FORCE)
     .action(applyMonitors);
   program
     .command('schedule')
     .description('older name of "autoheal monitor"')
     .command('apply')
     .description('same as "autoheal monitor apply" (the per-run schedules are retired: it deletes them)')
+    .option('--force', FORCE)
     .action(applyMonitors);
 
   registerSimulateCommand(program, env);

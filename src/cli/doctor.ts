@@ -3,8 +3,9 @@
  * detection to restart to alert is checked read-only, one line each, ✅ or ❌ with the fix:
  *
  *   automatic restart configured → GitHub token present, scopes repo + workflow, repository
- *   reachable, restart workflow listens to GITHUB_EVENT_TYPE (or: RESTART_URL and RESTART_TOKEN
- *   set) → restart endpoint exists (OPTIONS, never POST) → SMTP login → bridge health (and which
+ *   reachable, restart workflow listens to GITHUB_EVENT_TYPE and, with several targets, routes
+ *   by client_payload.target (or: RESTART_URL and RESTART_TOKEN set; with several targets, each
+ *   target's token variable) → each target's restart endpoint exists (OPTIONS, never POST) → SMTP login → bridge health (and which
  *   deployed bridge: variant A with its MongoDB, variant B with its cache; docs/bridge.md) → which
  *   restart endpoints the bridge has (OPTIONS, informational) → Temporal reachable → monitor
  *   schedule present.
@@ -29,6 +30,8 @@ import {
   checkRepository,
   checkRestartWorkflow,
   checkTokenScopes,
+  checkWorkflowRoutesByTarget,
+  readRestartWorkflow,
   DEFAULT_WORKFLOW_PATH,
   type GithubCheckContext,
 } from './doctor-checks/github-checks';
@@ -129,9 +132,17 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
       const githubFix = 'Check the network of this host and GITHUB_API_URL';
       remediation.push(timed('GitHub token scopes', githubFix, () => checkTokenScopes(ctx)));
       remediation.push(timed('GitHub repository reachable', githubFix, () => checkRepository(ctx)));
+      const workflowFile = readRestartWorkflow(ctx);
       remediation.push(
-        timed('restart workflow listens to the event', githubFix, () => checkRestartWorkflow(ctx)),
+        timed('restart workflow listens to the event', githubFix, () => checkRestartWorkflow(ctx, workflowFile)),
       );
+      // Several targets: the workflow must restart the VPS of the payload's target, not one host.
+      if (config.targets.length > 1) {
+        const ids = config.targets.map((t) => t.target.id);
+        remediation.push(
+          timed('restart workflow routes by target', githubFix, () => checkWorkflowRoutesByTarget(ctx, ids, workflowFile)),
+        );
+      }
     }
   } else {
     const urls = config.targets.map((t) => t.restartUrl).filter((u): u is string => Boolean(u));
@@ -145,17 +156,23 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
           : fail('automatic restart', 'REMEDIATION=webhook but no restart URL is configured', NO_RESTART_FIX),
       ),
     );
-    remediation.push(
-      Promise.resolve(
-        r.webhook.token
-          ? pass('RESTART_TOKEN present', `set (${r.webhook.token.length} characters)`)
-          : fail(
-              'RESTART_TOKEN present',
-              'RESTART_TOKEN is not set: the bridge will refuse the restart (401)',
-              'Set RESTART_TOKEN to the restart token the MT5 Bridge on the VPS expects, then restart the worker',
-            ),
-      ),
-    );
+    const lone = config.targets.length === 1 && !config.targets[0]?.restartTokenEnv;
+    if (lone) {
+      remediation.push(
+        Promise.resolve(
+          r.webhook.token
+            ? pass('RESTART_TOKEN present', `set (${r.webhook.token.length} characters)`)
+            : fail(
+                'RESTART_TOKEN present',
+                'RESTART_TOKEN is not set: the bridge will refuse the restart (401)',
+                'Set RESTART_TOKEN to the restart token the MT5 Bridge on the VPS expects, then restart the worker',
+              ),
+        ),
+      );
+    } else {
+      // Each target's own token: the variable its restartTokenEnv names (src/config/restart-routes.ts).
+      for (const t of config.targets) remediation.push(Promise.resolve(checkTargetToken(t, r.webhook.targetTokens[t.target.id])));
+    }
   }
 
   // The restart endpoint of each bridge: what the webhook calls directly, or the GitHub job calls.
@@ -200,6 +217,19 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
   ];
   const secrets = configSecrets(config);
   return scrubSecrets(checks, secrets) as DoctorCheck[];
+}
+
+/** A target's restart token line: its variable is set, or the target sends none on purpose. */
+function checkTargetToken(t: AppConfig['targets'][number], token: string | undefined): DoctorCheck {
+  const name = `restart token of ${t.target.id}`;
+  if (token) return pass(name, `${t.restartTokenEnv ?? 'RESTART_TOKEN'} set (${token.length} characters)`);
+  if (!t.restartTokenEnv)
+    return pass(name, 'no restartTokenEnv: its restart is sent without Authorization (its restartUrl may carry the token)');
+  return fail(
+    name,
+    `${t.restartTokenEnv} is not set: ${t.target.id}'s VPS will refuse the restart (401)`,
+    `Set ${t.restartTokenEnv} to the restart token of ${t.target.id}'s VPS in the worker environment, then restart the worker`,
+  );
 }
 
 /** The report: one line per check, then a summary; exit code 1 on any ❌. */

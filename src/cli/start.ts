@@ -12,6 +12,7 @@ import { isListening, startDevServer } from '../workers/dev-server';
 import { EMBEDDED_TEMPORAL_ADDRESS } from '../client/connection-options';
 import { startWorker, untilSignal } from '../workers/run-worker';
 import { loadConfigOrExit, secretValues } from './config-or-exit';
+import { configSecrets } from '../config/secrets';
 import { AutohealClient } from '../client/autoheal-client';
 import { describeReconciliation } from '../client/reconcile-monitors';
 import { createDashboardServer } from '../dashboard';
@@ -26,7 +27,7 @@ function wireDemoRemediation(config: AppConfig, simulatorUrl: string, token: str
       ...config.remediation,
       method: 'webhook',
       reason: 'demo mode: restarts go to the simulator',
-      webhook: { url, token },
+      webhook: { url, token, targetTokens: Object.fromEntries(config.targets.map((t) => [t.target.id, token])) },
     },
     targets: config.targets.map((t) => ({ ...t, restartUrl: url, policy: { ...t.policy, remediation: 'webhook' } })),
   };
@@ -35,7 +36,7 @@ function wireDemoRemediation(config: AppConfig, simulatorUrl: string, token: str
 export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let config = loadConfigOrExit(env);
   const demoToken = randomBytes(24).toString('hex');
-  const log: Logger = createLogger({ level: config.logLevel, secrets: [...secretValues(env), demoToken] });
+  const log: Logger = createLogger({ level: config.logLevel, secrets: [...secretValues(env), ...configSecrets(config), demoToken] });
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err) => log.error({ err }, 'Error while stopping'));
@@ -77,7 +78,9 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
     const running = await startWorker(config, log, address);
     stops.push(() => running.stop());
     const client = new AutohealClient(running.connections.client, config.temporal.taskQueue);
-    for (const line of describeReconciliation(await client.monitors.reconcile(config.targets))) log.info(line);
+    const reconciled = await client.monitors.reconcile(config.targets, { configuredAt: config.configuredAt });
+    const say = reconciled.stale ? log.warn.bind(log) : log.info.bind(log);
+    for (const line of describeReconciliation(reconciled)) say(line);
     await client.operator.ensureRollups(config.targets).catch((err: unknown) =>
       log.error({ err }, '⚠️  The roll-ups could not be started: uptime is not measured until the next start'),
     );

@@ -16,7 +16,7 @@ import {
   undeliverableAlertNotices,
 } from './notifications';
 import { readMonitor } from './monitors';
-import { reconcileMonitors } from './reconcile-monitors';
+import { type ReconcileOptions, reconcileMonitors } from './reconcile-monitors';
 import { readMailbox } from './mailbox';
 import { ensureRollups, listIncidents, readReport, readStatusOverview } from './operator-views';
 import { type SwitchRequest, overrideBreaker, readRemediationSwitch, setRemediation } from './remediation-switch';
@@ -51,8 +51,11 @@ export class AutohealClient {
 
   /** The long-lived monitors of the configured targets. */
   readonly monitors = {
-    /** Starts or configures every target's monitor, stops those of targets no longer configured (idempotent). */
-    reconcile: (targets: TargetConfig[]) => reconcileMonitors(this.temporal, targets, this.taskQueue),
+    /**
+     * Starts or configures every target's monitor, stops those of targets no longer configured
+     * (idempotent); changes nothing when `options.configuredAt` is older than what the monitors run on.
+     */
+    reconcile: (targets: TargetConfig[], options?: ReconcileOptions) => reconcileMonitors(this.temporal, targets, this.taskQueue, options),
     /** The target's monitor as describe shows it (the running watch's latest probe); no billed action. */
     read: (targetId: string) => readMonitor(this.temporal, targetId),
   };

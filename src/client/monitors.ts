@@ -15,10 +15,11 @@ import { temporal } from '@temporalio/proto';
 import type { TargetConfig } from '../config/load-config';
 import type { WatchDetails } from '../shared/contracts';
 import { AutohealTarget, maintenanceWorkflowId, monitorScheduleId, monitorWorkflowId } from '../shared/names';
-import type { MonitorInput } from '../shared/types';
 import { targetMonitorWorkflow } from '../workflows/target-monitor';
 import {
+  CONFIGURED_AT_MEMO,
   type MonitorPause,
+  type MonitorSettings,
   type TargetMonitorView,
   configureMonitorSignal,
   monitorStateQuery,
@@ -38,16 +39,35 @@ export interface EnsuredMonitor {
   carriedPause?: string;
 }
 
+/** The age of the configuration sent (see MonitorSettings). */
+export interface ConfigurationStamp {
+  /** AppConfig.configuredAt; absent: the settings carry no age (older callers, tests). */
+  configuredAt?: string;
+  /** `autoheal monitor apply --force`: monitors take these settings even if they hold newer ones. */
+  overrideNewer?: boolean;
+}
+
 /** Starts or re-configures the monitor of every target (idempotent). */
-export async function ensureMonitors(client: Client, targets: TargetConfig[], taskQueue: string): Promise<EnsuredMonitor[]> {
+export async function ensureMonitors(
+  client: Client,
+  targets: TargetConfig[],
+  taskQueue: string,
+  stamp: ConfigurationStamp = {},
+): Promise<EnsuredMonitor[]> {
   const ensured: EnsuredMonitor[] = [];
   for (const tc of targets) {
     const targetId = tc.target.id;
     const workflowId = monitorWorkflowId(targetId);
-    const settings: MonitorInput = { target: tc.target, policy: tc.policy };
+    const settings: MonitorSettings = {
+      target: tc.target,
+      policy: tc.policy,
+      ...(stamp.configuredAt ? { configuredAt: stamp.configuredAt } : {}),
+      ...(stamp.overrideNewer ? { overrideNewer: true } : {}),
+    };
     const running = await isRunning(client, workflowId);
     const legacy = await retireLegacySchedule(client, targetId, taskQueue);
-    const input: TargetMonitorInput = legacy.pause && !running ? { ...settings, carried: carriedWithPause(legacy.pause) } : settings;
+    const { overrideNewer: _override, ...startSettings } = settings;
+    const input: TargetMonitorInput = legacy.pause && !running ? { ...startSettings, carried: carriedWithPause(legacy.pause) } : startSettings;
     await client.workflow.signalWithStart(targetMonitorWorkflow, {
       workflowId,
       taskQueue,
@@ -55,6 +75,7 @@ export async function ensureMonitors(client: Client, targets: TargetConfig[], ta
       signal: configureMonitorSignal,
       signalArgs: [settings],
       typedSearchAttributes: [{ key: AutohealTarget, value: targetId }],
+      ...(stamp.configuredAt ? { memo: { [CONFIGURED_AT_MEMO]: stamp.configuredAt } } : {}),
       staticSummary: `Monitor of ${targetId}: probes every ${Math.round(tc.policy.checkIntervalMs / 1000)} s`,
     });
     if (legacy.pause && running) {

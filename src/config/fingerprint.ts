@@ -15,7 +15,13 @@ export function configFingerprint(config: AppConfig): string {
     targets,
     remediation: {
       method: remediation.method,
-      github: { repository: remediation.github.repository, apiUrl: remediation.github.apiUrl, eventType: remediation.github.eventType },
+      github: {
+        repository: remediation.github.repository,
+        apiUrl: remediation.github.apiUrl,
+        eventType: remediation.github.eventType,
+        // only when set, so that the fingerprint of a configuration without it stays what it was
+        ...(remediation.github.routesByTarget ? { routesByTarget: true } : {}),
+      },
       webhook: { url: remediation.webhook.url },
     },
     smtp: { host: smtp.host, port: smtp.port, secure: smtp.secure, from: smtp.from, recipients: smtp.recipients, escalation: smtp.escalation },

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { type TemporalConnection, temporalConnectionFromEnv } from './temporal-connection';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -8,6 +8,7 @@ import type { HealingPolicy, RemediationMethod, Target } from '../shared/types';
 import { probeActivityTimeoutMs } from '../shared/probe-timing';
 import type { Rate } from '../shared/rate';
 import { hostnameOf, isLoopbackHost } from './loopback';
+import { resolveRestartRoutes } from './restart-routes';
 import { envSchema, type Env } from './schema';
 import { targetsFileSchema, type TargetEntry } from './targets-file';
 import { timingProblem } from './timing-rules';
@@ -20,8 +21,10 @@ export const DEFAULT_TARGET_ID = 'mt5-bridge';
 export interface TargetConfig {
   target: Target;
   policy: HealingPolicy;
-  /** Direct restart endpoint of this target (webhook remediation). */
+  /** Direct restart endpoint of this target's VPS (webhook remediation); never another target's. */
   restartUrl?: string;
+  /** The name (not the value) of the variable that holds this target's restart token. */
+  restartTokenEnv?: string;
 }
 
 export interface AppConfig {
@@ -43,8 +46,13 @@ export interface AppConfig {
     method: RemediationMethod;
     /** Why this method: shown at start ("GITHUB_TOKEN is not set", ...). */
     reason: string;
-    github: { token?: string; repository?: string; apiUrl: string; eventType: string };
-    webhook: { url?: string; token?: string };
+    /** routesByTarget: the restart workflow picks the VPS by client_payload.target (GITHUB_ROUTES_BY_TARGET). */
+    github: { token?: string; repository?: string; apiUrl: string; eventType: string; routesByTarget: boolean };
+    /**
+     * url, token: RESTART_URL and RESTART_TOKEN. targetTokens: the token each target's restart
+     * carries, by target id (src/config/restart-routes.ts): a secret, never in workflow data.
+     */
+    webhook: { url?: string; token?: string; targetTokens: Record<string, string> };
   };
   smtp: {
     host: string;
@@ -63,11 +71,22 @@ export interface AppConfig {
   logLevel: string;
   /** FLEET_BREAKER: the fleet breaker's rule (distinct targets CRITICAL within a window); false: off. Absent: 3/5m. */
   fleetBreaker?: Rate | false;
+  /**
+   * How old this configuration is (ISO time): the targets file's modification time when targets
+   * come from AUTOHEAL_TARGETS_FILE, else when it was loaded (the worker's start). Monitors keep
+   * the newest they were given; a worker with an older one stops and re-points no monitor
+   * (src/client/reconcile-monitors.ts, docs/operator.md).
+   */
+  configuredAt: string;
 }
 
 export interface LoadConfigOptions {
   /** Reads the targets file; injected by tests. */
   readFile?: (path: string) => string;
+  /** The targets file's modification time; default its mtime (now when it cannot be read). */
+  fileModifiedAt?: (path: string) => Date;
+  /** The clock, for configuredAt without a targets file; default the system clock. */
+  now?: () => Date;
 }
 
 /**
@@ -111,13 +130,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
         'the SMTP password must not cross a network in plain text: remove SMTP_ALLOW_PLAINTEXT_LOOPBACK (STARTTLS is then required) or set SMTP_SECURE=true',
     );
   }
-  const targets = entries.map((entry) => buildTarget(entry, e, remediation.method));
+  const routes = resolveRestartRoutes(entries, e, remediation.method, env);
+  const targets = entries.map((entry) => buildTarget(entry, e, remediation.method, entries.length > 1));
   for (const [i, tc] of targets.entries()) {
     const problem = timingProblem(tc, e.AUTOHEAL_TARGETS_FILE ? `target ${tc.target.id} (AUTOHEAL_TARGETS_FILE targets.${i})` : undefined);
     if (problem) throw new ConfigError(problem);
   }
 
   const connection = temporalConnectionFromEnv(env);
+  const now = options.now ?? (() => new Date());
+  const configuredAt = (e.AUTOHEAL_TARGETS_FILE ? fileTime(e.AUTOHEAL_TARGETS_FILE, options.fileModifiedAt, now) : now()).toISOString();
   return {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -138,8 +160,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
         repository: e.GITHUB_REPOSITORY,
         apiUrl: e.GITHUB_API_URL,
         eventType: e.GITHUB_EVENT_TYPE,
+        routesByTarget: e.GITHUB_ROUTES_BY_TARGET,
       },
-      webhook: { url: e.RESTART_URL, token: e.RESTART_TOKEN },
+      webhook: { url: e.RESTART_URL, token: e.RESTART_TOKEN, targetTokens: routes.targetTokens },
     },
     smtp: {
       host: e.SMTP_HOST,
@@ -161,7 +184,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     dataDir: e.AUTOHEAL_DATA_DIR,
     logLevel: e.LOG_LEVEL ?? 'info',
     fleetBreaker: e.FLEET_BREAKER,
+    configuredAt,
   };
+}
+
+/** The targets file's modification time: when its configuration was written. */
+function fileTime(path: string, modifiedAt: ((p: string) => Date) | undefined, now: () => Date): Date {
+  try {
+    return modifiedAt ? modifiedAt(path) : statSync(path).mtime;
+  } catch {
+    return now(); // read a moment ago; a file that cannot be stat'ed now is as new as this start
+  }
 }
 
 /**
@@ -183,7 +216,12 @@ function chooseRemediation(e: Env): { method: RemediationMethod; reason: string 
   };
 }
 
-function buildTarget(entry: Partial<TargetEntry> & { id: string; url: string }, e: Env, method: RemediationMethod): TargetConfig {
+function buildTarget(
+  entry: Partial<TargetEntry> & { id: string; url: string },
+  e: Env,
+  method: RemediationMethod,
+  several: boolean,
+): TargetConfig {
   const ms = (text: string | undefined, fallback: number) => (text === undefined ? fallback : (parseDuration(text) as number));
   const checkIntervalMs = ms(entry.checkInterval, e.CHECK_INTERVAL);
   const probeTimeoutMs = ms(entry.probeTimeout, e.PROBE_TIMEOUT);
@@ -219,7 +257,9 @@ function buildTarget(entry: Partial<TargetEntry> & { id: string; url: string }, 
       remediation: method,
       restartBudget: e.RESTART_BUDGET,
     },
-    restartUrl: entry.restartUrl ?? e.RESTART_URL,
+    // RESTART_URL is one VPS's endpoint: the fallback of a lone target only.
+    restartUrl: entry.restartUrl ?? (several ? undefined : e.RESTART_URL),
+    ...(entry.restartTokenEnv ? { restartTokenEnv: entry.restartTokenEnv } : {}),
   };
 }
 

@@ -301,6 +301,12 @@ export const envSchema = z.object({
   GITHUB_API_URL: httpUrl('https://api.github.com', 'put the token in GITHUB_TOKEN (sent as a header)').transform((v) => v ?? 'https://api.github.com'),
   GITHUB_EVENT_TYPE: optionalText.transform((v) => v ?? 'mt5-full-restart'),
   /**
+   * true: the restart workflow picks each target's VPS URL and token by `client_payload.target`
+   * (the shipped deploy/github/mt5-full-restart.yml does). Required with several targets and
+   * REMEDIATION=github (src/config/restart-routes.ts); `autoheal doctor` reads the file and checks.
+   */
+  GITHUB_ROUTES_BY_TARGET: flag(false),
+  /**
    * Direct restart endpoint. A secret itself: it may carry the bridge's admin token in its query
    * string (`http://VPS:8000/api/admin/emergency-restart?token=…`); it never leaves the worker and
    * is shown only without its query string.

@@ -11,6 +11,7 @@ export function configSecrets(config: AppConfig): string[] {
     config.dashboard.token,
     config.remediation.github.token,
     config.remediation.webhook.token,
+    ...Object.values(config.remediation.webhook.targetTokens ?? {}),
     config.smtp.password,
     config.temporal.apiKey,
     config.temporal.connection?.apiKey,

@@ -11,9 +11,11 @@
  *       requireTradeAllowed: false
  *       checkInterval: 15s
  *       restartUrl: http://92.118.45.135:8000/api/system/full-restart
+ *       restartTokenEnv: RESTART_TOKEN_MT5_BRIDGE
  *       timezone: Europe/Athens
  *
- * Tokens never go in this file: they stay in the worker's environment. A URL with credentials
+ * Tokens never go in this file: they stay in the worker's environment (`restartTokenEnv` names
+ * the variable). A URL with credentials
  * (`http://user:pass@host`) is refused, naming the entry and field.
  */
 import { z } from 'zod';
@@ -54,8 +56,19 @@ export const targetEntrySchema = z
     recoverySla: durationText.optional(),
     escalateAfter: z.number().int().min(1).max(100).optional(),
     escalationWindow: durationText.optional(),
-    /** Direct restart endpoint of this bridge (REMEDIATION=webhook); default RESTART_URL. */
+    /**
+     * Direct restart endpoint of this bridge's VPS (REMEDIATION=webhook); with one target, default
+     * RESTART_URL; with several, required (src/config/restart-routes.ts).
+     */
     restartUrl: bridgeUrl('http://92.118.45.135:8000/api/system/full-restart').optional(),
+    /**
+     * The name of the environment variable that holds this VPS's restart token (sent as
+     * `Authorization: Bearer`), e.g. RESTART_TOKEN_DESK_A. The token itself never goes here.
+     */
+    restartTokenEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]{0,127}$/, { message: 'expected the name of an environment variable, such as RESTART_TOKEN_DESK_A' })
+      .optional(),
     /** IANA zone of this bridge's timestamps without offset; default MT5_BRIDGE_TIMEZONE. */
     timezone: z
       .string()

@@ -7,7 +7,14 @@
  *   exposed dashboard without a token; this module refuses the calls as well (403), whatever
  *   the Host header says.
  * - With DASHBOARD_TOKEN set, every state-changing call needs it, exposed or not.
- * - Only this machine can reach a dashboard that is not exposed: its reads are open.
+ * - A request that carries a proxy header (`Forwarded`, `X-Forwarded-For`, `X-Real-IP`, and the
+ *   other headers of PROXY_HEADERS) came through a proxy, whatever its Host says: nginx's default
+ *   `proxy_pass` sends `Host: 127.0.0.1:8080`, so the Host of a proxied request can look local.
+ *   Such a request is treated as coming from beyond this machine: its state changes and sensitive
+ *   reads need DASHBOARD_TOKEN, and without a token they are refused (403, saying which header
+ *   was seen).
+ * - Only this machine can reach a dashboard that is not exposed: its reads (without a proxy
+ *   header) are open.
  *
  * The token travels as `Authorization: Bearer <token>` (API clients) or as the password of HTTP
  * Basic auth (browsers: the page answers 401 with a Basic challenge, the browser asks once and
@@ -67,6 +74,23 @@ function checkToken(req: IncomingMessage, token: string, challenge: string): Aut
   };
 }
 
+/**
+ * Headers that a forwarding proxy adds (nginx with the usual `proxy_set_header` lines, Caddy,
+ * Traefik, Apache mod_proxy, HAProxy's `option forwardfor`, RFC 7239 and RFC 9110's Via). A
+ * process of this machine calling the dashboard directly sends none of them.
+ */
+export const PROXY_HEADERS = ['Forwarded', 'X-Forwarded-For', 'X-Real-IP', 'X-Forwarded-Host', 'X-Forwarded-Proto', 'Via'] as const;
+
+/** The first proxy header a request carries (its canonical name), or undefined for a direct request. */
+export function proxyHeaderOf(req: IncomingMessage): string | undefined {
+  return PROXY_HEADERS.find((name) => req.headers[name.toLowerCase()] !== undefined);
+}
+
+const noTokenProxied = (header: string) =>
+  `refused: DASHBOARD_TOKEN is not set and this request came through a proxy (it carries ${header}): ` +
+  'a proxy forwards anyone\'s request to the dashboard, whatever Host it sends; set DASHBOARD_TOKEN to a long random value ' +
+  '(e.g. openssl rand -hex 32), restart, and send it as Authorization: Bearer <DASHBOARD_TOKEN> (or as the Basic auth password)';
+
 const NO_TOKEN_EXPOSED =
   'refused: DASHBOARD_TOKEN is not set and the dashboard is reachable beyond this machine (DASHBOARD_HOST or DASHBOARD_URL is not loopback)';
 
@@ -74,12 +98,15 @@ const NO_TOKEN_EXPOSED =
 export function authorizeCommand(req: IncomingMessage, rule: AccessRule): AuthDecision {
   if (rule.token) return checkToken(req, rule.token, 'Bearer realm="autoheal"');
   if (rule.exposed) return { ok: false, status: 403, message: NO_TOKEN_EXPOSED };
+  const proxied = proxyHeaderOf(req);
+  if (proxied) return { ok: false, status: 403, message: noTokenProxied(proxied) };
   return { ok: true };
 }
 
 /** A read that shows account logins, operator names or timelines (the page, status, feed). */
 export function authorizeSensitiveRead(req: IncomingMessage, rule: AccessRule, challenge: 'Basic' | 'Bearer'): AuthDecision {
-  if (!rule.exposed) return { ok: true };
-  if (!rule.token) return { ok: false, status: 403, message: NO_TOKEN_EXPOSED };
+  const proxied = proxyHeaderOf(req);
+  if (!rule.exposed && !proxied) return { ok: true };
+  if (!rule.token) return { ok: false, status: 403, message: rule.exposed ? NO_TOKEN_EXPOSED : noTokenProxied(proxied ?? '') };
   return checkToken(req, rule.token, challenge === 'Basic' ? 'Basic realm="autoheal", charset="UTF-8"' : 'Bearer realm="autoheal"');
 }

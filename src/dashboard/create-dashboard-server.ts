@@ -17,7 +17,7 @@ import type { Logger } from '../logging/create-logger';
 import { scrubSecrets } from '../logging/create-logger';
 import { dashboardExposed } from '../config/load-config';
 import { hostnameOf, isLoopbackHost } from '../config/loopback';
-import { type AccessRule, type AuthDecision, authorizeCommand, authorizeSensitiveRead } from './authorize';
+import { type AccessRule, type AuthDecision, authorizeCommand, authorizeSensitiveRead, proxyHeaderOf } from './authorize';
 import { configSecrets } from '../config/secrets';
 import { CommandRejectedError, TemporalTimeoutError, UnknownTargetError } from './errors';
 import { registerEventLoopLag } from './event-loop-lag';
@@ -115,6 +115,20 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
     return status;
   };
 
+  /** Said once: a proxy forwards to a dashboard that has no token, so what it forwards is refused. */
+  let proxyWithoutTokenSaid = false;
+  const refused = (req: IncomingMessage, res: ServerResponse, decision: Exclude<AuthDecision, { ok: true }>): void => {
+    const header = proxyHeaderOf(req);
+    if (decision.status === 403 && header && !access.exposed && !proxyWithoutTokenSaid) {
+      proxyWithoutTokenSaid = true;
+      log.warn(
+        { header },
+        `Dashboard: a request came through a proxy (${header}) and DASHBOARD_TOKEN is not set: state changes and sensitive reads through it are refused; set DASHBOARD_TOKEN`,
+      );
+    }
+    refuse(res, decision);
+  };
+
   function command<S extends z.ZodType>(
     schema: S,
     run: (targetId: string, body: z.output<S>) => Promise<unknown>,
@@ -122,7 +136,7 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
   ): Route {
     return async (req, res, { targetId = '' }) => {
       const decision = authorizeCommand(req, access);
-      if (!decision.ok) return refuse(res, decision);
+      if (!decision.ok) return refused(req, res, decision);
       const parsed = schema.safeParse(await readJsonBody(req));
       if (!parsed.success) return sendJson(res, 400, { error: describeBodyIssues(parsed.error) });
       const result = await run(targetId, parsed.data);
@@ -140,7 +154,7 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
     (route: Route, challenge: 'Basic' | 'Bearer' = 'Bearer'): Route =>
     async (req, res, params) => {
       const decision = authorizeSensitiveRead(req, access, challenge);
-      if (!decision.ok) return refuse(res, decision);
+      if (!decision.ok) return refused(req, res, decision);
       await route(req, res, params);
     };
 

@@ -10,7 +10,11 @@ import type { RemediationDeps } from '../activities/remediation/create-remediati
 
 export function remediationDepsFromConfig(config: AppConfig, log: Logger): RemediationDeps {
   const r = config.remediation;
+  // Each target's own route (src/config/restart-routes.ts): a target id not configured here has
+  // none, and no target ever falls back to another's URL or token.
   const restartUrls = new Map(config.targets.map((t) => [t.target.id, t.restartUrl]));
+  const tokens = new Map(Object.entries(r.webhook.targetTokens));
+  const tokenNames = new Map(config.targets.map((t) => [t.target.id, t.restartTokenEnv]));
   return {
     method: r.method,
     reason: r.reason,
@@ -24,8 +28,12 @@ export function remediationDepsFromConfig(config: AppConfig, log: Logger): Remed
           }
         : undefined,
     webhook:
-      r.method === 'webhook' || (r.method === 'dry-run' && !!r.webhook.url)
-        ? { urlFor: (targetId) => restartUrls.get(targetId) ?? r.webhook.url, token: r.webhook.token }
+      r.method === 'webhook' || (r.method === 'dry-run' && config.targets.some((t) => t.restartUrl))
+        ? {
+            urlFor: (targetId) => restartUrls.get(targetId),
+            tokenFor: (targetId) => tokens.get(targetId),
+            tokenNameFor: (targetId) => tokenNames.get(targetId),
+          }
         : undefined,
     log,
     secrets: configSecrets(config),

@@ -27,6 +27,11 @@ export function describeRemediation(config: AppConfig): RemediationDescription {
       lines: [
         '✅ GITHUB_TOKEN configured',
         `Automatic restart: repository_dispatch "${r.github.eventType}" to ${r.github.repository} (${r.github.apiUrl})`,
+        ...(config.targets.length > 1
+          ? [
+              `Each dispatch carries client_payload.target (${config.targets.map((t) => t.target.id).join(', ')}); the restart workflow picks that target's VPS (GITHUB_ROUTES_BY_TARGET=true)`,
+            ]
+          : []),
       ],
     };
   }
@@ -39,25 +44,31 @@ export function describeRemediation(config: AppConfig): RemediationDescription {
     };
   }
   if (r.method === 'webhook') {
+    const tokens = r.webhook.targetTokens;
     const urls = [
       ...new Set(
         config.targets.map((t) =>
-          t.restartUrl ? `${t.target.id}: POST ${safeUrl(t.restartUrl)}` : `${t.target.id}: no restart URL`,
+          t.restartUrl
+            ? `${t.target.id}: POST ${safeUrl(t.restartUrl)}${tokens[t.target.id] ? ` with the token of ${t.restartTokenEnv ?? 'RESTART_TOKEN'}` : ''}`
+            : `${t.target.id}: no restart URL`,
         ),
       ),
     ];
     const missing = config.targets.filter((t) => !t.restartUrl).map((t) => t.target.id);
+    const tokenless = config.targets.filter((t) => !tokens[t.target.id]).map((t) => t.target.id);
     const lines = [
       `✅ Direct restart configured (${r.reason})`,
       ...urls.map((u) => `Automatic restart: ${u}`),
     ];
-    if (!r.webhook.token)
+    if (tokenless.length && config.targets.length === 1)
       lines.push('⚠️ RESTART_TOKEN is not set: restart requests go without Authorization');
+    else if (tokenless.length)
+      lines.push(`⚠️ No restartTokenEnv for ${tokenless.join(', ')}: their restart requests go without Authorization`);
     if (missing.length)
       lines.push(
         `⚠️ No restart URL for ${missing.join(', ')}: those targets are alerted and escalated, never restarted`,
       );
-    return { level: r.webhook.token && !missing.length ? 'info' : 'warn', lines };
+    return { level: !tokenless.length && !missing.length ? 'info' : 'warn', lines };
   }
   return {
     level: 'warn',

@@ -21,6 +21,8 @@ export interface WebhookContext {
   now: Date;
   /** Whether RESTART_TOKEN was sent; false turns a 401 into "RESTART_TOKEN is not set". */
   tokenSet?: boolean;
+  /** The variable the token comes from (a target's restartTokenEnv); default RESTART_TOKEN. */
+  tokenName?: string;
 }
 
 /** The runbook's "Issue 3: MT5 Terminal won't restart" fix. */
@@ -59,21 +61,22 @@ export function diagnoseWebhookRestart(
       fix: 'Nothing to do if it passes',
     });
   }
+  const token = ctx.tokenName ?? 'RESTART_TOKEN';
   if (status === 401) {
     return new RemediationUnauthorizedError({
       httpStatus: status,
       diagnosis:
         ctx.tokenSet === false
-          ? `The bridge requires a token at ${ctx.url} (${http}) and RESTART_TOKEN is not set`
-          : `The bridge refused RESTART_TOKEN at ${ctx.url} (${http}): the token is wrong or expired`,
-      fix: 'Set RESTART_TOKEN to the restart token the MT5 Bridge on the VPS expects, then restart the worker',
+          ? `The bridge requires a token at ${ctx.url} (${http}) and ${token} is not set`
+          : `The bridge refused ${token} at ${ctx.url} (${http}): the token is wrong or expired`,
+      fix: `Set ${token} to the restart token the MT5 Bridge on the VPS expects, then restart the worker`,
     });
   }
   if (status === 403) {
     return new RemediationForbiddenError({
       httpStatus: status,
-      diagnosis: `The bridge forbade the restart at ${ctx.url} (${http}): RESTART_TOKEN is not allowed to restart, or the worker's address is blocked`,
-      fix: "Check RESTART_TOKEN and the bridge's allow-list for the worker's address",
+      diagnosis: `The bridge forbade the restart at ${ctx.url} (${http}): ${token} is not allowed to restart, or the worker's address is blocked`,
+      fix: `Check ${token} and the bridge's allow-list for the worker's address`,
     });
   }
   if (status === 404 || status === 405) {

@@ -17,8 +17,15 @@ export interface WebhookRemediation {
   http?: AxiosInstance;
   /** The restart URL of a target (its restartUrl, else RESTART_URL); undefined: none configured. */
   urlFor: (targetId: string) => string | undefined;
-  /** RESTART_TOKEN; sent as a bearer token. */
+  /** RESTART_TOKEN; sent as a bearer token (when `tokenFor` is not given). */
   token?: string;
+  /**
+   * The bearer token of a target's own restart endpoint (src/config/restart-routes.ts); when
+   * given, it alone decides: a target without a token of its own is sent none, never another's.
+   */
+  tokenFor?: (targetId: string) => string | undefined;
+  /** The name of the variable a target's token comes from, for diagnoses; default RESTART_TOKEN. */
+  tokenNameFor?: (targetId: string) => string | undefined;
   /** One HTTP call; default 25 s (inside the activity's 30 s start-to-close). */
   timeoutMs?: number;
 }
@@ -43,6 +50,7 @@ export async function dispatchViaWebhook(
     });
   }
   const url = safeUrl(rawUrl);
+  const token = webhook.tokenFor ? webhook.tokenFor(request.targetId) : webhook.token;
   const timeoutMs = webhook.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
   const http = webhook.http ?? axios.create();
 
@@ -56,7 +64,7 @@ export async function dispatchViaWebhook(
         headers: {
           'Content-Type': 'application/json',
           'Idempotency-Key': idempotencyKey(request),
-          ...(webhook.token ? { Authorization: `Bearer ${webhook.token}` } : {}),
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
         },
         timeout: timeoutMs,
         maxRedirects: 0,
@@ -81,7 +89,12 @@ export async function dispatchViaWebhook(
     };
   }
 
-  const error = diagnoseWebhookRestart(outcome, { url, now, tokenSet: Boolean(webhook.token) });
+  const error = diagnoseWebhookRestart(outcome, {
+    url,
+    now,
+    tokenSet: Boolean(token),
+    tokenName: webhook.tokenNameFor?.(request.targetId),
+  });
   if (error) throw error;
   const status = outcome.kind === 'response' ? outcome.status : 0;
   return {

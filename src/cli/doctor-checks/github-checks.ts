@@ -142,12 +142,16 @@ export async function checkRepository(ctx: GithubCheckContext): Promise<DoctorCh
   }
 }
 
-/** The restart workflow file is in the repository and listens to repository_dispatch of the event type. */
-export async function checkRestartWorkflow(ctx: GithubCheckContext): Promise<DoctorCheck> {
-  const name = 'restart workflow listens to the event';
+/** The restart workflow file as read through the contents API, or the ❌ of a check that needs it. */
+export type WorkflowFile = { text: string } | { failure: (name: string) => DoctorCheck };
+
+const installFix = (ctx: GithubCheckContext) =>
+  `Copy deploy/github/mt5-full-restart.yml to ${ctx.workflowPath} in ${ctx.repository} (default branch), with the variable MT5_BRIDGE_URL and the secret MT5_RESTART_TOKEN (docs/remediation.md)`;
+
+/** Reads the restart workflow file once, for every check that looks at it. */
+export async function readRestartWorkflow(ctx: GithubCheckContext): Promise<WorkflowFile> {
   const { owner, repo } = split(ctx.repository);
-  const install = `Copy deploy/github/mt5-full-restart.yml to ${ctx.workflowPath} in ${ctx.repository} (default branch), with the variable MT5_BRIDGE_URL and the secret MT5_RESTART_TOKEN (docs/remediation.md)`;
-  let text: string;
+  const install = installFix(ctx);
   try {
     const res = await ctx.octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
       owner,
@@ -157,21 +161,33 @@ export async function checkRestartWorkflow(ctx: GithubCheckContext): Promise<Doc
     });
     const data = res.data as { type?: string; content?: string; encoding?: string };
     if (Array.isArray(res.data) || data.type !== 'file' || typeof data.content !== 'string') {
-      return fail(name, `${ctx.workflowPath} in ${ctx.repository} is not a file`, install);
+      return { failure: (name) => fail(name, `${ctx.workflowPath} in ${ctx.repository} is not a file`, install) };
     }
-    text = data.encoding === 'base64' ? Buffer.from(data.content, 'base64').toString('utf8') : data.content;
+    return { text: data.encoding === 'base64' ? Buffer.from(data.content, 'base64').toString('utf8') : data.content };
   } catch (err) {
     const f = failed(err);
-    const common = commonFailure(name, f, apiUrlOf(ctx.octokit));
-    if (common) return common;
-    if (f.status === 404)
-      return fail(
-        name,
-        `no ${ctx.workflowPath} in ${ctx.repository} (or the repository is not visible)`,
-        install,
-      );
-    return fail(name, `reading ${ctx.workflowPath} answered HTTP ${f.status}: ${f.message}`, install);
+    return {
+      failure: (name) => {
+        const common = commonFailure(name, f, apiUrlOf(ctx.octokit));
+        if (common) return common;
+        if (f.status === 404)
+          return fail(name, `no ${ctx.workflowPath} in ${ctx.repository} (or the repository is not visible)`, install);
+        return fail(name, `reading ${ctx.workflowPath} answered HTTP ${f.status}: ${f.message}`, install);
+      },
+    };
   }
+}
+
+/** The restart workflow file is in the repository and listens to repository_dispatch of the event type. */
+export async function checkRestartWorkflow(
+  ctx: GithubCheckContext,
+  file: Promise<WorkflowFile> = readRestartWorkflow(ctx),
+): Promise<DoctorCheck> {
+  const name = 'restart workflow listens to the event';
+  const install = installFix(ctx);
+  const read = await file;
+  if ('failure' in read) return read.failure(name);
+  const { text } = read;
 
   const types = repositoryDispatchTypes(text);
   const where = `${ctx.workflowPath} in ${ctx.repository}`;
@@ -208,4 +224,35 @@ export function repositoryDispatchTypes(text: string): string[] | 'all' | 'absen
   if (!rd || rd.types === undefined || rd.types === null) return 'all';
   if (typeof rd.types === 'string') return [rd.types];
   return Array.isArray(rd.types) ? rd.types.map(String) : 'absent';
+}
+
+/**
+ * With several targets, the restart workflow must restart the VPS of `client_payload.target`,
+ * never one fixed host for every target. Seen as: the file reads `client_payload.target` and
+ * picks a variable by a computed name (`vars[format('MT5_BRIDGE_URL_{0}', …)]`, or a lookup in
+ * `toJSON(vars)` / `fromJSON(vars.…)`). A file that only logs the target and calls
+ * `vars.MT5_BRIDGE_URL` fails. A text check, not a proof: docs/remediation.md says what it reads.
+ */
+export async function checkWorkflowRoutesByTarget(
+  ctx: GithubCheckContext,
+  targetIds: string[],
+  file: Promise<WorkflowFile> = readRestartWorkflow(ctx),
+): Promise<DoctorCheck> {
+  const name = 'restart workflow routes by target';
+  const read = await file;
+  if ('failure' in read) return read.failure(name);
+  const where = `${ctx.workflowPath} in ${ctx.repository}`;
+  const readsTarget = /client_payload\s*(\.\s*target\b|\[\s*['"]target['"]\s*\])/.test(read.text);
+  const computedLookup = /\bvars\s*\[|toJSON\(\s*vars\s*\)|fromJSON\(\s*vars\./i.test(read.text);
+  const fix =
+    "Install the shipped deploy/github/mt5-full-restart.yml (it picks vars[format('MT5_BRIDGE_URL_{0}', <ID>)] and that target's token secret by client_payload.target; <ID> = the target id upper-cased, other characters as _), " +
+    `and set one URL variable and one token secret per target (${targetIds.join(', ')}); or use REMEDIATION=webhook with each target its own restartUrl`;
+  if (!readsTarget || !computedLookup) {
+    return fail(
+      name,
+      `${where} does not pick the VPS by client_payload.target${readsTarget ? ' (it reads the target but calls a fixed URL)' : ''}: with ${targetIds.length} targets (${targetIds.join(', ')}) it would restart the same host for every target's incident`,
+      fix,
+    );
+  }
+  return pass(name, `${where} picks each restart's VPS by client_payload.target (${targetIds.length} targets: ${targetIds.join(', ')})`);
 }

@@ -23,6 +23,7 @@ import {
   setCurrentDetails,
   setHandler,
   sleep,
+  upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
@@ -31,6 +32,7 @@ import { MONITOR_CONTINUE_AS_NEW_EVENTS } from '../../shared/monitor-policy';
 import type { MonitorInput } from '../../shared/types';
 import { act, watchAndConfirm } from './cycle';
 import {
+  CONFIGURED_AT_MEMO,
   type MonitorPause,
   configureMonitorSignal,
   monitorStateQuery,
@@ -60,8 +62,28 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
     scope.cancel();
   };
 
+  // The memo holds the newest configuredAt, for reconciliation to read (a data-guarded command:
+  // histories from before configuredAt existed carry none, so they replay unchanged).
+  const stampMemo = (at: string) => {
+    if (workflowInfo().memo?.[CONFIGURED_AT_MEMO] !== at) upsertMemo({ [CONFIGURED_AT_MEMO]: at });
+  };
+  if (state.configuredAt) stampMemo(state.configuredAt);
+
   setHandler(monitorStateQuery, () => state.view());
-  setHandler(configureMonitorSignal, (next) => {
+  setHandler(configureMonitorSignal, (signalled) => {
+    const { configuredAt, overrideNewer, ...next } = signalled;
+    if (configuredAt && state.configuredAt && configuredAt < state.configuredAt && !overrideNewer) {
+      log.warn('Settings from an older configuration ignored', {
+        target: state.settings.target.id,
+        configuredAt,
+        newest: state.configuredAt,
+      });
+      return;
+    }
+    if (configuredAt && configuredAt !== state.configuredAt) {
+      state.configuredAt = configuredAt;
+      stampMemo(configuredAt);
+    }
     if (JSON.stringify(next) === JSON.stringify(pendingSettings ?? state.settings)) return;
     pendingSettings = next;
     interrupt();
@@ -118,6 +140,7 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
       await continueAsNew<typeof targetMonitorWorkflow>({
         ...state.settings,
         ...(pendingSettings ?? {}),
+        ...(state.configuredAt ? { configuredAt: state.configuredAt } : {}),
         carried: state.carry(),
         ...(input.continueAsNewAfterEvents ? { continueAsNewAfterEvents: input.continueAsNewAfterEvents } : {}),
         ...(input.maxWatchMs ? { maxWatchMs: input.maxWatchMs } : {}),

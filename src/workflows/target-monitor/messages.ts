@@ -50,6 +50,8 @@ export interface TargetMonitorView {
   probes: number;
   /** Incidents this monitor started. */
   incidentsStarted: number;
+  /** The newest configuredAt the monitor was given (absent: none carried one yet). */
+  configuredAt?: string;
 }
 
 export interface ResumeAck {
@@ -57,9 +59,24 @@ export interface ResumeAck {
   view: TargetMonitorView;
 }
 
+/**
+ * Settings as a worker start sends them, stamped with the age of the configuration they come
+ * from. The monitor keeps the newest `configuredAt` it was given (also in its memo, where
+ * reconciliation reads it) and ignores settings from an older configuration, unless
+ * `overrideNewer` (`autoheal monitor apply --force`, after a deliberate rollback).
+ */
+export interface MonitorSettings extends MonitorInput {
+  /** ISO time the configuration was written (AppConfig.configuredAt); absent from older workers. */
+  configuredAt?: string;
+  overrideNewer?: boolean;
+}
+
+/** The memo key that holds the newest configuredAt a monitor was given. */
+export const CONFIGURED_AT_MEMO = 'configuredAt';
+
 export const monitorStateQuery = defineQuery<TargetMonitorView>('monitorState');
 /** New settings for the target (from a worker start): the watch restarts with them. */
-export const configureMonitorSignal = defineSignal<[MonitorInput]>('configureMonitor');
+export const configureMonitorSignal = defineSignal<[MonitorSettings]>('configureMonitor');
 export const pauseMonitorUpdate = defineUpdate<TargetMonitorView, [PauseRequest]>('pauseMonitor');
 export const resumeMonitorUpdate = defineUpdate<ResumeAck, [ResumeRequest]>('resumeMonitor');
 

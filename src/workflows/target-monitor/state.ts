@@ -34,6 +34,8 @@ export interface CarriedMonitorState {
 }
 
 export interface TargetMonitorInput extends MonitorInput {
+  /** The newest configuredAt given to this monitor (messages.ts, MonitorSettings). */
+  configuredAt?: string;
   /** State carried across continue-as-new. */
   carried?: CarriedMonitorState;
   /** Continue as new after this many history events (default: when suggested, or MONITOR_CONTINUE_AS_NEW_EVENTS). */
@@ -52,10 +54,13 @@ export class MonitorState {
   probes: number;
   incidentsStarted: number;
   phase: TargetMonitorView['phase'] = 'starting';
+  /** The newest configuredAt given (kept apart from settings: a newer stamp alone changes nothing to watch). */
+  configuredAt?: string;
   private readonly maxWatchMs: number;
 
   constructor(input: TargetMonitorInput) {
     this.settings = { target: input.target, policy: input.policy };
+    this.configuredAt = input.configuredAt;
     this.maxWatchMs = input.maxWatchMs ?? MONITOR_MAX_WATCH_MS;
     const c = input.carried;
     this.expected = c?.expected ?? UNKNOWN_SIGNATURE;
@@ -102,6 +107,7 @@ export class MonitorState {
       intermittent: this.intermittent(),
       probes: this.probes,
       incidentsStarted: this.incidentsStarted,
+      ...(this.configuredAt ? { configuredAt: this.configuredAt } : {}),
     };
   }
 

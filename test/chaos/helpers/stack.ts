@@ -123,6 +123,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     GITHUB_TOKEN: secrets.GITHUB_TOKEN,
     GITHUB_REPOSITORY: 'owner/repo',
     GITHUB_API_URL: github.url,
+    GITHUB_ROUTES_BY_TARGET: 'true', // the double restarts the simulator the payload's target names, as the shipped workflow does
     RESTART_TOKEN: secrets.RESTART_TOKEN,
     SMTP_HOST: smtp.host,
     SMTP_PORT: String(smtp.port),

@@ -70,6 +70,7 @@ export async function startDesk(targetIds: string[]): Promise<Desk> {
       GITHUB_TOKEN,
       GITHUB_REPOSITORY: 'owner/repo',
       GITHUB_API_URL: github.url,
+      GITHUB_ROUTES_BY_TARGET: 'true', // the GitHub double restarts the VPS the payload's target names
       SMTP_HOST: smtp.host,
       SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true', // the test's SMTP server is a plain-text relay on loopback
       SMTP_PORT: String(smtp.port),
