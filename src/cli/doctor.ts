@@ -3,7 +3,7 @@
  * detection to restart to alert is checked read-only, one line each, ✅ or ❌ with the fix:
  *
  *   automatic restart configured → GitHub token present, scopes repo + workflow, repository
- *   reachable, restart workflow listens to GITHUB_EVENT_TYPE (or: RESTART_URL and RESTART_TOKEN
+ *   reachable, restart workflow listens to GITHUB_EVENT_TYPE, its runs readable (informational) (or: RESTART_URL and RESTART_TOKEN
  *   set) → restart endpoint exists (OPTIONS, never POST) → SMTP login → bridge health (and which
  *   deployed bridge: variant A with its MongoDB, variant B with its cache; docs/bridge.md) → which
  *   restart endpoints the bridge has (OPTIONS, informational) → Temporal reachable → monitor
@@ -27,6 +27,7 @@ import { checkBridgeHealth, checkRestartEndpoint, checkRestartEndpoints } from '
 import { fail, pass, withTimeout, type DoctorCheck } from './doctor-checks/doctor-check';
 import {
   checkRepository,
+  checkRestartRunsReadable,
   checkRestartWorkflow,
   checkTokenScopes,
   DEFAULT_WORKFLOW_PATH,
@@ -132,6 +133,7 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
       remediation.push(
         timed('restart workflow listens to the event', githubFix, () => checkRestartWorkflow(ctx)),
       );
+      remediation.push(timed('restart runs readable', githubFix, () => checkRestartRunsReadable(ctx)));
     }
   } else {
     const urls = config.targets.map((t) => t.restartUrl).filter((u): u is string => Boolean(u));

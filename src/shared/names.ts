@@ -110,4 +110,10 @@ export const WARNING_HAND_OVER_PATCH = 'warning-hand-over';
 /** The warning watch groups the conditions that fall due within WARNING_GROUP_WAIT into one email. */
 export const WARNING_GROUP_PATCH = 'warning-group';
 
+/**
+ * Verification follows the restart's GitHub Actions run (queued, in progress, its conclusion) and
+ * VERIFY_TIMEOUT counts from when the restart ran (the run's start, or the webhook's answer).
+ */
+export const FOLLOW_RESTART_RUN_PATCH = 'follow-restart-run';
+
 export type IncidentStatus = 'HEALING' | 'ESCALATED' | 'RECOVERED' | 'RESOLVED';

@@ -12,7 +12,7 @@ import {
   isCancellation,
   patched,
 } from '@temporalio/workflow';
-import { CANCELLABLE_DISPATCH_PATCH, PROBE_BEFORE_SLA_PATCH } from '../../shared/names';
+import { CANCELLABLE_DISPATCH_PATCH, FOLLOW_RESTART_RUN_PATCH, PROBE_BEFORE_SLA_PATCH } from '../../shared/names';
 import type { AttemptRecord, RemediationReceipt, RemediationRequest } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
 import { describeError } from '../../shared/errors';
@@ -20,6 +20,7 @@ import { dispatchRemediation, probe, recordLedger } from './calls';
 import { judgeSla } from './between-attempts';
 import { holdWhileRemediationOff } from './remediation-hold';
 import { type ForceRequest, type Incident, iso, nowMs } from './incident';
+import { RestartRunFollower } from './restart-run';
 import { isHealthyForRecovery } from './verdict';
 
 export type AttemptOutcome =
@@ -121,7 +122,7 @@ export async function runAttempt(
         ? ` — forceRecovery by ${force?.by} overrode the ${formatDuration(policy.restartCooldownMs)} restart spacing (previous dispatch ${formatDuration(Math.max(0, sinceLast))} earlier)`
         : ''),
   );
-  return verify(incident, attempt, dispatchStartMs, slaDeadline, conclude);
+  return verify(incident, attempt, dispatchStartMs, slaDeadline, conclude, receipt);
 }
 
 /** The dispatch was cancelled: the incident was resolved, or RECOVERY_SLA ran out, while it waited on retries. */
@@ -168,12 +169,25 @@ async function verify(
   dispatchStartMs: number,
   slaDeadline: number,
   conclude: (outcome: AttemptRecord['outcome'], text: string) => void,
+  receipt?: RemediationReceipt,
 ): Promise<AttemptOutcome> {
   const { policy, view } = incident;
-  const deadline = dispatchStartMs + policy.verifyTimeoutMs;
+  // VERIFY_TIMEOUT counts from when the restart ran: the webhook's answer (now: the dispatch just
+  // returned), or the start of the GitHub Actions run, which is followed while verifying.
+  const followed = patched(FOLLOW_RESTART_RUN_PATCH);
+  const answeredMs = nowMs();
+  const run =
+    followed && receipt?.runTitle
+      ? new RestartRunFollower(incident, attempt, receipt.runTitle, answeredMs, iso(dispatchStartMs))
+      : undefined;
+  const fixedDeadline = (followed ? answeredMs : dispatchStartMs) + policy.verifyTimeoutMs;
+  const deadlineNow = (): number => run?.deadline(policy.verifyTimeoutMs) ?? fixedDeadline;
+  let deadline = deadlineNow();
   let healthyInARow = 0;
   incident.doing(
-    `verifying attempt ${attempt}: probing every ${formatDuration(policy.verifyIntervalMs)} until ${iso(deadline)}`,
+    run
+      ? `verifying attempt ${attempt}: probing every ${formatDuration(policy.verifyIntervalMs)}; VERIFY_TIMEOUT (${formatDuration(policy.verifyTimeoutMs)}) counts from the start of the GitHub Actions run`
+      : `verifying attempt ${attempt}: probing every ${formatDuration(policy.verifyIntervalMs)} until ${iso(deadline)}`,
   );
   // A deadline (RECOVERY_SLA, VERIFY_TIMEOUT) is judged after a probe: after a late wake-up (the
   // worker was down) a bridge that recovered meanwhile closes RECOVERED, without an escalation;
@@ -200,6 +214,15 @@ async function verify(
         `still failing when RECOVERY_SLA (${formatDuration(policy.recoverySlaMs)}) ran out: ${incident.lastReport?.summary ?? 'no probe'}`,
       );
       return { kind: 'sla' };
+    }
+    if (run) {
+      const failure = await run.poll();
+      deadline = deadlineNow();
+      if (failure) {
+        conclude('restart_failed', failure);
+        incident.note('attempt_failed', 'restart_failed', `attempt ${attempt}: ${failure}`);
+        return { kind: 'failed' };
+      }
     }
     const report = await probe(incident);
     healthyInARow = isHealthyForRecovery(report) ? healthyInARow + 1 : 0;
