@@ -213,3 +213,28 @@ test("the webhook's window starts at its answer: a dispatch answered after 2 min
     expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(2); // one try, its retry: one attempt
   });
 });
+
+test('a run still queued 10 minutes after the dispatch fails its attempt: the job would refuse it as stale', async () => {
+  const id = 'run-stuck';
+  github.scriptRun({ status: 'queued', reads: 10_000 });
+  const bridge = new FakeBridge(id);
+  bridge.recoverOnDispatch = undefined;
+  const taskQueue = uniqueTaskQueue(id);
+  const worker = await createHealingWorker(env, taskQueue, [bridge], githubActivities());
+  await worker.runUntil(async () => {
+    const handle = await startIncident(env, taskQueue, incidentInput(id, { escalateAfter: 1, recoverySlaMs: 30 * MINUTE }, await serverNow(env)));
+    await sleepOffGrid(env, 12 * MINUTE);
+    const status = await getStatus(env.client, id);
+    expect(status.status).toBe('ESCALATED');
+    const [attempt] = status.attempts;
+    expect(attempt).toMatchObject({
+      outcome: 'restart_failed',
+      detail: expect.stringMatching(/the GitHub Actions run \S+ was still queued 10m after the dispatch: the restart job refuses work that old/),
+    });
+    const took = Date.parse(attempt?.endedAt ?? '') - Date.parse(attempt?.dispatchedAt ?? '');
+    expect(took).toBeGreaterThanOrEqual(10 * MINUTE);
+    expect(took).toBeLessThan(10 * MINUTE + 30_000);
+    await resolve(env.client, id, 'alice', 'restarted by hand');
+    await finish(env, handle);
+  });
+});

@@ -12,7 +12,7 @@ import {
   isCancellation,
   patched,
 } from '@temporalio/workflow';
-import { CANCELLABLE_DISPATCH_PATCH, FOLLOW_RESTART_RUN_PATCH, PROBE_BEFORE_SLA_PATCH } from '../../shared/names';
+import { CANCELLABLE_DISPATCH_PATCH, PROBE_BEFORE_SLA_PATCH } from '../../shared/names';
 import type { AttemptRecord, RemediationReceipt, RemediationRequest } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
 import { describeError } from '../../shared/errors';
@@ -20,7 +20,7 @@ import { dispatchRemediation, probe, recordLedger } from './calls';
 import { judgeSla } from './between-attempts';
 import { holdWhileRemediationOff } from './remediation-hold';
 import { type ForceRequest, type Incident, iso, nowMs } from './incident';
-import { RestartRunFollower } from './restart-run';
+import { restartJobFailed, verificationWindow } from './restart-run';
 import { isHealthyForRecovery } from './verdict';
 
 export type AttemptOutcome =
@@ -172,22 +172,11 @@ async function verify(
   receipt?: RemediationReceipt,
 ): Promise<AttemptOutcome> {
   const { policy, view } = incident;
-  // VERIFY_TIMEOUT counts from when the restart ran: the webhook's answer (now: the dispatch just
-  // returned), or the start of the GitHub Actions run, which is followed while verifying.
-  const followed = patched(FOLLOW_RESTART_RUN_PATCH);
-  const answeredMs = nowMs();
-  const run =
-    followed && receipt?.runTitle
-      ? new RestartRunFollower(incident, attempt, receipt.runTitle, answeredMs, iso(dispatchStartMs))
-      : undefined;
-  const fixedDeadline = (followed ? answeredMs : dispatchStartMs) + policy.verifyTimeoutMs;
-  const deadlineNow = (): number => run?.deadline(policy.verifyTimeoutMs) ?? fixedDeadline;
-  let deadline = deadlineNow();
+  const timing = verificationWindow(incident, attempt, dispatchStartMs, receipt);
+  let deadline = timing.deadline();
   let healthyInARow = 0;
   incident.doing(
-    run
-      ? `verifying attempt ${attempt}: probing every ${formatDuration(policy.verifyIntervalMs)}; VERIFY_TIMEOUT (${formatDuration(policy.verifyTimeoutMs)}) counts from the start of the GitHub Actions run`
-      : `verifying attempt ${attempt}: probing every ${formatDuration(policy.verifyIntervalMs)} until ${iso(deadline)}`,
+    `verifying attempt ${attempt}: probing every ${formatDuration(policy.verifyIntervalMs)} ${timing.until()}`,
   );
   // A deadline (RECOVERY_SLA, VERIFY_TIMEOUT) is judged after a probe: after a late wake-up (the
   // worker was down) a bridge that recovered meanwhile closes RECOVERED, without an escalation;
@@ -215,15 +204,9 @@ async function verify(
       );
       return { kind: 'sla' };
     }
-    if (run) {
-      const failure = await run.poll();
-      deadline = deadlineNow();
-      if (failure) {
-        conclude('restart_failed', failure);
-        incident.note('attempt_failed', 'restart_failed', `attempt ${attempt}: ${failure}`);
-        return { kind: 'failed' };
-      }
-    }
+    const runFailure = await timing.run?.poll();
+    deadline = timing.deadline();
+    if (runFailure) return restartJobFailed(incident, attempt, runFailure, conclude);
     const report = await probe(incident);
     healthyInARow = isHealthyForRecovery(report) ? healthyInARow + 1 : 0;
     if (healthyInARow >= 2) {

@@ -7,11 +7,13 @@
  * the attempt at once. When the runs cannot be read, or the run never shows, the attempt falls
  * back to timing from the dispatch's answer, said once. Workflow code: deterministic.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { AttemptRun } from '../../shared/contracts';
+import type { AttemptRecord, AttemptRun, RemediationReceipt } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
+import { FOLLOW_RESTART_RUN_PATCH } from '../../shared/names';
 import { MAX_RUN_QUEUE_WAIT_MS, RUN_UNSEEN_LIMIT_MS, type RestartRunState, runFailed } from '../../shared/restart-run';
+import type { AttemptOutcome } from './attempt';
 import { type Incident, iso, nowMs } from './incident';
 
 // One read per poll; a read that fails is no news, and the next poll reads again.
@@ -19,6 +21,57 @@ const { readRestartRun } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 2 },
 });
+
+/** When an attempt's VERIFY_TIMEOUT falls, and the Actions run it follows, if any. */
+export interface VerificationWindow {
+  run?: RestartRunFollower;
+  /** The VERIFY_TIMEOUT deadline as known now (+Infinity while the run is queued). */
+  deadline(): number;
+  /** "until <time>", or how the deadline will be known, for the incident's current activity. */
+  until(): string;
+}
+
+/**
+ * The verification window of an attempt whose dispatch has just returned. VERIFY_TIMEOUT counts
+ * from when the restart ran: the dispatch's answer (now), or, for a GitHub dispatch whose run can
+ * be followed, that run's start. Histories recorded before the patch count from the dispatch's
+ * start, as they did.
+ */
+export function verificationWindow(
+  incident: Incident,
+  attempt: number,
+  dispatchStartMs: number,
+  receipt: RemediationReceipt | undefined,
+): VerificationWindow {
+  const { verifyTimeoutMs } = incident.policy;
+  const followed = patched(FOLLOW_RESTART_RUN_PATCH);
+  const answeredMs = nowMs();
+  const fixed = (followed ? answeredMs : dispatchStartMs) + verifyTimeoutMs;
+  const run =
+    followed && receipt?.runTitle
+      ? new RestartRunFollower(incident, attempt, receipt.runTitle, answeredMs, iso(dispatchStartMs))
+      : undefined;
+  return {
+    run,
+    deadline: () => run?.deadline(verifyTimeoutMs) ?? fixed,
+    until: () =>
+      run
+        ? `until VERIFY_TIMEOUT (${formatDuration(verifyTimeoutMs)}) after the GitHub Actions run starts`
+        : `until ${iso(fixed)}`,
+  };
+}
+
+/** The attempt ends at once: its restart job failed, was cancelled, or sat queued too long. */
+export function restartJobFailed(
+  incident: Incident,
+  attempt: number,
+  diagnosis: string,
+  conclude: (outcome: AttemptRecord['outcome'], text: string) => void,
+): AttemptOutcome {
+  conclude('restart_failed', diagnosis);
+  incident.note('attempt_failed', 'restart_failed', `attempt ${attempt}: ${diagnosis}`);
+  return { kind: 'failed' };
+}
 
 const WORDS: Record<AttemptRun['status'], string> = { queued: 'queued', in_progress: 'in progress', completed: 'completed' };
 
