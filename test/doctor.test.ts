@@ -185,6 +185,18 @@ test('every link works: all ✅ and exit code 0', async () => {
   expect(lines.at(-1)).toMatch(/^All \d+ checks passed$/);
 });
 
+test('a token that cannot read Actions runs (403): doctor says once that restart jobs are not followed, and still passes', async () => {
+  const { lines: before } = await doctorCommand();
+  expect(before).toContainEqual(expect.stringMatching(/^✅ restart runs readable: GITHUB_TOKEN reads the Actions runs/));
+  github.failRuns(403);
+  const { lines, exitCode } = await doctorCommand();
+  const said = lines.filter((l) => l.includes('cannot read the Actions runs'));
+  expect(said).toEqual([
+    expect.stringMatching(/^✅ restart runs readable: GITHUB_TOKEN cannot read the Actions runs of chavapalmarubin-lab\/FIDUS \(HTTP 403: .*\): restarts still go out, .*VERIFY_TIMEOUT from the dispatch's answer/),
+  ]);
+  expect(exitCode).toBe(0);
+});
+
 test('a bad token: ❌ on the token scopes, the repository and the workflow, with the rotate fix; exit 1', async () => {
   const { named, failed } = await doctor({ GITHUB_TOKEN: 'ghp' + '_wrongTokenForDoctor000000000000000000' });
   expect(failed).toEqual([
@@ -199,7 +211,7 @@ test('a bad token: ❌ on the token scopes, the repository and the workflow, wit
     GITHUB_TOKEN: 'ghp' + '_wrongTokenForDoctor000000000000000000',
   });
   expect(exitCode).toBe(1);
-  expect(lines.at(-1)).toBe('3 of 13 checks failed'); // with the configuration-in-force and restart endpoints checks
+  expect(lines.at(-1)).toBe('3 of 14 checks failed'); // with the configuration-in-force, restart endpoints and restart runs checks
 });
 
 test('a token without the workflow scope: ❌ naming the missing scope', async () => {

@@ -195,6 +195,14 @@ export async function createHealingWorker(
       // this test's queue, its ticks would wait for a worker after the test and stall the shared
       // time-skipping server for the tests after it. The incident still records its close.
       recordIncidentClosed: async () => undefined,
+      // A restart's Actions run, for receipts that name one (the real GitHub dispatch activity):
+      // done at once, as a fast GitHub would be. Tests of run following pass the real activity.
+      readRestartRun: async () => ({
+        kind: 'run',
+        status: 'completed',
+        conclusion: 'success',
+        url: 'https://github.com/owner/repo/actions/runs/1',
+      }),
       ...overrides,
     },
   });

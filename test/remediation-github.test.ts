@@ -71,6 +71,7 @@ describe('repository_dispatch through the GitHub API double', () => {
       method: 'github',
       dispatchedAt: NOW.toISOString(),
       detail: 'repository_dispatch mt5-full-restart to chavapalmarubin-lab/FIDUS (HTTP 204)',
+      runTitle: 'MT5 restart mt5-bridge heal-mt5-bridge-20251031T112600Z#1',
     });
     const [call] = github.dispatches();
     expect(github.dispatches()).toHaveLength(1);

@@ -4,8 +4,9 @@
  *
  *   automatic restart configured → GitHub token present, scopes repo + workflow, repository
  *   reachable, restart workflow listens to GITHUB_EVENT_TYPE and, with several targets, routes
- *   by client_payload.target (or: RESTART_URL and RESTART_TOKEN set; with several targets, each
- *   target's token variable) → each target's restart endpoint exists (OPTIONS, never POST) → SMTP login → bridge health (and which
+ *   by client_payload.target, its runs readable (informational) (or: RESTART_URL and RESTART_TOKEN
+ *   set; with several targets, each target's token variable) → each target's restart endpoint
+ *   exists (OPTIONS, never POST) → SMTP login → bridge health (and which
  *   deployed bridge: variant A with its MongoDB, variant B with its cache; docs/bridge.md) → which
  *   restart endpoints the bridge has (OPTIONS, informational) → Temporal reachable → monitor
  *   schedule present.
@@ -28,6 +29,7 @@ import { checkBridgeHealth, checkRestartEndpoint, checkRestartEndpoints } from '
 import { fail, pass, withTimeout, type DoctorCheck } from './doctor-checks/doctor-check';
 import {
   checkRepository,
+  checkRestartRunsReadable,
   checkRestartWorkflow,
   checkTokenScopes,
   checkWorkflowRoutesByTarget,
@@ -143,6 +145,7 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
           timed('restart workflow routes by target', githubFix, () => checkWorkflowRoutesByTarget(ctx, ids, workflowFile)),
         );
       }
+      remediation.push(timed('restart runs readable', githubFix, () => checkRestartRunsReadable(ctx)));
     }
   } else {
     const urls = config.targets.map((t) => t.restartUrl).filter((u): u is string => Boolean(u));

@@ -34,10 +34,17 @@ function summarize(
     issue: view.issue,
     activity: view.activity,
     attempts: view.attempts.length,
+    ...restartRunOf(view),
     lastSteps: view.timeline.slice(-LAST_STEPS),
     acknowledged: view.acknowledged,
     webUiUrl,
   };
+}
+
+/** The Actions run of the latest attempt that has one. */
+function restartRunOf(view: IncidentView): Pick<IncidentSummary, 'restartRun'> {
+  const latest = [...view.attempts].reverse().find((a) => a.run);
+  return latest?.run ? { restartRun: { attempt: latest.attempt, ...latest.run } } : {};
 }
 
 export async function readIncident(

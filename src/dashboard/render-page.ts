@@ -52,6 +52,15 @@ function timelineList(incident: IncidentSummary): string {
   return `<div>Last steps:<ol>${items}</ol></div>`;
 }
 
+/** The restart's GitHub Actions run: its state, linked to its page (an https URL only). */
+function restartRunLine(incident: IncidentSummary): string {
+  const run = incident.restartRun;
+  if (!run) return '';
+  const state = run.status === 'completed' ? (run.conclusion ?? 'completed') : run.status === 'in_progress' ? 'in progress' : 'queued';
+  const link = /^https:\/\//.test(run.url) ? `<a href="${e(run.url)}">${e(run.url)}</a>` : e(run.url);
+  return `Restart job of attempt ${e(run.attempt)}: <span class="run-state">${e(state)}</span> · GitHub Actions run ${link}<br>`;
+}
+
 function incidentBlock(t: TargetStatus): string {
   const i = t.incident;
   if (!i)
@@ -65,7 +74,7 @@ function incidentBlock(t: TargetStatus): string {
   return `<div class="incident${i.open ? '' : ' closed'}">
 <strong>${e(title)}</strong> <span class="muted">${e(i.incidentId)}</span><br>
 Opened at ${e(formatUtc(i.openedAt))} · Attempts: ${e(i.attempts)}${i.acknowledged ? ` · Acknowledged by ${e(i.acknowledged.by)} at ${e(formatUtc(i.acknowledged.at))}` : ''}<br>
-${i.issue ? `Issue: ${e(i.issue)}<br>` : ''}${i.open && i.activity ? `Now: ${e(i.activity)}<br>` : ''}${i.note ? `<span class="note">${e(i.note)}</span><br>` : ''}
+${i.issue ? `Issue: ${e(i.issue)}<br>` : ''}${restartRunLine(i)}${i.open && i.activity ? `Now: ${e(i.activity)}<br>` : ''}${i.note ? `<span class="note">${e(i.note)}</span><br>` : ''}
 ${timelineList(i)}
 <a href="${e(i.webUiUrl)}">Open ${e(i.workflowId)} in the Temporal Web UI</a>
 ${actions}</div>`;

@@ -5,6 +5,7 @@
  * runs, the incidents and the notification feed; tests may inject a fake one to exercise the
  * HTTP layer alone.
  */
+import type { AttemptRun } from '../shared/contracts';
 import type { IncidentStatus } from '../shared/names';
 import type { FeedFilter, FeedNotification } from '../shared/alert-feed';
 import type { Severity } from '../shared/types';
@@ -26,6 +27,8 @@ export interface IncidentSummary {
   /** What the workflow is doing now, in words. */
   activity?: string;
   attempts: number;
+  /** The GitHub Actions run of the latest attempt that has one (REMEDIATION=github). */
+  restartRun?: AttemptRun & { attempt: number };
   /** The last few steps of the timeline, oldest first. */
   lastSteps: TimelineEntry[];
   acknowledged?: { by: string; at: string };

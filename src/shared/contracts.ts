@@ -6,6 +6,7 @@
  * never carry a secret: tokens and passwords stay inside the worker's injected clients.
  */
 import type { IntermittentSummary } from './intermittent-faults';
+import type { RestartRunQuery, RestartRunState } from './restart-run';
 import type { ProbeReport, Severity, Target } from './types';
 
 // ---------------------------------------------------------------- probe
@@ -79,10 +80,19 @@ export interface AttemptRecord {
   attempt: number;
   method: string;
   dispatchedAt?: string;
-  /** recovered | not_recovered (verify timeout) | dispatch_failed | skipped */
-  outcome: 'recovered' | 'not_recovered' | 'dispatch_failed' | 'skipped' | 'in_progress';
+  /** recovered | not_recovered (verify timeout) | dispatch_failed | restart_failed (its Actions run failed) | skipped */
+  outcome: 'recovered' | 'not_recovered' | 'dispatch_failed' | 'restart_failed' | 'skipped' | 'in_progress';
   detail: string;
   endedAt?: string;
+  /** The GitHub Actions run of the restart (REMEDIATION=github), as last read: its page and state. */
+  run?: AttemptRun;
+}
+
+/** The Actions run of an attempt, as the timeline, the emails and the dashboard show it. */
+export interface AttemptRun {
+  url: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion?: string | null;
 }
 
 interface AlertBase {
@@ -233,6 +243,8 @@ export interface RemediationReceipt {
   dispatchedAt: string;
   /** What was done, e.g. "repository_dispatch mt5-full-restart to owner/repo (HTTP 204)". */
   detail: string;
+  /** GitHub: the title of the Actions run this dispatch starts (restartRunTitle), to follow it by. */
+  runTitle?: string;
 }
 
 export interface RemediationActivities {
@@ -243,6 +255,12 @@ export interface RemediationActivities {
    * is the diagnosis.
    */
   dispatchRemediation(request: RemediationRequest): Promise<RemediationReceipt>;
+  /**
+   * Reads the GitHub Actions run a dispatch started (src/shared/restart-run.ts): its state, or
+   * `unreadable` when the token cannot read Actions runs. Throws when the list did not answer
+   * this time (the next poll tries again).
+   */
+  readRestartRun(query: RestartRunQuery): Promise<RestartRunState>;
 }
 
 /** Error type names (ApplicationFailure.type) of remediation failures that retrying can't fix. */

@@ -128,4 +128,10 @@ export const WARNING_GROUP_PATCH = 'warning-group';
  */
 export const SAFETY_ENVELOPE_PATCH = 'safety-envelope';
 
+/**
+ * Verification follows the restart's GitHub Actions run (queued, in progress, its conclusion) and
+ * VERIFY_TIMEOUT counts from when the restart ran (the run's start, or the webhook's answer).
+ */
+export const FOLLOW_RESTART_RUN_PATCH = 'follow-restart-run';
+
 export type IncidentStatus = 'HEALING' | 'ESCALATED' | 'RECOVERED' | 'RESOLVED';

@@ -8,12 +8,20 @@
  * - `GET /repos/:owner/:repo`: 200, or 404 for an unknown repository
  * - `GET /repos/:owner/:repo/contents/:path`: the file, base64 as GitHub sends it, or 404
  * - `GET /user`: 200
+ * - `GET /repos/:owner/:repo/actions/runs`: the Actions runs the dispatches started (each 204
+ *   dispatch starts one, titled as the shipped workflow's run-name titles it), each following its
+ *   script one step per read of the list (`scriptRun`: queued for N reads, in progress, then a
+ *   conclusion; default: in progress on the first read, success after), or the answer set by
+ *   `failRuns` (e.g. 403 for a token without Actions read access)
+ * - `PATCH /repos/:owner/:repo/actions/variables/:name` (204, 404 when absent) and
+ *   `POST /repos/:owner/:repo/actions/variables` (201): repository variables, or `failVariables`
  *
  * Every answer carries `x-oauth-scopes` (configurable; null leaves it out, like a fine-grained
  * token), and any request without the right token gets 401 "Bad credentials".
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { restartRunTitle } from '../../src/shared/restart-run';
 
 export interface RecordedRequest {
   method: string;
@@ -21,6 +29,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** Parsed JSON body, when any. */
   body: unknown;
+  /** The query string's parameters. */
+  query: Record<string, string>;
   at: Date;
 }
 
@@ -30,6 +40,29 @@ export interface DoubleResponse {
   body?: unknown;
   /** Hold the answer this long (to test timeouts). */
   delayMs?: number;
+}
+
+/** One step of a run's script: its state for `reads` reads of the runs list (the last step stays). */
+export interface RunStep {
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion?: 'success' | 'failure' | 'cancelled' | 'timed_out' | 'skipped';
+  /** Default 1. */
+  reads?: number;
+}
+
+/** An Actions run the double started for a dispatch, as it stands. */
+export interface DoubleRun {
+  id: number;
+  repository: string;
+  displayTitle: string;
+  status: RunStep['status'];
+  conclusion: string | null;
+  htmlUrl: string;
+  /** Wall-clock time of the first read that showed it in progress. */
+  runStartedAt?: string;
+  /** Reads of the runs list so far. */
+  reads: number;
+  script: RunStep[];
 }
 
 export interface GithubDoubleOptions {
@@ -54,6 +87,18 @@ export interface GithubDouble {
   queueDispatch(...answers: Array<number | DoubleResponse>): void;
   /** Answers for the next dispatches whose client_payload.target is `target`, in order (before the shared queue). */
   queueDispatchFor(target: string, ...answers: Array<number | DoubleResponse>): void;
+  /** Scripts the run of the next dispatch (then the one after, ...): e.g. queued for 12 reads, in progress, failure. */
+  scriptRun(...steps: RunStep[]): void;
+  /** The runs the dispatches started, as they stand. */
+  runs(): DoubleRun[];
+  /** While set, every read of the runs list gets this answer (e.g. 403). */
+  failRuns(answer: number | DoubleResponse | undefined): void;
+  /** The reads of the runs list. */
+  runReads(): RecordedRequest[];
+  /** Repository variables by "owner/repo:NAME". */
+  variables: Map<string, string>;
+  /** While set, every write of a repository variable gets this answer (e.g. 403). */
+  failVariables(answer: number | DoubleResponse | undefined): void;
   setScopes(scopes: string | null): void;
   setFile(repository: string, path: string, content: string | undefined): void;
   close(): Promise<void>;
@@ -87,6 +132,58 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
   const queues = new Map<string, DoubleResponse[]>();
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const runScripts: RunStep[][] = [];
+  const runs: DoubleRun[] = [];
+  const variables = new Map<string, string>();
+  let runsFailure: DoubleResponse | undefined;
+  let variablesFailure: DoubleResponse | undefined;
+
+  /** Starts the run of a dispatch the double answered 204 (titled like the shipped workflow's run-name). */
+  function startRun(body: unknown, repository: string): void {
+    const p = (body as { client_payload?: Record<string, unknown> } | undefined)?.client_payload ?? {};
+    const id = 9000 + runs.length + 1;
+    runs.push({
+      id,
+      repository,
+      displayTitle: restartRunTitle({
+        targetId: String(p.target ?? ''),
+        incidentId: String(p.incident_id ?? ''),
+        attempt: Number(p.attempt ?? 0),
+      }),
+      status: 'queued',
+      conclusion: null,
+      htmlUrl: `https://github.com/${repository}/actions/runs/${id}`,
+      reads: 0,
+      script: runScripts.shift() ?? [{ status: 'in_progress' }, { status: 'completed', conclusion: 'success' }],
+    });
+  }
+
+  /** One read of the list: every run of the repository moves one read along its script. */
+  function readRuns(repository: string) {
+    const listed = runs.filter((r) => r.repository === repository);
+    for (const run of listed) {
+      let left = run.reads;
+      run.reads += 1;
+      const step =
+        run.script.find((st) => {
+          left -= st.reads ?? 1;
+          return left < 0;
+        }) ?? run.script[run.script.length - 1]!;
+      run.status = step.status;
+      run.conclusion = step.status === 'completed' ? (step.conclusion ?? 'success') : null;
+      if (step.status !== 'queued') run.runStartedAt ??= new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    }
+    return listed.map((r) => ({
+      id: r.id,
+      name: 'MT5 full restart',
+      display_title: r.displayTitle,
+      event: 'repository_dispatch',
+      status: r.status,
+      conclusion: r.conclusion,
+      html_url: r.htmlUrl,
+      run_started_at: r.runStartedAt ?? null,
+    }));
+  }
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -99,9 +196,10 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
       } catch {
         body = text;
       }
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const [path = '/', search = ''] = (req.url ?? '/').split('?');
       const method = req.method ?? 'GET';
-      requests.push({ method, path, headers: req.headers, body, at: new Date() });
+      const query = Object.fromEntries(new URLSearchParams(search));
+      requests.push({ method, path, headers: req.headers, body, query, at: new Date() });
       const answer = route(method, path, req.headers, body);
       const send = () => {
         const headers: Record<string, string> = {
@@ -172,8 +270,32 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
         },
       };
     }
+    if (method === 'GET' && rest === '/actions/runs') {
+      if (runsFailure) return runsFailure;
+      const workflowRuns = readRuns(repository);
+      return { status: 200, body: { total_count: workflowRuns.length, workflow_runs: workflowRuns } };
+    }
+    const variable = /^\/actions\/variables(?:\/([^/]+))?$/.exec(rest);
+    if (variable && (method === 'PATCH' || method === 'POST')) {
+      if (variablesFailure) return variablesFailure;
+      const v = body as { name?: string; value?: string } | undefined;
+      const name = variable[1] ? decodeURIComponent(variable[1]) : v?.name;
+      if (!name || typeof v?.value !== 'string') return { status: 422, body: { message: 'Invalid request.' } };
+      const key = `${repository}:${name}`;
+      if (method === 'PATCH') {
+        if (!variables.has(key)) return notFound;
+        variables.set(key, v.value);
+        return { status: 204 };
+      }
+      if (variables.has(key)) return { status: 409, body: { message: 'Already exists - Variable already exists' } };
+      variables.set(key, v.value);
+      return { status: 201, body: {} };
+    }
     if (method === 'POST' && rest === '/dispatches') {
-      const started = () => options.onDispatch && setImmediate(() => options.onDispatch?.(body, repository));
+      const started = () => {
+        startRun(body, repository);
+        if (options.onDispatch) setImmediate(() => options.onDispatch?.(body, repository));
+      };
       const target = (body as { client_payload?: { target?: unknown } } | undefined)?.client_payload?.target;
       const next = (typeof target === 'string' ? queues.get(target)?.shift() : undefined) ?? queue.shift();
       if (next) {
@@ -202,6 +324,16 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
       const list = queues.get(target) ?? [];
       list.push(...answers.map(toResponse));
       queues.set(target, list);
+    },
+    scriptRun: (...steps) => void runScripts.push(steps),
+    runs: () => runs,
+    failRuns: (answer) => {
+      runsFailure = answer === undefined ? undefined : toResponse(answer);
+    },
+    runReads: () => requests.filter((r) => r.method === 'GET' && r.path.endsWith('/actions/runs')),
+    variables,
+    failVariables: (answer) => {
+      variablesFailure = answer === undefined ? undefined : toResponse(answer);
     },
     setScopes: (s) => {
       scopes = s;

@@ -169,7 +169,7 @@ function recovery(e: RecoveryAlert, link: string): string[] {
 }
 
 function escalation(e: EscalationAlert, ctx: RenderContext, link: string): string[] {
-  const tried = e.attempts.length ? e.attempts.map(describeAttempt) : ['- No restart was attempted.'];
+  const tried = e.attempts.length ? e.attempts.flatMap(describeAttempt) : ['- No restart was attempted.'];
   return [
     '🆘 Auto-healing of MT5 Bridge failed: human action needed',
     '',
@@ -234,14 +234,22 @@ const OUTCOMES: Record<AttemptRecord['outcome'], string> = {
   recovered: 'recovered',
   not_recovered: 'not recovered (verification timed out)',
   dispatch_failed: 'dispatch failed',
+  restart_failed: 'the restart job failed',
   skipped: 'skipped',
   in_progress: 'in progress',
 };
 
-function describeAttempt(a: AttemptRecord): string {
+function describeAttempt(a: AttemptRecord): string[] {
   const when = a.dispatchedAt ? `, dispatched ${formatUtc(a.dispatchedAt)}` : '';
   const ended = a.endedAt ? ` (ended ${formatUtc(a.endedAt)})` : '';
-  return `- Attempt ${a.attempt} (${describeMethod(a.method)}${when}): ${OUTCOMES[a.outcome]}: ${t(a.detail)}${ended}`;
+  const line = `- Attempt ${a.attempt} (${describeMethod(a.method)}${when}): ${OUTCOMES[a.outcome]}: ${t(a.detail)}${ended}`;
+  return a.run ? [line, `  ${describeRun(a.run)}`] : [line];
+}
+
+/** "GitHub Actions run: <url> (failure)", or "(queued)" / "(in progress)" before it ends. */
+export function describeRun(run: NonNullable<AttemptRecord['run']>): string {
+  const state = run.status === 'completed' ? (run.conclusion ?? 'completed') : run.status === 'in_progress' ? 'in progress' : 'queued';
+  return `GitHub Actions run: ${t(run.url)} (${t(state)})`;
 }
 
 /** "All 7 accounts online with live balances", or the honest count when fewer. */

@@ -10,10 +10,12 @@
 import { activityCancellationSignal } from '../cancellation';
 import type { Logger } from '../../logging/create-logger';
 import type { RemediationActivities, RemediationReceipt, RemediationRequest } from '../../shared/contracts';
+import type { RestartRunQuery, RestartRunState } from '../../shared/restart-run';
 import type { RemediationMethod } from '../../shared/types';
 import { dispatchViaGithub, type GithubRemediation } from './dispatch-github';
 import { dispatchViaWebhook, type WebhookRemediation } from './dispatch-webhook';
 import { RemediationError, RemediationNotConfiguredError, RemediationSwitchedOffError } from './errors';
+import { followGithubRun } from './follow-github-run';
 import { toApplicationFailure } from './to-application-failure';
 
 export interface RemediationDeps {
@@ -101,6 +103,11 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
         else log.warn(fields, `Restart request failed, will retry: ${failure.message}`);
         throw failure;
       }
+    },
+
+    async readRestartRun(query: RestartRunQuery): Promise<RestartRunState> {
+      if (!deps.github) return { kind: 'unreadable', detail: 'GitHub remediation is not configured in this worker' };
+      return followGithubRun(deps.github, query, activityCancellationSignal());
     },
   };
 }

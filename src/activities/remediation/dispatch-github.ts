@@ -4,6 +4,7 @@
  */
 import type { Octokit } from '@octokit/rest';
 import type { RemediationReceipt, RemediationRequest } from '../../shared/contracts';
+import { restartRunTitle } from '../../shared/restart-run';
 import { diagnoseGithubDispatch } from './diagnose-github';
 import { idempotencyKey } from './dispatch-webhook';
 import { normalizeHeaders, type HttpOutcome } from './http-outcome';
@@ -80,6 +81,7 @@ export async function dispatchViaGithub(
     method: 'github',
     dispatchedAt: now.toISOString(),
     detail: `repository_dispatch ${github.eventType} to ${github.repository} (HTTP 204)`,
+    runTitle: restartRunTitle(request),
   };
 }
 

@@ -11,6 +11,7 @@ export {
 } from './diagnose-github';
 export { diagnoseWebhookRestart, type WebhookContext } from './diagnose-webhook';
 export { dispatchBody, type GithubRemediation } from './dispatch-github';
+export { followGithubRun, RestartRunUnavailableError } from './follow-github-run';
 export { idempotencyKey, type WebhookRemediation } from './dispatch-webhook';
 export * from './errors';
 export { toApplicationFailure } from './to-application-failure';

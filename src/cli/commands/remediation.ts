@@ -1,12 +1,35 @@
 /**
  * `autoheal remediation off --reason <text> --by <name>` / `on --by <name>` / `status [--json]`:
  * the kill switch of automatic restarts. While off, no automatic restart is sent anywhere
- * (incidents already open included); probes, incidents, alerts and verification go on.
+ * (incidents already open included); probes, incidents, alerts and verification go on. With
+ * REMEDIATION=github, off and on also set the repository variable AUTOHEAL_REMEDIATION that the
+ * shipped restart workflow reads, and say plainly when it cannot be set.
  */
 import type { Command } from 'commander';
 import { breakerText } from '../../workflows/fleet-breaker';
+import { createOctokit } from '../../activities/remediation/create-octokit';
+import { describeRepositorySwitch, setRepositorySwitch, type RepositorySwitchResult } from '../../client/repository-switch';
+import type { AppConfig } from '../../config/load-config';
 import type { RemediationSwitchState } from '../../workflows/remediation-switch';
 import { type CommandDeps, withClient } from './command-context';
+
+/**
+ * With REMEDIATION=github, the repository variable the restart workflow reads follows the
+ * switch (src/client/repository-switch.ts); undefined for the other methods.
+ */
+async function followInRepository(config: AppConfig, enabled: boolean): Promise<RepositorySwitchResult | undefined> {
+  const github = config.remediation.github;
+  if (config.remediation.method !== 'github' || !github.token || !github.repository) return undefined;
+  return setRepositorySwitch({ octokit: createOctokit(github), repository: github.repository }, enabled);
+}
+
+function print(state: RemediationSwitchState, repository: RepositorySwitchResult | undefined, json?: boolean): void {
+  if (json) console.log(JSON.stringify(repository ? { ...state, repositoryVariable: repository } : state, null, 2));
+  else {
+    console.log(describeSwitch(state));
+    if (repository) console.log(describeRepositorySwitch(repository));
+  }
+}
 
 export function describeSwitch(state: RemediationSwitchState): string {
   return [describeKillSwitch(state), ...describeBreaker(state)].join('\n');
@@ -47,7 +70,7 @@ export function registerRemediationCommands(program: Command, deps: CommandDeps)
       withClient(deps, async (client, config) => {
         const targetIds = config.targets.map((t) => t.target.id);
         const state = await client.remediation.off({ by: opts.by, reason: opts.reason, targetIds });
-        console.log(opts.json ? JSON.stringify(state, null, 2) : describeSwitch(state));
+        print(state, await followInRepository(config, false), opts.json);
       }),
     );
 
@@ -58,9 +81,9 @@ export function registerRemediationCommands(program: Command, deps: CommandDeps)
     .option('--reason <text>', 'why (optional)')
     .option('--json', 'print the switch state as JSON')
     .action((opts: { by: string; reason?: string; json?: boolean }) =>
-      withClient(deps, async (client) => {
+      withClient(deps, async (client, config) => {
         const state = await client.remediation.on({ by: opts.by, reason: opts.reason });
-        console.log(opts.json ? JSON.stringify(state, null, 2) : describeSwitch(state));
+        print(state, await followInRepository(config, true), opts.json);
       }),
     );
 

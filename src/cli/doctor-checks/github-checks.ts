@@ -206,6 +206,33 @@ export async function checkRestartWorkflow(
   return pass(name, `${where} listens to repository_dispatch "${ctx.eventType}"`);
 }
 
+/**
+ * Informational (always ✅): whether GITHUB_TOKEN can read the repository's Actions runs, which
+ * the worker follows to know what each restart job did. Without it restarts still go out, and
+ * verification times VERIFY_TIMEOUT from the dispatch's answer instead of the job's start.
+ */
+export async function checkRestartRunsReadable(ctx: GithubCheckContext): Promise<DoctorCheck> {
+  const name = 'restart runs readable';
+  const { owner, repo } = split(ctx.repository);
+  try {
+    await ctx.octokit.request('GET /repos/{owner}/{repo}/actions/runs', {
+      owner,
+      repo,
+      event: 'repository_dispatch',
+      per_page: 1,
+      request: { signal: AbortSignal.timeout(ctx.timeoutMs) },
+    });
+    return pass(name, `GITHUB_TOKEN reads the Actions runs of ${ctx.repository}: each restart job is followed (queued, in progress, its conclusion)`);
+  } catch (err) {
+    const f = failed(err);
+    const answer = f.status === undefined ? `no answer (${f.message})` : `HTTP ${f.status}: ${f.message}`;
+    return pass(
+      name,
+      `GITHUB_TOKEN cannot read the Actions runs of ${ctx.repository} (${answer}): restarts still go out, but the worker cannot follow the restart job and times VERIFY_TIMEOUT from the dispatch's answer (a fine-grained token needs "Actions: read" to follow it)`,
+    );
+  }
+}
+
 /** The repository_dispatch types a workflow file listens to: a list, 'all' (no filter), 'absent' or 'invalid'. */
 export function repositoryDispatchTypes(text: string): string[] | 'all' | 'absent' | 'invalid' {
   let doc: unknown;

@@ -12,17 +12,17 @@ import {
   isCancellation,
   patched,
 } from '@temporalio/workflow';
-import { CANCELLABLE_DISPATCH_PATCH, PROBE_BEFORE_SLA_PATCH, SAFE_DISPATCH_PATCH } from '../../shared/names';
+import { CANCELLABLE_DISPATCH_PATCH, SAFE_DISPATCH_PATCH } from '../../shared/names';
 import type { AttemptRecord, RemediationReceipt, RemediationRequest } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
 import { describeError } from '../../shared/errors';
-import { dispatchRemediation, probe, recordLedger } from './calls';
+import { dispatchRemediation, recordLedger } from './calls';
 import { judgeSla } from './between-attempts';
 import { holdWhileRemediationOff } from './remediation-hold';
 import { freshLook, needsFreshLook } from './fresh-look';
 import { checkSafetyEnvelope } from './safety-envelope';
 import { type ForceRequest, type Incident, iso, nowMs } from './incident';
-import { isHealthyForRecovery } from './verdict';
+import { verify } from './verify';
 
 export type AttemptOutcome =
   | { kind: 'recovered'; method?: string }
@@ -147,7 +147,7 @@ export async function runAttempt(
         ? ` — forceRecovery by ${force?.by} overrode the ${formatDuration(policy.restartCooldownMs)} restart spacing (previous dispatch ${formatDuration(Math.max(0, sinceLast))} earlier)`
         : ''),
   );
-  return verify(incident, attempt, dispatchStartMs, slaDeadline, conclude);
+  return verify(incident, attempt, dispatchStartMs, slaDeadline, conclude, receipt);
 }
 
 /**
@@ -206,71 +206,6 @@ async function dispatchUnlessStopped(
     throw new DispatchStopped(incident.view.resolution || !automatic ? undefined : incident.switchedOff);
   }
   return dispatching;
-}
-
-/** Durable timers every VERIFY_INTERVAL: two consecutive healthy probes with fresh live data. */
-async function verify(
-  incident: Incident,
-  attempt: number,
-  dispatchStartMs: number,
-  slaDeadline: number,
-  conclude: (outcome: AttemptRecord['outcome'], text: string) => void,
-): Promise<AttemptOutcome> {
-  const { policy, view } = incident;
-  const deadline = dispatchStartMs + policy.verifyTimeoutMs;
-  let healthyInARow = 0;
-  incident.doing(
-    `verifying attempt ${attempt}: probing every ${formatDuration(policy.verifyIntervalMs)} until ${iso(deadline)}`,
-  );
-  // A deadline (RECOVERY_SLA, VERIFY_TIMEOUT) is judged after a probe: after a late wake-up (the
-  // worker was down) a bridge that recovered meanwhile closes RECOVERED, without an escalation;
-  // a healthy probe at a deadline gets the second probe that recovery needs.
-  const probeFirst = patched(PROBE_BEFORE_SLA_PATCH);
-  for (;;) {
-    const confirming = probeFirst && healthyInARow === 1;
-    const woke = await incident.waitUntil(
-      confirming
-        ? nowMs() + policy.verifyIntervalMs
-        : Math.min(nowMs() + policy.verifyIntervalMs, deadline, slaDeadline),
-    );
-    if (!woke) {
-      if (view.resolution) {
-        conclude('not_recovered', `verification stopped: resolved by ${view.resolution.by}`);
-        return { kind: 'resolved' };
-      }
-      conclude('not_recovered', 'superseded by an operator forceRecovery');
-      return { kind: 'superseded' };
-    }
-    if (!probeFirst && nowMs() >= slaDeadline) {
-      conclude(
-        'not_recovered',
-        `still failing when RECOVERY_SLA (${formatDuration(policy.recoverySlaMs)}) ran out: ${incident.lastReport?.summary ?? 'no probe'}`,
-      );
-      return { kind: 'sla' };
-    }
-    const report = await probe(incident);
-    healthyInARow = isHealthyForRecovery(report) ? healthyInARow + 1 : 0;
-    if (healthyInARow >= 2) {
-      const text = `verified healthy on two consecutive probes (${report?.syncedAccounts}/${report?.expectedAccounts} accounts live)`;
-      conclude('recovered', text);
-      incident.note('verified', 'healthy', `attempt ${attempt}: ${text}`);
-      return { kind: 'recovered' };
-    }
-    if (probeFirst && healthyInARow === 1 && (nowMs() >= slaDeadline || nowMs() >= deadline)) continue;
-    if (probeFirst && nowMs() >= slaDeadline) {
-      conclude(
-        'not_recovered',
-        `still failing when RECOVERY_SLA (${formatDuration(policy.recoverySlaMs)}) ran out: ${report?.summary ?? 'the probe could not run'}`,
-      );
-      return { kind: 'sla' };
-    }
-    if (nowMs() >= deadline) {
-      const text = `not healthy after ${formatDuration(policy.verifyTimeoutMs)} (VERIFY_TIMEOUT): ${report?.summary ?? 'the probe could not run'}`;
-      conclude('not_recovered', text);
-      incident.note('attempt_failed', 'not_recovered', `attempt ${attempt}: ${text}`);
-      return { kind: 'failed' };
-    }
-  }
 }
 
 /** Who asked for an automatic attempt, as the restart request carries it. */

@@ -118,6 +118,22 @@ export class Incident {
     return !!this.view.resolution || this.forceRequests.length > 0;
   }
 
+  /**
+   * A forceRecovery accepted: queued for its own attempt, or joined to the restart being prepared
+   * or dispatched (or already queued): one restart at a time.
+   */
+  acceptForce(reason: string, by: string): void {
+    const underway = this.dispatchInFlight || this.preparingDispatch;
+    if (underway || this.forceRequests.length > 0) {
+      const joined = this.dispatchInFlight ? 'being dispatched' : this.preparingDispatch ? 'being prepared' : 'requested';
+      if (underway) this.joinedForce.push({ reason, by, at: iso() });
+      this.note('force_recovery', 'joined', `forceRecovery by ${by}: ${reason} — joins the restart already ${joined}`);
+      return;
+    }
+    this.forceRequests.push({ reason, by, at: iso() });
+    this.note('force_recovery', 'requested', `forceRecovery by ${by}: ${reason}`);
+  }
+
   /** Adds a step to the timeline. */
   note(step: TimelineEntry['step'], outcome: string, detail: string): void {
     this.view.timeline.push({ at: iso(), step, outcome, detail });

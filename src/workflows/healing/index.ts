@@ -48,19 +48,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   });
   setHandler(
     forceRecoveryUpdate,
-    ({ reason, by }) => {
-      const underway = incident.dispatchInFlight || incident.preparingDispatch;
-      if (underway || incident.forceRequests.length > 0) {
-        // One restart at a time: a request made while one is prepared or dispatched (or already queued) joins it.
-        const joined = incident.dispatchInFlight ? 'being dispatched' : incident.preparingDispatch ? 'being prepared' : 'requested';
-        if (underway) incident.joinedForce.push({ reason, by, at: iso() });
-        incident.note('force_recovery', 'joined', `forceRecovery by ${by}: ${reason} — joins the restart already ${joined}`);
-        return ack();
-      }
-      incident.forceRequests.push({ reason, by, at: iso() });
-      incident.note('force_recovery', 'requested', `forceRecovery by ${by}: ${reason}`);
-      return ack();
-    },
+    ({ reason, by }) => (incident.acceptForce(reason, by), ack()),
     { validator: (req) => (requireOpen(), requireText(req?.reason, 'reason'), requireText(req?.by, 'by')) },
   );
   setHandler(

@@ -28,7 +28,8 @@ export interface TimelineEntry {
     | 'recovered'
     | 'closed'
     | 'ledger'
-    | 'withheld';
+    | 'withheld'
+    | 'restart_run';
   /** ok | failed | override | healthy | unhealthy | ... : what came of the step. */
   outcome: string;
   detail: string;
