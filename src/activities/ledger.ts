@@ -18,7 +18,7 @@ import { type RemediationSwitchActivities, createRemediationSwitchActivities } f
 
 export interface LedgerActivityDeps {
   client: Client;
-  /** The task queue the ledger workflows run on (the worker's). */
+  /** The task queue the ledger workflows run on (the worker's): also the deployment their ids are named in. */
   taskQueue: string;
 }
 
@@ -35,11 +35,11 @@ export interface LedgerActivities {
  */
 export function createLedgerActivities({ client, taskQueue }: LedgerActivityDeps): LedgerActivities & RemediationSwitchActivities & RollupActivities {
   return {
-    ...createRemediationSwitchActivities({ client }),
+    ...createRemediationSwitchActivities({ client, taskQueue }),
     ...createRollupActivities({ client, taskQueue }),
     async readAttemptLedger(targetId) {
       try {
-        return await client.workflow.getHandle(attemptLedgerWorkflowId(targetId)).query(ledgerStateQuery);
+        return await client.workflow.getHandle(attemptLedgerWorkflowId(targetId, taskQueue)).query(ledgerStateQuery);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return EMPTY_LEDGER;
         throw err;
@@ -47,7 +47,7 @@ export function createLedgerActivities({ client, taskQueue }: LedgerActivityDeps
     },
     async recordLedgerEntry(targetId, entry) {
       await client.workflow.signalWithStart(attemptLedgerWorkflow, {
-        workflowId: attemptLedgerWorkflowId(targetId),
+        workflowId: attemptLedgerWorkflowId(targetId, taskQueue),
         taskQueue,
         args: [{ ...EMPTY_LEDGER, windowMs: entry.windowMs }],
         signal: recordLedgerEntrySignal,

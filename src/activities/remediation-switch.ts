@@ -1,9 +1,9 @@
 /**
- * The activity a HealingWorkflow uses to read the remediation kill switch (the long-lived
+ * The activity a HealingWorkflow uses to read its deployment's remediation kill switch (the long-lived
  * `remediationSwitchWorkflow`, src/workflows/remediation-switch.ts). No switch workflow yet: on.
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { REMEDIATION_SWITCH_WORKFLOW_ID } from '../shared/names';
+import { remediationSwitchWorkflowId } from '../shared/names';
 import { type RemediationSwitchState, SWITCH_ON, remediationSwitchQuery } from '../workflows/remediation-switch';
 
 export interface RemediationSwitchActivities {
@@ -11,9 +11,10 @@ export interface RemediationSwitchActivities {
   readRemediationSwitch(): Promise<RemediationSwitchState>;
 }
 
-export async function readSwitch(client: Client): Promise<RemediationSwitchState> {
+/** The kill switch of the deployment that runs on `taskQueue`. */
+export async function readSwitch(client: Client, taskQueue: string): Promise<RemediationSwitchState> {
   try {
-    const handle = client.workflow.getHandle(REMEDIATION_SWITCH_WORKFLOW_ID);
+    const handle = client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue));
     // A switch terminated by hand holds no state (and a query would wait for a worker to replay it): on.
     if ((await handle.describe()).status.name !== 'RUNNING') return SWITCH_ON;
     return await handle.query(remediationSwitchQuery);
@@ -23,6 +24,6 @@ export async function readSwitch(client: Client): Promise<RemediationSwitchState
   }
 }
 
-export function createRemediationSwitchActivities({ client }: { client: Client }): RemediationSwitchActivities {
-  return { readRemediationSwitch: () => readSwitch(client) };
+export function createRemediationSwitchActivities({ client, taskQueue }: { client: Client; taskQueue: string }): RemediationSwitchActivities {
+  return { readRemediationSwitch: () => readSwitch(client, taskQueue) };
 }

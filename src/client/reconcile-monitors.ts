@@ -6,15 +6,16 @@
  *     (`ensureMonitors`: signal-with-start, so several workers starting together start it once);
  *   - the monitor of a target no longer configured is stopped, and the per-run schedule an older
  *     version left for it deleted. Only monitors and schedules of this task queue are candidates:
- *     another deployment sharing the namespace on its own task queue is left alone;
+ *     another deployment sharing the namespace on its own task queue is left alone (and its
+ *     monitors have ids of their own: src/shared/names.ts);
  *   - an open incident (`heal-<target>`) of a removed target is left to finish, and said so.
  */
 import { type Client, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
 import type { TargetConfig } from '../config/load-config';
-import { healingWorkflowId, monitorScheduleId, monitorWorkflowId } from '../shared/names';
+import { DEFAULT_TASK_QUEUE, healingWorkflowId, monitorScheduleId, monitorWorkflowId, targetOfMonitorId } from '../shared/names';
 import { describeEnsured, type EnsuredMonitor, ensureMonitors } from './monitors';
 
-const PREFIX = monitorWorkflowId('');
+const PREFIX = monitorWorkflowId('', DEFAULT_TASK_QUEUE);
 
 export interface RemovedMonitor {
   workflowId: string;
@@ -31,21 +32,21 @@ export interface Reconciliation {
 /** Starts or configures the monitors of `targets`, and stops those of targets no longer configured. */
 export async function reconcileMonitors(client: Client, targets: TargetConfig[], taskQueue: string): Promise<Reconciliation> {
   const ensured = await ensureMonitors(client, targets, taskQueue);
-  const wanted = new Set(targets.map((t) => monitorWorkflowId(t.target.id)));
+  const wanted = new Set(targets.map((t) => monitorWorkflowId(t.target.id, taskQueue)));
   const removed: RemovedMonitor[] = [];
   const query = `WorkflowType="targetMonitorWorkflow" AND ExecutionStatus="Running" AND TaskQueue="${taskQueue}"`;
   for await (const run of client.workflow.list({ query })) {
     if (!run.workflowId.startsWith(PREFIX) || wanted.has(run.workflowId)) continue;
-    const targetId = run.workflowId.slice(PREFIX.length);
+    const targetId = targetOfMonitorId(run.workflowId);
     await client.workflow
       .getHandle(run.workflowId)
       .terminate(`target ${targetId} is no longer configured`)
       .catch((err: unknown) => {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       });
-    removed.push({ workflowId: run.workflowId, targetId, openIncident: await openIncident(client, targetId) });
+    removed.push({ workflowId: run.workflowId, targetId, openIncident: await openIncident(client, taskQueue, targetId) });
   }
-  await deleteLegacySchedules(client, wanted, taskQueue);
+  await deleteLegacySchedules(client, new Set(targets.map((t) => monitorScheduleId(t.target.id))), taskQueue);
   return { ensured, removed };
 }
 
@@ -64,8 +65,8 @@ async function deleteLegacySchedules(client: Client, wanted: Set<string>, taskQu
   }
 }
 
-async function openIncident(client: Client, targetId: string): Promise<string | undefined> {
-  const workflowId = healingWorkflowId(targetId);
+async function openIncident(client: Client, taskQueue: string, targetId: string): Promise<string | undefined> {
+  const workflowId = healingWorkflowId(targetId, taskQueue);
   try {
     const description = await client.workflow.getHandle(workflowId).describe();
     return description.status.name === 'RUNNING' ? workflowId : undefined;

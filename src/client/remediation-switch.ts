@@ -3,7 +3,7 @@
  * long-lived switch workflow (starting it when needed), `state` reads it (no workflow: on).
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { REMEDIATION_SWITCH_WORKFLOW_ID } from '../shared/names';
+import { remediationSwitchWorkflowId } from '../shared/names';
 import {
   type RemediationSwitchState,
   SWITCH_ON,
@@ -17,9 +17,10 @@ export interface SwitchRequest {
   reason: string;
 }
 
-export async function readRemediationSwitch(client: Client): Promise<RemediationSwitchState> {
+/** The kill switch of the deployment that runs on `taskQueue` (each deployment has its own). */
+export async function readRemediationSwitch(client: Client, taskQueue: string): Promise<RemediationSwitchState> {
   try {
-    const handle = client.workflow.getHandle(REMEDIATION_SWITCH_WORKFLOW_ID);
+    const handle = client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue));
     // A switch terminated by hand holds no state (and a query would wait for a worker to replay it): on.
     if ((await handle.describe()).status.name !== 'RUNNING') return SWITCH_ON;
     return await handle.query(remediationSwitchQuery);
@@ -38,11 +39,11 @@ export async function setRemediation(
   if (!by?.trim()) throw new Error('--by is required: who turns remediation ' + (enabled ? 'on' : 'off'));
   if (!enabled && !reason?.trim()) throw new Error('--reason is required: why automatic restarts stop');
   await client.workflow.signalWithStart(remediationSwitchWorkflow, {
-    workflowId: REMEDIATION_SWITCH_WORKFLOW_ID,
+    workflowId: remediationSwitchWorkflowId(taskQueue),
     taskQueue,
     args: [SWITCH_ON],
     signal: setRemediationSignal,
     signalArgs: [{ enabled, by: by.trim(), reason: reason?.trim() ?? '', at: new Date().toISOString() }],
   });
-  return readRemediationSwitch(client);
+  return readRemediationSwitch(client, taskQueue);
 }

@@ -42,10 +42,11 @@ function summarize(
 
 export async function readIncident(
   client: Client,
+  taskQueue: string,
   targetId: string,
   webUiUrl: string,
 ): Promise<IncidentSummary | undefined> {
-  const workflowId = healingWorkflowId(targetId);
+  const workflowId = healingWorkflowId(targetId, taskQueue);
   const handle = client.workflow.getHandle(workflowId);
   let description: WorkflowExecutionDescription;
   try {
