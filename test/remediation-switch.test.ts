@@ -17,7 +17,7 @@ import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { remediationDepsFromConfig } from '../src/workers/remediation-deps-from-config';
 import type { CriticalAlert } from '../src/shared/contracts';
-import { REMEDIATION_SWITCH_WORKFLOW_ID } from '../src/shared/names';
+import { remediationSwitchWorkflowId } from '../src/shared/names';
 import { FakeBridge, MINUTE, createHealingWorker, dispatchesInHistory, finish, incidentInput, serverNow, startIncident } from './healing-harness';
 import { exportFixture } from './healing-fixtures';
 import { createGithubDouble } from './helpers/github-double';
@@ -77,9 +77,9 @@ test('remediation off: the incident opens, emails, verifies and withholds every 
       [true, 'bob'],
     ]);
     await exportFixture(handle, 'remediation-withheld');
-    await exportFixture(env.client.workflow.getHandle(REMEDIATION_SWITCH_WORKFLOW_ID), 'remediation-switch');
+    await exportFixture(env.client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue)), 'remediation-switch');
     // The switch lives on this test's task queue: gone with its worker, so it goes too.
-    await env.client.workflow.getHandle(REMEDIATION_SWITCH_WORKFLOW_ID).terminate('test over');
+    await env.client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue)).terminate('test over');
   });
 });
 

@@ -79,8 +79,11 @@ export interface AttemptRecord {
   attempt: number;
   method: string;
   dispatchedAt?: string;
-  /** recovered | not_recovered (verify timeout) | dispatch_failed | skipped */
-  outcome: 'recovered' | 'not_recovered' | 'dispatch_failed' | 'skipped' | 'in_progress';
+  /**
+   * recovered | not_recovered (verify timeout) | dispatch_failed | skipped | dry_run_not_recovered
+   * (a dry run that did not verify: nothing was sent, so not a failed restart).
+   */
+  outcome: 'recovered' | 'not_recovered' | 'dispatch_failed' | 'skipped' | 'in_progress' | 'dry_run_not_recovered';
   detail: string;
   endedAt?: string;
 }
@@ -201,6 +204,13 @@ export interface RemediationRequest {
   reason: string;
   /** auto_sync_service | operator:<name> */
   trigger: string;
+  /**
+   * The deployment's remediation mode, carried by the incident (its policy's REMEDIATION), not
+   * the mode of whichever worker runs the dispatch: true, a dry run (nothing is ever sent); false,
+   * a real restart (a dry-run worker refuses it, retryably, rather than pretend). Absent in
+   * requests scheduled by an older version: the worker's own mode decides.
+   */
+  dryRun?: boolean;
 }
 
 export interface RemediationReceipt {

@@ -215,6 +215,7 @@ const OUTCOMES: Record<AttemptRecord['outcome'], string> = {
   dispatch_failed: 'dispatch failed',
   skipped: 'skipped',
   in_progress: 'in progress',
+  dry_run_not_recovered: 'not recovered (dry run: nothing was sent; not a failed restart)',
 };
 
 function describeAttempt(a: AttemptRecord): string {

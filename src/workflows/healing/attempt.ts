@@ -79,6 +79,7 @@ export async function runAttempt(
     attempt,
     reason: view.issue,
     trigger: force ? `operator:${force.by}` : triggerName(incident),
+    dryRun: policy.remediation === 'dry-run',
   };
   const cancellable = patched(CANCELLABLE_DISPATCH_PATCH);
   try {
