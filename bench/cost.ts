@@ -79,7 +79,7 @@ export async function runCost(options: { targets: number; windowMs: number; refr
     const startMonitors = async (maxWatchMs?: number) => {
       for (const tc of calmConfig.targets) {
         await client.workflow.start('targetMonitorWorkflow', {
-          workflowId: monitorWorkflowId(tc.target.id),
+          workflowId: monitorWorkflowId(tc.target.id, 'bench-cost'),
           taskQueue: 'bench-cost',
           args: [{ target: tc.target, policy: tc.policy, ...(maxWatchMs ? { maxWatchMs } : {}) }],
           workflowIdReusePolicy: 'ALLOW_DUPLICATE',
@@ -88,7 +88,7 @@ export async function runCost(options: { targets: number; windowMs: number; refr
       await sleep(20_000); // past the first watch (it hands back its first report)
     };
     const stopMonitors = async () => {
-      for (const tc of calmConfig.targets) await client.workflow.getHandle(monitorWorkflowId(tc.target.id)).terminate('bench: next part');
+      for (const tc of calmConfig.targets) await client.workflow.getHandle(monitorWorkflowId(tc.target.id, 'bench-cost')).terminate('bench: next part');
       await sleep(2_000);
     };
 
@@ -193,9 +193,9 @@ export async function runCost(options: { targets: number; windowMs: number; refr
     for (;;) {
       await sleep(1_000);
       try {
-        const d = await client.workflow.getHandle(healingWorkflowId('mt5-bridge')).describe();
+        const d = await client.workflow.getHandle(healingWorkflowId('mt5-bridge', 'bench-incident')).describe();
         if (d.status.name !== 'RUNNING') {
-          result = await client.workflow.getHandle(healingWorkflowId('mt5-bridge')).result();
+          result = await client.workflow.getHandle(healingWorkflowId('mt5-bridge', 'bench-incident')).result();
           break;
         }
       } catch {

@@ -73,8 +73,8 @@ async function main() {
       });
       await worker.runUntil(async () => {
         await ensureMonitors(env.client, config.targets, taskQueue);
-        const monitor = env.client.workflow.getHandle(monitorWorkflowId(tc.target.id));
-        const heal = () => env.client.workflow.getHandle(healingWorkflowId(tc.target.id));
+        const monitor = env.client.workflow.getHandle(monitorWorkflowId(tc.target.id, taskQueue));
+        const heal = () => env.client.workflow.getHandle(healingWorkflowId(tc.target.id, taskQueue));
         const mine: number[] = [];
         for (let i = 0; i < faults; i++) {
           await sleep(Math.random() * intervalMs);

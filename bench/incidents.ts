@@ -102,7 +102,7 @@ export async function runIncidents(options: { perKind: number; targets: number; 
         let runId: string | undefined;
         while (!startedAt) {
           try {
-            const d = await client.workflow.getHandle(healingWorkflowId(id)).describe();
+            const d = await client.workflow.getHandle(healingWorkflowId(id, 'bench-incidents')).describe();
             if (d.startTime.getTime() >= injectedAt - 1_000) {
               startedAt = d.startTime.getTime();
               runId = d.runId;
@@ -113,7 +113,7 @@ export async function runIncidents(options: { perKind: number; targets: number; 
           if (!startedAt) await sleep(500);
           if (Date.now() - injectedAt > 180_000) throw new Error(`${next.kind} on ${id} not detected in 3 minutes`);
         }
-        const result = (await client.workflow.getHandle(healingWorkflowId(id), runId).result()) as HealingResult;
+        const result = (await client.workflow.getHandle(healingWorkflowId(id, 'bench-incidents'), runId).result()) as HealingResult;
         const restart = bridge.restarts[restartsBefore];
         const email = smtp.messages.find((m) => m.acceptedAt >= injectedAt && /CRITICAL/.test(m.mail.subject ?? '') && (m.mail.text ?? '').includes(id));
         const verified = result.figures.verifiedHealthyAt ? Date.parse(result.figures.verifiedHealthyAt) : undefined;

@@ -108,7 +108,7 @@ export async function runScale(options: { targets: number; shape: 'monitor' | 's
         let detected: number | undefined;
         while (!detected && Date.now() - injectedAt < 120_000) {
           try {
-            const d = await client.workflow.getHandle(healingWorkflowId(id)).describe();
+            const d = await client.workflow.getHandle(healingWorkflowId(id, 'bench-scale')).describe();
             if (d.startTime.getTime() >= injectedAt - 1_000) detected = d.startTime.getTime();
           } catch (err) {
             if (!(err instanceof WorkflowNotFoundError)) throw err;
@@ -116,7 +116,7 @@ export async function runScale(options: { targets: number; shape: 'monitor' | 's
           if (!detected) await sleep(200);
         }
         bridges[k]!.clearFaults();
-        await client.workflow.getHandle(healingWorkflowId(id)).terminate('bench: next fault').catch(() => undefined);
+        await client.workflow.getHandle(healingWorkflowId(id, 'bench-scale')).terminate('bench: next fault').catch(() => undefined);
         if (detected) detectionMs.push(detected - injectedAt);
         process.stderr.write(`  scale ${shape} ${count}: fault ${i + 1} on ${id}: ${detected ? `${detected - injectedAt} ms` : 'NOT detected in 120 s'}\n`);
       }

@@ -92,7 +92,7 @@ test('SMTP down when an incident starts, back two minutes later: the CRITICAL em
       expect(result.timeline).toContainEqual(
         expect.objectContaining({ step: 'alerted', outcome: 'handed_over', detail: expect.stringContaining('critical email') }),
       );
-      const delivery = (await env.client.workflow.getHandle(alertDeliveryWorkflowId(bridge.targetId)).fetchHistory()).events ?? [];
+      const delivery = (await env.client.workflow.getHandle(alertDeliveryWorkflowId(bridge.targetId, taskQueue)).fetchHistory()).events ?? [];
       const failed = delivery.filter((e) => e.activityTaskFailedEventAttributes).length;
       expect(failed).toBeGreaterThan(0); // retried until SMTP was back
     });

@@ -91,7 +91,7 @@ it('a new worker finishes an incident whose worker was SIGKILLed after the dispa
   const first = startWorkerProcess();
   const handle = await env.client.workflow.start('healingWorkflow', {
     taskQueue,
-    workflowId: healingWorkflowId(tc.target.id),
+    workflowId: healingWorkflowId(tc.target.id, taskQueue),
     args: [{ target: tc.target, policy: tc.policy, report, trigger: { source: 'monitor', reason: report.summary, at: new Date().toISOString() } }],
   });
 

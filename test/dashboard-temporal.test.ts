@@ -18,7 +18,7 @@ import { ensureMonitors } from '../src/client/monitors';
 import { createWatchActivity } from '../src/activities/probe/watch-target';
 import { loadConfig, type AppConfig, type TargetConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
-import { monitorWorkflowId } from '../src/shared/names';
+import { healingWorkflowId, monitorWorkflowId } from '../src/shared/names';
 import type {
   AlertEvent,
   EmailReceipt,
@@ -180,7 +180,7 @@ it('shows a healthy target and an open incident from real workflows, and operate
     expect(status).toMatchObject({ stale: false, temporal: { reachable: true } });
     const calmStatus = byId(status, calm.target.id);
     expect(calmStatus).toMatchObject({ severity: 'HEALTHY', summary: 'all checks pass', stale: false });
-    expect(calmStatus.monitorWorkflowId).toBe(monitorWorkflowId(calm.target.id));
+    expect(calmStatus.monitorWorkflowId).toBe(monitorWorkflowId(calm.target.id, taskQueue));
     const downStatus = byId(status, down.target.id);
     expect(downStatus).toMatchObject({
       severity: 'CRITICAL',
@@ -190,7 +190,7 @@ it('shows a healthy target and an open incident from real workflows, and operate
     expect(downStatus.incident).toMatchObject({
       status: 'HEALING',
       open: true,
-      workflowId: `heal-${down.target.id}`,
+      workflowId: healingWorkflowId(down.target.id, taskQueue),
     });
     expect(downStatus.incident?.lastSteps.length).toBeGreaterThan(0);
 
@@ -203,7 +203,7 @@ it('shows a healthy target and an open incident from real workflows, and operate
     );
     expect(html).toContain('Open incident: HEALING');
     expect(html).toContain(
-      `href="http://127.0.0.1:8233/namespaces/default/workflows/heal-${down.target.id}"`,
+      `href="http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(healingWorkflowId(down.target.id, taskQueue))}"`,
     );
     expect(html).toContain('MT5 Terminal disconnected from broker');
 
@@ -238,13 +238,13 @@ it('shows a healthy target and an open incident from real workflows, and operate
     ).toBe(401);
     const ack = await post(`/api/targets/${down.target.id}/acknowledge`, { by: 'ops' });
     expect(ack.status).toBe(200);
-    expect(await ack.json()).toMatchObject({ status: 'HEALING', workflowId: `heal-${down.target.id}` });
+    expect(await ack.json()).toMatchObject({ status: 'HEALING', workflowId: healingWorkflowId(down.target.id, taskQueue) });
     const resolved = await post(`/api/targets/${down.target.id}/resolve`, {
       by: 'ops',
       note: 'restarted by hand on the VPS',
     });
     expect(resolved.status).toBe(200);
-    expect(await resolved.json()).toMatchObject({ workflowId: `heal-${down.target.id}` });
+    expect(await resolved.json()).toMatchObject({ workflowId: healingWorkflowId(down.target.id, taskQueue) });
 
     const after = await until(
       'the incident closed',
@@ -264,7 +264,7 @@ it('shows a healthy target and an open incident from real workflows, and operate
       by: 'ops',
     });
     expect(forced.status).toBe(200);
-    expect(await forced.json()).toMatchObject({ started: true, workflowId: `heal-${calm.target.id}` });
+    expect(await forced.json()).toMatchObject({ started: true, workflowId: healingWorkflowId(calm.target.id, taskQueue) });
     await until(
       'the forced incident open',
       readStatus,

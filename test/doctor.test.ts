@@ -28,7 +28,9 @@ const ADMIN_TOKEN = 'SOME-SECRET';
 const SMTP_USER = 'alerts@fidus.test';
 const REPO = 'chavapalmarubin-lab/FIDUS';
 const WORKFLOW_FILE = readFileSync(join(__dirname, '..', 'deploy', 'github', 'mt5-full-restart.yml'), 'utf8');
-const MONITOR_ID = monitorWorkflowId('mt5-bridge');
+/** The task queue of the test's worker, and so the deployment doctor is run for. */
+const TASK_QUEUE = 'doctor-test';
+const MONITOR_ID = monitorWorkflowId('mt5-bridge', TASK_QUEUE);
 
 let temporal: TestWorkflowEnvironment;
 let github: GithubDouble;
@@ -44,7 +46,7 @@ let running: Promise<void>;
 /** Starts the target's long-lived monitor, as a worker start does. */
 async function startMonitor() {
   const config = loadConfig({ MT5_BRIDGE_URL: monitored.url, CHECK_INTERVAL: '1s', PROBE_TIMEOUT: '1s' });
-  await ensureMonitors(temporal.client, config.targets, 'doctor-test');
+  await ensureMonitors(temporal.client, config.targets, TASK_QUEUE);
 }
 
 beforeAll(async () => {
@@ -52,7 +54,7 @@ beforeAll(async () => {
   monitored = await createBridgeSimulator({ port: 0 });
   worker = await Worker.create({
     connection: temporal.nativeConnection,
-    taskQueue: 'doctor-test',
+    taskQueue: TASK_QUEUE,
     workflowBundle: await workflowBundle(),
     activities: createProbeActivities({}),
   });
@@ -123,6 +125,7 @@ function env(overrides: Record<string, string | undefined> = {}): NodeJS.Process
     SMTP_APP_PASSWORD: SMTP_PASSWORD,
     ALERT_RECIPIENT_EMAIL: 'chavapalmarubin@gmail.com',
     TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
     ...overrides,
   };
 }
@@ -178,7 +181,7 @@ test('every link works: all ✅ and exit code 0', async () => {
         /^✅ bridge mt5-bridge restart endpoints: OPTIONS on .* \(none called\): \/api\/admin\/emergency-restart present \(HTTP 405\), \/api\/system\/full-restart present \(HTTP 405\)$/,
       ),
       expect.stringMatching(/^✅ Temporal reachable/),
-      expect.stringMatching(/^✅ monitor autoheal-monitor-mt5-bridge: running, (first probe in progress|last probe \d+ s ago)/),
+      expect.stringMatching(/^✅ monitor autoheal-monitor-mt5-bridge@doctor-test: running, (first probe in progress|last probe \d+ s ago)/),
       expect.stringMatching(/^✅ alerts delivered: no undelivered-alert notice/),
     ]),
   );

@@ -54,7 +54,7 @@ test('resolve while the dispatch waits an hour on a rate limit: the incident clo
     expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(1); // the next try is an hour away
     expect((await handle.query(statusQuery)).activity).toMatch(/dispatching restart attempt 1/);
 
-    await resolve(env.client, 'rate-resolve', 'alice', 'restarted the VPS by hand');
+    await resolve(env.client, taskQueue, 'rate-resolve', 'alice', 'restarted the VPS by hand');
     // (no unlockTimeSkipping: the update leaves no lock here, and an extra unlock lets the server
     // clock run free for the rest of the file)
     await quiesce(handle);

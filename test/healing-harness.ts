@@ -228,7 +228,7 @@ export function startIncident(
   input: HealingWorkflowInput,
 ): Promise<WorkflowHandle<typeof healingWorkflow>> {
   return env.client.workflow.start(healingWorkflow, {
-    workflowId: healingWorkflowId(input.target.id),
+    workflowId: healingWorkflowId(input.target.id, taskQueue),
     taskQueue,
     args: [input],
   });
@@ -263,8 +263,8 @@ export async function finish<W extends Workflow>(
     const described = await handle.describe();
     if (described.status.name !== 'RUNNING') {
       const result = await plain.workflow.getHandle<W>(handle.workflowId).result();
-      const targetId = handle.workflowId.replace(/^heal-/, '');
-      if (targetId !== handle.workflowId) await alertsDelivered(env, targetId);
+      const targetId = (handle.workflowId.split('@')[0] ?? '').replace(/^heal-/, '');
+      if (handle.workflowId.startsWith('heal-')) await alertsDelivered(env, described.taskQueue, targetId);
       return result;
     }
     await quiesce(handle);
@@ -280,10 +280,11 @@ export async function finish<W extends Workflow>(
  */
 export async function alertsDelivered(
   env: TestWorkflowEnvironment,
+  taskQueue: string,
   targetId: string,
   waitMs = 5_000,
 ): Promise<boolean> {
-  const handle = env.client.workflow.getHandle(alertDeliveryWorkflowId(targetId));
+  const handle = env.client.workflow.getHandle(alertDeliveryWorkflowId(targetId, taskQueue));
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {

@@ -51,9 +51,9 @@ test('the ledger keeps failures within the window and the last dispatch, across 
       dispatches: [recent],
     });
 
-    await exportFixture(env.client.workflow.getHandle(attemptLedgerWorkflowId('lg')), 'attempt-ledger');
+    await exportFixture(env.client.workflow.getHandle(attemptLedgerWorkflowId('lg', taskQueue)), 'attempt-ledger');
 
-    const firstRun = (await env.client.workflow.getHandle(attemptLedgerWorkflowId('lg')).describe()).runId;
+    const firstRun = (await env.client.workflow.getHandle(attemptLedgerWorkflowId('lg', taskQueue)).describe()).runId;
     // Enough records to pass the ledger's history limit (1,000 events) and continue as new.
     for (let batch = 0; batch < 110; batch++) {
       await Promise.all(
@@ -67,7 +67,7 @@ test('the ledger keeps failures within the window and the last dispatch, across 
         ),
       );
     }
-    const handle = env.client.workflow.getHandle(attemptLedgerWorkflowId('lg'));
+    const handle = env.client.workflow.getHandle(attemptLedgerWorkflowId('lg', taskQueue));
     let runId = firstRun;
     for (let i = 0; i < 100 && runId === firstRun; i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -44,7 +44,7 @@ test('forceRecovery during the restart spacing dispatches at once, recorded as a
     await env.sleep(MINUTE);
     const second = await startIncident(env, taskQueue, incidentInput('spacing', {}, await serverNow(env)));
     await env.sleep(30_000);
-    const waiting = await getStatus(env.client, 'spacing');
+    const waiting = await getStatus(env.client, taskQueue, 'spacing');
     expect(waiting.attempts).toHaveLength(0);
     expect(waiting.timeline.map((t) => [t.step, t.outcome])).toContainEqual(['waiting', 'spacing']);
 
@@ -58,7 +58,7 @@ test('forceRecovery during the restart spacing dispatches at once, recorded as a
     });
     expect(ack).toMatchObject({
       started: false,
-      workflowId: healingWorkflowId('spacing'),
+      workflowId: healingWorkflowId('spacing', taskQueue),
       status: 'HEALING',
     });
     const result = await finish(env, second);
@@ -89,7 +89,7 @@ test('forceRecovery with no open incident starts one (trigger: operator) and res
       by: 'dave',
       taskQueue,
     });
-    expect(out).toMatchObject({ started: true, workflowId: 'heal-no-incident', status: 'HEALING' });
+    expect(out).toMatchObject({ started: true, workflowId: healingWorkflowId('no-incident', taskQueue), status: 'HEALING' });
     const handle = env.client.workflow.getHandle<typeof healingWorkflow>(out.workflowId);
     const result = await finish(env, handle);
 
@@ -123,7 +123,7 @@ test('forceRecovery un-parks an escalated incident for one attempt; acknowledge 
     const handle = await startIncident(env, taskQueue, incidentInput('unpark', {}, await serverNow(env)));
     // parked, probing every minute: each message is sent between two probes (sleepOffGrid)
     await sleepOffGrid(env, MINUTE);
-    expect((await getStatus(env.client, 'unpark')).status).toBe('ESCALATED');
+    expect((await getStatus(env.client, taskQueue, 'unpark')).status).toBe('ESCALATED');
 
     rejectDispatch = false; // the operator fixed the workflow file; the restart still won't help
     await forceRecovery(env.client, {
@@ -134,17 +134,17 @@ test('forceRecovery un-parks an escalated incident for one attempt; acknowledge 
       taskQueue,
     });
     await sleepOffGrid(env, 10 * MINUTE);
-    const after = await getStatus(env.client, 'unpark');
+    const after = await getStatus(env.client, taskQueue, 'unpark');
     expect(after.status).toBe('ESCALATED');
     expect(after.attempts.map((a) => a.outcome)).toEqual(['dispatch_failed', 'not_recovered']);
     expect(await dispatchesInHistory(handle)).toBe(2);
 
-    await expect(acknowledge(env.client, 'unpark', '')).rejects.toThrow(/by is required/);
-    expect(await acknowledge(env.client, 'unpark', 'erin')).toMatchObject({ status: 'ESCALATED' });
-    await resolve(env.client, 'unpark', 'erin', 'VPS rebuilt');
+    await expect(acknowledge(env.client, taskQueue, 'unpark', '')).rejects.toThrow(/by is required/);
+    expect(await acknowledge(env.client, taskQueue, 'unpark', 'erin')).toMatchObject({ status: 'ESCALATED' });
+    await resolve(env.client, taskQueue, 'unpark', 'erin', 'VPS rebuilt');
     const result = await finish(env, handle);
     expect(result).toMatchObject({ status: 'RESOLVED', resolution: { by: 'erin', note: 'VPS rebuilt' } });
-    await expect(resolve(env.client, 'unpark', 'erin', 'again')).rejects.toThrow();
+    await expect(resolve(env.client, taskQueue, 'unpark', 'erin', 'again')).rejects.toThrow();
   });
 });
 
@@ -188,7 +188,7 @@ test('a forceRecovery accepted just before a parked incident continues as new is
     const input = { ...incidentInput('carry-force', {}, await serverNow(env)), continueAsNewAfterEvents: 80 };
     const handle = await startIncident(env, taskQueue, input);
     await env.sleep(MINUTE);
-    expect((await getStatus(env.client, 'carry-force')).status).toBe('ESCALATED');
+    expect((await getStatus(env.client, taskQueue, 'carry-force')).status).toBe('ESCALATED');
     const firstRun = (await handle.describe()).runId;
 
     // parked, probing every minute: the history grows until the incident continues as new

@@ -102,7 +102,7 @@ test('a run queued for 3 minutes with VERIFY_TIMEOUT 2 minutes is not judged fai
   await worker.runUntil(async () => {
     const handle = await startIncident(env, taskQueue, incidentInput(id, { verifyTimeoutMs: 2 * MINUTE }, await serverNow(env)));
     await sleepOffGrid(env, 2 * MINUTE);
-    expect((await getStatus(env.client, id)).activity).toMatch(/waiting for the GitHub Actions run .* to leave the queue/);
+    expect((await getStatus(env.client, taskQueue, id)).activity).toMatch(/waiting for the GitHub Actions run .* to leave the queue/);
 
     const result = await finish(env, handle);
     expect(result.status).toBe('RECOVERED');
@@ -134,7 +134,7 @@ test('a failed run fails the attempt at once with its diagnosis and URL, in the 
     await sleepOffGrid(env, 2 * MINUTE);
     const url = `https://github.com/owner/repo/actions/runs/${github.runs()[0]?.id}`;
     const diagnosis = `the GitHub Actions run ${url} ended failure: see its log`;
-    const status = await getStatus(env.client, id);
+    const status = await getStatus(env.client, taskQueue, id);
     expect(status.status).toBe('ESCALATED');
     const [attempt] = status.attempts;
     expect(attempt).toMatchObject({
@@ -154,7 +154,7 @@ test('a failed run fails the attempt at once with its diagnosis and URL, in the 
     const page = await dashboardPage(taskQueue, id);
     expect(page).toContain(`Restart job of attempt 1: <span class="run-state">failure</span> · GitHub Actions run <a href="${url}">`);
 
-    await resolve(env.client, id, 'alice', 'restarted by hand');
+    await resolve(env.client, taskQueue, id, 'alice', 'restarted by hand');
     await finish(env, handle);
     expect(github.dispatches()).toHaveLength(1);
   });
@@ -174,7 +174,7 @@ test('runs that cannot be read (403): VERIFY_TIMEOUT counts from the dispatch an
       incidentInput(id, { verifyTimeoutMs: 2 * MINUTE, restartCooldownMs: MINUTE, escalateAfter: 2 }, await serverNow(env)),
     );
     await sleepOffGrid(env, 8 * MINUTE);
-    const status = await getStatus(env.client, id);
+    const status = await getStatus(env.client, taskQueue, id);
     expect(status.status).toBe('ESCALATED');
     expect(status.attempts).toHaveLength(2);
     for (const a of status.attempts) {
@@ -188,7 +188,7 @@ test('runs that cannot be read (403): VERIFY_TIMEOUT counts from the dispatch an
       expect.objectContaining({ outcome: 'unreadable', detail: expect.stringContaining('HTTP 403') }),
     ]);
     expect(github.runReads()).toHaveLength(2); // one per attempt, then timing from the answer
-    await resolve(env.client, id, 'alice', 'restarted by hand');
+    await resolve(env.client, taskQueue, id, 'alice', 'restarted by hand');
     await finish(env, handle);
   });
 });
@@ -224,7 +224,7 @@ test('a run still queued 10 minutes after the dispatch fails its attempt: the jo
   await worker.runUntil(async () => {
     const handle = await startIncident(env, taskQueue, incidentInput(id, { escalateAfter: 1, recoverySlaMs: 30 * MINUTE }, await serverNow(env)));
     await sleepOffGrid(env, 12 * MINUTE);
-    const status = await getStatus(env.client, id);
+    const status = await getStatus(env.client, taskQueue, id);
     expect(status.status).toBe('ESCALATED');
     const [attempt] = status.attempts;
     expect(attempt).toMatchObject({
@@ -234,7 +234,7 @@ test('a run still queued 10 minutes after the dispatch fails its attempt: the jo
     const took = Date.parse(attempt?.endedAt ?? '') - Date.parse(attempt?.dispatchedAt ?? '');
     expect(took).toBeGreaterThanOrEqual(10 * MINUTE);
     expect(took).toBeLessThan(10 * MINUTE + 30_000);
-    await resolve(env.client, id, 'alice', 'restarted by hand');
+    await resolve(env.client, taskQueue, id, 'alice', 'restarted by hand');
     await finish(env, handle);
   });
 });

@@ -192,7 +192,7 @@ test('an alert email that fails for a long time does not delay the dispatch', as
       expect.objectContaining({ step: 'alerted', outcome: 'handed_over', detail: expect.stringContaining('critical email') }),
     );
     await env.sleep(10 * MINUTE);
-    expect(await alertsDelivered(env, 'smtp-down')).toBe(true);
+    expect(await alertsDelivered(env, taskQueue, 'smtp-down')).toBe(true);
     expect(bridge.emails('critical')).toHaveLength(6); // 5 failures, then delivered
     expect(bridge.emails('recovery')).toHaveLength(1);
     expect(bridge.dispatchRemediation).toHaveBeenCalledTimes(1);

@@ -72,7 +72,7 @@ async function monitoredTarget(): Promise<TargetConfig> {
   const tc = config.targets[0] as TargetConfig;
   const mine = { ...tc, target: { ...tc.target, id: `paused-${process.pid}-${++n}` } };
   await ensureMonitors(env.client, [mine], taskQueue);
-  await until(() => queryMonitor(env.client, mine.target.id), (v) => v.last !== undefined, 'a first probe');
+  await until(() => queryMonitor(env.client, taskQueue, mine.target.id), (v) => v.last !== undefined, 'a first probe');
   return mine;
 }
 
@@ -82,25 +82,25 @@ const until = <T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, m
   waitFor(what, read, ok, { timeoutMs: ms, everyMs: 200 });
 
 async function feedTexts(tc: TargetConfig): Promise<string[]> {
-  return (await listNotifications(env.client, { targetId: tc.target.id })).map((x) => x.text);
+  return (await listNotifications(env.client, { taskQueue: taskQueue, targetId: tc.target.id })).map((x) => x.text);
 }
 
 /** Watches the monitor scheduled since the given history length. */
 async function watchesSince(tc: TargetConfig, fromEvent: number): Promise<number> {
-  const events = (await env.client.workflow.getHandle(monitorWorkflowId(tc.target.id)).fetchHistory()).events ?? [];
+  const events = (await env.client.workflow.getHandle(monitorWorkflowId(tc.target.id, taskQueue)).fetchHistory()).events ?? [];
   return events.slice(fromEvent).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'watchTarget').length;
 }
 const historyLength = async (tc: TargetConfig) =>
-  ((await env.client.workflow.getHandle(monitorWorkflowId(tc.target.id)).fetchHistory()).events ?? []).length;
+  ((await env.client.workflow.getHandle(monitorWorkflowId(tc.target.id, taskQueue)).fetchHistory()).events ?? []).length;
 
 async function healingRuns(tc: TargetConfig): Promise<number> {
   let count = 0;
-  for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${healingWorkflowId(tc.target.id)}"` })) count++;
+  for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${healingWorkflowId(tc.target.id, taskQueue)}"` })) count++;
   return count;
 }
 
 async function stop(tc: TargetConfig): Promise<void> {
-  for (const id of [monitorWorkflowId(tc.target.id), healingWorkflowId(tc.target.id)]) {
+  for (const id of [monitorWorkflowId(tc.target.id, taskQueue), healingWorkflowId(tc.target.id, taskQueue)]) {
     await env.client.workflow
       .getHandle(id)
       .terminate('test over')
@@ -119,7 +119,7 @@ describe('pause --for 4s', () => {
       expect(state).toMatchObject({
         paused: true,
         note: `PAUSED until ${end.toISOString()} by alice (OS patching)`,
-        window: { workflowId: monitorWorkflowId(tc.target.id), until: end.toISOString(), by: 'alice', reason: 'OS patching' },
+        window: { workflowId: monitorWorkflowId(tc.target.id, taskQueue), until: end.toISOString(), by: 'alice', reason: 'OS patching' },
       });
       const atPause = await historyLength(tc);
       simulator.setFault({ mode: 'terminal_disconnected' }); // what a patched VPS looks like: nothing must happen
@@ -128,7 +128,7 @@ describe('pause --for 4s', () => {
       expect(await healingRuns(tc)).toBe(0);
 
       // The window ends by itself: monitoring resumes, sees the fault and opens the incident.
-      const after = await until(() => queryMonitor(env.client, tc.target.id), (v) => v.pause === undefined, 'the end of the window');
+      const after = await until(() => queryMonitor(env.client, taskQueue, tc.target.id), (v) => v.pause === undefined, 'the end of the window');
       expect(after.note).toBe(`Maintenance window ended at ${end.toISOString()} (paused by alice: OS patching)`);
       expect(Date.now()).toBeGreaterThanOrEqual(end.getTime());
       await until(() => healingRuns(tc), (k) => k === 1, 'the incident after the window');
@@ -191,8 +191,8 @@ describe('a worker start', () => {
       const paused = await pauseMonitoring(env.client, { targetId: tc.target.id, reason: 'migration', by: 'alice', until: new Date(Date.now() + 3_600_000), taskQueue });
       const slower = { ...tc, policy: { ...tc.policy, checkIntervalMs: 5_000 } };
       await expect(ensureMonitors(env.client, [slower], taskQueue)).resolves.toMatchObject([{ action: 'configured' }]);
-      await until(() => queryMonitor(env.client, tc.target.id), (v) => v.checkIntervalMs === 5_000, 'the new settings');
-      expect(await readPauseState(env.client, tc.target.id)).toMatchObject({ paused: true, note: paused.note, window: { by: 'alice', reason: 'migration' } });
+      await until(() => queryMonitor(env.client, taskQueue, tc.target.id), (v) => v.checkIntervalMs === 5_000, 'the new settings');
+      expect(await readPauseState(env.client, taskQueue, tc.target.id)).toMatchObject({ paused: true, note: paused.note, window: { by: 'alice', reason: 'migration' } });
     } finally {
       await stop(tc);
     }
@@ -205,7 +205,7 @@ describe('the dashboard', () => {
     try {
       const end = new Date(Date.now() + 3_600_000);
       await pauseMonitoring(env.client, { targetId: tc.target.id, reason: 'VPS reboot', by: 'alice', until: end, taskQueue });
-      const monitor = await readMonitorStatus(env.client, tc, Date.now());
+      const monitor = await readMonitorStatus(env.client, taskQueue, tc, Date.now());
       expect(monitor.paused).toBe(`PAUSED until ${end.toISOString()} by alice (VPS reboot)`);
 
       const html = renderPage(
@@ -221,7 +221,7 @@ describe('the dashboard', () => {
       expect(html).toContain(`PAUSED until ${end.toISOString()} by alice (VPS reboot)`);
 
       await resumeMonitoring(env.client, { targetId: tc.target.id, by: 'bob', taskQueue });
-      await until(() => readMonitorStatus(env.client, tc, Date.now()), (m) => m.paused === undefined && m.severity === 'HEALTHY', 'the monitor watching again');
+      await until(() => readMonitorStatus(env.client, taskQueue, tc, Date.now()), (m) => m.paused === undefined && m.severity === 'HEALTHY', 'the monitor watching again');
     } finally {
       await stop(tc);
     }

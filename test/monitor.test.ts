@@ -71,7 +71,7 @@ function runMonitor(tc: TargetConfig, suffix = ''): Promise<MonitorResult> {
 
 async function endIncident(tc: TargetConfig): Promise<void> {
   await env.client.workflow
-    .getHandle(healingWorkflowId(tc.target.id))
+    .getHandle(healingWorkflowId(tc.target.id, taskQueue))
     .terminate('test over')
     .catch((err) => {
       if (!(err instanceof WorkflowNotFoundError) && !/already completed/i.test(String(err))) throw err;
@@ -80,7 +80,7 @@ async function endIncident(tc: TargetConfig): Promise<void> {
 
 async function healingRuns(tc: TargetConfig): Promise<number> {
   let count = 0;
-  for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${healingWorkflowId(tc.target.id)}"` })) count++;
+  for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${healingWorkflowId(tc.target.id, taskQueue)}"` })) count++;
   return count;
 }
 

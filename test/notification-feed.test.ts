@@ -24,7 +24,7 @@ import {
 } from '../src/client/notifications';
 import { temporalCliPath } from '../src/config/toolchain';
 import { createLogger } from '../src/logging/create-logger';
-import { NOTIFICATION_FEED_WORKFLOW_ID } from '../src/shared/names';
+import { notificationFeedWorkflowId } from '../src/shared/names';
 import type { AlertEvent, InAppNotification } from '../src/shared/contracts';
 import type { NotificationFeedWorkflow } from '../src/workflows/notifications';
 import { createDevServerEnv, timeSkippingServerPerTest, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
@@ -86,7 +86,7 @@ describe('notification feed on the time-skipping server', () => {
         feed,
         log: createLogger({ level: 'silent' }),
       });
-      expect(await listNotifications(env.client, { workflowId })).toEqual([]); // never written: empty, no error
+      expect(await listNotifications(env.client, { taskQueue, workflowId })).toEqual([]); // never written: empty, no error
 
       await activities.notifyInApp(
         note(1, {
@@ -101,7 +101,7 @@ describe('notification feed on the time-skipping server', () => {
       await activities.notifyInApp(note(2, { severity: 'WARNING', text: 'Account 886557 failed to sync' }));
       await activities.notifyInApp(note(2, { severity: 'WARNING', text: 'Account 886557 failed to sync' })); // a retry
 
-      const all = await listNotifications(env.client, { workflowId });
+      const all = await listNotifications(env.client, { taskQueue, workflowId });
       expect(all.map((n) => [n.severity, n.text, n.read])).toEqual([
         ['INFO', 'MT5 Bridge automatically recovered', false],
         ['WARNING', 'Account 886557 failed to sync', false],
@@ -114,15 +114,15 @@ describe('notification feed on the time-skipping server', () => {
       });
 
       await markNotificationsRead(env.client, [all[2]!.id], { taskQueue, workflowId });
-      expect(await countUnreadNotifications(env.client, { workflowId })).toBe(2);
-      const unread = await listNotifications(env.client, { workflowId, unreadOnly: true });
+      expect(await countUnreadNotifications(env.client, { taskQueue, workflowId })).toBe(2);
+      const unread = await listNotifications(env.client, { taskQueue, workflowId, unreadOnly: true });
       expect(unread.map((n) => n.severity)).toEqual(['INFO', 'WARNING']);
-      expect(await listNotifications(env.client, { workflowId, incidentId: 'inc-1', limit: 1 })).toEqual([
+      expect(await listNotifications(env.client, { taskQueue, workflowId, incidentId: 'inc-1', limit: 1 })).toEqual([
         expect.objectContaining({ severity: 'INFO' }),
       ]);
 
       await markNotificationsRead(env.client, 'all', { taskQueue, workflowId });
-      expect(await countUnreadNotifications(env.client, { workflowId })).toBe(0);
+      expect(await countUnreadNotifications(env.client, { taskQueue, workflowId })).toBe(0);
       await exportFixture(env.client.workflow.getHandle(workflowId), 'notification-feed');
     });
   });
@@ -187,7 +187,7 @@ describe('notification feed on the time-skipping server', () => {
           type: 'AlertsUndeliverableError',
         });
       mailer.close();
-      const notices = await undeliverableAlertNotices(env.client, { workflowId });
+      const notices = await undeliverableAlertNotices(env.client, { taskQueue, workflowId });
       expect(notices).toEqual([
         expect.objectContaining({
           id: `undeliverable:no-recipients:ALERT_RECIPIENT_EMAIL:${at.slice(0, 10)}`,
@@ -195,7 +195,7 @@ describe('notification feed on the time-skipping server', () => {
           text: expect.stringMatching(/^Alerts cannot be delivered: no recipients configured/),
         }),
       ]);
-      expect(await countUnreadNotifications(env.client, { workflowId })).toBe(1);
+      expect(await countUnreadNotifications(env.client, { taskQueue, workflowId })).toBe(1);
     });
   });
 
@@ -219,7 +219,7 @@ describe('notification feed on the time-skipping server', () => {
         'notification 2',
         'Alerts cannot be delivered: SMTP login refused',
       ]);
-      expect(await undeliverableAlertNotices(env.client, { workflowId })).toEqual([
+      expect(await undeliverableAlertNotices(env.client, { taskQueue, workflowId })).toEqual([
         expect.objectContaining({ text: 'Alerts cannot be delivered: SMTP login refused' }),
       ]);
     });
@@ -253,7 +253,7 @@ describe('notification feed on a dev server', () => {
       const feed = createTemporalNotificationFeed(env.client, { taskQueue, workflowId });
       for (let i = 1; i <= 60; i++) await feed.add(note(i));
 
-      const items = await listNotifications(env.client, { workflowId });
+      const items = await listNotifications(env.client, { taskQueue, workflowId });
       expect(items.map((n) => n.text)).toEqual(
         Array.from({ length: 25 }, (_, k) => `notification ${60 - k}`),
       );
@@ -303,10 +303,10 @@ describe('notification feed on a persistent dev server', () => {
         await markNotificationsRead(client, 'all', { taskQueue });
         await feed.add(note(3, { text: 'MT5 Bridge automatically recovered' }));
         // a query right after a signal answered 0 once on a loaded machine: read until it settles
-        await waitFor('one unread notification', () => countUnreadNotifications(client), (n) => n === 1);
+        await waitFor('one unread notification', () => countUnreadNotifications(client, { taskQueue }), (n) => n === 1);
       });
       await run(async (client) => {
-        const items = await listNotifications(client, { workflowId: NOTIFICATION_FEED_WORKFLOW_ID });
+        const items = await listNotifications(client, { taskQueue, workflowId: notificationFeedWorkflowId(taskQueue) });
         expect(items.map((n) => [n.text, n.read])).toEqual([
           ['MT5 Bridge automatically recovered', false],
           ['Account 886557 failed to sync', true],

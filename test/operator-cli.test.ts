@@ -21,7 +21,7 @@ import { createLogger } from '../src/logging/create-logger';
 import { DEMO_RECIPIENT, alertDepsFromConfig, usesMailCatcher } from '../src/workers/alert-deps-from-config';
 import { AutohealClient } from '../src/client/autoheal-client';
 import { type AppConfig, type TargetConfig, loadConfig } from '../src/config/load-config';
-import { MAILBOX_WORKFLOW_ID, REMEDIATION_SWITCH_WORKFLOW_ID, healingWorkflowId, monitorWorkflowId, rollupWorkflowId } from '../src/shared/names';
+import { healingWorkflowId, mailboxWorkflowId, remediationSwitchWorkflowId, monitorWorkflowId, rollupWorkflowId } from '../src/shared/names';
 import { type BridgeSimulator, createBridgeSimulator } from '../src/simulator';
 import { exportFixture } from './healing-fixtures';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
@@ -65,7 +65,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const id of [monitorWorkflowId(tc.target.id), REMEDIATION_SWITCH_WORKFLOW_ID, rollupWorkflowId(tc.target.id), healingWorkflowId(tc.target.id)])
+  for (const id of [monitorWorkflowId(tc.target.id, taskQueue), remediationSwitchWorkflowId(taskQueue), rollupWorkflowId(tc.target.id, taskQueue), healingWorkflowId(tc.target.id, taskQueue)])
     await env?.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
   worker?.shutdown();
   await running;
@@ -118,7 +118,7 @@ test('status, remediation, incidents and report: tables, --json shapes and exit 
         lastProbeAt: expect.any(String),
         lastProbeAgeMs: expect.any(Number),
         summary: expect.any(String),
-        monitorWorkflowId: monitorWorkflowId(tc.target.id),
+        monitorWorkflowId: monitorWorkflowId(tc.target.id, taskQueue),
         failedAttempts: { inWindow: 0, escalateAfter: 3, windowMs: 24 * 3_600_000 },
         cooldownLeftMs: 0,
       },
@@ -146,7 +146,7 @@ test('status, remediation, incidents and report: tables, --json shapes and exit 
   expect(healing.body.allHealthy).toBe(false);
   expect(healing.body.targets[0].incident).toEqual({
     incidentId: expect.stringMatching(`^${tc.target.id}-`),
-    workflowId: healingWorkflowId(tc.target.id),
+    workflowId: healingWorkflowId(tc.target.id, taskQueue),
     status: 'HEALING',
     step: expect.any(String),
     openedAt: expect.any(String),
@@ -261,8 +261,8 @@ test('demo mode without SMTP: the mail catcher captures the alert emails, and `a
   expect(mail.body[1]).toEqual({ messageId: expect.any(String), to: [DEMO_RECIPIENT], subject: '🚨 FIDUS MT5 CRITICAL ALERT', text: expect.stringContaining('Auto-Restart: INITIATED'), at: expect.any(String) });
   expect(mail.body[0].text).toContain('Recovery time: 4 minutes 23 seconds');
   expect((await cli('mail')).out).toContain('🚨 FIDUS MT5 CRITICAL ALERT');
-  await exportFixture(env.client.workflow.getHandle(MAILBOX_WORKFLOW_ID), 'mailbox');
-  await env.client.workflow.getHandle(MAILBOX_WORKFLOW_ID).terminate('test over');
+  await exportFixture(env.client.workflow.getHandle(mailboxWorkflowId(taskQueue)), 'mailbox');
+  await env.client.workflow.getHandle(mailboxWorkflowId(taskQueue)).terminate('test over');
 });
 
 test('the dashboard\'s test alert goes through the worker\'s mailer and answers with the SMTP server\'s reply', async () => {

@@ -77,12 +77,12 @@ describe('a worker from the build alone', () => {
     worker.stderr?.on('data', (c: Buffer) => (output += c.toString()));
 
     // the worker starts the target's monitor; its probe loop runs every CHECK_INTERVAL
-    const monitor = env.client.workflow.getHandle(monitorWorkflowId(targetId));
+    const monitor = env.client.workflow.getHandle(monitorWorkflowId(targetId, taskQueue));
     const deadline = Date.now() + 60_000;
     let probes = 0;
     while (probes < 2 && Date.now() < deadline && worker.exitCode === null) {
       await new Promise((r) => setTimeout(r, 500));
-      const reading = await readMonitor(env.client, targetId).catch(() => undefined);
+      const reading = await readMonitor(env.client, taskQueue, targetId).catch(() => undefined);
       probes = reading?.watch?.probes ?? (await monitor.query(monitorStateQuery).then((v) => v.probes, () => 0));
     }
     expect({ exited: worker.exitCode, output: worker.exitCode === null ? '' : output }).toEqual({ exited: null, output: '' });

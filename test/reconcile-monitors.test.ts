@@ -82,7 +82,7 @@ const status = async (workflowId: string) => (await env.client.workflow.getHandl
 test('starts the missing, sends a changed interval to the running monitor, and stops the monitor of a removed target', async () => {
   const prefix = `rm${++run}-${process.pid}`;
   const taskQueue = uniqueTaskQueue('reconcile');
-  const [keep, drop] = [monitorWorkflowId(`${prefix}-keep`), monitorWorkflowId(`${prefix}-drop`)];
+  const [keep, drop] = [monitorWorkflowId(`${prefix}-keep`, taskQueue), monitorWorkflowId(`${prefix}-drop`, taskQueue)];
   const w = await worker(taskQueue);
   await w.runUntil(async () => {
     const first = await reconcileMonitors(env.client, targets(prefix, [{ name: 'keep', checkInterval: '15s' }, { name: 'drop' }]), taskQueue);
@@ -112,24 +112,24 @@ test('starts the missing, sends a changed interval to the running monitor, and s
 test("leaves another task queue's monitors alone, and says that a removed target's open incident is left to finish", async () => {
   const prefix = `rm${++run}-${process.pid}`;
   const [mine, theirs] = [uniqueTaskQueue('mine'), uniqueTaskQueue('theirs')];
-  const other = monitorWorkflowId(`${prefix}-other`);
+  const other = monitorWorkflowId(`${prefix}-other`, theirs);
   const gone = `${prefix}-gone`;
   // An incident in flight: started on a queue no worker polls, so it stays RUNNING.
-  const incident = await env.client.workflow.start('healingWorkflow', { taskQueue: mine, workflowId: healingWorkflowId(gone), args: [] });
+  const incident = await env.client.workflow.start('healingWorkflow', { taskQueue: mine, workflowId: healingWorkflowId(gone, mine), args: [] });
   try {
     await reconcileMonitors(env.client, targets(prefix, [{ name: 'other' }]), theirs);
     await reconcileMonitors(env.client, targets(prefix, [{ name: 'gone' }]), mine);
     await listedRunning([other], theirs);
-    await listedRunning([monitorWorkflowId(gone)], mine);
+    await listedRunning([monitorWorkflowId(gone, mine)], mine);
     const r = await reconcileMonitors(env.client, targets(prefix, [{ name: 'stay' }]), mine);
-    expect(r.removed).toEqual([{ workflowId: monitorWorkflowId(gone), targetId: gone, openIncident: healingWorkflowId(gone) }]);
+    expect(r.removed).toEqual([{ workflowId: monitorWorkflowId(gone, mine), targetId: gone, openIncident: healingWorkflowId(gone, mine) }]);
     expect(describeReconciliation(r)).toContain(
-      `Monitor ${monitorWorkflowId(gone)} stopped: target ${gone} is no longer configured; its open incident ${healingWorkflowId(gone)} is left to finish`,
+      `Monitor ${monitorWorkflowId(gone, mine)} stopped: target ${gone} is no longer configured; its open incident ${healingWorkflowId(gone, mine)} is left to finish`,
     );
     expect(await status(other)).toBe('RUNNING');
     expect((await incident.describe()).status.name).toBe('RUNNING');
   } finally {
-    for (const id of [other, monitorWorkflowId(`${prefix}-stay`), healingWorkflowId(gone)])
+    for (const id of [other, monitorWorkflowId(`${prefix}-stay`, mine), healingWorkflowId(gone, mine)])
       await env.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
   }
 });
@@ -141,12 +141,12 @@ test('two workers starting at once both succeed, and one monitor runs per target
   try {
     const results = await Promise.all([reconcileMonitors(env.client, tcs, taskQueue), reconcileMonitors(env.client, tcs, taskQueue)]);
     for (const r of results) expect(r.ensured).toHaveLength(3);
-    await listedRunning(tcs.map((tc) => monitorWorkflowId(tc.target.id)), taskQueue);
+    await listedRunning(tcs.map((tc) => monitorWorkflowId(tc.target.id, taskQueue)), taskQueue);
     let runs = 0;
     for await (const _ of env.client.workflow.list({ query: `WorkflowType="targetMonitorWorkflow" AND TaskQueue="${taskQueue}"` })) runs += 1;
     expect(runs).toBe(3);
   } finally {
-    for (const tc of tcs) await env.client.workflow.getHandle(monitorWorkflowId(tc.target.id)).terminate('test over').catch(() => undefined);
+    for (const tc of tcs) await env.client.workflow.getHandle(monitorWorkflowId(tc.target.id, taskQueue)).terminate('test over').catch(() => undefined);
   }
 });
 
@@ -161,7 +161,7 @@ test('a changed WARNING_HOLD, re-applied as a worker restart does, reaches the r
       { AUTOHEAL_TARGETS_FILE: 'targets.yaml', REMEDIATION: 'none', WARNING_HOLD: hold, WARNING_GROUP_WAIT: '0s' },
       { readFile: () => ['targets:', `  - id: ${prefix}-hold`, `    url: ${sim.url}`, '    checkInterval: 1s'].join('\n') },
     ).targets;
-  const watch = env.client.workflow.getHandle(warningWatchWorkflowId(`${prefix}-hold`));
+  const watch = env.client.workflow.getHandle(warningWatchWorkflowId(`${prefix}-hold`, taskQueue));
   const w = await worker(taskQueue, sent);
   try {
     await w.runUntil(async () => {
@@ -187,7 +187,7 @@ test('a changed WARNING_HOLD, re-applied as a worker restart does, reaches the r
       expect((await watch.describe()).runId).toBe(runId); // the running watch, not a new one
     });
   } finally {
-    for (const id of [monitorWorkflowId(`${prefix}-hold`), warningWatchWorkflowId(`${prefix}-hold`)])
+    for (const id of [monitorWorkflowId(`${prefix}-hold`, taskQueue), warningWatchWorkflowId(`${prefix}-hold`, taskQueue)])
       await env.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
     await sim.close();
   }
@@ -210,8 +210,8 @@ describe('a stale worker cannot unmonitor targets', () => {
   test('a worker whose configuration is older than the one the monitors run on stops and re-points nothing and says so; a newer one stops the removed target and says it in the feed', async () => {
     const prefix = `rm${++run}-${process.pid}`;
     const taskQueue = uniqueTaskQueue('stale');
-    const [keep, drop] = [monitorWorkflowId(`${prefix}-keep`), monitorWorkflowId(`${prefix}-drop`)];
-    const feed = { workflowId: `feed-${prefix}` };
+    const [keep, drop] = [monitorWorkflowId(`${prefix}-keep`, taskQueue), monitorWorkflowId(`${prefix}-drop`, taskQueue)];
+    const feed = { workflowId: `feed-${prefix}`, taskQueue };
     const w = await worker(taskQueue);
     try {
       await w.runUntil(async () => {
@@ -256,8 +256,8 @@ describe('a stale worker cannot unmonitor targets', () => {
   test('a monitor ignores settings from an older configuration, and takes them with --force', async () => {
     const prefix = `rm${++run}-${process.pid}`;
     const taskQueue = uniqueTaskQueue('stale-monitor');
-    const keep = monitorWorkflowId(`${prefix}-keep`);
-    const feed = { workflowId: `feed-${prefix}` };
+    const keep = monitorWorkflowId(`${prefix}-keep`, taskQueue);
+    const feed = { workflowId: `feed-${prefix}`, taskQueue };
     const w = await worker(taskQueue);
     try {
       await w.runUntil(async () => {

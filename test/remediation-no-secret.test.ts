@@ -145,7 +145,7 @@ async function incident<T>(
   return worker.runUntil(async () => {
     const handle = await temporal.client.workflow.start<typeof healingWorkflow>('healingWorkflow', {
       taskQueue,
-      workflowId: healingWorkflowId(target.id),
+      workflowId: healingWorkflowId(target.id, taskQueue),
       args: [
         {
           target,

@@ -85,7 +85,7 @@ test('the variable cannot be set (403): remediation off says so plainly, and the
       '⚠️ could NOT set the repository variable AUTOHEAL_REMEDIATION in owner/repo to off (HTTP 403: Resource not accessible by personal access token',
     );
     expect(off).toContain('runs GitHub has already queued will still restart the VPS; the worker-side switch holds');
-    expect((await readRemediationSwitch(env.client)).enabled).toBe(false);
+    expect((await readRemediationSwitch(env.client, taskQueue)).enabled).toBe(false);
     expect(github.variables.size).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { remediationDepsFromConfig } from '../src/workers/remediation-deps-from-config';
 import type { CriticalAlert } from '../src/shared/contracts';
-import { REMEDIATION_SWITCH_WORKFLOW_ID } from '../src/shared/names';
+import { remediationSwitchWorkflowId } from '../src/shared/names';
 import { FakeBridge, MINUTE, createHealingWorker, dispatchesInHistory, finish, incidentInput, serverNow, startIncident } from './healing-harness';
 import { exportFixture } from './healing-fixtures';
 import { createGithubDouble } from './helpers/github-double';
@@ -34,7 +34,7 @@ test('remediation off: the incident opens, emails, verifies and withholds every 
   const taskQueue = uniqueTaskQueue('switch');
   const worker = await createHealingWorker(env, taskQueue, [bridge]);
   await worker.runUntil(async () => {
-    expect((await readRemediationSwitch(env.client)).enabled).toBe(true);
+    expect((await readRemediationSwitch(env.client, taskQueue)).enabled).toBe(true);
     await expect(setRemediation(env.client, taskQueue, false, { by: 'alice', reason: '' })).rejects.toThrow('--reason');
     const off = await setRemediation(env.client, taskQueue, false, { by: 'alice', reason: 'bridge migration' });
     expect(off).toMatchObject({ enabled: false, last: { enabled: false, by: 'alice', reason: 'bridge migration' } });
@@ -42,7 +42,7 @@ test('remediation off: the incident opens, emails, verifies and withholds every 
     const handle = await startIncident(env, taskQueue, incidentInput('switch', {}, await serverNow(env)));
     await env.sleep(3 * MINUTE);
 
-    const held = await getStatus(env.client, 'switch');
+    const held = await getStatus(env.client, taskQueue, 'switch');
     expect(held.status).toBe('HEALING');
     expect(held.attempts).toHaveLength(0);
     expect(held.timeline).toContainEqual(
@@ -72,14 +72,14 @@ test('remediation off: the incident opens, emails, verifies and withholds every 
     expect(steps.indexOf('withheld:remediation_on')).toBeGreaterThan(steps.indexOf('withheld:remediation_off'));
     expect(steps.indexOf('dispatched:ok')).toBeGreaterThan(steps.indexOf('withheld:remediation_on'));
     expect(result.timeline.find((t) => t.outcome === 'remediation_on')?.detail).toContain('turned back on by bob');
-    expect((await readRemediationSwitch(env.client)).history.map((c) => [c.enabled, c.by])).toEqual([
+    expect((await readRemediationSwitch(env.client, taskQueue)).history.map((c) => [c.enabled, c.by])).toEqual([
       [false, 'alice'],
       [true, 'bob'],
     ]);
     await exportFixture(handle, 'remediation-withheld');
-    await exportFixture(env.client.workflow.getHandle(REMEDIATION_SWITCH_WORKFLOW_ID), 'remediation-switch');
+    await exportFixture(env.client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue)), 'remediation-switch');
     // The switch lives on this test's task queue: gone with its worker, so it goes too.
-    await env.client.workflow.getHandle(REMEDIATION_SWITCH_WORKFLOW_ID).terminate('test over');
+    await env.client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue)).terminate('test over');
   });
 });
 

@@ -257,3 +257,22 @@ describe('several targets: each restart reaches its own VPS', () => {
     expect(failure.message).not.toContain(TOKEN_A);
   });
 });
+
+test('a real restart request that reaches a dry-run worker fails retryably and sends nothing; a dry-run request never restarts', async () => {
+  bridge.setFault({ mode: 'terminal_disconnected', restart: 'heal' });
+  const dryRunWorker = createRemediationActivities({
+    method: 'dry-run',
+    webhook: { urlFor: () => `${bridge.url}/api/system/full-restart`, token: RESTART_TOKEN },
+    log: createLogger({ level: 'silent' }),
+  });
+  const failure = await failureOf(dryRunWorker.dispatchRemediation({ ...request, dryRun: false }));
+  expect(failure.type).toBe('RemediationModeMismatchError');
+  expect(failure.nonRetryable).toBe(false);
+  expect(failure.message).toContain('This worker runs REMEDIATION=dry-run, but the incident of mt5-bridge asks for a real restart');
+
+  // The deployment's dry run, on a worker whose own mode sends real restarts: nothing is sent.
+  const receipt = await activities(RESTART_TOKEN).dispatchRemediation({ ...request, dryRun: true });
+  expect(receipt).toMatchObject({ method: 'dry-run', detail: expect.stringContaining('DRY RUN: would have restarted mt5-bridge') });
+  expect(bridge.state().requests.restart).toBe(0);
+  expect(bridge.restarts).toHaveLength(0);
+});

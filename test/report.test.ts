@@ -70,21 +70,21 @@ test('a month with known incidents and six hours with the worker down: uptime, b
       }),
     );
     await env.sleep(10 * DAY);
-    atStop = await readRollup(env.client, 'month');
+    atStop = await readRollup(env.client, taskQueue, 'month');
   });
   // The worker is down six hours. On the time-skipping server time does not move while a
   // workflow task waits for a worker, so the outage is played as the roll-up sees one: its state
   // as it was at the stop, and its next tick coming only after the restart (here one tick after).
   const lastTickBeforeStop = Date.parse(atStop?.lastTickAt ?? '');
   const stoppedAt = (await serverNow(env)).getTime();
-  await env.client.workflow.getHandle(rollupWorkflowId('month')).terminate('worker down');
+  await env.client.workflow.getHandle(rollupWorkflowId('month', taskQueue)).terminate('worker down');
   await env.sleep(6 * HOUR);
   const restartedAt = (await serverNow(env)).getTime();
 
   worker = await createHealingWorker(env, taskQueue, [bridge], { recordIncidentClosed: rollup.recordIncidentClosed });
   await worker.runUntil(async () => {
     await env.client.workflow.start(rollupWorkflow, {
-      workflowId: rollupWorkflowId('month'),
+      workflowId: rollupWorkflowId('month', taskQueue),
       taskQueue,
       args: [atStop as RollupState],
     });
@@ -102,12 +102,12 @@ test('a month with known incidents and six hours with the worker down: uptime, b
     };
     // up to day 30 and two hours: the report's 30-day window starts after the roll-up's first tick
     await env.sleep(start + 30 * DAY + 2 * HOUR - (await serverNow(env)).getTime());
-    const state = await readRollup(env.client, 'month');
+    const state = await readRollup(env.client, taskQueue, 'month');
     expect(state?.incidents.map((i) => i.incidentId)).toEqual(['A', 'B', 'C', expect.stringMatching(/^month-/)]);
-    await exportFixture(env.client.workflow.getHandle(rollupWorkflowId('month')), 'rollup');
+    await exportFixture(env.client.workflow.getHandle(rollupWorkflowId('month', taskQueue)), 'rollup');
 
     const now = await serverNow(env);
-    const report = await readReport(env.client, [tc], 30, now);
+    const report = await readReport(env.client, taskQueue, [tc], 30, now);
     const t = report.targets[0];
     if (!t || !real) throw new Error('no report');
 

@@ -13,7 +13,7 @@ import { createLedgerActivities } from '../src/activities/ledger';
 import { forceRecovery, getStatus } from '../src/client/incidents';
 import { BreakerNotTrippedError, overrideBreaker, readRemediationSwitch } from '../src/client/remediation-switch';
 import type { EscalationAlert, FleetBreakerAlert, InAppNotification } from '../src/shared/contracts';
-import { REMEDIATION_SWITCH_WORKFLOW_ID } from '../src/shared/names';
+import { remediationSwitchWorkflowId } from '../src/shared/names';
 import type { HealingPolicy, ProbeReport } from '../src/shared/types';
 import type { FleetSettings } from '../src/workflows/fleet-breaker';
 import { exportFixture } from './healing-fixtures';
@@ -63,7 +63,7 @@ describe('restart budget', () => {
       bridge.recoverOnDispatch = 3;
       const third = await startIncident(env, taskQueue, incidentInput('budget', budget, await serverNow(env)));
       await sleepOffGrid(env, 10 * MINUTE);
-      const held = await getStatus(env.client, 'budget');
+      const held = await getStatus(env.client, taskQueue, 'budget');
       expect(held.status).toBe('ESCALATED');
       expect(held.attempts).toHaveLength(0);
       expect(await dispatchesInHistory(third)).toBe(0);
@@ -134,7 +134,7 @@ describe('fleet breaker', () => {
       await sleepOffGrid(env, 10 * MINUTE);
 
       for (const [i, id] of FLEET.entries()) {
-        const view = await getStatus(env.client, id);
+        const view = await getStatus(env.client, taskQueue, id);
         expect(view.status).toBe('HEALING');
         expect(view.attempts).toHaveLength(0);
         expect(await dispatchesInHistory(handles[i]!)).toBe(0);
@@ -151,10 +151,10 @@ describe('fleet breaker', () => {
       expect(emails).toHaveLength(1);
       expect(emails[0]).toMatchObject({ targetId: 'fleet', targets: ['fa', 'fb', 'fc'], rule: '3 targets CRITICAL within 5m (FLEET_BREAKER 3/5m)' });
       expect(inApp(notices).filter((n) => n.severity === 'CRITICAL')).toHaveLength(1);
-      expect((await readRemediationSwitch(env.client)).breaker?.tripped).toMatchObject({ cause: 'burst', targets: FLEET });
+      expect((await readRemediationSwitch(env.client, taskQueue)).breaker?.tripped).toMatchObject({ cause: 'burst', targets: FLEET });
 
-      await expect(overrideBreaker(env.client, { by: 'hana', reason: '' })).rejects.toThrow('--reason');
-      const overridden = await overrideBreaker(env.client, { by: 'hana', reason: 'broker is fine, three real faults' });
+      await expect(overrideBreaker(env.client, taskQueue, { by: 'hana', reason: '' })).rejects.toThrow('--reason');
+      const overridden = await overrideBreaker(env.client, taskQueue, { by: 'hana', reason: 'broker is fine, three real faults' });
       expect(overridden.breaker).toMatchObject({ override: { by: 'hana' } });
       expect(overridden.breaker?.tripped).toBeUndefined();
 
@@ -172,9 +172,9 @@ describe('fleet breaker', () => {
         expect(bridges[i]!.dispatchRemediation).toHaveBeenCalledTimes(1);
       }
       expect(notices.emails('fleet_breaker')).toHaveLength(1);
-      await quiesce(env.client.workflow.getHandle(REMEDIATION_SWITCH_WORKFLOW_ID));
-      await exportFixture(env.client.workflow.getHandle(REMEDIATION_SWITCH_WORKFLOW_ID), 'remediation-switch-fleet-breaker');
-      await env.client.workflow.getHandle(REMEDIATION_SWITCH_WORKFLOW_ID).terminate('test over');
+      await quiesce(env.client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue)));
+      await exportFixture(env.client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue)), 'remediation-switch-fleet-breaker');
+      await env.client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue)).terminate('test over');
     });
   });
 
@@ -187,7 +187,7 @@ describe('fleet breaker', () => {
       const now = await serverNow(env);
       const handles = await Promise.all(FLEET.map((id) => startIncident(env, taskQueue, incidentInput(id, {}, now))));
       await sleepOffGrid(env, 6 * MINUTE);
-      expect((await readRemediationSwitch(env.client)).breaker?.tripped).toBeDefined();
+      expect((await readRemediationSwitch(env.client, taskQueue)).breaker?.tripped).toBeDefined();
 
       // the common cause goes away: every bridge answers healthy again, without a restart
       for (const bridge of bridges) bridge.healthy = true;
@@ -196,12 +196,12 @@ describe('fleet breaker', () => {
         expect(result.status).toBe('RECOVERED');
         expect(await dispatchesInHistory(handle)).toBe(0);
       }
-      const cleared = await readRemediationSwitch(env.client);
+      const cleared = await readRemediationSwitch(env.client, taskQueue);
       expect(cleared.breaker?.tripped).toBeUndefined();
       expect(cleared.breaker?.open).toEqual([]);
       expect(cleared.breaker?.history.map((c) => c.change)).toEqual(['tripped', 'cleared']);
       expect(inApp(notices).map((n) => n.severity)).toEqual(['CRITICAL', 'INFO']);
-      await expect(overrideBreaker(env.client, { by: 'hana', reason: 'nothing' })).rejects.toBeInstanceOf(BreakerNotTrippedError);
+      await expect(overrideBreaker(env.client, taskQueue, { by: 'hana', reason: 'nothing' })).rejects.toBeInstanceOf(BreakerNotTrippedError);
 
       // a single target failing later is restarted as usual
       const [first] = bridges;
@@ -210,7 +210,7 @@ describe('fleet breaker', () => {
       const later = await startIncident(env, taskQueue, incidentInput('fa', { restartCooldownMs: MINUTE }, await serverNow(env)));
       expect(await finish(env, later, 15_000)).toMatchObject({ status: 'RECOVERED' });
       expect(await dispatchesInHistory(later)).toBe(1);
-      await env.client.workflow.getHandle(REMEDIATION_SWITCH_WORKFLOW_ID).terminate('test over');
+      await env.client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue)).terminate('test over');
     });
   });
 
@@ -235,11 +235,11 @@ describe('fleet breaker', () => {
         ids.map((id) => startIncident(env, taskQueue, { ...incidentInput(id, {}, now), report: unreachableReport(id) })),
       );
       await sleepOffGrid(env, 6 * MINUTE);
-      const tripped = (await readRemediationSwitch(env.client)).breaker?.tripped;
+      const tripped = (await readRemediationSwitch(env.client, taskQueue)).breaker?.tripped;
       expect(tripped).toMatchObject({ cause: 'unreachable', rule: 'no target answers: all 2 fail their bridge check' });
       for (const handle of handles) expect(await dispatchesInHistory(handle)).toBe(0);
       expect(notices.emails('fleet_breaker')).toHaveLength(1);
-      const view = await getStatus(env.client, 'ua');
+      const view = await getStatus(env.client, taskQueue, 'ua');
       expect(view.timeline.find((t) => t.outcome === 'fleet_breaker')?.detail).toMatch(
         /^fleet breaker: no target answers: all 2 fail their bridge check \(ua, ub\) — suspected common cause \(the network, the worker's own host\)/,
       );
@@ -247,15 +247,15 @@ describe('fleet breaker', () => {
       // the bridges answer again (still CRITICAL: terminal down): the breaker clears, restarts go
       unreachable = false;
       await sleepOffGrid(env, MINUTE);
-      expect((await readRemediationSwitch(env.client)).breaker?.tripped).toBeUndefined();
+      expect((await readRemediationSwitch(env.client, taskQueue)).breaker?.tripped).toBeUndefined();
       await sleepOffGrid(env, MINUTE);
       for (const handle of handles) expect(await dispatchesInHistory(handle)).toBeGreaterThanOrEqual(1);
       for (const id of ids) {
-        const released = (await getStatus(env.client, id)).timeline.find((t) => t.outcome === 'fleet_breaker_released');
+        const released = (await getStatus(env.client, taskQueue, id)).timeline.find((t) => t.outcome === 'fleet_breaker_released');
         expect(released?.detail).toBe('fleet breaker cleared: a target answers again; automatic restarts resume: the restart goes ahead');
       }
       for (const handle of handles) await handle.terminate('test over');
-      await env.client.workflow.getHandle(REMEDIATION_SWITCH_WORKFLOW_ID).terminate('test over');
+      await env.client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue)).terminate('test over');
     });
   });
 });

@@ -51,11 +51,11 @@ it('runs everything from one command and shows the monitor probing within a minu
     let probed: Awaited<ReturnType<typeof readMonitor>> | undefined;
     while (!probed?.watch) {
       if (Date.now() - startedAt > 60_000) throw new Error(`the monitor did not probe within a minute:\n${output}\n${JSON.stringify(probed)}`);
-      probed = await readMonitor(client, 'mt5-bridge');
+      probed = await readMonitor(client, 'autoheal', 'mt5-bridge');
       if (!probed.watch) await sleep(500);
     }
     expect(probed).toMatchObject({ workflowId: 'autoheal-monitor-mt5-bridge', status: 'RUNNING', watch: { severity: 'HEALTHY' } });
-    expect(await queryMonitor(client, 'mt5-bridge')).toMatchObject({ phase: 'watching', last: { severity: 'HEALTHY' } });
+    expect(await queryMonitor(client, 'autoheal', 'mt5-bridge')).toMatchObject({ phase: 'watching', last: { severity: 'HEALTHY' } });
     // the demo runs the seed's bridge (variant B), which warms up after its start: HEALTHY throughout,
     // then the full cache; never an incident
     const health = (await (await fetch('http://127.0.0.1:18811/api/mt5/bridge/health')).json()) as { version?: string };
@@ -64,7 +64,7 @@ it('runs everything from one command and shows the monitor probing within a minu
       if (Date.now() - startedAt > 150_000) throw new Error(`the demo bridge was not fully synced within 150 s:\n${JSON.stringify(probed)}`);
       expect(probed.watch?.severity ?? 'HEALTHY').toBe('HEALTHY');
       await sleep(1_000);
-      probed = await readMonitor(client, 'mt5-bridge');
+      probed = await readMonitor(client, 'autoheal', 'mt5-bridge');
     }
     await expect(client.workflow.getHandle('heal-mt5-bridge').describe()).rejects.toThrow();
   } finally {

@@ -74,15 +74,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const until = <T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 30_000) =>
   waitFor(what, read, ok, { timeoutMs: ms, everyMs: 100 });
 
-const monitor = (tc: TargetConfig): WorkflowHandle => env.client.workflow.getHandle(monitorWorkflowId(tc.target.id));
-const view = (tc: TargetConfig): Promise<TargetMonitorView> => queryMonitor(env.client, tc.target.id);
+const monitor = (tc: TargetConfig): WorkflowHandle => env.client.workflow.getHandle(monitorWorkflowId(tc.target.id, taskQueue));
+const view = (tc: TargetConfig): Promise<TargetMonitorView> => queryMonitor(env.client, taskQueue, tc.target.id);
 
 async function events(handle: WorkflowHandle) {
   return (await handle.fetchHistory()).events ?? [];
 }
 
 async function stop(tc: TargetConfig): Promise<void> {
-  for (const id of [monitorWorkflowId(tc.target.id), healingWorkflowId(tc.target.id), warningWatchWorkflowId(tc.target.id)]) {
+  for (const id of [monitorWorkflowId(tc.target.id, taskQueue), healingWorkflowId(tc.target.id, taskQueue), warningWatchWorkflowId(tc.target.id, taskQueue)]) {
     await env.client.workflow
       .getHandle(id)
       .terminate('test over')
@@ -94,7 +94,7 @@ async function stop(tc: TargetConfig): Promise<void> {
 
 async function healingRuns(tc: TargetConfig): Promise<number> {
   let count = 0;
-  for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${healingWorkflowId(tc.target.id)}"` })) count++;
+  for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${healingWorkflowId(tc.target.id, taskQueue)}"` })) count++;
   return count;
 }
 
@@ -104,12 +104,12 @@ describe('a healthy target', () => {
     const tc = { ...targetConfig(), target: { ...targetConfig().target, url: own.url } };
     try {
       const [first] = await ensureMonitors(env.client, [tc], taskQueue);
-      expect(first).toMatchObject({ workflowId: monitorWorkflowId(tc.target.id), action: 'started' });
+      expect(first).toMatchObject({ workflowId: monitorWorkflowId(tc.target.id, taskQueue), action: 'started' });
       // The first watch hands its first report back (the monitor knew nothing yet), then one watch runs on.
       const state = await until(() => view(tc), (v) => v.last?.severity === 'HEALTHY', 'the first report');
       expect(state).toMatchObject({ phase: 'watching', intermittent: { count: 0, raised: false } });
 
-      const reading = await until(() => readMonitor(env.client, tc.target.id), (r) => r.watch !== undefined, 'the first heartbeat of the watch');
+      const reading = await until(() => readMonitor(env.client, taskQueue, tc.target.id), (r) => r.watch !== undefined, 'the first heartbeat of the watch');
       expect(reading).toMatchObject({ status: 'RUNNING', watch: { targetId: tc.target.id, severity: 'HEALTHY', syncedAccounts: 7 } });
       expect(Date.now() - Date.parse(reading.watch!.probedAt)).toBeLessThan(10_000);
 
@@ -178,7 +178,7 @@ describe('a CRITICAL', () => {
       simulator.setFault({ mode: 'terminal_disconnected' });
       await until(() => view(tc), (v) => v.phase === 'confirming', 'the CRITICAL being confirmed');
       await env.client.workflow
-        .getHandle(monitorWorkflowId(tc.target.id))
+        .getHandle(monitorWorkflowId(tc.target.id, taskQueue))
         .executeUpdate(pauseMonitorUpdate, { args: [{ by: 'frank', reason: 'broker maintenance' }] });
       await sleep(5_000); // past CONFIRM_DELAY and the re-probe it would have made
       expect(await healingRuns(tc)).toBe(0);
@@ -239,7 +239,7 @@ describe('a CRITICAL', () => {
       expect(await healingRuns(tc)).toBe(0);
       expect(fakes.dispatchRemediation.mock.calls.filter(([r]) => r.targetId === tc.target.id)).toHaveLength(0);
       // While it lasts, the watch hands the state back at the refresh interval: the dashboard reads it from the heartbeat.
-      const reading = await until(() => readMonitor(env.client, tc.target.id), (r) => r.watch?.intermittent?.raised === true, 'the heartbeat with the count');
+      const reading = await until(() => readMonitor(env.client, taskQueue, tc.target.id), (r) => r.watch?.intermittent?.raised === true, 'the heartbeat with the count');
       expect(reading.watch?.intermittent?.count).toBe(3);
       await exportFixture(monitor(tc), 'target-monitor-intermittent');
     } finally {
@@ -254,13 +254,13 @@ describe('continue-as-new', () => {
     try {
       simulator.setFault({ mode: 'account_failing' }); // a WARNING: the watch hands it back every second
       await env.client.workflow.start('targetMonitorWorkflow', {
-        workflowId: monitorWorkflowId(tc.target.id),
+        workflowId: monitorWorkflowId(tc.target.id, taskQueue),
         taskQueue,
         args: [{ target: tc.target, policy: tc.policy, continueAsNewAfterEvents: 40 }],
       });
       const firstRun = (await monitor(tc).describe()).runId;
       await until(async () => (await monitor(tc).describe()).runId, (id) => id !== firstRun, 'the next run', 60_000);
-      const first = env.client.workflow.getHandle(monitorWorkflowId(tc.target.id), firstRun);
+      const first = env.client.workflow.getHandle(monitorWorkflowId(tc.target.id, taskQueue), firstRun);
       expect((await first.describe()).status.name).toBe('CONTINUED_AS_NEW');
       const state = await until(() => view(tc), (v) => v.last !== undefined, 'the next run answering');
       expect(state.probes).toBeGreaterThan(3);

@@ -61,7 +61,7 @@ test('SMTP down while observations keep coming: the watch hands its WARNING emai
   const smtp = await startSmtpServer({ down: true });
   const taskQueue = uniqueTaskQueue('warn-outage');
   const targetId = `outage-${taskQueue}`;
-  const workflowId = warningWatchWorkflowId(targetId);
+  const workflowId = warningWatchWorkflowId(targetId, taskQueue);
   const config = loadConfig({
     SMTP_HOST: smtp.host,
     SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true', // the test's SMTP server is a plain-text relay on loopback
@@ -91,7 +91,7 @@ test('SMTP down while observations keep coming: the watch hands its WARNING emai
     at: new Date().toISOString(),
   });
   const latest = env.client.workflow.getHandle(workflowId); // follows continue-as-new
-  const delivery = env.client.workflow.getHandle(alertDeliveryWorkflowId(targetId));
+  const delivery = env.client.workflow.getHandle(alertDeliveryWorkflowId(targetId, taskQueue));
 
   /** The runs of the watch so far, oldest first, following each continue-as-new. */
   const runs = async (firstRunId: string) => {

@@ -114,7 +114,7 @@ test('a WARNING condition that comes and goes for two hours produces at most thr
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
         taskQueue,
-        workflowId: warningWatchWorkflowId(`flap-${taskQueue}`),
+        workflowId: warningWatchWorkflowId(`flap-${taskQueue}`, taskQueue),
         args: [{ targetId: 'mt5-bridge', reminderIntervalMs: HOUR, clearAfterMs: 10 * MINUTE }],
       });
       // account:886557 is seen 9 minutes out of every 12 (short gaps): news at minute 3, once
@@ -176,7 +176,7 @@ test('SMTP down when the alert is raised, back two minutes later: the email arri
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
         taskQueue,
-        workflowId: warningWatchWorkflowId(`down-${taskQueue}`),
+        workflowId: warningWatchWorkflowId(`down-${taskQueue}`, taskQueue),
         args: [
           {
             targetId: 'mt5-bridge',
@@ -300,7 +300,7 @@ describe('reportWarnings from the monitor run', () => {
       workflowBundle: await workflowBundle(),
       activities: { ...alerts, probeTarget: async () => warningReport(new Date().toISOString()) },
     });
-    const watchId = warningWatchWorkflowId('mt5-bridge');
+    const watchId = warningWatchWorkflowId('mt5-bridge', taskQueue);
     try {
       await worker.runUntil(async () => {
         for (const run of [1, 2, 3]) {
@@ -404,10 +404,10 @@ test('live $0 balances on every account while syncing: one WARNING email, no CRI
         await env.sleep(15_000);
       }
       await env.sleep(30_000); // WARNING_GROUP_WAIT's default
-      const watch = env.client.workflow.getHandle(warningWatchWorkflowId(targetId));
+      const watch = env.client.workflow.getHandle(warningWatchWorkflowId(targetId, taskQueue));
       await settle(watch);
       await expect(
-        env.client.workflow.getHandle(healingWorkflowId(targetId)).describe(),
+        env.client.workflow.getHandle(healingWorkflowId(targetId, taskQueue)).describe(),
       ).rejects.toBeInstanceOf(WorkflowNotFoundError);
       await watch.terminate('test over');
     });
@@ -430,7 +430,7 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
       await worker.runUntil(async () => {
         const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
           taskQueue,
-          workflowId: warningWatchWorkflowId(`short-${taskQueue}`),
+          workflowId: warningWatchWorkflowId(`short-${taskQueue}`, taskQueue),
           args: [
             { targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('account:886557')] },
           ],
@@ -489,7 +489,7 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
       await worker.runUntil(async () => {
         const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
           taskQueue,
-          workflowId: warningWatchWorkflowId(`long-${taskQueue}`),
+          workflowId: warningWatchWorkflowId(`long-${taskQueue}`, taskQueue),
           args: [{ targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('sync_rate')] }],
         });
         // observed every 30 s for 10 minutes
@@ -583,7 +583,7 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
     let trackedAfter: unknown[] = [];
     try {
       await worker.runUntil(async () => {
-        const watch = env.client.workflow.getHandle(warningWatchWorkflowId(targetId));
+        const watch = env.client.workflow.getHandle(warningWatchWorkflowId(targetId, taskQueue));
         for (let run = 0; run <= 16; run++) {
           const result = (await runMonitor({
             taskQueue,
@@ -634,7 +634,7 @@ describe('the WARNING policy each observation carries reaches a running watcher'
       await worker.runUntil(async () => {
         const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
           taskQueue,
-          workflowId: warningWatchWorkflowId(`policy-hold-${taskQueue}`),
+          workflowId: warningWatchWorkflowId(`policy-hold-${taskQueue}`, taskQueue),
           args: [
             {
               targetId: 'mt5-bridge',
@@ -674,7 +674,7 @@ describe('the WARNING policy each observation carries reaches a running watcher'
       await worker.runUntil(async () => {
         const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
           taskQueue,
-          workflowId: warningWatchWorkflowId(`policy-reminder-${taskQueue}`),
+          workflowId: warningWatchWorkflowId(`policy-reminder-${taskQueue}`, taskQueue),
           args: [
             {
               targetId: 'mt5-bridge',
@@ -709,7 +709,7 @@ describe('WARNING_GROUP_WAIT: conditions that fall due together are one email', 
   const start = (taskQueue: string, name: string) =>
     env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
       taskQueue,
-      workflowId: warningWatchWorkflowId(`${name}-${taskQueue}`),
+      workflowId: warningWatchWorkflowId(`${name}-${taskQueue}`, taskQueue),
       args: [
         {
           targetId: 'mt5-bridge',

@@ -49,7 +49,7 @@ test('the ledger continues as new when the server suggests it, keeping its failu
     workflowBundle: await workflowBundle(),
   });
   const ledger = createLedgerActivities({ client: env.client, taskQueue });
-  const handle = env.client.workflow.getHandle(attemptLedgerWorkflowId(targetId));
+  const handle = env.client.workflow.getHandle(attemptLedgerWorkflowId(targetId, taskQueue));
   await worker.runUntil(async () => {
     const now = Date.now();
     const old = new Date(now - 2 * DAY).toISOString();
@@ -77,7 +77,7 @@ test('the ledger continues as new when the server suggests it, keeping its failu
     }
     expect(runId).not.toBe(firstRun);
 
-    const first = env.client.workflow.getHandle(attemptLedgerWorkflowId(targetId), firstRun);
+    const first = env.client.workflow.getHandle(attemptLedgerWorkflowId(targetId, taskQueue), firstRun);
     expect((await first.describe()).status.name).toBe('CONTINUED_AS_NEW');
     const events = (await first.fetchHistory()).events ?? [];
     expect(events.length).toBeLessThan(100);

@@ -10,7 +10,7 @@ import { AlertDeliveryWorkflow, alertsHandedOverSignal } from '../workflows/aler
 
 export interface AlertDeliveryActivityDeps {
   client: Client;
-  /** The task queue the delivery workflows run on (the worker's). */
+  /** The task queue the delivery workflows run on (the worker's): also the deployment their ids are named in. */
   taskQueue: string;
 }
 
@@ -27,7 +27,7 @@ export function createAlertDeliveryActivities({
     async handOverAlerts(targetId, deliveries) {
       if (!deliveries.length) return;
       await client.workflow.signalWithStart(AlertDeliveryWorkflow, {
-        workflowId: alertDeliveryWorkflowId(targetId),
+        workflowId: alertDeliveryWorkflowId(targetId, taskQueue),
         taskQueue,
         args: [{ targetId }],
         signal: alertsHandedOverSignal,

@@ -19,7 +19,7 @@ import { type RemediationSwitchActivities, createRemediationSwitchActivities } f
 
 export interface LedgerActivityDeps {
   client: Client;
-  /** The task queue the ledger workflows run on (the worker's). */
+  /** The task queue the ledger workflows run on (the worker's): also the deployment their ids are named in. */
   taskQueue: string;
   /** The worker's fleet, for the fleet breaker (absent: no breaker). */
   fleet?: FleetSettings;
@@ -42,7 +42,7 @@ export function createLedgerActivities({ client, taskQueue, fleet }: LedgerActiv
     ...createRollupActivities({ client, taskQueue }),
     async readAttemptLedger(targetId) {
       try {
-        return await client.workflow.getHandle(attemptLedgerWorkflowId(targetId)).query(ledgerStateQuery);
+        return await client.workflow.getHandle(attemptLedgerWorkflowId(targetId, taskQueue)).query(ledgerStateQuery);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return EMPTY_LEDGER;
         throw err;
@@ -50,7 +50,7 @@ export function createLedgerActivities({ client, taskQueue, fleet }: LedgerActiv
     },
     async recordLedgerEntry(targetId, entry) {
       await client.workflow.signalWithStart(attemptLedgerWorkflow, {
-        workflowId: attemptLedgerWorkflowId(targetId),
+        workflowId: attemptLedgerWorkflowId(targetId, taskQueue),
         taskQueue,
         args: [{ ...EMPTY_LEDGER, windowMs: entry.windowMs }],
         signal: recordLedgerEntrySignal,

@@ -1,9 +1,9 @@
 /**
- * The activity a HealingWorkflow uses to read the remediation kill switch (the long-lived
+ * The activity a HealingWorkflow uses to read its deployment's remediation kill switch (the long-lived
  * `remediationSwitchWorkflow`, src/workflows/remediation-switch.ts). No switch workflow yet: on.
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { REMEDIATION_SWITCH_WORKFLOW_ID } from '../shared/names';
+import { remediationSwitchWorkflowId } from '../shared/names';
 import type { FleetReport, FleetSettings } from '../workflows/fleet-breaker';
 import {
   type RemediationSwitchState,
@@ -26,14 +26,15 @@ export interface RemediationSwitchActivities {
 export interface RemediationSwitchDeps {
   client: Client;
   /** The task queue the switch runs on when a report starts it (the worker's). */
-  taskQueue?: string;
+  taskQueue: string;
   /** The worker's fleet; absent: no breaker (tests of one target, older callers). */
   fleet?: FleetSettings;
 }
 
-export async function readSwitch(client: Client): Promise<RemediationSwitchState> {
+/** The kill switch of the deployment that runs on `taskQueue`. */
+export async function readSwitch(client: Client, taskQueue: string): Promise<RemediationSwitchState> {
   try {
-    const handle = client.workflow.getHandle(REMEDIATION_SWITCH_WORKFLOW_ID);
+    const handle = client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue));
     // A switch terminated by hand holds no state (and a query would wait for a worker to replay it): on.
     if ((await handle.describe()).status.name !== 'RUNNING') return SWITCH_ON;
     return await handle.query(remediationSwitchQuery);
@@ -45,12 +46,12 @@ export async function readSwitch(client: Client): Promise<RemediationSwitchState
 
 export function createRemediationSwitchActivities({ client, taskQueue, fleet }: RemediationSwitchDeps): RemediationSwitchActivities {
   return {
-    readRemediationSwitch: () => readSwitch(client),
+    readRemediationSwitch: () => readSwitch(client, taskQueue),
     async reportToFleetBreaker(report) {
       // FLEET_BREAKER=off still reports: the breaker then clears a trip from before
-      if (!fleet || !taskQueue || fleet.targetIds.length < 2) return;
+      if (!fleet || fleet.targetIds.length < 2) return;
       await client.workflow.signalWithStart(remediationSwitchWorkflow, {
-        workflowId: REMEDIATION_SWITCH_WORKFLOW_ID,
+        workflowId: remediationSwitchWorkflowId(taskQueue),
         taskQueue,
         args: [SWITCH_ON],
         signal: fleetReportSignal,

@@ -14,7 +14,7 @@ export function createRollupActivities({ client, taskQueue }: { client: Client; 
   return {
     async recordIncidentClosed(summary) {
       await client.workflow.signalWithStart(rollupWorkflow, {
-        workflowId: rollupWorkflowId(summary.targetId),
+        workflowId: rollupWorkflowId(summary.targetId, taskQueue),
         taskQueue,
         args: [emptyRollup(summary.targetId)],
         signal: incidentClosedSignal,

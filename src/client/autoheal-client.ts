@@ -27,11 +27,11 @@ export const COVERAGE_TICK_MS = 5 * 60_000;
 export class AutohealClient {
   /** Operator commands on a target's incident (`heal-<target>`). */
   readonly incidents = {
-    status: (targetId: string) => getStatus(this.temporal, targetId),
+    status: (targetId: string) => getStatus(this.temporal, this.taskQueue, targetId),
     force: (tc: TargetConfig, request: { reason: string; by: string }) =>
       forceRecovery(this.temporal, { target: tc.target, policy: tc.policy, ...request, taskQueue: this.taskQueue }),
-    acknowledge: (targetId: string, by: string) => acknowledge(this.temporal, targetId, by),
-    resolve: (targetId: string, by: string, note: string) => resolve(this.temporal, targetId, by, note),
+    acknowledge: (targetId: string, by: string) => acknowledge(this.temporal, this.taskQueue, targetId, by),
+    resolve: (targetId: string, by: string, note: string) => resolve(this.temporal, this.taskQueue, targetId, by, note),
   };
 
   /** The in-app notification feed. */
@@ -46,7 +46,7 @@ export class AutohealClient {
       pauseMonitoring(this.temporal, { ...options, taskQueue: this.taskQueue }),
     resume: (options: Omit<ResumeOptions, 'taskQueue'>) =>
       resumeMonitoring(this.temporal, { ...options, taskQueue: this.taskQueue }),
-    state: (targetId: string) => readPauseState(this.temporal, targetId),
+    state: (targetId: string) => readPauseState(this.temporal, this.taskQueue, targetId),
   };
 
   /** The long-lived monitors of the configured targets. */
@@ -57,7 +57,7 @@ export class AutohealClient {
      */
     reconcile: (targets: TargetConfig[], options?: ReconcileOptions) => reconcileMonitors(this.temporal, targets, this.taskQueue, options),
     /** The target's monitor as describe shows it (the running watch's latest probe); no billed action. */
-    read: (targetId: string) => readMonitor(this.temporal, targetId),
+    read: (targetId: string) => readMonitor(this.temporal, this.taskQueue, targetId),
   };
 
   /** The remediation kill switch: no automatic restart anywhere while off. */
@@ -65,34 +65,38 @@ export class AutohealClient {
     off: (request: SwitchRequest) => setRemediation(this.temporal, this.taskQueue, false, request),
     on: (request: { by: string; reason?: string }) =>
       setRemediation(this.temporal, this.taskQueue, true, { by: request.by, reason: request.reason ?? '' }),
-    state: () => readRemediationSwitch(this.temporal),
+    state: () => readRemediationSwitch(this.temporal, this.taskQueue),
     /** Lets automatic restarts go while the tripped fleet breaker's condition holds. */
-    overrideBreaker: (request: SwitchRequest) => overrideBreaker(this.temporal, request),
+    overrideBreaker: (request: SwitchRequest) => overrideBreaker(this.temporal, this.taskQueue, request),
   };
 
   /** The operator's views: every target at a glance, incidents of a period, the uptime report. */
   readonly operator = {
-    status: (targets: TargetConfig[], now?: Date) => readStatusOverview(this.temporal, targets, now),
-    incidents: (targetIds: string[], sinceMs: number) => listIncidents(this.temporal, targetIds, sinceMs),
-    report: (targets: TargetConfig[], days: number, now?: Date) => readReport(this.temporal, targets, days, now),
+    status: (targets: TargetConfig[], now?: Date) => readStatusOverview(this.temporal, this.taskQueue, targets, now),
+    incidents: (targetIds: string[], sinceMs: number) => listIncidents(this.temporal, this.taskQueue, targetIds, sinceMs),
+    report: (targets: TargetConfig[], days: number, now?: Date) =>
+      readReport(this.temporal, this.taskQueue, targets, days, now),
     /** Turns on coverage measuring in every target's roll-up (worker start). */
     ensureRollups: (targets: TargetConfig[], tickMs = COVERAGE_TICK_MS) =>
       ensureRollups(this.temporal, this.taskQueue, targets, tickMs),
   };
 
   /** The demo mail catcher: emails captured when no SMTP is configured (demo mode). */
-  readonly mail = { list: () => readMailbox(this.temporal) };
+  readonly mail = { list: () => readMailbox(this.temporal, this.taskQueue) };
 
   constructor(
     /** The Temporal client (connection and namespace). */
     readonly temporal: Client,
-    /** The task queue the workers poll (TEMPORAL_TASK_QUEUE). */
+    /**
+     * The task queue the workers poll (TEMPORAL_TASK_QUEUE). It also names the deployment: every
+     * workflow id this client computes is the deployment's (src/shared/names.ts).
+     */
     readonly taskQueue: string,
   ) {
     this.feed = {
       ...createTemporalNotificationFeed(temporal, { taskQueue }),
-      unreadCount: () => countUnreadNotifications(temporal),
-      undeliverableNotices: (queryTimeoutMs) => undeliverableAlertNotices(temporal, { queryTimeoutMs }),
+      unreadCount: () => countUnreadNotifications(temporal, { taskQueue }),
+      undeliverableNotices: (queryTimeoutMs) => undeliverableAlertNotices(temporal, { taskQueue, queryTimeoutMs }),
     };
   }
 

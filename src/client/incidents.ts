@@ -1,5 +1,6 @@
 /**
- * Operator commands on a target's incident (the `heal-<target>` HealingWorkflow), for the CLI
+ * Operator commands on a target's incident (the `heal-<target>` HealingWorkflow of the
+ * deployment, named by its task queue: src/shared/names.ts), for the CLI
  * and the dashboard: force a recovery (starting an incident when none is open), acknowledge,
  * resolve, and read status and timeline.
  */
@@ -37,9 +38,12 @@ export interface ForceRecoveryOutcome extends CommandAck {
 
 /** Thrown when a command names a target that has no open incident. */
 export class NoOpenIncidentError extends Error {
-  constructor(readonly targetId: string) {
+  constructor(
+    readonly targetId: string,
+    readonly workflowId: string,
+  ) {
     super(
-      `no open incident for target "${targetId}" (workflow ${healingWorkflowId(targetId)} is not running); use "autoheal incident force" to start one`,
+      `no open incident for target "${targetId}" (workflow ${workflowId} is not running); use "autoheal incident force" to start one`,
     );
     this.name = 'NoOpenIncidentError';
   }
@@ -69,7 +73,7 @@ export async function forceRecovery(
   options: ForceRecoveryOptions,
 ): Promise<ForceRecoveryOutcome> {
   const { target, policy, reason, by, taskQueue } = options;
-  const workflowId = healingWorkflowId(target.id);
+  const workflowId = healingWorkflowId(target.id, taskQueue);
   try {
     await client.workflow.start(healingWorkflow, {
       workflowId,
@@ -81,55 +85,57 @@ export async function forceRecovery(
         { key: AutohealSeverity, value: 'CRITICAL' },
       ],
     });
-    const status = await waitForStatus(client, target.id);
+    const status = await waitForStatus(client, workflowId);
     return { workflowId, started: true, incidentId: status.incidentId, status: status.status };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  const ack = await onOpenIncident(target.id, () =>
+  const ack = await onOpenIncident(target.id, workflowId, () =>
     client.workflow.getHandle(workflowId).executeUpdate(forceRecoveryUpdate, { args: [{ reason, by }] }),
   );
   return { workflowId, started: false, ...ack };
 }
 
 /** Stops the reminders of the target's open incident (probing goes on). */
-export function acknowledge(client: Client, targetId: string, by: string): Promise<CommandAck> {
-  return onOpenIncident(targetId, () =>
+export function acknowledge(client: Client, taskQueue: string, targetId: string, by: string): Promise<CommandAck> {
+  const workflowId = healingWorkflowId(targetId, taskQueue);
+  return onOpenIncident(targetId, workflowId, () =>
     client.workflow
-      .getHandle(healingWorkflowId(targetId))
+      .getHandle(workflowId)
       .executeUpdate(acknowledgeUpdate, { args: [{ by }] }),
   );
 }
 
 /** Closes the target's open incident as RESOLVED. */
-export function resolve(client: Client, targetId: string, by: string, note: string): Promise<CommandAck> {
-  return onOpenIncident(targetId, () =>
+export function resolve(client: Client, taskQueue: string, targetId: string, by: string, note: string): Promise<CommandAck> {
+  const workflowId = healingWorkflowId(targetId, taskQueue);
+  return onOpenIncident(targetId, workflowId, () =>
     client.workflow
-      .getHandle(healingWorkflowId(targetId))
+      .getHandle(workflowId)
       .executeUpdate(resolveUpdate, { args: [{ by, note }] }),
   );
 }
 
 /** Status, attempts, timeline and figures of the target's latest incident (open or closed). */
-export function getStatus(client: Client, targetId: string): Promise<IncidentView> {
-  return onOpenIncident(targetId, () =>
-    client.workflow.getHandle(healingWorkflowId(targetId)).query(statusQuery),
+export function getStatus(client: Client, taskQueue: string, targetId: string): Promise<IncidentView> {
+  const workflowId = healingWorkflowId(targetId, taskQueue);
+  return onOpenIncident(targetId, workflowId, () => client.workflow.getHandle(workflowId).query(statusQuery),
   );
 }
 
-async function onOpenIncident<T>(targetId: string, call: () => Promise<T>): Promise<T> {
+async function onOpenIncident<T>(targetId: string, workflowId: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new NoOpenIncidentError(targetId);
+    if (err instanceof WorkflowNotFoundError) throw new NoOpenIncidentError(targetId, workflowId);
     if (err instanceof WorkflowUpdateFailedError) throw new IncidentCommandRejectedError(targetId, err.cause);
     throw err;
   }
 }
 
 /** The status of a just-started incident (its first workflow task may still be pending). */
-async function waitForStatus(client: Client, targetId: string): Promise<IncidentView> {
-  const handle = client.workflow.getHandle(healingWorkflowId(targetId));
+async function waitForStatus(client: Client, workflowId: string): Promise<IncidentView> {
+  const handle = client.workflow.getHandle(workflowId);
   for (let i = 0; ; i++) {
     try {
       return await handle.query(statusQuery);

@@ -3,7 +3,7 @@
  * worker in demo mode without SMTP, and the reader for `autoheal mail` and the dashboard.
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { MAILBOX_WORKFLOW_ID } from '../shared/names';
+import { mailboxWorkflowId } from '../shared/names';
 import { type CaughtEmail, emailCaughtSignal, mailboxQuery, mailboxWorkflow } from '../workflows/mailbox';
 
 /** What a catcher needs of an email (the alert mailer's OutgoingEmail has more). */
@@ -18,7 +18,7 @@ export const CATCHER_RESPONSE = '250 captured by the demo mail catcher (no SMTP 
 
 export async function catchEmail(client: Client, taskQueue: string, email: CatchableEmail): Promise<void> {
   await client.workflow.signalWithStart(mailboxWorkflow, {
-    workflowId: MAILBOX_WORKFLOW_ID,
+    workflowId: mailboxWorkflowId(taskQueue),
     taskQueue,
     args: [[]],
     signal: emailCaughtSignal,
@@ -26,10 +26,10 @@ export async function catchEmail(client: Client, taskQueue: string, email: Catch
   });
 }
 
-/** The caught emails, newest first (none when the catcher never ran). */
-export async function readMailbox(client: Client): Promise<CaughtEmail[]> {
+/** The caught emails of the deployment that runs on `taskQueue`, newest first (none when the catcher never ran). */
+export async function readMailbox(client: Client, taskQueue: string): Promise<CaughtEmail[]> {
   try {
-    const handle = client.workflow.getHandle(MAILBOX_WORKFLOW_ID);
+    const handle = client.workflow.getHandle(mailboxWorkflowId(taskQueue));
     if ((await handle.describe()).status.name !== 'RUNNING') return [];
     return [...(await handle.query(mailboxQuery))].reverse();
   } catch (err) {

@@ -52,9 +52,12 @@ export interface PauseState {
 
 /** Thrown when the target's monitor is not running: start the worker (`autoheal worker` / `autoheal start`) first. */
 export class MonitorNotRunningError extends Error {
-  constructor(readonly targetId: string) {
+  constructor(
+    readonly targetId: string,
+    readonly workflowId: string,
+  ) {
     super(
-      `target "${targetId}" has no running monitor (${monitorWorkflowId(targetId)}): start the worker ("autoheal worker" or "autoheal start"), which starts every configured target's monitor`,
+      `target "${targetId}" has no running monitor (${workflowId}): start the worker ("autoheal worker" or "autoheal start"), which starts every configured target's monitor`,
     );
     this.name = 'MonitorNotRunningError';
   }
@@ -81,8 +84,9 @@ export async function pauseMonitoring(client: Client, options: PauseOptions): Pr
   if (options.until && !(options.until.getTime() > Date.now()))
     throw new InvalidPauseError(`the end of the pause (${options.until.toISOString()}) has already passed`);
 
-  await requireRunning(client, targetId);
-  const view = await client.workflow.getHandle(monitorWorkflowId(targetId)).executeUpdate(pauseMonitorUpdate, {
+  const monitor = monitorWorkflowId(targetId, taskQueue);
+  await requireRunning(client, targetId, monitor);
+  const view = await client.workflow.getHandle(monitor).executeUpdate(pauseMonitorUpdate, {
     args: [{ by, reason, ...(options.until ? { until: options.until.toISOString() } : {}) }],
   });
   await addNotification(
@@ -95,7 +99,7 @@ export async function pauseMonitoring(client: Client, options: PauseOptions): Pr
     },
     { taskQueue },
   );
-  return toPauseState(view, await isRunning(client, healingWorkflowId(targetId)));
+  return toPauseState(view, monitor, await isRunning(client, healingWorkflowId(targetId, taskQueue)));
 }
 
 /** Turns the target's monitoring back on at once. `wasPaused` false: it was not paused (nothing recorded). */
@@ -103,9 +107,10 @@ export async function resumeMonitoring(client: Client, options: ResumeOptions): 
   const { targetId, taskQueue } = options;
   const by = options.by.trim();
   if (!by) throw new InvalidPauseError('resume needs --by <name>: who resumes');
-  await requireRunning(client, targetId);
-  const before = await client.workflow.getHandle(monitorWorkflowId(targetId)).query(monitorStateQuery);
-  const { wasPaused, view } = await client.workflow.getHandle(monitorWorkflowId(targetId)).executeUpdate(resumeMonitorUpdate, { args: [{ by }] });
+  const monitor = monitorWorkflowId(targetId, taskQueue);
+  await requireRunning(client, targetId, monitor);
+  const before = await client.workflow.getHandle(monitor).query(monitorStateQuery);
+  const { wasPaused, view } = await client.workflow.getHandle(monitor).executeUpdate(resumeMonitorUpdate, { args: [{ by }] });
   if (wasPaused) {
     await addNotification(
       client,
@@ -118,35 +123,36 @@ export async function resumeMonitoring(client: Client, options: ResumeOptions): 
       { taskQueue },
     );
   }
-  return { ...toPauseState(view, await isRunning(client, healingWorkflowId(targetId))), wasPaused };
+  return { ...toPauseState(view, monitor, await isRunning(client, healingWorkflowId(targetId, taskQueue))), wasPaused };
 }
 
-/** Whether the target's monitoring is paused, by whom, why and until when. */
-export async function readPauseState(client: Client, targetId: string): Promise<PauseState> {
-  await requireRunning(client, targetId);
+/** Whether the target's monitoring (in the deployment that runs on `taskQueue`) is paused, by whom, why and until when. */
+export async function readPauseState(client: Client, taskQueue: string, targetId: string): Promise<PauseState> {
+  const monitor = monitorWorkflowId(targetId, taskQueue);
+  await requireRunning(client, targetId, monitor);
   const [view, incidentOpen] = await Promise.all([
-    client.workflow.getHandle(monitorWorkflowId(targetId)).query(monitorStateQuery),
-    isRunning(client, healingWorkflowId(targetId)),
+    client.workflow.getHandle(monitor).query(monitorStateQuery),
+    isRunning(client, healingWorkflowId(targetId, taskQueue)),
   ]);
-  return toPauseState(view, incidentOpen);
+  return toPauseState(view, monitor, incidentOpen);
 }
 
-function toPauseState(view: TargetMonitorView, incidentOpen: boolean): PauseState {
+function toPauseState(view: TargetMonitorView, monitor: string, incidentOpen: boolean): PauseState {
   const { pause } = view;
   return {
     targetId: view.targetId,
-    monitorWorkflowId: monitorWorkflowId(view.targetId),
+    monitorWorkflowId: monitor,
     paused: pause !== undefined,
     ...(pause ? { note: pause.note } : view.note ? { note: view.note } : {}),
     ...(pause?.until
-      ? { window: { workflowId: monitorWorkflowId(view.targetId), until: pause.until, by: pause.by, reason: pause.reason } }
+      ? { window: { workflowId: monitor, until: pause.until, by: pause.by, reason: pause.reason } }
       : {}),
     incidentOpen,
   };
 }
 
-async function requireRunning(client: Client, targetId: string): Promise<void> {
-  if (!(await isRunning(client, monitorWorkflowId(targetId)))) throw new MonitorNotRunningError(targetId);
+async function requireRunning(client: Client, targetId: string, monitor: string): Promise<void> {
+  if (!(await isRunning(client, monitor))) throw new MonitorNotRunningError(targetId, monitor);
 }
 
 async function isRunning(client: Client, workflowId: string): Promise<boolean> {

@@ -36,9 +36,9 @@ export function staleAfterMs(checkIntervalMs: number): number {
 }
 
 /** The latest verdict, plus `paused` while the monitor is paused (then an old probe is expected). */
-export async function readMonitorStatus(client: Client, tc: TargetConfig, nowMs: number): Promise<MonitorStatus> {
+export async function readMonitorStatus(client: Client, taskQueue: string, tc: TargetConfig, nowMs: number): Promise<MonitorStatus> {
   const targetId = tc.target.id;
-  const reading = await readMonitor(client, targetId);
+  const reading = await readMonitor(client, taskQueue, targetId);
   const monitorWorkflowId = reading.workflowId;
   if (reading.status === 'NOT_FOUND')
     return { severity: 'UNKNOWN', stale: false, monitorWorkflowId, note: 'no monitor yet: is the worker running? (it starts every target\'s monitor)' };
@@ -61,7 +61,7 @@ export async function readMonitorStatus(client: Client, tc: TargetConfig, nowMs:
   } else {
     let view;
     try {
-      view = await queryMonitor(client, targetId);
+      view = await queryMonitor(client, taskQueue, targetId);
     } catch (err) {
       const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
       return { severity: 'UNKNOWN', stale: false, monitorWorkflowId, note: `the monitor's state could not be read (${why}): is the worker running?` };

@@ -8,6 +8,11 @@
  * Reading a monitor costs no Temporal action: describe returns the running watch's heartbeat
  * details (the latest probe). The state query (billed on Temporal Cloud) is only for when no
  * watch runs: paused, or confirming a CRITICAL.
+ *
+ * Each deployment has its own monitors (ids named by its task queue, src/shared/names.ts). A
+ * monitor found running under this deployment's id on another task queue belongs to another
+ * deployment (an older version named every deployment's monitor alike, and a worker of one
+ * re-pointed the other's at its own bridge): it is refused, never re-configured.
  */
 import { type Client, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
@@ -31,8 +36,13 @@ import { UNKNOWN_SIGNATURE } from '../workflows/target-monitor/state';
 export interface EnsuredMonitor {
   workflowId: string;
   targetId: string;
-  /** started: it was not running; configured: it runs and was sent the current settings. */
-  action: 'started' | 'configured';
+  /**
+   * started: it was not running; configured: it runs and was sent the current settings;
+   * refused: it runs on another deployment's task queue (`owner`), and was left alone.
+   */
+  action: 'started' | 'configured' | 'refused';
+  /** The task queue of the deployment that owns a refused monitor. */
+  owner?: string;
   /** The legacy schedule `autoheal-monitor-<target>` was deleted (its pause, if any, carried over). */
   retiredSchedule?: boolean;
   /** The note of the legacy schedule's pause that the monitor now holds. */
@@ -47,7 +57,10 @@ export interface ConfigurationStamp {
   overrideNewer?: boolean;
 }
 
-/** Starts or re-configures the monitor of every target (idempotent). */
+/**
+ * Starts or re-configures the monitor of every target of the deployment that runs on
+ * `taskQueue` (idempotent); refuses one that another deployment's task queue runs.
+ */
 export async function ensureMonitors(
   client: Client,
   targets: TargetConfig[],
@@ -57,14 +70,19 @@ export async function ensureMonitors(
   const ensured: EnsuredMonitor[] = [];
   for (const tc of targets) {
     const targetId = tc.target.id;
-    const workflowId = monitorWorkflowId(targetId);
+    const workflowId = monitorWorkflowId(targetId, taskQueue);
     const settings: MonitorSettings = {
       target: tc.target,
       policy: tc.policy,
       ...(stamp.configuredAt ? { configuredAt: stamp.configuredAt } : {}),
       ...(stamp.overrideNewer ? { overrideNewer: true } : {}),
     };
-    const running = await isRunning(client, workflowId);
+    const runningOn = await runningTaskQueue(client, workflowId);
+    if (runningOn !== undefined && runningOn !== taskQueue) {
+      ensured.push({ workflowId, targetId, action: 'refused', owner: runningOn });
+      continue;
+    }
+    const running = runningOn !== undefined;
     const legacy = await retireLegacySchedule(client, targetId, taskQueue);
     const { overrideNewer: _override, ...startSettings } = settings;
     const input: TargetMonitorInput = legacy.pause && !running ? { ...startSettings, carried: carriedWithPause(legacy.pause) } : startSettings;
@@ -96,6 +114,12 @@ export async function ensureMonitors(
 
 /** One log line per ensured monitor. */
 export function describeEnsured(m: EnsuredMonitor): string {
+  if (m.action === 'refused')
+    return (
+      `Monitor ${m.workflowId} refused: it runs on task queue "${m.owner}", another deployment's, and is left alone. ` +
+      `Stop that deployment's worker from adopting it (upgrade it: each deployment now has its own monitor ids), ` +
+      `or terminate the workflow if it is stale; then restart this worker`
+    );
   const parts = [`Monitor ${m.workflowId} ${m.action}`];
   if (m.retiredSchedule) parts.push('the per-run schedule of the same name was deleted');
   if (m.carriedPause) parts.push(`its pause carried over: ${m.carriedPause}`);
@@ -159,11 +183,13 @@ function ignoreClosed(err: unknown): void {
   if (!(err instanceof WorkflowNotFoundError) && !/already (completed|finished|terminated)/i.test(String(err))) throw err;
 }
 
-async function isRunning(client: Client, workflowId: string): Promise<boolean> {
+/** The task queue the workflow runs on; undefined when it is not running. */
+async function runningTaskQueue(client: Client, workflowId: string): Promise<string | undefined> {
   try {
-    return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+    const description = await client.workflow.getHandle(workflowId).describe();
+    return description.status.name === 'RUNNING' ? description.taskQueue : undefined;
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
+    if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
   }
 }
@@ -183,9 +209,9 @@ export interface MonitorReading {
 
 const { PendingActivityState } = temporal.api.enums.v1;
 
-/** Describes the target's monitor and decodes its running watch's heartbeat details. No action billed. */
-export async function readMonitor(client: Client, targetId: string): Promise<MonitorReading> {
-  const workflowId = monitorWorkflowId(targetId);
+/** Describes the target's monitor (the deployment's that runs on `taskQueue`) and decodes its running watch's heartbeat details. No action billed. */
+export async function readMonitor(client: Client, taskQueue: string, targetId: string): Promise<MonitorReading> {
+  const workflowId = monitorWorkflowId(targetId, taskQueue);
   let description;
   try {
     description = await client.workflow.getHandle(workflowId).describe();
@@ -214,6 +240,6 @@ export async function readMonitor(client: Client, targetId: string): Promise<Mon
 }
 
 /** The monitor's own state (a query: one billed action on Temporal Cloud; needs a worker). */
-export function queryMonitor(client: Client, targetId: string): Promise<TargetMonitorView> {
-  return client.workflow.getHandle(monitorWorkflowId(targetId)).query(monitorStateQuery);
+export function queryMonitor(client: Client, taskQueue: string, targetId: string): Promise<TargetMonitorView> {
+  return client.workflow.getHandle(monitorWorkflowId(targetId, taskQueue)).query(monitorStateQuery);
 }

@@ -10,7 +10,7 @@ import {
   type NewNotification,
   type NotificationFeed,
 } from '../shared/alert-feed';
-import { NOTIFICATION_FEED_WORKFLOW_ID } from '../shared/names';
+import { notificationFeedWorkflowId } from '../shared/names';
 import {
   markReadSignal,
   notificationAddedSignal,
@@ -21,7 +21,12 @@ import {
 } from '../workflows/notifications';
 
 export interface FeedLocation {
-  /** Default `autoheal-notifications`. */
+  /**
+   * The task queue of the deployment whose feed this is: its worker runs the feed, and the feed's
+   * id is `autoheal-notifications` in that deployment (src/shared/names.ts).
+   */
+  taskQueue: string;
+  /** Default: the deployment's `autoheal-notifications`. */
   workflowId?: string;
   /** A read waits this long for the worker to answer, ms (default 15000: longer than the sticky
    *  queue timeout, 10 s, that delays the first answer after a worker restart). */
@@ -29,17 +34,19 @@ export interface FeedLocation {
 }
 
 /** Where the feed lives and which task queue's worker runs it (needed to start it on first write). */
-export type FeedWriteLocation = FeedLocation & { taskQueue: string };
+export type FeedWriteLocation = FeedLocation;
+
+const feedId = (opts: FeedLocation): string => opts.workflowId ?? notificationFeedWorkflowId(opts.taskQueue);
 
 const DEFAULT_QUERY_TIMEOUT_MS = 15_000;
 
 /** Notifications newest first; none when the feed was never written. */
 export async function listNotifications(
   client: Client,
-  opts: FeedFilter & FeedLocation = {},
+  opts: FeedFilter & FeedLocation,
 ): Promise<FeedNotification[]> {
-  const { workflowId, queryTimeoutMs, ...filter } = opts;
-  const handle = client.workflow.getHandle(workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID);
+  const { workflowId, taskQueue, queryTimeoutMs, ...filter } = opts;
+  const handle = client.workflow.getHandle(feedId({ workflowId, taskQueue }));
   try {
     return await client.connection.withDeadline(
       Date.now() + (queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS),
@@ -59,15 +66,15 @@ export async function listNotifications(
  */
 export async function undeliverableAlertNotices(
   client: Client,
-  opts: FeedLocation = {},
+  opts: FeedLocation,
 ): Promise<FeedNotification[]> {
   const items = await listNotifications(client, { ...opts, unreadOnly: true, severity: 'CRITICAL' });
   return items.filter((n) => n.text.startsWith(ALERTS_UNDELIVERABLE_TEXT));
 }
 
 /** How many notifications are unread. */
-export async function countUnreadNotifications(client: Client, opts: FeedLocation = {}): Promise<number> {
-  const handle = client.workflow.getHandle(opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID);
+export async function countUnreadNotifications(client: Client, opts: FeedLocation): Promise<number> {
+  const handle = client.workflow.getHandle(feedId(opts));
   try {
     return await client.connection.withDeadline(
       Date.now() + (opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS),
@@ -81,7 +88,7 @@ export async function countUnreadNotifications(client: Client, opts: FeedLocatio
 
 /** Where a signal-with-start finds the feed, or starts it on first use. */
 const feedStart = (opts: FeedWriteLocation) => ({
-  workflowId: opts.workflowId ?? NOTIFICATION_FEED_WORKFLOW_ID,
+  workflowId: feedId(opts),
   taskQueue: opts.taskQueue,
   args: [{}] as [NotificationFeedInput],
 });
@@ -108,7 +115,13 @@ export async function addNotification(client: Client, notification: NewNotificat
 export function createTemporalNotificationFeed(client: Client, opts: FeedWriteLocation): NotificationFeed {
   return {
     add: (n) => addNotification(client, n, opts),
-    list: (filter) => listNotifications(client, { workflowId: opts.workflowId, queryTimeoutMs: opts.queryTimeoutMs, ...filter }),
+    list: (filter) =>
+      listNotifications(client, {
+        workflowId: opts.workflowId,
+        taskQueue: opts.taskQueue,
+        queryTimeoutMs: opts.queryTimeoutMs,
+        ...filter,
+      }),
     markRead: (ids) => markNotificationsRead(client, ids, opts),
   };
 }

@@ -72,18 +72,19 @@ async function runningQuery<T>(client: Client, workflowId: string, read: () => P
 }
 
 /** The last probe of a target: the one place that knows where the monitor keeps it. */
-export function lastProbe(client: Client, tc: TargetConfig, nowMs: number): Promise<MonitorStatus> {
-  return readMonitorStatus(client, tc, nowMs);
+export function lastProbe(client: Client, taskQueue: string, tc: TargetConfig, nowMs: number): Promise<MonitorStatus> {
+  return readMonitorStatus(client, taskQueue, tc, nowMs);
 }
 
-export async function readTargetOverview(client: Client, tc: TargetConfig, nowMs: number): Promise<TargetOverview> {
+/** One target of the deployment that runs on `taskQueue`, at a glance. */
+export async function readTargetOverview(client: Client, taskQueue: string, tc: TargetConfig, nowMs: number): Promise<TargetOverview> {
   const id = tc.target.id;
+  const healer = healingWorkflowId(id, taskQueue);
+  const ledgerId = attemptLedgerWorkflowId(id, taskQueue);
   const [monitor, view, ledger] = await Promise.all([
-    lastProbe(client, tc, nowMs),
-    runningQuery(client, healingWorkflowId(id), () => client.workflow.getHandle(healingWorkflowId(id)).query(statusQuery)),
-    runningQuery(client, attemptLedgerWorkflowId(id), () =>
-      client.workflow.getHandle(attemptLedgerWorkflowId(id)).query(ledgerStateQuery),
-    ),
+    lastProbe(client, taskQueue, tc, nowMs),
+    runningQuery(client, healer, () => client.workflow.getHandle(healer).query(statusQuery)),
+    runningQuery(client, ledgerId, () => client.workflow.getHandle(ledgerId).query(ledgerStateQuery)),
   ]);
   const l: AttemptLedgerState = ledger ?? EMPTY_LEDGER;
   const windowMs = tc.policy.escalationWindowMs;
@@ -110,7 +111,7 @@ export async function readTargetOverview(client: Client, tc: TargetConfig, nowMs
     incident: view
       ? {
           incidentId: view.incidentId,
-          workflowId: healingWorkflowId(id),
+          workflowId: healer,
           status: view.status,
           step: view.activity,
           openedAt: view.openedAt,
@@ -125,11 +126,16 @@ export async function readTargetOverview(client: Client, tc: TargetConfig, nowMs
   };
 }
 
-export async function readStatusOverview(client: Client, targets: TargetConfig[], now = new Date()): Promise<StatusOverview> {
+export async function readStatusOverview(
+  client: Client,
+  taskQueue: string,
+  targets: TargetConfig[],
+  now = new Date(),
+): Promise<StatusOverview> {
   const nowMs = now.getTime();
   const [remediation, overviews] = await Promise.all([
-    readRemediationSwitch(client),
-    Promise.all(targets.map((tc) => readTargetOverview(client, tc, nowMs))),
+    readRemediationSwitch(client, taskQueue),
+    Promise.all(targets.map((tc) => readTargetOverview(client, taskQueue, tc, nowMs))),
   ]);
   return {
     generatedAt: now.toISOString(),
@@ -166,18 +172,25 @@ export function factsOf(view: IncidentView | HealingResult): IncidentFacts {
   };
 }
 
-export async function readRollup(client: Client, targetId: string): Promise<RollupState | undefined> {
-  return runningQuery(client, rollupWorkflowId(targetId), () =>
-    client.workflow.getHandle(rollupWorkflowId(targetId)).query(rollupQuery),
-  );
+export async function readRollup(client: Client, taskQueue: string, targetId: string): Promise<RollupState | undefined> {
+  const workflowId = rollupWorkflowId(targetId, taskQueue);
+  return runningQuery(client, workflowId, () => client.workflow.getHandle(workflowId).query(rollupQuery));
 }
 
-/** Incidents of the targets detected since `sinceMs`, newest first: visibility, then the roll-ups. */
-export async function listIncidents(client: Client, targetIds: string[], sinceMs: number): Promise<IncidentFacts[]> {
+/**
+ * Incidents of the targets detected since `sinceMs`, newest first: visibility, then the roll-ups.
+ * Only the deployment's own: incidents that ran on its task queue, and its roll-ups.
+ */
+export async function listIncidents(
+  client: Client,
+  taskQueue: string,
+  targetIds: string[],
+  sinceMs: number,
+): Promise<IncidentFacts[]> {
   const byId = new Map<string, IncidentFacts>();
   const since = new Date(sinceMs).toISOString();
   for (const targetId of targetIds) {
-    const query = `WorkflowType="healingWorkflow" AND AutohealTarget="${targetId}" AND StartTime >= "${since}"`;
+    const query = `WorkflowType="healingWorkflow" AND AutohealTarget="${targetId}" AND TaskQueue="${taskQueue}" AND StartTime >= "${since}"`;
     for await (const run of client.workflow.list({ query })) {
       const handle = client.workflow.getHandle(run.workflowId, run.runId);
       try {
@@ -192,7 +205,7 @@ export async function listIncidents(client: Client, targetIds: string[], sinceMs
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
     }
-    for (const summary of (await readRollup(client, targetId))?.incidents ?? []) {
+    for (const summary of (await readRollup(client, taskQueue, targetId))?.incidents ?? []) {
       if (!byId.has(summary.incidentId)) byId.set(summary.incidentId, summary);
     }
   }
@@ -278,16 +291,22 @@ export function computeReport(
   };
 }
 
-export async function readReport(client: Client, targets: TargetConfig[], days: number, now = new Date()): Promise<Report> {
+/** The report of the deployment that runs on `taskQueue`: its roll-ups and its open incidents. */
+export async function readReport(
+  client: Client,
+  taskQueue: string,
+  targets: TargetConfig[],
+  days: number,
+  now = new Date(),
+): Promise<Report> {
   const nowMs = now.getTime();
   const facts = await Promise.all(
     targets.map(async (tc) => {
       const id = tc.target.id;
-      const rollup = await readRollup(client, id);
+      const rollup = await readRollup(client, taskQueue, id);
       const incidents = new Map<string, IncidentFacts>((rollup?.incidents ?? []).map((i) => [i.incidentId, i]));
-      const open = await runningQuery(client, healingWorkflowId(id), () =>
-        client.workflow.getHandle(healingWorkflowId(id)).query(statusQuery),
-      );
+      const healer = healingWorkflowId(id, taskQueue);
+      const open = await runningQuery(client, healer, () => client.workflow.getHandle(healer).query(statusQuery));
       if (open) incidents.set(open.incidentId, factsOf(open));
       return {
         target: id,
@@ -308,7 +327,7 @@ export async function ensureRollups(client: Client, taskQueue: string, targets: 
   await Promise.all(
     targets.map((tc) =>
       client.workflow.signalWithStart(rollupWorkflow, {
-        workflowId: rollupWorkflowId(tc.target.id),
+        workflowId: rollupWorkflowId(tc.target.id, taskQueue),
         taskQueue,
         args: [emptyRollup(tc.target.id)],
         signal: coverageSignal,

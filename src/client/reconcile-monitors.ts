@@ -7,7 +7,7 @@
  *   - the monitor of a target no longer configured is stopped, the stop said in the in-app
  *     feed, and the per-run schedule an older version left for it deleted. Only monitors and
  *     schedules of this task queue are candidates: another deployment sharing the namespace on
- *     its own task queue is left alone;
+ *     its own task queue is left alone (and its monitors have ids of their own: src/shared/names.ts);
  *   - an open incident (`heal-<target>`) of a removed target is left to finish, and said so.
  *
  * A stale worker cannot unmonitor targets. Every configuration carries its age, `configuredAt`
@@ -20,12 +20,12 @@
 import { type Client, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
 import type { TargetConfig } from '../config/load-config';
 import { describeError } from '../shared/errors';
-import { healingWorkflowId, monitorScheduleId, monitorWorkflowId } from '../shared/names';
+import { DEFAULT_TASK_QUEUE, healingWorkflowId, monitorScheduleId, monitorWorkflowId, targetOfMonitorId } from '../shared/names';
 import { CONFIGURED_AT_MEMO } from '../workflows/target-monitor/messages';
 import { describeEnsured, type EnsuredMonitor, ensureMonitors } from './monitors';
 import { addNotification, type FeedWriteLocation } from './notifications';
 
-const PREFIX = monitorWorkflowId('');
+const PREFIX = monitorWorkflowId('', DEFAULT_TASK_QUEUE);
 
 export interface RemovedMonitor {
   workflowId: string;
@@ -69,7 +69,7 @@ export async function reconcileMonitors(
   taskQueue: string,
   options: ReconcileOptions = {},
 ): Promise<Reconciliation> {
-  const wanted = new Set(targets.map((t) => monitorWorkflowId(t.target.id)));
+  const wanted = new Set(targets.map((t) => monitorWorkflowId(t.target.id, taskQueue)));
   const running = await runningMonitors(client, taskQueue, wanted);
   const unwanted = [...running.keys()].filter((id) => !wanted.has(id));
 
@@ -84,18 +84,18 @@ export async function reconcileMonitors(
   });
   const removed: RemovedMonitor[] = [];
   for (const workflowId of unwanted) {
-    const targetId = workflowId.slice(PREFIX.length);
+    const targetId = targetOfMonitorId(workflowId);
     await client.workflow
       .getHandle(workflowId)
       .terminate(`target ${targetId} is no longer configured`)
       .catch((err: unknown) => {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       });
-    const m: RemovedMonitor = { workflowId, targetId, openIncident: await openIncident(client, targetId) };
+    const m: RemovedMonitor = { workflowId, targetId, openIncident: await openIncident(client, taskQueue, targetId) };
     const feedError = await sayInFeed(client, m, { taskQueue, ...options.feed }, options);
     removed.push(feedError ? { ...m, feedError } : m);
   }
-  await deleteLegacySchedules(client, wanted, taskQueue);
+  await deleteLegacySchedules(client, new Set(targets.map((t) => monitorScheduleId(t.target.id))), taskQueue);
   return { ensured, removed };
 }
 
@@ -168,8 +168,8 @@ async function deleteLegacySchedules(client: Client, wanted: Set<string>, taskQu
   }
 }
 
-async function openIncident(client: Client, targetId: string): Promise<string | undefined> {
-  const workflowId = healingWorkflowId(targetId);
+async function openIncident(client: Client, taskQueue: string, targetId: string): Promise<string | undefined> {
+  const workflowId = healingWorkflowId(targetId, taskQueue);
   try {
     const description = await client.workflow.getHandle(workflowId).describe();
     return description.status.name === 'RUNNING' ? workflowId : undefined;

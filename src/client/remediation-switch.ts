@@ -4,7 +4,7 @@
  * `overrideBreaker` lets automatic restarts go while the fleet breaker's condition holds.
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { REMEDIATION_SWITCH_WORKFLOW_ID, healingWorkflowId } from '../shared/names';
+import { healingWorkflowId, remediationSwitchWorkflowId } from '../shared/names';
 import {
   type RemediationSwitchState,
   SWITCH_ON,
@@ -25,9 +25,10 @@ export interface SwitchRequest {
   targetIds?: string[];
 }
 
-export async function readRemediationSwitch(client: Client): Promise<RemediationSwitchState> {
+/** The kill switch of the deployment that runs on `taskQueue` (each deployment has its own). */
+export async function readRemediationSwitch(client: Client, taskQueue: string): Promise<RemediationSwitchState> {
   try {
-    const handle = client.workflow.getHandle(REMEDIATION_SWITCH_WORKFLOW_ID);
+    const handle = client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue));
     // A switch terminated by hand holds no state (and a query would wait for a worker to replay it): on.
     if ((await handle.describe()).status.name !== 'RUNNING') return SWITCH_ON;
     return await handle.query(remediationSwitchQuery);
@@ -46,14 +47,14 @@ export async function setRemediation(
   if (!by?.trim()) throw new Error('--by is required: who turns remediation ' + (enabled ? 'on' : 'off'));
   if (!enabled && !reason?.trim()) throw new Error('--reason is required: why automatic restarts stop');
   await client.workflow.signalWithStart(remediationSwitchWorkflow, {
-    workflowId: REMEDIATION_SWITCH_WORKFLOW_ID,
+    workflowId: remediationSwitchWorkflowId(taskQueue),
     taskQueue,
     args: [SWITCH_ON],
     signal: setRemediationSignal,
     signalArgs: [{ enabled, by: by.trim(), reason: reason?.trim() ?? '', at: new Date().toISOString() }],
   });
   if (!enabled) await stopDispatchesInFlight(client, taskQueue, targetIds, { by: by.trim(), reason: reason.trim() });
-  return readRemediationSwitch(client);
+  return readRemediationSwitch(client, taskQueue);
 }
 
 /**
@@ -77,7 +78,7 @@ async function stopDispatchesInFlight(
       .signal(remediationSwitchedOffSignal, change)
       .catch(() => undefined); // no open incident, or closed meanwhile
   };
-  for (const id of targetIds) await tell(healingWorkflowId(id));
+  for (const id of targetIds) await tell(healingWorkflowId(id, taskQueue));
   const query = `WorkflowType="healingWorkflow" AND ExecutionStatus="Running" AND TaskQueue="${taskQueue}"`;
   try {
     for await (const run of client.workflow.list({ query })) await tell(run.workflowId);
@@ -96,15 +97,15 @@ export class BreakerNotTrippedError extends Error {
  * until the condition that tripped it clears (the next burst trips it again). Who and why are
  * recorded in the breaker's history, the in-app feed and every held incident's timeline.
  */
-export async function overrideBreaker(client: Client, { by, reason }: SwitchRequest): Promise<RemediationSwitchState> {
+export async function overrideBreaker(client: Client, taskQueue: string, { by, reason }: SwitchRequest): Promise<RemediationSwitchState> {
   if (!by?.trim()) throw new Error('--by is required: who overrides the fleet breaker');
   if (!reason?.trim()) throw new Error('--reason is required: why automatic restarts may go despite the suspected common cause');
-  const state = await readRemediationSwitch(client);
+  const state = await readRemediationSwitch(client, taskQueue);
   if (!state.breaker?.tripped) {
     throw new BreakerNotTrippedError('the fleet breaker is not tripped: automatic restarts are not withheld by it, nothing to override');
   }
   await client.workflow
-    .getHandle(REMEDIATION_SWITCH_WORKFLOW_ID)
+    .getHandle(remediationSwitchWorkflowId(taskQueue))
     .signal(overrideBreakerSignal, { by: by.trim(), reason: reason.trim(), at: new Date().toISOString() });
-  return readRemediationSwitch(client);
+  return readRemediationSwitch(client, taskQueue);
 }

@@ -9,7 +9,7 @@ export function sendTestAlertViaWorker(
   request: { targetId: string; by: string },
 ): Promise<TestAlertOutcome> {
   return client.workflow.execute(testAlertWorkflow, {
-    workflowId: testAlertWorkflowId(new Date()),
+    workflowId: testAlertWorkflowId(new Date(), taskQueue),
     taskQueue,
     args: [request],
     workflowExecutionTimeout: '4m',

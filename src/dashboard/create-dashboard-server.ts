@@ -92,7 +92,7 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
     severity: 'UNKNOWN',
     stale: true,
     note: 'not read yet',
-    links: targetLinks(webUiUrl, namespace, tc.target.id),
+    links: targetLinks(webUiUrl, namespace, tc.target.id, deps.taskQueue),
   }));
   const reader = createStatusReader(source, { namespace, webUiUrl, placeholders });
   const metrics = createDashboardMetrics();
@@ -209,12 +209,12 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
     'POST /api/targets/:id/resolve': command(resolveBody, (id, body) => source.resolve(id, body), 'resolve'),
     'GET /api/operator': sensitive(async (_req, res) => {
       const [status, report] = await Promise.all([
-        readStatusOverview(deps.client, config.targets),
-        readReport(deps.client, config.targets, 30),
+        readStatusOverview(deps.client, deps.taskQueue, config.targets),
+        readReport(deps.client, deps.taskQueue, config.targets, 30),
       ]);
       sendJson(res, 200, scrubSecrets({ status, report, webUiUrl, namespace }, secrets));
     }),
-    'GET /api/mail': sensitive(async (_req, res) => sendJson(res, 200, scrubSecrets(await readMailbox(deps.client), secrets))),
+    'GET /api/mail': sensitive(async (_req, res) => sendJson(res, 200, scrubSecrets(await readMailbox(deps.client, deps.taskQueue), secrets))),
     'POST /api/test-alert': command(
       acknowledgeBody,
       (_id, body) =>

@@ -25,23 +25,25 @@ async function rejectedAs409<T>(targetId: string, call: () => Promise<T>): Promi
 
 export function acknowledgeIncident(
   client: Client,
+  taskQueue: string,
   targetId: string,
   request: { by: string },
 ): Promise<CommandResult> {
   return rejectedAs409(targetId, async () => ({
-    workflowId: healingWorkflowId(targetId),
-    ...(await acknowledge(client, targetId, request.by)),
+    workflowId: healingWorkflowId(targetId, taskQueue),
+    ...(await acknowledge(client, taskQueue, targetId, request.by)),
   }));
 }
 
 export function resolveIncident(
   client: Client,
+  taskQueue: string,
   targetId: string,
   request: { by: string; note: string },
 ): Promise<CommandResult> {
   return rejectedAs409(targetId, async () => ({
-    workflowId: healingWorkflowId(targetId),
-    ...(await resolve(client, targetId, request.by, request.note)),
+    workflowId: healingWorkflowId(targetId, taskQueue),
+    ...(await resolve(client, taskQueue, targetId, request.by, request.note)),
   }));
 }
 

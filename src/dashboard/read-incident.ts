@@ -49,10 +49,11 @@ function restartRunOf(view: IncidentView): Pick<IncidentSummary, 'restartRun'> {
 
 export async function readIncident(
   client: Client,
+  taskQueue: string,
   targetId: string,
   webUiUrl: string,
 ): Promise<IncidentSummary | undefined> {
-  const workflowId = healingWorkflowId(targetId);
+  const workflowId = healingWorkflowId(targetId, taskQueue);
   const handle = client.workflow.getHandle(workflowId);
   let description: WorkflowExecutionDescription;
   try {

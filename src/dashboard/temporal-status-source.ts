@@ -52,10 +52,10 @@ export function createTemporalStatusSource(deps: TemporalStatusSourceDeps): Stat
   };
 
   async function readTarget(tc: TargetConfig, nowMs: number): Promise<TargetStatus> {
-    const links = targetLinks(webUiUrl, namespace, tc.target.id);
+    const links = targetLinks(webUiUrl, namespace, tc.target.id, taskQueue);
     const [monitor, incident] = await Promise.allSettled([
-      readMonitorStatus(client, tc, nowMs),
-      readIncident(client, tc.target.id, links.incident),
+      readMonitorStatus(client, taskQueue, tc, nowMs),
+      readIncident(client, taskQueue, tc.target.id, links.incident),
     ]);
     const notes: string[] = [];
     const status: TargetStatus = { id: tc.target.id, severity: 'UNKNOWN', stale: false, links };
@@ -94,14 +94,14 @@ export function createTemporalStatusSource(deps: TemporalStatusSourceDeps): Stat
       targetConfig(targetId);
       await ping();
       return withDeadline(client, 'acknowledge', commandDeadlineMs, () =>
-        acknowledgeIncident(client, targetId, request),
+        acknowledgeIncident(client, taskQueue, targetId, request),
       );
     },
     resolve: async (targetId, request) => {
       targetConfig(targetId);
       await ping();
       return withDeadline(client, 'resolve', commandDeadlineMs, () =>
-        resolveIncident(client, targetId, request),
+        resolveIncident(client, taskQueue, targetId, request),
       );
     },
   };

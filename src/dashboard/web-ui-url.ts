@@ -14,15 +14,16 @@ export function guessWebUiUrl(temporal: AppConfig['temporal']): string {
   return `http://${host}:8233`;
 }
 
-/** Links into the Web UI for one target: its incident workflow and its long-lived monitor. */
+/** Links into the Web UI for one target of the deployment on `taskQueue`: its incident workflow and its long-lived monitor. */
 export function targetLinks(
   webUiUrl: string,
   namespace: string,
   targetId: string,
+  taskQueue: string,
 ): { incident: string; monitorRuns: string } {
   const ns = `${webUiUrl}/namespaces/${encodeURIComponent(namespace)}`;
   return {
-    incident: `${ns}/workflows/${encodeURIComponent(healingWorkflowId(targetId))}`,
-    monitorRuns: `${ns}/workflows/${encodeURIComponent(monitorWorkflowId(targetId))}`,
+    incident: `${ns}/workflows/${encodeURIComponent(healingWorkflowId(targetId, taskQueue))}`,
+    monitorRuns: `${ns}/workflows/${encodeURIComponent(monitorWorkflowId(targetId, taskQueue))}`,
   };
 }

@@ -80,8 +80,12 @@ export interface AttemptRecord {
   attempt: number;
   method: string;
   dispatchedAt?: string;
-  /** recovered | not_recovered (verify timeout) | dispatch_failed | restart_failed (its Actions run failed) | skipped */
-  outcome: 'recovered' | 'not_recovered' | 'dispatch_failed' | 'restart_failed' | 'skipped' | 'in_progress';
+  /**
+   * recovered | not_recovered (verify timeout) | dispatch_failed | restart_failed (its Actions run
+   * failed) | skipped | dry_run_not_recovered (a dry run that did not verify: nothing was sent, so
+   * not a failed restart).
+   */
+  outcome: 'recovered' | 'not_recovered' | 'dispatch_failed' | 'restart_failed' | 'skipped' | 'in_progress' | 'dry_run_not_recovered';
   detail: string;
   endedAt?: string;
   /** The GitHub Actions run of the restart (REMEDIATION=github), as last read: its page and state. */
@@ -236,6 +240,13 @@ export interface RemediationRequest {
    * before each HTTP attempt.
    */
   forced?: boolean;
+  /**
+   * The deployment's remediation mode, carried by the incident (its policy's REMEDIATION), not
+   * the mode of whichever worker runs the dispatch: true, a dry run (nothing is ever sent); false,
+   * a real restart (a dry-run worker refuses it, retryably, rather than pretend). Absent in
+   * requests scheduled by an older version: the worker's own mode decides.
+   */
+  dryRun?: boolean;
 }
 
 export interface RemediationReceipt {

@@ -10,10 +10,34 @@
  * incident is `heal-<target>` (a contract with operators, README "How it works", and the one-healer-per-target
  * guard of incidents in flight), and a monitor run is `monitor-<target>` plus the time the
  * schedule appends. Renaming an id would orphan the workflows already running under it.
+ *
+ * Deployments: several deployments (production and staging, say) may share one namespace, each
+ * with the default target id `mt5-bridge`. A deployment is named by its task queue
+ * (TEMPORAL_TASK_QUEUE): every worker, client and workflow of a deployment knows it (workflow
+ * code from `workflowInfo().taskQueue`, which is deterministic), and two deployments that share a
+ * task queue share their workers anyway, so they could not be kept apart by any other name. The
+ * default deployment (task queue `autoheal`) keeps the bare ids above, so that its running
+ * workflows keep their names; every other deployment's ids end in `@<task queue>`
+ * (`heal-mt5-bridge@staging`). Target ids are lowercase letters, digits and dashes, so the `@`
+ * cannot be part of one. Only the legacy per-run schedule and its maintenance window keep bare
+ * ids: an older version made them, and they are only touched when their schedule starts runs on
+ * the deployment's own task queue.
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
 
 export const DEFAULT_TASK_QUEUE = 'autoheal';
+
+/** `id` in a deployment (its task queue): bare in the default deployment, `<id>@<deployment>` in any other. */
+export function inDeployment(id: string, deployment: string): string {
+  return deployment === DEFAULT_TASK_QUEUE ? id : `${id}@${deployment}`;
+}
+
+/** The deployment-scoped id's bare part when `id` belongs to `deployment`; undefined when it is another deployment's. */
+export function bareIdIn(id: string, deployment: string): string | undefined {
+  if (deployment === DEFAULT_TASK_QUEUE) return id.includes('@') ? undefined : id;
+  const suffix = `@${deployment}`;
+  return id.endsWith(suffix) ? id.slice(0, -suffix.length) : undefined;
+}
 
 /**
  * The long-lived monitor of one target (targetMonitorWorkflow): one execution per target that
@@ -21,7 +45,12 @@ export const DEFAULT_TASK_QUEUE = 'autoheal';
  * grows. Not to be confused with the legacy Schedule of the same name (below): Temporal keeps
  * schedule ids and workflow ids apart.
  */
-export const monitorWorkflowId = (targetId: string): string => `autoheal-monitor-${targetId}`;
+export const monitorWorkflowId = (targetId: string, deployment: string): string =>
+  inDeployment(`autoheal-monitor-${targetId}`, deployment);
+
+/** The target a monitor's workflow id names, in whichever deployment. */
+export const targetOfMonitorId = (workflowId: string): string =>
+  workflowId.replace(/^autoheal-monitor-/, '').split('@')[0] ?? workflowId;
 
 /**
  * Legacy: the Temporal Schedule that ran one short MonitorWorkflow per CHECK_INTERVAL. Replaced
@@ -34,13 +63,16 @@ export const monitorScheduleId = (targetId: string): string => `autoheal-monitor
 export const monitorRunId = (targetId: string): string => `monitor-${targetId}`;
 
 /** The one HealingWorkflow of a target: one healer per target, one run per incident. */
-export const healingWorkflowId = (targetId: string): string => `heal-${targetId}`;
+export const healingWorkflowId = (targetId: string, deployment: string): string =>
+  inDeployment(`heal-${targetId}`, deployment);
 
 /** The WARNING deduplication of one target (WarningWatchWorkflow). */
-export const warningWatchWorkflowId = (targetId: string): string => `autoheal-warnings-${targetId}`;
+export const warningWatchWorkflowId = (targetId: string, deployment: string): string =>
+  inDeployment(`autoheal-warnings-${targetId}`, deployment);
 
 /** The failed attempts and last dispatch of one target, across incidents (attemptLedgerWorkflow). */
-export const attemptLedgerWorkflowId = (targetId: string): string => `autoheal-ledger-${targetId}`;
+export const attemptLedgerWorkflowId = (targetId: string, deployment: string): string =>
+  inDeployment(`autoheal-ledger-${targetId}`, deployment);
 
 /** The durable end of a target's maintenance window (maintenanceWindowWorkflow). */
 export const maintenanceWorkflowId = (targetId: string): string => `autoheal-maintenance-${targetId}`;
@@ -50,22 +82,28 @@ export const maintenanceWorkflowId = (targetId: string): string => `autoheal-mai
  * (AlertDeliveryWorkflow): the last emails of a closed incident, WARNING emails. Started by
  * signal-with-start; it completes when nothing is left to deliver.
  */
-export const alertDeliveryWorkflowId = (targetId: string): string => `autoheal-alerts-${targetId}`;
+export const alertDeliveryWorkflowId = (targetId: string, deployment: string): string =>
+  inDeployment(`autoheal-alerts-${targetId}`, deployment);
 
-/** The remediation kill switch (remediationSwitchWorkflow), one per namespace and task queue. */
+/** The remediation kill switch (remediationSwitchWorkflow), one per deployment. */
 export const REMEDIATION_SWITCH_WORKFLOW_ID = 'autoheal-remediation-switch';
+export const remediationSwitchWorkflowId = (deployment: string): string => inDeployment(REMEDIATION_SWITCH_WORKFLOW_ID, deployment);
 
 /** The durable roll-up of one target (incidents and measured time, for `autoheal report`). */
-export const rollupWorkflowId = (targetId: string): string => `autoheal-rollup-${targetId}`;
+export const rollupWorkflowId = (targetId: string, deployment: string): string =>
+  inDeployment(`autoheal-rollup-${targetId}`, deployment);
 
 /** The demo mail catcher (mailboxWorkflow): emails captured when no SMTP is configured. */
 export const MAILBOX_WORKFLOW_ID = 'autoheal-mailbox';
+export const mailboxWorkflowId = (deployment: string): string => inDeployment(MAILBOX_WORKFLOW_ID, deployment);
 
 /** One test alert sent by the worker (testAlertWorkflow), named by its request time. */
-export const testAlertWorkflowId = (at: Date): string => `autoheal-test-alert-${at.toISOString()}`;
+export const testAlertWorkflowId = (at: Date, deployment: string): string =>
+  inDeployment(`autoheal-test-alert-${at.toISOString()}`, deployment);
 
-/** The in-app notification feed (NotificationFeedWorkflow), one per namespace and task queue. */
+/** The in-app notification feed (NotificationFeedWorkflow), one per deployment. */
 export const NOTIFICATION_FEED_WORKFLOW_ID = 'autoheal-notifications';
+export const notificationFeedWorkflowId = (deployment: string): string => inDeployment(NOTIFICATION_FEED_WORKFLOW_ID, deployment);
 
 /** Target of a monitor run or an incident: filter with AutohealTarget = "mt5-bridge". */
 export const AutohealTarget = defineSearchAttributeKey('AutohealTarget', 'KEYWORD');
@@ -80,6 +118,16 @@ export const SEARCH_ATTRIBUTE_KEYS = [AutohealTarget, AutohealStatus, AutohealSe
  * Patch ids of workflow code changes (`patched(id)`): histories recorded before a change replay
  * the old way. Remove one (after `deprecatePatch`) only once no such history can be running.
  */
+/**
+ * Workflow code names what it starts and signals (the healer, the warning watch) in its own
+ * deployment (src/workflows/deployment-scope.ts). Only runs on a task queue other than the
+ * default one take the patch: the default deployment's histories replay unchanged.
+ */
+export const DEPLOYMENT_SCOPE_PATCH = 'deployment-scope';
+
+/** A dry-run attempt that did not verify is not a failed restart: not recorded in the attempt ledger. */
+export const DRY_RUN_NOT_COUNTED_PATCH = 'dry-run-not-counted';
+
 /** Closing incidents (and parked ones continuing as new) hand their alerts to AlertDeliveryWorkflow. */
 export const ALERT_HAND_OVER_PATCH = 'alert-hand-over';
 

@@ -17,7 +17,7 @@ export function buildActivities({ config, log, client }: { config: AppConfig; lo
     alerts: alertDepsFromConfig(config, { client, log: log.child({ component: 'alerts' }) }),
     remediation: {
       ...remediationDepsFromConfig(config, log.child({ component: 'remediation' })),
-      readSwitch: () => readSwitch(client),
+      readSwitch: () => readSwitch(client, config.temporal.taskQueue),
     },
     ledger: { client, taskQueue: config.temporal.taskQueue, fleet: fleetOf(config) },
     scheduleControl: { client },

@@ -17,6 +17,7 @@ import { AutohealSeverity, healingWorkflowId } from '../shared/names';
 import type { MonitorInput, ProbeReport, Severity } from '../shared/types';
 import { reportWarnings } from './report-warnings';
 import { startHealing } from './start-healing';
+import { deploymentOfRun } from './deployment-scope';
 import { warningConditions } from '../shared/alert-conditions';
 
 /** Patch: runs whose final report is CRITICAL no longer report WARNING conditions. */
@@ -62,7 +63,7 @@ export async function monitorWorkflow(input: MonitorInput): Promise<MonitorResul
       log.info('CRITICAL not confirmed by the re-probe: no incident', { target: target.id, first: first.summary, second: report.summary });
       result.action = 'not_confirmed';
     } else {
-      result.healingWorkflowId = healingWorkflowId(target.id);
+      result.healingWorkflowId = healingWorkflowId(target.id, deploymentOfRun());
       result.action = (await startHealing(input, report)) ? 'healing_started' : 'already_healing';
     }
   }

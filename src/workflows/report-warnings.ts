@@ -6,6 +6,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, getExternalWorkflowHandle, isCancellation, startChild } from '@temporalio/workflow';
 import type { WarningCondition } from '../shared/alert-conditions';
 import { warningWatchWorkflowId } from '../shared/names';
+import { deploymentOfRun } from './deployment-scope';
 import { WarningWatchWorkflow, type WarningObservation, warningsObservedSignal } from './warnings';
 
 export interface ReportWarningsOptions {
@@ -34,7 +35,7 @@ export async function reportWarnings(
   options: ReportWarningsOptions,
 ): Promise<void> {
   if (!conditions.length) return;
-  const workflowId = warningWatchWorkflowId(targetId);
+  const workflowId = warningWatchWorkflowId(targetId, deploymentOfRun(options.taskQueue));
   const policy = {
     reminderIntervalMs: options.reminderIntervalMs,
     ...(options.holdMs !== undefined ? { holdMs: options.holdMs } : {}),

@@ -1,5 +1,5 @@
 /**
- * Hands a confirmed CRITICAL to the target's one HealingWorkflow (`heal-<target>`), started as
+ * Hands a confirmed CRITICAL to the target's one HealingWorkflow (`heal-<target>` in its deployment), started as
  * an abandoned child so that the incident outlives the monitor (or its run). A healer already
  * running means one is in charge: nothing new starts.
  */
@@ -7,11 +7,12 @@ import { ParentClosePolicy, log, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { healingWorkflowId } from '../shared/names';
 import type { MonitorInput, ProbeReport } from '../shared/types';
+import { deploymentOfRun } from './deployment-scope';
 import { healingWorkflow } from './healing';
 
 /** Starts the target's HealingWorkflow; false when one is already running (one healer per target). */
 export async function startHealing(input: MonitorInput, report: ProbeReport): Promise<boolean> {
-  const workflowId = healingWorkflowId(input.target.id);
+  const workflowId = healingWorkflowId(input.target.id, deploymentOfRun());
   try {
     await startChild(healingWorkflow, {
       workflowId,

@@ -98,7 +98,7 @@ const SCENARIOS: Scenario[] = [
       expect(emailCounts(stack, id)).toEqual({ warning: 1 });
       expect(dispatches(stack, id)).toHaveLength(0);
       expect(await incidentRuns(stack, id)).toHaveLength(0);
-      await expect(stack.server.client.workflow.getHandle(healingWorkflowId(id)).describe()).rejects.toThrow();
+      await expect(stack.server.client.workflow.getHandle(healingWorkflowId(id, stack.taskQueue)).describe()).rejects.toThrow();
       stack.sim(id).clearFaults();
       expect(await secretLeaks(stack, id)).toEqual([]);
     },

@@ -39,7 +39,7 @@ async function restartByHand(targetId: string): Promise<void> {
 
 async function noIncident(targetId: string): Promise<boolean> {
   try {
-    await stack.server.client.workflow.getHandle(healingWorkflowId(targetId)).describe();
+    await stack.server.client.workflow.getHandle(healingWorkflowId(targetId, stack.taskQueue)).describe();
     return false;
   } catch {
     return true;

@@ -27,7 +27,7 @@ async function closedIncidents(targetId: string): Promise<HealingResult[]> {
   const out: HealingResult[] = [];
   for (const run of await incidentRuns(stack, targetId)) {
     if (run.status.name !== 'COMPLETED') continue;
-    out.push((await stack.server.client.workflow.getHandle(healingWorkflowId(targetId), run.runId).result()) as HealingResult);
+    out.push((await stack.server.client.workflow.getHandle(healingWorkflowId(targetId, stack.taskQueue), run.runId).result()) as HealingResult);
   }
   return out;
 }

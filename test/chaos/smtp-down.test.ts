@@ -46,7 +46,7 @@ it('SMTP down for the whole incident: healed meanwhile; once SMTP is back, one C
   expect(emails(stack, id, 'recovery')[0]?.mail.text).toContain(`Incident: ${result.incidentId}`);
   expect(stack.smtp.logins.every((l) => l.accepted)).toBe(true);
   expect(dispatches(stack, id)).toHaveLength(1);
-  await expect(stack.server.client.workflow.getHandle(healingWorkflowId(id)).describe()).resolves.toMatchObject({ status: { name: 'COMPLETED' } });
+  await expect(stack.server.client.workflow.getHandle(healingWorkflowId(id, stack.taskQueue)).describe()).resolves.toMatchObject({ status: { name: 'COMPLETED' } });
   expect(crashedWorkers(stack)).toEqual([]);
   expect(await secretLeaks(stack)).toEqual([]);
 }, 900_000);

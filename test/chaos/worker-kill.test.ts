@@ -88,7 +88,7 @@ run(`SIGKILL during the restart cooldown (second incident waiting for RESTART_CO
     const runs = await incidentRuns(stack, id);
     const latest = runs.at(-1);
     if (runs.length < 2 || !latest) return false;
-    handle = stack.server.client.workflow.getHandle(healingWorkflowId(id), latest.runId);
+    handle = stack.server.client.workflow.getHandle(healingWorkflowId(id, stack.taskQueue), latest.runId);
     return /waiting for the restart spacing/.test((await handle.query(statusQuery)).activity);
   });
   await waitFor('the second CRITICAL email', () => emails(stack, id, 'critical').length >= 2);

@@ -47,16 +47,16 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ti
 }
 
 /** The incident of a target, once the monitor has opened it. */
-async function incident(client: Client, targetId: string): Promise<WorkflowHandle> {
-  const handle = client.workflow.getHandle(healingWorkflowId(targetId));
+async function incident(client: Client, taskQueue: string, targetId: string): Promise<WorkflowHandle> {
+  const handle = client.workflow.getHandle(healingWorkflowId(targetId, taskQueue));
   await waitFor(`the incident of ${targetId}`, () => handle.describe().then(() => true, () => false));
   return handle;
 }
 
 /** How many incident executions a target has had (every run of heal-<target>). */
-async function incidentRuns(client: Client, targetId: string): Promise<number> {
+async function incidentRuns(client: Client, taskQueue: string, targetId: string): Promise<number> {
   let n = 0;
-  for await (const _ of client.workflow.list({ query: `WorkflowId = "${healingWorkflowId(targetId)}"` })) n++;
+  for await (const _ of client.workflow.list({ query: `WorkflowId = "${healingWorkflowId(targetId, taskQueue)}"` })) n++;
   return n;
 }
 
@@ -86,10 +86,10 @@ async function activitiesPerWorker(handle: WorkflowHandle): Promise<Record<strin
   return counts;
 }
 
-async function stopMonitors(targetIds: string[]): Promise<void> {
+async function stopMonitors(targetIds: string[], taskQueue: string): Promise<void> {
   for (const id of targetIds) {
     await cluster.client.workflow
-      .getHandle(monitorWorkflowId(id))
+      .getHandle(monitorWorkflowId(id, taskQueue))
       .terminate('scenario over')
       .catch((err: unknown) => {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
@@ -113,7 +113,7 @@ async function scenario(name: string, targetIds: string[]) {
     },
     async end() {
       await Promise.all(workers.map((w) => w.kill('SIGTERM')));
-      await stopMonitors(targetIds);
+      await stopMonitors(targetIds, taskQueue);
       await desk.close();
     },
   };
@@ -134,12 +134,12 @@ it('(a) two workers started together over three failing targets: each incident h
     const started = Date.now();
     const [w1, w2] = [s.startWorker('w1'), s.startWorker('w2')];
     await Promise.all([w1.waitForOutput('Worker started'), w2.waitForOutput('Worker started')]);
-    await Promise.all([w1.waitForOutput(`Monitor ${monitorWorkflowId('a-north')}`), w2.waitForOutput(`Monitor ${monitorWorkflowId('a-north')}`)]);
+    await Promise.all([w1.waitForOutput(`Monitor ${monitorWorkflowId('a-north', s.taskQueue)}`), w2.waitForOutput(`Monitor ${monitorWorkflowId('a-north', s.taskQueue)}`)]);
     record('(a) two workers started, monitors reconciled by both', Date.now() - started);
 
     const faultAt = Date.now();
     for (const sim of s.desk.simulators.values()) sim.setFault({ mode: 'terminal_disconnected', restart: 'heal', healAfterMs: 3_000 });
-    const handles = await Promise.all(targets.map((id) => incident(cluster.client, id)));
+    const handles = await Promise.all(targets.map((id) => incident(cluster.client, s.taskQueue, id)));
     const results = (await Promise.all(handles.map((h) => h.result()))) as HealingResult[];
     record('(a) three faults → three incidents recovered', Date.now() - faultAt);
     for (const r of results) expect(r.status).toBe('RECOVERED');
@@ -153,8 +153,8 @@ it('(a) two workers started together over three failing targets: each incident h
       expect(s.desk.recoveryEmailsFor(id)).toBe(1);
       expect(s.desk.simulators.get(id)!.restarts).toHaveLength(1);
     }
-    await waitFor('visibility of the incidents', async () => (await Promise.all(targets.map((id) => incidentRuns(cluster.client, id)))).every((n) => n >= 1), 30_000);
-    for (const id of targets) expect(await incidentRuns(cluster.client, id)).toBe(1);
+    await waitFor('visibility of the incidents', async () => (await Promise.all(targets.map((id) => incidentRuns(cluster.client, s.taskQueue, id)))).every((n) => n >= 1), 30_000);
+    for (const id of targets) expect(await incidentRuns(cluster.client, s.taskQueue, id)).toBe(1);
 
     const perWorker: Record<string, number> = {};
     for (const h of handles) for (const [who, n] of Object.entries(await activitiesPerWorker(h))) perWorker[who] = (perWorker[who] ?? 0) + n;
@@ -169,9 +169,9 @@ it('(b) the worker that dispatched is SIGKILLed mid-incident: the other one fini
   const s = await scenario('b', ['b-bridge']);
   try {
     const workers = [s.startWorker('w1'), s.startWorker('w2')];
-    await Promise.all(workers.map((w) => w.waitForOutput(`Monitor ${monitorWorkflowId('b-bridge')}`)));
+    await Promise.all(workers.map((w) => w.waitForOutput(`Monitor ${monitorWorkflowId('b-bridge', s.taskQueue)}`)));
     s.desk.simulators.get('b-bridge')!.setFault({ mode: 'terminal_disconnected', restart: 'heal', healAfterMs: 12_000 });
-    const handle = await incident(cluster.client, 'b-bridge');
+    const handle = await incident(cluster.client, s.taskQueue, 'b-bridge');
     let identity: string | undefined;
     await waitFor('the dispatch', async () => !!(identity = await dispatchedBy(handle)));
     const victim = workers.find((w) => identity?.startsWith(`${w.pid}@`));
@@ -198,9 +198,9 @@ it('(c) the Temporal server restarted mid-incident: the incident completes with 
   const s = await scenario('c', ['c-bridge']);
   try {
     const workers = [s.startWorker('w1'), s.startWorker('w2')];
-    await Promise.all(workers.map((w) => w.waitForOutput(`Monitor ${monitorWorkflowId('c-bridge')}`)));
+    await Promise.all(workers.map((w) => w.waitForOutput(`Monitor ${monitorWorkflowId('c-bridge', s.taskQueue)}`)));
     s.desk.simulators.get('c-bridge')!.setFault({ mode: 'terminal_disconnected', restart: 'heal', healAfterMs: 12_000 });
-    const handle = await incident(cluster.client, 'c-bridge');
+    const handle = await incident(cluster.client, s.taskQueue, 'c-bridge');
     await waitFor('the dispatch', async () => !!(await dispatchedBy(handle)));
 
     const restartAt = Date.now();
@@ -215,7 +215,7 @@ it('(c) the Temporal server restarted mid-incident: the incident completes with 
     expect(s.desk.simulators.get('c-bridge')!.restarts).toHaveLength(1);
     expect(s.desk.criticalEmailsFor('c-bridge')).toBe(1);
     expect(s.desk.recoveryEmailsFor('c-bridge')).toBe(1);
-    expect(await incidentRuns(cluster.client, 'c-bridge')).toBe(1);
+    expect(await incidentRuns(cluster.client, s.taskQueue, 'c-bridge')).toBe(1);
     for (const w of workers) expect(w.proc.exitCode).toBeNull();
   } finally {
     await s.end();
@@ -227,23 +227,23 @@ it('(d) a target removed and an interval changed: the monitors are reconciled wh
   try {
     s.desk.writeTargets([{ id: 'd-keep', checkInterval: '3s' }, { id: 'd-gone' }]);
     const first = s.startWorker('before');
-    await first.waitForOutput(`Monitor ${monitorWorkflowId('d-gone')} started`);
+    await first.waitForOutput(`Monitor ${monitorWorkflowId('d-gone', s.taskQueue)} started`);
     // An incident of the target about to be removed is in flight.
     s.desk.simulators.get('d-gone')!.setFault({ mode: 'terminal_disconnected', restart: 'heal', healAfterMs: 10_000 });
-    const open = await incident(cluster.client, 'd-gone');
+    const open = await incident(cluster.client, s.taskQueue, 'd-gone');
     await waitFor('the dispatch', async () => !!(await dispatchedBy(open)));
     await first.kill('SIGTERM');
 
     s.desk.writeTargets([{ id: 'd-keep', checkInterval: '7s' }]);
     const restartedAt = Date.now();
     const second = s.startWorker('after');
-    await second.waitForOutput(`Monitor ${monitorWorkflowId('d-gone')} stopped`);
+    await second.waitForOutput(`Monitor ${monitorWorkflowId('d-gone', s.taskQueue)} stopped`);
     record('(d) worker restart → monitors reconciled', Date.now() - restartedAt);
     expect(second.output()).toContain(
-      `Monitor ${monitorWorkflowId('d-gone')} stopped: target d-gone is no longer configured; its open incident ${healingWorkflowId('d-gone')} is left to finish`,
+      `Monitor ${monitorWorkflowId('d-gone', s.taskQueue)} stopped: target d-gone is no longer configured; its open incident ${healingWorkflowId('d-gone', s.taskQueue)} is left to finish`,
     );
-    expect((await cluster.client.workflow.getHandle(monitorWorkflowId('d-gone')).describe()).status.name).toBe('TERMINATED');
-    const keep = cluster.client.workflow.getHandle(monitorWorkflowId('d-keep'));
+    expect((await cluster.client.workflow.getHandle(monitorWorkflowId('d-gone', s.taskQueue)).describe()).status.name).toBe('TERMINATED');
+    const keep = cluster.client.workflow.getHandle(monitorWorkflowId('d-keep', s.taskQueue));
     await waitFor('the new interval in the running monitor', async () => (await keep.query(monitorStateQuery)).checkIntervalMs === 7_000);
 
     // The removed target's incident finishes on the new worker.

@@ -66,7 +66,7 @@ async function closedIncident(bridge: FakeBridge, taskQueue: string) {
   expect((await handle.describe()).status.name).toBe('COMPLETED');
   const result = await finish(env, handle);
   expect(bridge.emails('recovery').length).toBeGreaterThan(0); // tried...
-  expect(await alertsDelivered(env, bridge.targetId, 500)).toBe(false); // ...and still being retried
+  expect(await alertsDelivered(env, taskQueue, bridge.targetId, 500)).toBe(false); // ...and still being retried
   return { handle, result };
 }
 
@@ -92,14 +92,14 @@ test('a confirmed CRITICAL right after an incident closed opens a new incident, 
     expect(run).toMatchObject({ severity: 'CRITICAL', action: 'healing_started' });
     const second = env.client.workflow.getHandle(handle.workflowId);
     expect((await second.describe()).status.name).toBe('RUNNING');
-    await resolve(env.client, 'reopen', 'alice', 'test over');
+    await resolve(env.client, taskQueue, 'reopen', 'alice', 'test over');
     await releaseAbandonedChildLock(env, second); // the monitor's child, closed after the monitor
     expect((await finish(env, second)).status).toBe('RESOLVED');
 
     // SMTP comes back: the first incident's recovery email arrives, once
     bridge.smtpDown = false;
     await env.sleep(15 * MINUTE);
-    expect(await alertsDelivered(env, 'reopen')).toBe(true);
+    expect(await alertsDelivered(env, taskQueue, 'reopen')).toBe(true);
     const delivered = await Promise.all(
       bridge.sendAlertEmail.mock.results.map((r) =>
         r.value.then(
@@ -137,7 +137,7 @@ test('a forceRecovery right after an incident closed starts a new incident (not 
     // timer of this test firing without its worker would stall the next test's time skipping)
     bridge.smtpDown = false;
     await env.sleep(15 * MINUTE);
-    expect(await alertsDelivered(env, 'force-after')).toBe(true);
+    expect(await alertsDelivered(env, taskQueue, 'force-after')).toBe(true);
   });
 });
 
@@ -148,11 +148,11 @@ test('an alert the SMTP server never takes is retried for 24 h from its event, t
   await worker.runUntil(async () => {
     const { result } = await closedIncident(bridge, taskQueue);
     await env.sleep(23 * HOUR);
-    expect(await alertsDelivered(env, 'never', 200)).toBe(false); // still trying after 23 h
+    expect(await alertsDelivered(env, taskQueue, 'never', 200)).toBe(false); // still trying after 23 h
     const tries = bridge.emails('recovery').length;
     expect(tries).toBeGreaterThan(100); // every 10 min at most
     await env.sleep(2 * HOUR);
-    expect(await alertsDelivered(env, 'never')).toBe(true);
+    expect(await alertsDelivered(env, taskQueue, 'never')).toBe(true);
     const notices = bridge.notifyInApp.mock.calls
       .map(([n]) => n as { id?: string; severity: string; text: string })
       .filter((n) => n.id?.startsWith('undeliverable:smtp-unreachable:'));
@@ -195,7 +195,7 @@ test('the delivery workflow stays bounded through a long SMTP outage: it continu
     };
     const handle = await env.client.workflow.start(AlertDeliveryWorkflow, {
       taskQueue,
-      workflowId: alertDeliveryWorkflowId('bounded'),
+      workflowId: alertDeliveryWorkflowId('bounded', taskQueue),
       args: [{ targetId: 'bounded', continueAsNewAfterEvents: 150 }],
     });
     await handle.signal(alertsHandedOverSignal, [emailDelivery(warning)]);
@@ -205,13 +205,13 @@ test('the delivery workflow stays bounded through a long SMTP outage: it continu
     const pending = await handle.query(pendingAlertsQuery);
     expect(pending).toEqual([expect.objectContaining({ id: emailDelivery(warning).id })]);
     expect(pending[0]!.attempts).toBeGreaterThan(0);
-    const latest = env.client.workflow.getHandle(alertDeliveryWorkflowId('bounded'));
+    const latest = env.client.workflow.getHandle(alertDeliveryWorkflowId('bounded', taskQueue));
     expect((await latest.describe()).runId).not.toBe(handle.firstExecutionRunId); // continued as new
     expect((await latest.fetchHistory()).events?.length ?? 0).toBeLessThan(200);
 
     smtpDown = false;
     await env.sleep(15 * MINUTE);
-    expect(await alertsDelivered(env, 'bounded')).toBe(true);
+    expect(await alertsDelivered(env, taskQueue, 'bounded')).toBe(true);
     await exportFixture(latest, 'alert-delivery-continued-as-new');
   });
   const results = await Promise.all(

@@ -237,6 +237,7 @@ const OUTCOMES: Record<AttemptRecord['outcome'], string> = {
   restart_failed: 'the restart job failed',
   skipped: 'skipped',
   in_progress: 'in progress',
+  dry_run_not_recovered: 'not recovered (dry run: nothing was sent; not a failed restart)',
 };
 
 function describeAttempt(a: AttemptRecord): string[] {

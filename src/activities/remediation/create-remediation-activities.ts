@@ -6,6 +6,11 @@
  * timeouts and network errors are retried by Temporal's policy (REMEDIATION_ACTIVITY_OPTIONS),
  * and a rate limit is retried after the wait GitHub named (`nextRetryDelay`). Nothing here
  * retries by itself.
+ *
+ * Dry run belongs to the deployment, not to the worker: a request marked `dryRun` (the
+ * incident's policy says REMEDIATION=dry-run) is answered with a dry-run receipt and never sent,
+ * whatever this worker's method; a real request that reaches a dry-run worker fails retryably
+ * (RemediationModeMismatchError) instead of being quietly turned into a dry run.
  */
 import { activityCancellationSignal } from '../cancellation';
 import type { Logger } from '../../logging/create-logger';
@@ -14,7 +19,12 @@ import type { RestartRunQuery, RestartRunState } from '../../shared/restart-run'
 import type { RemediationMethod } from '../../shared/types';
 import { dispatchViaGithub, type GithubRemediation } from './dispatch-github';
 import { dispatchViaWebhook, type WebhookRemediation } from './dispatch-webhook';
-import { RemediationError, RemediationNotConfiguredError, RemediationSwitchedOffError } from './errors';
+import {
+  RemediationError,
+  RemediationModeMismatchError,
+  RemediationNotConfiguredError,
+  RemediationSwitchedOffError,
+} from './errors';
 import { followGithubRun } from './follow-github-run';
 import { toApplicationFailure } from './to-application-failure';
 
@@ -44,6 +54,13 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
   );
 
   async function dispatch(request: RemediationRequest, at: Date): Promise<RemediationReceipt> {
+    if (request.dryRun === true) return dryRunReceipt(request, at);
+    if (request.dryRun === false && deps.method === 'dry-run') {
+      throw new RemediationModeMismatchError({
+        diagnosis: `This worker runs REMEDIATION=dry-run, but the incident of ${request.targetId} asks for a real restart (its deployment left dry-run): nothing was sent, and the request is not turned into a dry run`,
+        fix: 'Restart every worker of this task queue with the same REMEDIATION (the attempt is retried, and a worker of the real mode takes it)',
+      });
+    }
     const signal = activityCancellationSignal();
     switch (deps.method) {
       case 'github':
@@ -64,11 +81,7 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
         }
         return dispatchViaWebhook(deps.webhook, request, at, signal);
       case 'dry-run':
-        return {
-          method: 'dry-run',
-          dispatchedAt: at.toISOString(),
-          detail: `DRY RUN: would have restarted ${request.targetId} by ${wouldUse(deps, request.targetId)} (REMEDIATION=dry-run: nothing was sent)`,
-        };
+        return dryRunReceipt(request, at);
       case 'none':
         throw new RemediationNotConfiguredError({
           diagnosis: `Automatic restart is off (${deps.reason ?? 'REMEDIATION=none'})`,
@@ -77,13 +90,21 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
     }
   }
 
+  function dryRunReceipt(request: RemediationRequest, at: Date): RemediationReceipt {
+    return {
+      method: 'dry-run',
+      dispatchedAt: at.toISOString(),
+      detail: `DRY RUN: would have restarted ${request.targetId} by ${wouldUse(deps, request.targetId)} (REMEDIATION=dry-run: nothing was sent)`,
+    };
+  }
+
   return {
     async dispatchRemediation(request: RemediationRequest): Promise<RemediationReceipt> {
       const log = deps.log.child({
         targetId: request.targetId,
         incidentId: request.incidentId,
         attempt: request.attempt,
-        method: deps.method,
+        method: request.dryRun ? 'dry-run' : deps.method,
       });
       try {
         if (!request.forced) await refuseWhileSwitchedOff(deps);

@@ -76,6 +76,15 @@ export class RemediationUnavailableError extends RemediationError {
   readonly nonRetryable = false;
 }
 
+/**
+ * Thrown when a real restart request reaches a worker that runs REMEDIATION=dry-run (a worker of
+ * another configuration, or one not restarted after leaving dry-run): it cannot send, and must
+ * not turn the request into a dry run. Retried: a worker of the deployment's own mode may take it.
+ */
+export class RemediationModeMismatchError extends RemediationError {
+  readonly nonRetryable = false;
+}
+
 /** Thrown on a rate limit (403/429 with x-ratelimit-remaining: 0 or retry-after): retried after the wait the server named. */
 export class RemediationRateLimitedError extends RemediationError {
   readonly nonRetryable = false;

@@ -51,20 +51,20 @@ export const connectTemporalProbe: ConnectTemporalProbe = async (t, timeoutMs) =
   const client = new Client({ connection, namespace: t.namespace });
   return {
     async describeMonitor(targetId) {
-      const reading = await readMonitor(client, targetId);
+      const reading = await readMonitor(client, t.taskQueue, targetId);
       if (reading.status === 'NOT_FOUND') return { found: false };
       const state: MonitorState = { found: true, status: reading.status };
       if (reading.watchFailure) state.watchFailure = reading.watchFailure;
       if (reading.watch) return { ...state, lastProbeAt: reading.watch.probedAt, summary: `${reading.watch.severity}: ${reading.watch.summary}` };
       if (reading.status !== 'RUNNING') return state;
-      const view = await queryMonitor(client, targetId);
+      const view = await queryMonitor(client, t.taskQueue, targetId);
       return {
         ...state,
         ...(view.pause ? { paused: view.pause.note } : {}),
         ...(view.last ? { lastProbeAt: view.last.probedAt, summary: `${view.last.severity}: ${view.last.summary}` } : {}),
       };
     },
-    undeliverableAlerts: () => undeliverableAlertNotices(client, { queryTimeoutMs: timeoutMs }),
+    undeliverableAlerts: () => undeliverableAlertNotices(client, { taskQueue: t.taskQueue, queryTimeoutMs: timeoutMs }),
     async workerIdentities(taskQueue) {
       const { pollers } = await client.workflowService.describeTaskQueue({
         namespace: t.namespace,
@@ -110,7 +110,7 @@ export async function checkTemporal(
     },
     START_FIX,
   );
-  const monitors = config.targets.map((t) => ({ targetId: t.target.id, id: monitorWorkflowId(t.target.id), staleMs: monitorStaleAfterMs(t.policy.checkIntervalMs) }));
+  const monitors = config.targets.map((t) => ({ targetId: t.target.id, id: monitorWorkflowId(t.target.id, config.temporal.taskQueue), staleMs: monitorStaleAfterMs(t.policy.checkIntervalMs) }));
   if (!connected.ok || !probe) {
     // A connection that completes after the timeout is closed all the same.
     void attempt

@@ -99,6 +99,7 @@ export async function runAttempt(
     reason: view.issue,
     trigger: force ? `operator:${force.by}` : triggerName(incident),
     ...(force && safe ? { forced: true } : {}),
+    dryRun: policy.remediation === 'dry-run',
   };
   const cancellable = patched(CANCELLABLE_DISPATCH_PATCH);
   // Only an `off` that arrives during this dispatch stops it: the hold above has just read the switch.

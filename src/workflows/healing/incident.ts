@@ -4,7 +4,7 @@
  * reminders), and the one place that sets the status, the search attributes and the Web UI's
  * current details. Workflow code: deterministic, no I/O.
  */
-import { allHandlersFinished, condition, log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { InAppNotification } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
 import { describeError } from '../../shared/errors';
@@ -194,7 +194,7 @@ export class Incident {
         this.note(
           'alerted',
           'handed_over',
-          `still undelivered, handed to ${alertDeliveryWorkflowId(this.target.id)} (retried for 24 h from each alert): ${undelivered.join(', ')}`,
+          `still undelivered, handed to ${alertDeliveryWorkflowId(this.target.id, workflowInfo().taskQueue)} (retried for 24 h from each alert): ${undelivered.join(', ')}`,
         );
       await condition(allHandlersFinished);
       return;

@@ -16,6 +16,7 @@ import { formatDuration } from '../../shared/duration';
 import { readLedger } from './calls';
 import { countFailure, runAttempt } from './attempt';
 import { backoff } from './between-attempts';
+import { failedAttemptWasDryRun, recordDryRunNotRecovered } from './dry-run';
 import { type ForceRequest, type HealingWorkflowInput, Incident, iso } from './incident';
 import {
   type CommandAck,
@@ -109,7 +110,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
         parked = true;
         continue;
       case 'failed': {
-        const escalateNow = await countFailure(incident);
+        const escalateNow = failedAttemptWasDryRun(incident) ? recordDryRunNotRecovered(incident) : await countFailure(incident);
         if (escalateNow && !parked) {
           const failures = incident.failuresInWindow();
           const window = formatDuration(policy.escalationWindowMs);

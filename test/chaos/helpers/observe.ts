@@ -26,7 +26,7 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
 
 /** The incident of a target once the monitor has opened it (the latest run of heal-<target>). */
 export async function incident(stack: Stack, targetId: string, timeoutMs = 180_000): Promise<WorkflowHandle> {
-  const handle = stack.server.client.workflow.getHandle(healingWorkflowId(targetId));
+  const handle = stack.server.client.workflow.getHandle(healingWorkflowId(targetId, stack.taskQueue));
   await waitFor(`the incident of ${targetId}`, () => handle.describe().then(() => true, () => false), timeoutMs);
   return handle;
 }
@@ -34,7 +34,7 @@ export async function incident(stack: Stack, targetId: string, timeoutMs = 180_0
 /** Every run of heal-<target> (one run = one incident), oldest first. */
 export async function incidentRuns(stack: Stack, targetId: string) {
   const runs = [];
-  for await (const w of stack.server.client.workflow.list({ query: `WorkflowId = "${healingWorkflowId(targetId)}"` })) runs.push(w);
+  for await (const w of stack.server.client.workflow.list({ query: `WorkflowId = "${healingWorkflowId(targetId, stack.taskQueue)}"` })) runs.push(w);
   return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
 }
 

@@ -154,7 +154,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const w = startWorkerProcess(`${options.name}-${label}`, env);
       allWorkers.push(w);
       await w.waitForOutput('Worker started', 180_000);
-      await w.waitForOutput(`Monitor ${monitorWorkflowId(lastTarget)}`, 180_000);
+      await w.waitForOutput(`Monitor ${monitorWorkflowId(lastTarget, taskQueue)}`, 180_000);
       return w;
     },
     sim(targetId) {
