@@ -10,11 +10,17 @@ import { healingWorkflowId } from '../../src/shared/names';
 
 let stack: Stack;
 const COOLDOWN = 'cooldown';
+const QUEUED = 'queued';
+const QUEUE_MS = 3 * 60_000;
 
 beforeAll(async () => {
   stack = await startStack({
     name: 'safe-remediation',
-    targets: [{ id: COOLDOWN, overrides: { restartCooldown: '90s' } }],
+    targets: [
+      { id: COOLDOWN, overrides: { restartCooldown: '90s' } },
+      // VERIFY_TIMEOUT stays the chaos default, 40 s: far shorter than the queue
+      { id: QUEUED, actionsQueueMs: QUEUE_MS },
+    ],
   });
   await stack.startWorker('w1');
 }, 600_000);
@@ -32,7 +38,7 @@ async function closedIncidents(targetId: string): Promise<HealingResult[]> {
   return out;
 }
 
-it('a bridge that recovers by itself during RESTART_COOLDOWN is never restarted', async () => {
+it.concurrent('a bridge that recovers by itself during RESTART_COOLDOWN is never restarted', async () => {
   const sim = stack.sim(COOLDOWN);
   // The first outage: restarted once, recovers.
   sim.setFault({ mode: 'terminal_disconnected', restart: 'heal', healAfterMs: 1_000 });
@@ -55,4 +61,23 @@ it('a bridge that recovers by itself during RESTART_COOLDOWN is never restarted'
   expect(restarts(stack, COOLDOWN)).toBe(1);
   expect(crashedWorkers(stack)).toEqual([]);
   expect(await secretLeaks(stack)).toEqual([]);
+}, 900_000);
+
+it.concurrent('a restart whose Actions run sits queued for 3 minutes is restarted exactly once: VERIFY_TIMEOUT counts from the run\'s start', async () => {
+  const sim = stack.sim(QUEUED);
+  sim.setFault({ mode: 'terminal_disconnected', restart: 'heal', healAfterMs: 2_000 });
+  await waitFor('the incident to close', async () => (await closedIncidents(QUEUED)).length === 1, 600_000);
+  const [result] = await closedIncidents(QUEUED);
+  expect(result?.status).toBe('RECOVERED');
+  expect(result?.attempts).toHaveLength(1);
+  expect(result?.attempts[0]).toMatchObject({ outcome: 'recovered', run: { url: expect.stringMatching(/\/actions\/runs\/\d+$/) } });
+  const steps = result?.timeline.filter((t) => t.step === 'restart_run').map((t) => t.detail) ?? [];
+  expect(steps.some((d) => /queued/.test(d))).toBe(true);
+  expect(dispatches(stack, QUEUED)).toHaveLength(1);
+  expect(restarts(stack, QUEUED)).toBe(1);
+  const restartAt = Date.parse(sim.restarts[0]?.at ?? '');
+  const dispatchAt = dispatches(stack, QUEUED)[0]!.at.getTime();
+  expect(restartAt - dispatchAt).toBeGreaterThanOrEqual(QUEUE_MS - 1_000);
+  expect(crashedWorkers(stack)).toEqual([]);
+  expect(await secretLeaks(stack, QUEUED)).toEqual([]);
 }, 900_000);

@@ -48,6 +48,8 @@ export interface RunStep {
   conclusion?: 'success' | 'failure' | 'cancelled' | 'timed_out' | 'skipped';
   /** Default 1. */
   reads?: number;
+  /** Instead of `reads`: the step lasts this long (wall clock) from where the previous one ended. */
+  ms?: number;
 }
 
 /** An Actions run the double started for a dispatch, as it stands. */
@@ -62,6 +64,8 @@ export interface DoubleRun {
   runStartedAt?: string;
   /** Reads of the runs list so far. */
   reads: number;
+  /** Wall-clock time the dispatch started it (ms). */
+  createdMs: number;
   script: RunStep[];
 }
 
@@ -76,6 +80,8 @@ export interface GithubDoubleOptions {
   files?: Record<string, string>;
   /** Called after each dispatch answered 204, like the Actions run it would start. */
   onDispatch?: (body: unknown, repository: string) => void;
+  /** The script of the run a dispatch starts, by its payload (before `scriptRun`'s queue); undefined: the default. */
+  runScriptFor?: (clientPayload: Record<string, unknown>) => RunStep[] | undefined;
 }
 
 export interface GithubDouble {
@@ -154,7 +160,8 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
       conclusion: null,
       htmlUrl: `https://github.com/${repository}/actions/runs/${id}`,
       reads: 0,
-      script: runScripts.shift() ?? [{ status: 'in_progress' }, { status: 'completed', conclusion: 'success' }],
+      createdMs: Date.now(),
+      script: options.runScriptFor?.(p) ?? runScripts.shift() ?? [{ status: 'in_progress' }, { status: 'completed', conclusion: 'success' }],
     });
   }
 
@@ -163,9 +170,14 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
     const listed = runs.filter((r) => r.repository === repository);
     for (const run of listed) {
       let left = run.reads;
+      let leftMs = Date.now() - run.createdMs;
       run.reads += 1;
       const step =
         run.script.find((st) => {
+          if (st.ms !== undefined) {
+            leftMs -= st.ms;
+            return leftMs < 0;
+          }
           left -= st.reads ?? 1;
           return left < 0;
         }) ?? run.script[run.script.length - 1]!;

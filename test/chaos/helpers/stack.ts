@@ -25,6 +25,11 @@ export interface TargetSpec {
   overrides?: Record<string, string | number | boolean>;
   /** The target's simulator: which deployed bridge (`variant`, default A), its warm-up, ... */
   simulator?: Pick<BridgeSimulatorOptions, 'variant' | 'warmUpMs' | 'refreshMs'>;
+  /**
+   * How long each of this target's Actions runs sits queued before its job restarts the bridge
+   * (the run is listed queued, then in progress, then completed 5 s later). Default 0.
+   */
+  actionsQueueMs?: number;
 }
 
 export interface StackOptions {
@@ -87,14 +92,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   for (const t of options.targets) {
     sims.set(t.id, await createBridgeSimulator({ ...t.simulator, host: '127.0.0.1', port: 0, restartToken: secrets.RESTART_TOKEN }));
   }
+  const queueMs = (target: unknown) => options.targets.find((t) => t.id === target)?.actionsQueueMs ?? 0;
   const github = await createGithubDouble({
     token: secrets.GITHUB_TOKEN,
+    runScriptFor: (payload) => {
+      const ms = queueMs(payload.target);
+      return ms ? [{ status: 'queued', ms }, { status: 'in_progress', ms: 5_000 }, { status: 'completed', conclusion: 'success' }] : undefined;
+    },
     // The shipped Actions workflow: POST the bridge's restart endpoint with the incident's key.
     onDispatch: (body) => {
       const payload = (body as { client_payload?: { target?: string; idempotency_key?: string; incident_id?: string; attempt?: number; reason?: string } }).client_payload;
       const sim = payload?.target ? sims.get(payload.target) : undefined;
       if (!sim) return;
-      void fetch(`${sim.url}/api/system/full-restart`, {
+      const restart = () => void fetch(`${sim.url}/api/system/full-restart`, {
         method: 'POST',
         headers: {
           Authorization: `Bearer ${secrets.RESTART_TOKEN}`,
@@ -103,6 +113,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         },
         body: JSON.stringify({ reason: payload?.reason, incident_id: payload?.incident_id, attempt: payload?.attempt }),
       }).catch(() => undefined);
+      // the job runs once its run leaves the queue
+      setTimeout(restart, queueMs(payload?.target)).unref();
     },
   });
   const smtp = await startSmtpServer({ auth: { username: 'autoheal@fidus.test', password: secrets.SMTP_APP_PASSWORD }, down: options.smtpDown });
