@@ -83,6 +83,8 @@ test('the ledger continues as new when the server suggests it, keeping its failu
     expect(events.length).toBeLessThan(100);
     expect(events.some((e) => e.workflowTaskStartedEventAttributes?.suggestContinueAsNew)).toBe(true);
     expect(await ledger.readAttemptLedger(targetId)).toEqual({
+      // the dispatches within RESTART_BUDGET's window, one per distinct time
+      dispatches: [recent],
       failures: [recent],
       lastDispatchAt: recent,
       windowMs: DAY,
