@@ -3,13 +3,14 @@
  *
  *   npm run bench                      # quick (a few minutes, for CI): small N, short windows
  *   npm run bench -- --full            # the figures of the docs (about an hour on 2 cores)
- *   npm run bench -- --only scale      # one section: incidents | scale | cost
+ *   npm run bench -- --only scale      # one section: incidents | scale | cost | failover
  *
  * Each section writes bench/results/<section>-<quick|full>-<time>.json and prints its table;
  * `npm run bench:docs` rewrites the tables of docs/PERFORMANCE.md from the latest full results.
  */
 import * as os from 'node:os';
 import { runCost } from './cost';
+import { runFailover } from './failover';
 import { runIncidents } from './incidents';
 import { runScale, type ScaleRow } from './scale';
 import { arg, flag, writeResult } from './lib/stats';
@@ -43,6 +44,12 @@ async function main() {
     for (const targets of legacy) rows.push(await runScale({ targets, shape: 'schedule', windowMs, faults: 3, port: port++ }));
     console.table(rows.map(({ detectionMs: _d, ...r }) => ({ ...r, worker: `${r.worker.cpuPercentOfCore}% ${r.worker.rssPeakMb} MB`, server: `${r.server.cpuPercentOfCore}% ${r.server.rssPeakMb} MB`, perTarget: JSON.stringify(r.perTarget) })));
     console.log(`written: ${writeResult('scale', mode, { command, machine: machine(), rows })}`);
+  }
+  if (want('failover')) {
+    // Full: 12 kills of the worker holding the watch, at the default timings (about 15 min).
+    const r = await runFailover({ kills: Number(arg('kills', full ? '12' : '3')) });
+    console.table({ faultToDispatch: { n: r.faultToDispatch.n, p50: s(r.faultToDispatch.p50), p95: s(r.faultToDispatch.p95), max: s(r.faultToDispatch.max) } });
+    console.log(`written: ${writeResult('failover', mode, { command, machine: machine(), ...r })}`);
   }
   if (want('cost')) {
     const o = full
