@@ -37,6 +37,8 @@ let worker: Worker;
 let running: Promise<void>;
 const taskQueue = uniqueTaskQueue('maintenance');
 
+const maintenance: Array<{ targetId: string; span: [string, string] }> = [];
+
 beforeAll(async () => {
   [env, simulator] = await Promise.all([createDevServerEnv(), createBridgeSimulator({ host: '127.0.0.1', port: 0 })]);
   const feed = createTemporalNotificationFeed(env.client, { taskQueue });
@@ -51,6 +53,9 @@ beforeAll(async () => {
       dispatchRemediation: async () => ({ method: 'none' as const, dispatchedAt: new Date().toISOString(), detail: 'test' }),
       readAttemptLedger: async () => EMPTY_LEDGER,
       recordLedgerEntry: async () => undefined,
+      recordMaintenance: async (targetId: string, span: [string, string]) => {
+        maintenance.push({ targetId, span });
+      },
     },
   });
   running = worker.run();
@@ -132,6 +137,12 @@ describe('pause --for 4s', () => {
       expect(after.note).toBe(`Maintenance window ended at ${end.toISOString()} (paused by alice: OS patching)`);
       expect(Date.now()).toBeGreaterThanOrEqual(end.getTime());
       await until(() => healingRuns(tc), (k) => k === 1, 'the incident after the window');
+      // The window is maintenance in the roll-up: from the pause to its end, neither up nor down.
+      expect(maintenance.filter((m) => m.targetId === tc.target.id).map((m) => m.span)).toEqual([
+        [expect.any(String), end.toISOString()],
+      ]);
+      const [[pausedAt] = []] = maintenance.filter((m) => m.targetId === tc.target.id).map((m) => m.span);
+      expect(end.getTime() - Date.parse(pausedAt ?? '')).toBeGreaterThan(3_000);
       expect(await feedTexts(tc)).toEqual(
         expect.arrayContaining([
           `Maintenance window of ${tc.target.id} ended: monitoring resumed (paused by alice: OS patching)`,

@@ -195,7 +195,10 @@ test('status, remediation, incidents and report: tables, --json shapes and exit 
   expect(t.target).toBe(tc.target.id);
   for (const w of ['24h', '7d', '30d']) {
     expect(Object.keys(t.uptime[w]).sort()).toEqual(
-      ['downMs', 'errorBudgetLeftMs', 'errorBudgetMs', 'measuredMs', 'objectivePct', 'periodMs', 'unknownMs', 'upMs', 'uptimePct'].sort(),
+      [
+        'coveragePct', 'downMs', 'enoughCoverage', 'errorBudgetLeftMs', 'errorBudgetMs', 'maintenanceMs', 'measuredMs', 'objectivePct',
+        'periodMs', 'unknownMs', 'upMs', 'uptimePct',
+      ].sort(),
     );
   }
   expect(t.period.periodMs).toBe(7 * 86_400_000);

@@ -18,6 +18,7 @@ import { healingWorkflowId, monitorScheduleId, monitorWorkflowId, warningWatchWo
 import { EMPTY_LEDGER } from '../src/workflows/attempt-ledger';
 import { type TargetMonitorView, pauseMonitorUpdate } from '../src/workflows/target-monitor/messages';
 import type { WarningAlert } from '../src/shared/contracts';
+import type { ProbeReport } from '../src/shared/types';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
 import { exportFixture } from './healing-fixtures';
@@ -39,6 +40,7 @@ const fakes = {
   dispatchRemediation: jest.fn(async (_request: { targetId: string }) => ({ method: 'none' as const, dispatchedAt: new Date().toISOString(), detail: 'test' })),
   readAttemptLedger: async () => EMPTY_LEDGER,
   recordLedgerEntry: async () => undefined,
+  recordMaintenance: async () => undefined,
 };
 
 beforeAll(async () => {
@@ -76,6 +78,9 @@ const until = <T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, m
 
 const monitor = (tc: TargetConfig): WorkflowHandle => env.client.workflow.getHandle(monitorWorkflowId(tc.target.id, taskQueue));
 const view = (tc: TargetConfig): Promise<TargetMonitorView> => queryMonitor(env.client, taskQueue, tc.target.id);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const decode = (payload: { data?: Uint8Array | null } | undefined): any => JSON.parse(Buffer.from(payload?.data ?? []).toString() || 'null');
 
 async function events(handle: WorkflowHandle) {
   return (await handle.fetchHistory()).events ?? [];
@@ -164,6 +169,14 @@ describe('a CRITICAL', () => {
       const history = await events(monitor(tc));
       expect(history.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name ?? [])).toEqual(['healingWorkflow']);
       expect(history.filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes)).toHaveLength(0);
+      // The incident is detected at the first CRITICAL sighting (the watch's), not at the confirming re-probe.
+      const results = history.flatMap((e) => (e.activityTaskCompletedEventAttributes?.result?.payloads ?? []).map(decode));
+      const sighting = results.find((r) => r.report?.severity === 'CRITICAL') as { signatureSince: string; report: ProbeReport };
+      const confirm = results.find((r) => r.severity === 'CRITICAL') as ProbeReport;
+      const trigger = decode((await events(env.client.workflow.getHandle(healingWorkflowId(tc.target.id, taskQueue))))[0]
+        ?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]).trigger;
+      expect(trigger.at).toBe(sighting.report.observation.probedAt);
+      expect(Date.parse(trigger.at)).toBeLessThan(Date.parse(confirm.observation.probedAt));
       await exportFixture(monitor(tc), 'target-monitor-critical-starts-healer');
     } finally {
       await stop(tc);

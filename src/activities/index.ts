@@ -9,6 +9,7 @@ import { type AlertActivitiesDeps, createAlertActivities } from './alerts';
 import { createLedgerActivities, type LedgerActivityDeps } from './ledger';
 import { createProbeActivities, type ProbeDeps } from './probe';
 import { createRemediationActivities, type RemediationDeps } from './remediation';
+import { probedSpansRecorder } from './rollup';
 import { createScheduleControlActivities, type ScheduleControlDeps } from './schedule-control';
 
 export interface ActivityDeps {
@@ -23,7 +24,8 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createProbeActivities(deps.probe),
+    // The watch records its probes' coverage in the target's roll-up, through the ledger's client.
+    ...createProbeActivities({ recordProbed: probedSpansRecorder(deps.ledger), ...deps.probe }),
     ...createAlertActivities(deps.alerts),
     ...createRemediationActivities(deps.remediation),
     ...createLedgerActivities(deps.ledger),

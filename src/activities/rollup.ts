@@ -1,25 +1,61 @@
 /**
- * The activity a HealingWorkflow calls at close: records the incident's summary in the target's
- * durable roll-up (src/workflows/rollup.ts), starting the roll-up when needed (signal-with-start).
+ * What reaches a target's durable roll-up (src/workflows/rollup.ts) from outside it, each by a
+ * signal-with-start (the first one starts the roll-up): a closed incident's summary (the
+ * HealingWorkflow at close), a maintenance window (the monitor when a pause ends), and the time
+ * the probes covered (the monitor's watch activity, through `probedSpansRecorder`).
  */
 import type { Client } from '@temporalio/client';
 import { rollupWorkflowId } from '../shared/names';
-import { type IncidentSummary, emptyRollup, incidentClosedSignal, rollupWorkflow } from '../workflows/rollup';
+import {
+  type IncidentSummary,
+  type ProbedSpans,
+  emptyRollup,
+  incidentClosedSignal,
+  maintenanceSignal,
+  probedSpansSignal,
+  rollupWorkflow,
+} from '../workflows/rollup';
 
 export interface RollupActivities {
   recordIncidentClosed(summary: IncidentSummary): Promise<void>;
+  /** A maintenance window [start, end] (ISO) of the target: neither up nor down in the report. */
+  recordMaintenance(targetId: string, span: [string, string]): Promise<void>;
 }
 
-export function createRollupActivities({ client, taskQueue }: { client: Client; taskQueue: string }): RollupActivities {
+interface RollupDeps {
+  client: Client;
+  taskQueue: string;
+}
+
+function signalRollup<Args extends unknown[]>(
+  { client, taskQueue }: RollupDeps,
+  targetId: string,
+  signal: Parameters<Client['workflow']['signalWithStart']>[1]['signal'],
+  signalArgs: Args,
+): Promise<unknown> {
+  return client.workflow.signalWithStart(rollupWorkflow, {
+    workflowId: rollupWorkflowId(targetId, taskQueue),
+    taskQueue,
+    args: [emptyRollup(targetId)],
+    signal,
+    signalArgs,
+  });
+}
+
+/** Records the spans a watch's probes covered (the watch's `recordProbed` dependency). */
+export function probedSpansRecorder(deps: RollupDeps): (targetId: string, spans: ProbedSpans) => Promise<void> {
+  return async (targetId, spans) => {
+    await signalRollup(deps, targetId, probedSpansSignal, [spans]);
+  };
+}
+
+export function createRollupActivities(deps: RollupDeps): RollupActivities {
   return {
     async recordIncidentClosed(summary) {
-      await client.workflow.signalWithStart(rollupWorkflow, {
-        workflowId: rollupWorkflowId(summary.targetId, taskQueue),
-        taskQueue,
-        args: [emptyRollup(summary.targetId)],
-        signal: incidentClosedSignal,
-        signalArgs: [summary],
-      });
+      await signalRollup(deps, summary.targetId, incidentClosedSignal, [summary]);
+    },
+    async recordMaintenance(targetId, span) {
+      await signalRollup(deps, targetId, maintenanceSignal, [{ span }]);
     },
   };
 }

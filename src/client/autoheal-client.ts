@@ -21,7 +21,7 @@ import { readMailbox } from './mailbox';
 import { ensureRollups, listIncidents, readReport, readStatusOverview } from './operator-views';
 import { type SwitchRequest, overrideBreaker, readRemediationSwitch, setRemediation } from './remediation-switch';
 
-/** How often a target's roll-up ticks to measure coverage (a gap longer than 1.5 ticks is unknown time). */
+/** The coverage tick of roll-ups from before the probed spans (they stop ticking; kept for their state). */
 export const COVERAGE_TICK_MS = 5 * 60_000;
 
 export class AutohealClient {

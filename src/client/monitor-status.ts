@@ -26,6 +26,10 @@ export interface MonitorStatus {
   monitorWorkflowId?: string;
   /** Set while the target's monitor is paused: "PAUSED until … by … (reason)". */
   paused?: string;
+  /** ISO start of the current pause, while paused. */
+  pausedSince?: string;
+  /** ISO start of the watch's current run of probes (time measured but not yet in the roll-up). */
+  probingSince?: string;
   /** The intermittent-fault WARNING, when one is raised. */
   intermittent?: string;
 }
@@ -53,6 +57,7 @@ export async function readMonitorStatus(client: Client, taskQueue: string, tc: T
       severity: w.severity,
       summary: w.summary,
       checkedAt: w.probedAt,
+      ...(w.probingSince ? { probingSince: w.probingSince } : {}),
       ...(w.action ? { action: w.action } : {}),
       stale: false,
       monitorWorkflowId,
@@ -72,7 +77,7 @@ export async function readMonitorStatus(client: Client, taskQueue: string, tc: T
       ...(view.last ? { summary: view.last.summary, checkedAt: view.last.probedAt, action: view.last.action } : {}),
       stale: false,
       monitorWorkflowId,
-      ...(view.pause ? { paused: view.pause.note } : {}),
+      ...(view.pause ? { paused: view.pause.note, pausedSince: view.pause.at } : {}),
       ...(raised ? { intermittent: raised } : {}),
     };
     if (!view.last && !view.pause) status.note = 'first probe in progress';

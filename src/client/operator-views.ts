@@ -15,9 +15,11 @@ import {
   type RollupFacts,
   type UptimeFigures,
   dailyStrip,
+  figuresOf,
   incidentFigures,
   uptime,
 } from '../shared/report-math';
+import { coverageGapMs } from '../shared/monitor-policy';
 import { type AttemptLedgerState, EMPTY_LEDGER, ledgerStateQuery } from '../workflows/attempt-ledger';
 import type { HealingResult, IncidentView } from '../workflows/healing/messages';
 import { statusQuery } from '../workflows/healing/messages';
@@ -240,20 +242,8 @@ export interface Report {
 }
 
 function sumUptime(list: UptimeFigures[]): UptimeFigures {
-  const s = (k: keyof UptimeFigures): number => list.reduce((a, f) => a + f[k], 0);
-  const periodMs = s('periodMs');
-  const upMs = s('upMs');
-  return {
-    periodMs,
-    measuredMs: s('measuredMs'),
-    unknownMs: s('unknownMs'),
-    downMs: s('downMs'),
-    upMs,
-    uptimePct: periodMs > 0 ? (upMs / periodMs) * 100 : 0,
-    objectivePct: list[0]?.objectivePct ?? 99.99,
-    errorBudgetMs: s('errorBudgetMs'),
-    errorBudgetLeftMs: s('errorBudgetLeftMs'),
-  };
+  const s = (k: 'periodMs' | 'upMs' | 'downMs' | 'unknownMs' | 'maintenanceMs'): number => list.reduce((a, f) => a + f[k], 0);
+  return figuresOf({ periodMs: s('periodMs'), upMs: s('upMs'), downMs: s('downMs'), unknownMs: s('unknownMs'), maintenanceMs: s('maintenanceMs') });
 }
 
 /** The report over the roll-ups, with open incidents counted as down until now. */
@@ -303,26 +293,34 @@ export async function readReport(
   const facts = await Promise.all(
     targets.map(async (tc) => {
       const id = tc.target.id;
-      const rollup = await readRollup(client, taskQueue, id);
+      const [rollup, monitor] = await Promise.all([readRollup(client, taskQueue, id), lastProbe(client, taskQueue, tc, nowMs)]);
       const incidents = new Map<string, IncidentFacts>((rollup?.incidents ?? []).map((i) => [i.incidentId, i]));
       const healer = healingWorkflowId(id, taskQueue);
       const open = await runningQuery(client, healer, () => client.workflow.getHandle(healer).query(statusQuery));
       if (open) incidents.set(open.incidentId, factsOf(open));
-      return {
-        target: id,
-        facts: {
-          measured: rollup?.measured ?? [],
-          tickMs: rollup?.tickMs,
-          lastTickAt: rollup?.lastTickAt,
-          incidents: [...incidents.values()],
+      const facts: RollupFacts = {
+        measured: rollup?.measured ?? [],
+        maintenance: rollup?.maintenance ?? [],
+        incidents: [...incidents.values()],
+        maxGapMs: coverageGapMs(tc.policy.checkIntervalMs),
+        // The monitor now: its current run of probes and its pause are not in the roll-up yet.
+        live: {
+          probingSince: monitor.probingSince,
+          lastProbeAt: monitor.paused ? undefined : monitor.checkedAt,
+          fresh: !monitor.stale && monitor.severity !== 'UNKNOWN',
+          pausedSince: monitor.pausedSince,
         },
       };
+      return { target: id, facts };
     }),
   );
   return computeReport(facts, days, nowMs);
 }
 
-/** Turns coverage measuring on in every target's roll-up (the worker calls it at start). */
+/**
+ * Starts every target's roll-up (the worker calls it at start). The tick it sends is read only by
+ * roll-ups from before the probed spans; time is measured by the monitor's probes now.
+ */
 export async function ensureRollups(client: Client, taskQueue: string, targets: TargetConfig[], tickMs: number): Promise<void> {
   await Promise.all(
     targets.map((tc) =>

@@ -2,6 +2,7 @@
  * The System Health page: server-rendered HTML, inline CSS, no external assets, refreshed every
  * 15 s. Every value that comes from data goes through htmlEscape.
  */
+import { MIN_COVERAGE, NOT_ENOUGH_MEASURED } from '../shared/report-math';
 import { formatUtc } from '../shared/time-format';
 import type { FeedNotification } from '../shared/alert-feed';
 import { htmlEscape as e } from '../shared/html-escape';
@@ -18,7 +19,7 @@ const INDICATOR: Record<DisplaySeverity, { color: string; label: string }> = {
 
 const CSS = `
 td.state.HEALTHY{color:#fff;background:#1a7f37}td.state.WARNING{background:#d4a72c}td.state.CRITICAL,td.state.HEALING,td.state.ESCALATED{color:#fff;background:#cf222e}td.state.PAUSED,td.state.UNKNOWN{background:#8c959f;color:#fff}
-td.strip{white-space:nowrap}.cell{display:inline-block;width:7px;height:18px;margin-right:1px;border-radius:1px}.cell.up{background:#1a7f37}.cell.degraded{background:#d4a72c}.cell.down{background:#cf222e}.cell.unknown{background:#d0d7de}.cell.partial{background:#8fd19e}
+td.strip{white-space:nowrap}.cell{display:inline-block;width:7px;height:18px;margin-right:1px;border-radius:1px}.cell.up{background:#1a7f37}.cell.degraded{background:#d4a72c}.cell.down{background:#cf222e}.cell.unknown{background:#d0d7de}.cell.partial{background:#8fd19e}.cell.maintenance{background:#8c959f}
 p.remediation.off{background:#fff8c5;padding:6px}details.mail pre{white-space:pre-wrap;background:#f6f8fa;padding:8px}
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:14px 24px}header h1{margin:0;font-size:20px}
@@ -132,6 +133,7 @@ const SCRIPT = `
     if(a==='resolve'){var note=prompt('Resolution note:');if(note)call('/api/targets/'+id+'/resolve',{by:by,note:note});}
   });});
   function el(tag,cls,text){var x=document.createElement(tag);if(cls)x.className=cls;if(text!==undefined)x.textContent=String(text);return x;}
+  function upt(f){var c='coverage '+(f.coveragePct>0&&f.coveragePct<0.1?'<0.1':f.coveragePct.toFixed(1))+'%';return f.enoughCoverage&&f.uptimePct!==null?f.uptimePct.toFixed(3)+'% ('+c+')':'${NOT_ENOUGH_MEASURED} ('+c+')';}
   function dur(ms){if(ms===undefined||ms===null)return '—';var s=Math.round(ms/1000);if(s<60)return s+'s';var m=Math.floor(s/60);if(m<60)return m+'m '+(s%60)+'s';var h=Math.floor(m/60);return h+'h '+(m%60)+'m';}
   function get(path){var h={};var t=sessionStorage.getItem('autoheal-token');if(t)h.authorization='Bearer '+t;return fetch(path,{headers:h}).then(function(r){if(!r.ok)throw new Error(path+': HTTP '+r.status);return r.json();});}
   function bad(state){return state!=='HEALTHY';}
@@ -152,13 +154,13 @@ const SCRIPT = `
       r.appendChild(el('td',null,t.failedAttempts.inWindow+'/'+t.failedAttempts.escalateAfter+' in '+dur(t.failedAttempts.windowMs)));
       r.appendChild(el('td',null,t.cooldownLeftMs>0?dur(t.cooldownLeftMs):'—'));r.appendChild(el('td',null,t.maintenance||'—'));
       var rep=d.report.targets.filter(function(x){return x.target===t.target;})[0];
-      if(rep){var u=rep.uptime;r.appendChild(el('td',null,[u['24h'],u['7d'],u['30d']].map(function(f){return f.uptimePct.toFixed(3)+'%';}).join(' / ')));
-        r.appendChild(el('td',null,(rep.period.errorBudgetLeftMs/60000).toFixed(1)+' min'));var m=rep.incidents.mttr;r.appendChild(el('td',null,m.count?dur(m.p50Ms)+' / '+dur(m.p95Ms)+' / '+dur(m.maxMs):'—'));
+      if(rep){var u=rep.uptime;var ut=el('td',null,[u['24h'],u['7d'],u['30d']].map(upt).join(' / '));ut.setAttribute('data-field','uptime');r.appendChild(ut);
+        var bl=el('td',null,(rep.period.errorBudgetLeftMs/60000).toFixed(1)+' min');bl.setAttribute('data-field','budget-left');r.appendChild(bl);var m=rep.incidents.mttr;r.appendChild(el('td',null,m.count?dur(m.p50Ms)+' / '+dur(m.p95Ms)+' / '+dur(m.maxMs):'—'));
         r.appendChild(el('td',null,rep.incidents.autoHealRate===undefined?'—':Math.round(rep.incidents.autoHealRate*100)+'%'));
-        var strip=el('td','strip');rep.days.forEach(function(c){var cls=c.downMs>0?(c.downMs>=300000?'down':'degraded'):(c.measuredMs===0?'unknown':(c.unknownMs>3600000?'partial':'up'));var cell=el('span','cell '+cls);cell.title=c.day+': down '+dur(c.downMs)+', unknown '+dur(c.unknownMs);strip.appendChild(cell);});r.appendChild(strip);}
+        var strip=el('td','strip');rep.days.forEach(function(c){var cls=c.downMs>0?(c.downMs>=300000?'down':'degraded'):(c.measuredMs===0?(c.maintenanceMs>0?'maintenance':'unknown'):(c.unknownMs>3600000?'partial':'up'));var cell=el('span','cell '+cls);cell.title=c.day+': up '+dur(c.upMs)+', down '+dur(c.downMs)+', unknown '+dur(c.unknownMs)+', maintenance '+dur(c.maintenanceMs);strip.appendChild(cell);});r.appendChild(strip);}
       tbl.appendChild(r);});
     box.appendChild(tbl);
-    var o=d.report.overall;box.appendChild(el('p','muted','Overall (30 days, objective 99.99%): uptime '+o.period.uptimePct.toFixed(3)+'%, error budget left '+(o.period.errorBudgetLeftMs/60000).toFixed(1)+' min, unknown '+dur(o.period.unknownMs)+', incidents '+o.incidents.incidents+', MTTD p50 '+dur(o.incidents.mttd.p50Ms)+', MTTA p50 '+dur(o.incidents.mtta.p50Ms)+', escalations '+o.incidents.escalations+'. Unknown time (no worker measuring) is never counted as up.'));
+    var o=d.report.overall;box.appendChild(el('p','muted','Overall (30 days, objective 99.99%): uptime '+upt(o.period)+', error budget left '+(o.period.errorBudgetLeftMs/60000).toFixed(1)+' min, down '+dur(o.period.downMs)+', unknown '+dur(o.period.unknownMs)+', maintenance '+dur(o.period.maintenanceMs)+', incidents '+o.incidents.incidents+', MTTD p50 '+dur(o.incidents.mttd.p50Ms)+', MTTA p50 '+dur(o.incidents.mtta.p50Ms)+', escalations '+o.incidents.escalations+'. Uptime = up / (up + down), shown with its coverage (measured / period); below ${MIN_COVERAGE * 100}% coverage it says ${NOT_ENOUGH_MEASURED}. Unknown time (no probe within two check intervals) and maintenance are neither up nor down; only down time spends the error budget.'));
     document.querySelectorAll('button[data-op]').forEach(function(btn){btn.addEventListener('click',function(){var by=prompt('Your name:');if(!by)return;
       if(btn.getAttribute('data-op')==='test-alert'){call('/api/test-alert',{by:by});return;}
       if(btn.getAttribute('data-op')==='remediation-off'){var why=prompt('Why stop automatic restarts?');if(why)call('/api/remediation/off',{by:by,reason:why});}else call('/api/remediation/on',{by:by});});});

@@ -57,6 +57,8 @@ export interface WatchDetails {
   intermittent?: IntermittentSummary;
   /** What the monitor did with the last report it handled (healing_started, warned, ...). */
   action?: string;
+  /** Start of the current run of probes at most two check intervals apart (measured time not yet in the roll-up). */
+  probingSince?: string;
 }
 
 export interface ProbeActivities {

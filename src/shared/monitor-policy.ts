@@ -65,5 +65,11 @@ export function reportSignature(report: Pick<ProbeReport, 'severity' | 'checks'>
   return [report.severity, ...keys.sort()].join('|');
 }
 
+/**
+ * Measured time: two probes at most this far apart (two check intervals) cover the time between
+ * them; a wider gap is unknown (the watch, the roll-up and the report share the rule).
+ */
+export const coverageGapMs = (checkIntervalMs: number): number => 2 * checkIntervalMs;
+
 /** The signature of a healthy target: where a new monitor starts. */
 export const HEALTHY_SIGNATURE = 'HEALTHY';

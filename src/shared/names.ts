@@ -182,4 +182,16 @@ export const SAFETY_ENVELOPE_PATCH = 'safety-envelope';
  */
 export const FOLLOW_RESTART_RUN_PATCH = 'follow-restart-run';
 
+/**
+ * The roll-up measures time by the monitor's probes (probedSpans signal, from the watch) instead
+ * of its own coverage ticks: a worker that runs while its monitor is stuck measures nothing.
+ */
+export const ROLLUP_PROBED_COVERAGE_PATCH = 'rollup-probed-coverage';
+
+/** The monitor records each maintenance window (pause) in the target's roll-up when it ends. */
+export const MAINTENANCE_IN_ROLLUP_PATCH = 'maintenance-in-rollup';
+
+/** A monitor-opened incident is detected at the first CRITICAL sighting, not at the confirming re-probe. */
+export const FIRST_SIGHTING_PATCH = 'first-sighting';
+
 export type IncidentStatus = 'HEALING' | 'ESCALATED' | 'RECOVERED' | 'RESOLVED';

@@ -3,16 +3,21 @@
  * an abandoned child so that the incident outlives the monitor (or its run). A healer already
  * running means one is in charge: nothing new starts.
  */
-import { ParentClosePolicy, log, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, log, patched, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { healingWorkflowId } from '../shared/names';
+import { FIRST_SIGHTING_PATCH, healingWorkflowId } from '../shared/names';
 import type { MonitorInput, ProbeReport } from '../shared/types';
 import { deploymentOfRun } from './deployment-scope';
 import { healingWorkflow } from './healing';
 
-/** Starts the target's HealingWorkflow; false when one is already running (one healer per target). */
-export async function startHealing(input: MonitorInput, report: ProbeReport): Promise<boolean> {
+/**
+ * Starts the target's HealingWorkflow; false when one is already running (one healer per target).
+ * `report` is the confirmed CRITICAL; the trigger's time is the first CRITICAL sighting (when
+ * given), which the incident takes as its detection: downtime and MTTD count from it.
+ */
+export async function startHealing(input: MonitorInput, report: ProbeReport, firstSightingAt?: string): Promise<boolean> {
   const workflowId = healingWorkflowId(input.target.id, deploymentOfRun());
+  const at = firstSightingAt && patched(FIRST_SIGHTING_PATCH) ? firstSightingAt : report.observation.probedAt;
   try {
     await startChild(healingWorkflow, {
       workflowId,
@@ -22,7 +27,7 @@ export async function startHealing(input: MonitorInput, report: ProbeReport): Pr
           target: input.target,
           policy: input.policy,
           report,
-          trigger: { source: 'monitor', reason: report.summary, at: report.observation.probedAt },
+          trigger: { source: 'monitor', reason: report.summary, at },
         },
       ],
     });

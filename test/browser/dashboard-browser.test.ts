@@ -2,7 +2,8 @@
  * The dashboard in a real browser: playwright-core drives Debian's chromium (headless) against a
  * running stack started here: the dev server, the real worker (real probe, webhook remediation,
  * roll-ups), the schedules, the dashboard with a DASHBOARD_TOKEN, and the bridge simulator. It
- * sees every target green, injects a fault through the simulator's /_sim/fault, sees red and the
+ * sees every target green (a fresh install: its budget untouched, its uptime "not enough measured
+ * time"), injects a fault through the simulator's /_sim/fault, sees red and the
  * incident's timeline, clicks force recovery (giving the token when the page asks), and sees the
  * recovery. Screenshots: test-artifacts/browser/ (gitignored).
  */
@@ -98,6 +99,13 @@ test('green, fault, red with the timeline, force recovery with the token, green 
   await page.goto(`${url}/system-health`);
   await reloadUntil(page, '#operator td[data-state="HEALTHY"]', 'every target green');
   expect(await page.locator('#critical-indicator').count()).toBe(0);
+  // A fresh install: the month before it is unknown, not down. No negative budget, and no
+  // precise-looking uptime over a few minutes of a month.
+  const budget = (await page.locator('#operator td[data-field="budget-left"]').first().textContent()) ?? '';
+  expect(budget).toMatch(/^\d+\.\d min$/);
+  expect(Number.parseFloat(budget)).toBeCloseTo(4.3, 1); // 0.01 % of 30 days, untouched
+  expect(await page.locator('#operator td[data-field="uptime"]').first().textContent()).toContain('not enough measured time (coverage');
+  expect(await page.locator('#operator p.muted', { hasText: 'Overall' }).textContent()).toContain('error budget left 4.3 min');
   await page.screenshot({ path: join(ARTIFACTS, '1-green.png'), fullPage: true });
 
   // The fault: automatic restarts are answered but do not heal ("lie").

@@ -37,13 +37,15 @@ import type { AccountReading, Observation, ProbeReport, Target } from '../../sha
 import { getJson, type JsonAnswer } from './get-json';
 import { healthFields, normaliseHealth } from './normalise-health';
 import { normaliseBalance, normaliseInfo, normaliseSummary } from './normalise-accounts';
-import { createWatchActivity } from './watch-target';
+import { type WatchDeps, createWatchActivity } from './watch-target';
 
 export interface ProbeDeps {
   http?: AxiosInstance;
   now?: () => Date;
   /** Largest answer read from the bridge (default 1 MB). */
   maxResponseBytes?: number;
+  /** Where the watch records the time its probes covered (the target's roll-up); absent: nowhere. */
+  recordProbed?: WatchDeps['recordProbed'];
 }
 
 export const PROBE_MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -168,7 +170,7 @@ export function createProbeActivities(deps: ProbeDeps = {}): ProbeActivities {
 
   return {
     probeTarget,
-    ...createWatchActivity({ probeTarget }),
+    ...createWatchActivity({ probeTarget, recordProbed: deps.recordProbed }),
   };
 }
 

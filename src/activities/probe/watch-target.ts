@@ -12,10 +12,17 @@
  *
  * Cancellation (a pause, new settings, worker shutdown) arrives with a heartbeat answer: the
  * sleep and the probe's HTTP calls stop at once.
+ *
+ * Measured time: the watch tells the target's roll-up which time its probes covered
+ * (`recordProbed`, every COVERAGE_FLUSH_MS and when it ends, however it ends): one span per run of
+ * probes at most two check intervals apart. The heartbeat carries the current run's start
+ * (`probingSince`), so a retry after the worker died still records what the dead attempt probed
+ * up to its last heartbeat, and the report can count the run not yet recorded.
  */
 import { Context } from '@temporalio/activity';
 import type { WatchDetails, WatchInput, WatchResult } from '../../shared/contracts';
-import { reportSignature } from '../../shared/monitor-policy';
+import type { ProbedSpans } from '../../workflows/rollup';
+import { coverageGapMs, reportSignature } from '../../shared/monitor-policy';
 import { nextProbeSlot } from '../../shared/probe-phase';
 import type { ProbeReport, Target } from '../../shared/types';
 
@@ -24,11 +31,17 @@ export interface WatchDeps {
   now?: () => number;
   /** How often heartbeat is called between probes (the SDK throttles what is sent), ms. */
   heartbeatEveryMs?: number;
+  /** Records the spans the probes covered in the target's roll-up (absent: not recorded). */
+  recordProbed?: (targetId: string, spans: ProbedSpans) => Promise<void>;
+  /** How often the covered spans are recorded while the watch runs, ms. */
+  coverageFlushMs?: number;
 }
 
 const DEFAULT_HEARTBEAT_EVERY_MS = 10_000;
+/** Covered time reaches the roll-up this often (one signal, so one Temporal action, per target). */
+export const COVERAGE_FLUSH_MS = 5 * 60_000;
 
-export function watchDetails(report: ProbeReport, probes: number, input: WatchInput): WatchDetails {
+export function watchDetails(report: ProbeReport, probes: number, input: WatchInput, probingSince?: string): WatchDetails {
   return {
     targetId: input.target.id,
     severity: report.severity,
@@ -39,12 +52,47 @@ export function watchDetails(report: ProbeReport, probes: number, input: WatchIn
     expectedAccounts: report.expectedAccounts,
     ...(input.intermittent ? { intermittent: input.intermittent } : {}),
     ...(input.lastAction ? { action: input.lastAction } : {}),
+    ...(probingSince ? { probingSince } : {}),
   };
+}
+
+/** The spans a watch's probes covered: a probe within two intervals of the last one extends its span. */
+class Coverage {
+  private closed: Array<[string, string]> = [];
+  private since?: string;
+  private last?: string;
+  constructor(private readonly maxGapMs: number) {}
+
+  /** The run of probes a previous attempt heartbeated (its worker died): recorded as it was. */
+  resume(previous: Partial<WatchDetails> | undefined): void {
+    if (previous?.probingSince && previous.probedAt) this.closed.push([previous.probingSince, previous.probedAt]);
+  }
+
+  probed(at: string): void {
+    if (this.last && this.since && Date.parse(at) - Date.parse(this.last) > this.maxGapMs) {
+      this.closed.push([this.since, this.last]);
+      this.since = undefined;
+    }
+    this.since ??= at;
+    this.last = at;
+  }
+
+  get probingSince(): string | undefined {
+    return this.since;
+  }
+
+  /** Everything covered so far (the current run included, again: the roll-up merges overlaps). */
+  take(): Array<[string, string]> {
+    const spans = this.closed;
+    this.closed = [];
+    return this.since && this.last ? [...spans, [this.since, this.last]] : spans;
+  }
 }
 
 export function createWatchActivity(deps: WatchDeps) {
   const now = deps.now ?? Date.now;
   const heartbeatEveryMs = deps.heartbeatEveryMs ?? DEFAULT_HEARTBEAT_EVERY_MS;
+  const flushEveryMs = deps.coverageFlushMs ?? COVERAGE_FLUSH_MS;
 
   return {
     async watchTarget(input: WatchInput): Promise<WatchResult> {
@@ -53,6 +101,19 @@ export function createWatchActivity(deps: WatchDeps) {
       let probes = 0;
       let details: WatchDetails | undefined;
       let signatureSince: string | undefined;
+      const maxGapMs = coverageGapMs(input.checkIntervalMs);
+      const coverage = new Coverage(maxGapMs);
+      coverage.resume(ctx.info.heartbeatDetails as Partial<WatchDetails> | undefined);
+      let flushedAt = now();
+      // Never fails the watch: time not recorded is unknown in the report, which is the truth.
+      const flush = async () => {
+        flushedAt = now();
+        const spans = coverage.take();
+        if (!deps.recordProbed || !spans.length) return;
+        await deps.recordProbed(input.target.id, { spans, maxGapMs }).catch((err: unknown) => {
+          ctx.log.warn('Covered time could not be recorded in the roll-up', { target: input.target.id, error: String(err) });
+        });
+      };
       // The first heartbeat goes out at once and the next ones at most every 80% of the timeout:
       // the first one carries the first probe, so that the dashboard has it at once.
       const beat = () => {
@@ -64,8 +125,10 @@ export function createWatchActivity(deps: WatchDeps) {
           const startedAt = now();
           const report = await deps.probeTarget(input.target);
           probes += 1;
-          details = watchDetails(report, probes, input);
+          coverage.probed(report.observation.probedAt);
+          details = watchDetails(report, probes, input, coverage.probingSince);
           beat();
+          if (now() - flushedAt >= flushEveryMs) await flush();
           if (reportSignature(report) !== input.expected) {
             return { end: 'changed', report, probes, signatureSince: report.observation.probedAt };
           }
@@ -77,6 +140,7 @@ export function createWatchActivity(deps: WatchDeps) {
         }
       } finally {
         clearInterval(ticker);
+        await flush();
       }
     },
   };

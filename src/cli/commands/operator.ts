@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { formatDuration, parseDuration } from '../../shared/duration';
-import type { IncidentFacts, Percentiles, UptimeFigures } from '../../shared/report-math';
+import { type IncidentFacts, MIN_COVERAGE, type Percentiles, type UptimeFigures, uptimeText } from '../../shared/report-math';
 import type { Report, StatusOverview } from '../../client/operator-views';
 import { type CommandDeps, chooseTarget, withClient } from './command-context';
 import { describeSwitch } from './remediation';
@@ -57,20 +57,22 @@ export function formatIncidents(list: IncidentFacts[]): string {
   return table(rows);
 }
 
-const pct = (f: UptimeFigures): string => `${f.uptimePct.toFixed(3)}%`;
+const pct = (f: UptimeFigures): string => uptimeText(f);
 const minutes = (ms: number): string => `${(ms / 60_000).toFixed(1)} min`;
 const pcts = (p: Percentiles): string =>
   p.count ? `p50 ${age(p.p50Ms)}, p95 ${age(p.p95Ms)}, max ${age(p.maxMs)}` : '—';
 
 export function formatReport(r: Report): string {
-  const rows = [['TARGET', '24H', '7D', '30D', `BUDGET LEFT (${r.days}D)`, 'UNKNOWN', 'INCIDENTS', 'MTTD', 'MTTA', 'MTTR', 'AUTO-HEALED', 'ESCALATIONS']];
+  const rows = [['TARGET', '24H', '7D', '30D', `BUDGET LEFT (${r.days}D)`, 'DOWN', 'UNKNOWN', 'MAINTENANCE', 'INCIDENTS', 'MTTD', 'MTTA', 'MTTR', 'AUTO-HEALED', 'ESCALATIONS']];
   const line = (name: string, t: Pick<Report['targets'][number], 'uptime' | 'period' | 'incidents'>): string[] => [
     name,
     pct(t.uptime['24h']),
     pct(t.uptime['7d']),
     pct(t.uptime['30d']),
     minutes(t.period.errorBudgetLeftMs),
+    minutes(t.period.downMs),
     minutes(t.period.unknownMs),
+    minutes(t.period.maintenanceMs),
     String(t.incidents.incidents),
     pcts(t.incidents.mttd),
     pcts(t.incidents.mtta),
@@ -82,7 +84,11 @@ export function formatReport(r: Report): string {
   ];
   for (const t of r.targets) rows.push(line(t.target, t));
   rows.push(line('OVERALL', r.overall));
-  return `Objective ${r.objectivePct}% over the last ${r.days} days; unknown time (no worker measuring) is never counted as up.\n${table(rows)}`;
+  return (
+    `Objective ${r.objectivePct}% over the last ${r.days} days. Uptime = up / (up + down), with its coverage (measured / period); ` +
+    `below ${MIN_COVERAGE * 100}% coverage: "not enough measured time". Unknown time (no probe within two check intervals) and ` +
+    `maintenance (paused) are neither up nor down, and only down time spends the error budget.\n${table(rows)}`
+  );
 }
 
 function sinceMs(text: string): number {

@@ -26,6 +26,8 @@ export interface CycleOutcome {
   final: ProbeReport;
   /** A CRITICAL that lasted: confirmed by the re-probe, or seen by every probe of a whole watch. */
   confirmed: boolean;
+  /** ISO time of the first probe that saw `first`'s signature without a break (the first CRITICAL sighting). */
+  firstSightingAt: string;
 }
 
 function watchActivity(settings: MonitorInput, returnAfterMs: number) {
@@ -79,9 +81,10 @@ export async function watchAndConfirm(state: MonitorState): Promise<CycleOutcome
   });
   state.probes += watch.probes;
   const first = watch.report;
-  if (first.severity !== 'CRITICAL') return { first, final: first, confirmed: false };
+  const firstSightingAt = watch.signatureSince ?? first.observation.probedAt;
+  if (first.severity !== 'CRITICAL') return { first, final: first, confirmed: false, firstSightingAt };
   // A whole watch of CRITICAL probes (an incident is open, or was closed while the target stays down).
-  if (watch.end === 'refresh') return { first, final: first, confirmed: true };
+  if (watch.end === 'refresh') return { first, final: first, confirmed: true, firstSightingAt };
 
   state.phase = 'confirming';
   const waitMs = confirmWaitMs(first, policy.confirmDelayMs);
@@ -89,13 +92,13 @@ export async function watchAndConfirm(state: MonitorState): Promise<CycleOutcome
   if (waitMs > 0) await sleep(waitMs);
   const final = await confirmActivity(settings)(target);
   state.probes += 1;
-  return { first, final, confirmed: final.severity === 'CRITICAL' };
+  return { first, final, confirmed: final.severity === 'CRITICAL', firstSightingAt };
 }
 
 /** Starts the healer, counts an unconfirmed CRITICAL, reports warnings; records what it did. */
 export async function act(state: MonitorState, outcome: CycleOutcome): Promise<MonitorAction> {
   const { settings } = state;
-  const { first, final, confirmed } = outcome;
+  const { first, final, confirmed, firstSightingAt } = outcome;
   state.phase = 'acting';
   let action: MonitorAction = 'none';
 
@@ -108,7 +111,7 @@ export async function act(state: MonitorState, outcome: CycleOutcome): Promise<M
     log.info('Confirmed CRITICAL while pausing: no incident opened', { target: settings.target.id, pause: state.pause.note });
     action = 'none';
   } else if (confirmed) {
-    const started = await startHealing(settings, final);
+    const started = await startHealing(settings, final, firstSightingAt);
     if (started) state.incidentsStarted += 1;
     action = started ? 'healing_started' : 'already_healing';
   }

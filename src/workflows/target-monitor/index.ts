@@ -19,6 +19,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -29,6 +30,7 @@ import {
 import type { Activities } from '../../activities';
 import { NOTIFY_IN_APP_ACTIVITY_OPTIONS } from '../../shared/alert-policy';
 import { MONITOR_CONTINUE_AS_NEW_EVENTS } from '../../shared/monitor-policy';
+import { MAINTENANCE_IN_ROLLUP_PATCH } from '../../shared/names';
 import type { MonitorInput } from '../../shared/types';
 import { act, watchAndConfirm } from './cycle';
 import {
@@ -46,6 +48,11 @@ import { MonitorState, type TargetMonitorInput } from './state';
 export type { TargetMonitorInput } from './state';
 
 const { notifyInApp } = proxyActivities<Activities>(NOTIFY_IN_APP_ACTIVITY_OPTIONS);
+/** The roll-up's record of a maintenance window: a few quick tries; the monitor never waits long on it. */
+const { recordMaintenance } = proxyActivities<Activities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '1s', maximumAttempts: 3 },
+});
 
 /** Back-off after a cycle failed in an unexpected way: the monitor never stops over one. */
 const CYCLE_FAILURE_BACKOFF_MS = 5_000;
@@ -152,7 +159,9 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
       log.info('Monitor settings changed', { target: state.settings.target.id });
     }
     if (state.pause) {
+      const pause = state.pause;
       await waitOutPause(state, () => pendingSettings !== undefined || historyFull());
+      if (patched(MAINTENANCE_IN_ROLLUP_PATCH)) await recordPause(state.settings.target.id, pause);
       continue;
     }
 
@@ -172,6 +181,22 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
       log.error('Monitor cycle failed; starting over', { target: state.settings.target.id, error: String(err) });
       await sleep(CYCLE_FAILURE_BACKOFF_MS);
     }
+  }
+}
+
+/**
+ * Records the pause, from its start to now (or its window's end), as maintenance in the target's
+ * roll-up: neither up nor down in the report. Called each time the wait ends (resumed, replaced,
+ * new settings, continue-as-new): the roll-up merges the overlapping spans.
+ */
+async function recordPause(targetId: string, pause: MonitorPause): Promise<void> {
+  const nowMs = Date.now();
+  const untilMs = pause.until ? Date.parse(pause.until) : Number.NaN;
+  const end = new Date(Number.isFinite(untilMs) ? Math.min(untilMs, nowMs) : nowMs).toISOString();
+  try {
+    await recordMaintenance(targetId, [pause.at, end]);
+  } catch (err) {
+    log.warn('The maintenance window could not be recorded in the roll-up: the report counts it as unknown', { target: targetId, error: String(err) });
   }
 }
 
