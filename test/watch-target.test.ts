@@ -9,7 +9,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { loadConfig, type TargetConfig } from '../src/config/load-config';
 import { createProbeActivities } from '../src/activities/probe/index';
 import { createWatchActivity } from '../src/activities/probe/watch-target';
-import type { WatchDetails, WatchInput } from '../src/shared/contracts';
+import type { WatchDetails, WatchInput, WatchResult } from '../src/shared/contracts';
 import { HEALTHY_SIGNATURE } from '../src/shared/monitor-policy';
 import type { ProbeReport, Target } from '../src/shared/types';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
@@ -33,7 +33,7 @@ function watchOnce(heartbeatEveryMs: number, onProbe: (report: ProbeReport) => v
     },
   });
   const input: WatchInput = { target: tc.target, checkIntervalMs: 1_000, phaseMs: 0, expected: HEALTHY_SIGNATURE, returnAfterMs: 0 };
-  return (env: MockActivityEnvironment) => env.run(watchTarget, input);
+  return (env: MockActivityEnvironment): Promise<WatchResult> => env.run(watchTarget, input);
 }
 
 test('a bridge slower to answer the first probe than the heartbeat tick: the watch heartbeats before that probe completes', async () => {
