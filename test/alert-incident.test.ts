@@ -23,7 +23,7 @@ import { startSmtpServer } from './helpers/smtp';
 import { timeSkippingServerPerTest, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-timeSkippingServerPerTest((e) => {
+const test = timeSkippingServerPerTest((e) => {
   env = e;
 });
 

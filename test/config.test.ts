@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { configFingerprint } from '../src/config/fingerprint';
 import { loadConfig } from '../src/config/load-config';
 import { configSecrets } from '../src/config/secrets';
-import { parseDuration, formatDurationWords } from '../src/shared/duration';
+import { formatDuration, parseDuration, formatDurationWords } from '../src/shared/duration';
+import { MONITOR_HEARTBEAT_TIMEOUT_MS } from '../src/shared/monitor-policy';
 
 const root = resolve(__dirname, '..');
 
@@ -211,15 +212,29 @@ describe('loadConfig', () => {
     });
 
     it('refuses a PROBE_TIMEOUT whose confirming monitor run cannot finish, with the rule and the fix', () => {
-      const refused = () => loadConfig({ PROBE_TIMEOUT: '28s' });
-      expect(refused).toThrow(/^PROBE_TIMEOUT \(28s\), CONFIRM_DELAY \(3s\) and CHECK_INTERVAL \(15s\) cannot work together/);
+      const refused = () => loadConfig({ PROBE_TIMEOUT: '12s' });
+      expect(refused).toThrow(/^PROBE_TIMEOUT \(12s\), CONFIRM_DELAY \(3s\) and CHECK_INTERVAL \(15s\) cannot work together/);
       expect(refused).toThrow('Rule: 2 × (2 × PROBE_TIMEOUT + 5s) + CONFIRM_DELAY + 5s must be at most max(60s, 4 × CHECK_INTERVAL)');
-      expect(refused).toThrow(/here that is 2m10s against a run timeout of 1m/);
-      expect(refused).toThrow(/Fix: lower PROBE_TIMEOUT to at most 10s, or raise CHECK_INTERVAL to at least 33s\./);
+      expect(refused).toThrow(/here that is 1m6s against a run timeout of 1m/);
+      expect(refused).toThrow(/Fix: lower PROBE_TIMEOUT to at most 10s, or raise CHECK_INTERVAL to at least 17s\./);
       // Each suggested fix works.
       expect(loadConfig({ PROBE_TIMEOUT: '10s' }).targets[0]?.target.probeTimeoutMs).toBe(10_000);
-      expect(loadConfig({ PROBE_TIMEOUT: '28s', CHECK_INTERVAL: '33s' }).targets[0]?.target.probeTimeoutMs).toBe(28_000);
+      expect(loadConfig({ PROBE_TIMEOUT: '12s', CHECK_INTERVAL: '17s' }).targets[0]?.target.probeTimeoutMs).toBe(12_000);
       expect(() => loadConfig({ PROBE_TIMEOUT: '11s' })).toThrow(/cannot work together/);
+    });
+
+    it("refuses CHECK_INTERVAL 65s with PROBE_TIMEOUT 60s: the watch's probe of a silent bridge would outlast its heartbeat timeout, and the fix follows the timeout", () => {
+      const refused = () => loadConfig({ CHECK_INTERVAL: '65s', PROBE_TIMEOUT: '60s' });
+      expect(refused).toThrow(
+        `PROBE_TIMEOUT (1m) cannot work with the watch that probes every CHECK_INTERVAL (1m5s) under a heartbeat timeout of ${formatDuration(MONITOR_HEARTBEAT_TIMEOUT_MS)}.`,
+      );
+      expect(refused).toThrow(/Rule: 2 × PROBE_TIMEOUT \+ 5s must be less than the watch's heartbeat timeout/);
+      expect(refused).toThrow(/a powered-off VPS would never raise an incident/);
+      // The largest PROBE_TIMEOUT the fix names, from the heartbeat timeout: it starts, one second more does not.
+      const fixMs = Math.floor((MONITOR_HEARTBEAT_TIMEOUT_MS - 5_001) / 2 / 1000) * 1000;
+      expect(refused).toThrow(`Fix: lower PROBE_TIMEOUT to at most ${formatDuration(fixMs)}.`);
+      expect(loadConfig({ CHECK_INTERVAL: '65s', PROBE_TIMEOUT: formatDuration(fixMs) }).targets[0]?.target.probeTimeoutMs).toBe(fixMs);
+      expect(() => loadConfig({ CHECK_INTERVAL: '65s', PROBE_TIMEOUT: formatDuration(fixMs + 1000) })).toThrow(/heartbeat timeout/);
     });
 
     it('refuses a probe that cannot finish within VERIFY_TIMEOUT', () => {
@@ -307,9 +322,16 @@ describe('start-up refuses what would expose the dashboard or leak a password', 
   });
 
   it('exits 2 on timings that cannot work, with the rule', () => {
-    const result = run({ PROBE_TIMEOUT: '28s' });
+    const result = run({ PROBE_TIMEOUT: '12s' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('configuration refused: PROBE_TIMEOUT (28s), CONFIRM_DELAY (3s) and CHECK_INTERVAL (15s) cannot work together. Rule:');
+    expect(result.stderr).toContain('configuration refused: PROBE_TIMEOUT (12s), CONFIRM_DELAY (3s) and CHECK_INTERVAL (15s) cannot work together. Rule:');
+  });
+
+  it("exits 2 on CHECK_INTERVAL 65s with PROBE_TIMEOUT 60s, naming the watch's heartbeat timeout and the fix", () => {
+    const result = run({ CHECK_INTERVAL: '65s', PROBE_TIMEOUT: '60s' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('configuration refused: PROBE_TIMEOUT (1m) cannot work with the watch that probes every CHECK_INTERVAL (1m5s)');
+    expect(result.stderr).toContain('Fix: lower PROBE_TIMEOUT to at most');
   });
 
   it('exits 2 on a bridge URL with a password, which appears in no output', () => {

@@ -16,7 +16,7 @@ import { createGithubDouble } from './helpers/github-double';
 import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-timeSkippingServerPerTest((e) => {
+const test = timeSkippingServerPerTest((e) => {
   env = e;
 });
 

@@ -4,7 +4,7 @@
  */
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { Client, type WorkflowHandle, type WorkflowResultType } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { createAlertDeliveryActivities } from '../src/activities/alert-delivery';
@@ -18,14 +18,12 @@ import type {
 } from '../src/shared/contracts';
 import type { HealingInput, HealingPolicy, ProbeReport, Target } from '../src/shared/types';
 import { type HealingWorkflowInput, healingWorkflow } from '../src/workflows/healing';
+import { installTestRuntime } from './helpers/strand';
 import { trackWorker, workflowBundle } from './helpers/temporal';
 
-try {
-  // Quiet: the expected activity failures of these tests would flood the output.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-} catch {
-  // already installed in this process
-}
+// Quiet (ERROR): the expected activity failures of these tests would flood the output; core's
+// logs are watched for the time-skipping server's strand (test/helpers/strand.ts).
+installTestRuntime('ERROR');
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;

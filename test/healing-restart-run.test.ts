@@ -38,15 +38,12 @@ import {
 const TOKEN = 'ghp' + '_restartRunWorkflowToken0123456789abcdef';
 
 let env: TestWorkflowEnvironment;
-timeSkippingServerPerTest((e) => {
-  env = e;
-});
-
 let github: GithubDouble;
-beforeEach(async () => {
+const test = timeSkippingServerPerTest(async (e) => {
+  env = e;
   github = await createGithubDouble({ token: TOKEN });
+  return () => github.close();
 });
-afterEach(() => github.close());
 
 /** The real dispatch and run-reading activities, against the double. */
 function githubActivities() {

@@ -24,7 +24,7 @@ import {
 } from './healing-harness';
 
 let env: TestWorkflowEnvironment;
-timeSkippingServerPerTest((e) => {
+const test = timeSkippingServerPerTest((e) => {
   env = e;
 });
 

@@ -20,7 +20,7 @@ import {
 import { exportFixture } from './healing-fixtures';
 
 let env: TestWorkflowEnvironment;
-timeSkippingServerPerTest((e) => {
+const test = timeSkippingServerPerTest((e) => {
   env = e;
 });
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import {
   createAlertActivities,
   createMemoryNotificationFeed,
@@ -28,6 +28,7 @@ import { notificationFeedWorkflowId } from '../src/shared/names';
 import type { AlertEvent, InAppNotification } from '../src/shared/contracts';
 import type { NotificationFeedWorkflow } from '../src/workflows/notifications';
 import { createDevServerEnv, timeSkippingServerPerTest, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { installTestRuntime } from './helpers/strand';
 import { exportFixture } from './healing-fixtures';
 import { waitFor } from './helpers/wait';
 
@@ -53,15 +54,9 @@ const feedWorker = async (
   });
 
 describe('notification feed on the time-skipping server', () => {
-  beforeAll(() => {
-    try {
-      Runtime.install({ logger: new DefaultLogger('ERROR') });
-    } catch {
-      // already installed in this process
-    }
-  });
+  installTestRuntime('ERROR');
   let env: TestWorkflowEnvironment;
-  timeSkippingServerPerTest((e) => {
+  const it = timeSkippingServerPerTest((e) => {
     env = e;
   });
 

@@ -59,7 +59,7 @@ describe('the dispatch activity', () => {
 
 describe('an incident whose dispatch waits on retries', () => {
   let env: TestWorkflowEnvironment;
-  timeSkippingServerPerTest((e) => {
+  const test = timeSkippingServerPerTest((e) => {
     env = e;
   });
 

@@ -30,9 +30,6 @@ const RESTART_TOKEN = 'restart-token-lost-answer-4c1d';
 const GITHUB_TOKEN = 'ghp' + '_lostAnswerToken0123456789abcdefXYZ';
 
 let env: TestWorkflowEnvironment;
-timeSkippingServerPerTest((e) => {
-  env = e;
-});
 
 const log = createLogger({ level: 'silent' });
 
@@ -49,10 +46,11 @@ async function dispatchAttempts(handle: { fetchHistory(): Promise<{ events?: unk
 
 describe('webhook', () => {
   let simulator: BridgeSimulator;
-  beforeEach(async () => {
+  const test = timeSkippingServerPerTest(async (e) => {
+    env = e;
     simulator = await createBridgeSimulator({ port: 0, restartToken: RESTART_TOKEN });
+    return () => simulator.close();
   });
-  afterEach(() => simulator.close());
 
   test('the answer to the restart is lost (timeout): the retry carries the same Idempotency-Key, and the bridge restarts once', async () => {
     // the restart happens at once, its answer 1.5 s later: after the activity's 300 ms timeout
@@ -101,10 +99,11 @@ describe('webhook', () => {
 
 describe('GitHub', () => {
   let github: GithubDouble;
-  beforeEach(async () => {
+  const test = timeSkippingServerPerTest(async (e) => {
+    env = e;
     github = await createGithubDouble({ token: GITHUB_TOKEN, repositories: ['owner/repo'] });
+    return () => github.close();
   });
-  afterEach(() => github.close());
 
   test('the answer to the dispatch is lost (timeout): the retry carries the same idempotency_key for the Actions workflow to skip', async () => {
     github.queueDispatch({ status: 204, delayMs: 1_500 }); // accepted, answered too late

@@ -18,15 +18,12 @@ import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 const TOKEN = 'ghp' + '_repositorySwitchToken0123456789abcdefX';
 
 let env: TestWorkflowEnvironment;
-timeSkippingServerPerTest((e) => {
-  env = e;
-});
-
 let github: GithubDouble;
-beforeEach(async () => {
+const test = timeSkippingServerPerTest(async (e) => {
+  env = e;
   github = await createGithubDouble({ token: TOKEN });
+  return () => github.close();
 });
-afterEach(() => github.close());
 
 /** Runs one `autoheal remediation ...` command as the CLI does; its printed lines. */
 async function cli(taskQueue: string, ...args: string[]): Promise<string> {

@@ -25,7 +25,7 @@ import { startSimulator } from './helpers/simulator';
 import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-timeSkippingServerPerTest((e) => {
+const test = timeSkippingServerPerTest((e) => {
   env = e;
 });
 

@@ -20,7 +20,7 @@ import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 jest.setTimeout(300_000);
 
 let env: TestWorkflowEnvironment;
-timeSkippingServerPerTest((e) => {
+const test = timeSkippingServerPerTest((e) => {
   env = e;
 });
 

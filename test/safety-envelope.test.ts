@@ -36,7 +36,7 @@ import {
 import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-timeSkippingServerPerTest((e) => {
+const test = timeSkippingServerPerTest((e) => {
   env = e;
 });
 

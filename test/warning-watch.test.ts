@@ -7,7 +7,7 @@
  */
 import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import {
   createAlertActivities,
   createMemoryNotificationFeed,
@@ -27,19 +27,14 @@ import {
 import { exportFixture } from './healing-fixtures';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
 import { timeSkippingServerPerTest, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { installTestRuntime } from './helpers/strand';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-beforeAll(() => {
-  try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-  } catch {
-    // already installed in this process
-  }
-});
+installTestRuntime('ERROR');
 let env: TestWorkflowEnvironment;
-timeSkippingServerPerTest((e) => {
+const test = timeSkippingServerPerTest((e) => {
   env = e;
 });
 

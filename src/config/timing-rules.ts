@@ -8,8 +8,16 @@
  *    re-probe and nobody is ever alerted.
  * 2. A verification probe must be able to finish within one verification window:
  *      2 × PROBE_TIMEOUT + 5 s  <  VERIFY_TIMEOUT
+ * 3. A probe of the watch must finish within the watch's heartbeat timeout:
+ *      2 × PROBE_TIMEOUT + 5 s  <  MONITOR_HEARTBEAT_TIMEOUT_MS (src/shared/monitor-policy.ts)
+ *    A watch whose probe of a powered-off VPS outlasts the heartbeat timeout was timed out during
+ *    its first probe, attempt after attempt, and never reported the CRITICAL. The watch now
+ *    heartbeats on a tick through its probes and its waits (so CHECK_INTERVAL, the wait, cannot
+ *    outlast the timeout), and this rule keeps a single probe inside it as well, whatever value
+ *    the constant takes.
  */
 import { formatDuration } from '../shared/duration';
+import { MONITOR_HEARTBEAT_TIMEOUT_MS } from '../shared/monitor-policy';
 import {
   MONITOR_RUN_SLACK_MS,
   PROBE_ACTIVITY_SLACK_MS,
@@ -30,6 +38,16 @@ export function timingProblem({ target, policy }: TargetConfig, where?: string):
   const budgetMs = monitorRunBudgetMs(probeMs, confirmMs);
   const runTimeoutMs = monitorRunTimeoutMs(policy.checkIntervalMs);
   const prefix = where ? `${where}: ` : '';
+  if (activityMs >= MONITOR_HEARTBEAT_TIMEOUT_MS) {
+    // Largest PROBE_TIMEOUT, in whole seconds, whose probe ends before the heartbeat timeout.
+    const maxProbeMs = Math.floor((MONITOR_HEARTBEAT_TIMEOUT_MS - PROBE_ACTIVITY_SLACK_MS - 1) / PROBE_SEQUENTIAL_REQUESTS / 1000) * 1000;
+    return (
+      `${prefix}PROBE_TIMEOUT (${f(probeMs)}) cannot work with the watch that probes every CHECK_INTERVAL (${f(policy.checkIntervalMs)}) under a heartbeat timeout of ${f(MONITOR_HEARTBEAT_TIMEOUT_MS)}. ` +
+      `Rule: 2 × PROBE_TIMEOUT + 5s must be less than the watch's heartbeat timeout (${f(MONITOR_HEARTBEAT_TIMEOUT_MS)}, fixed by autoheal); here a probe of a bridge that never answers takes up to ${f(activityMs)}, ` +
+      'so the watch would be timed out during its probe and retried, probe after probe, and a powered-off VPS would never raise an incident. ' +
+      `Fix: lower PROBE_TIMEOUT to at most ${f(maxProbeMs)}.`
+    );
+  }
   if (budgetMs > runTimeoutMs) {
     // Largest PROBE_TIMEOUT that fits the current interval, in whole seconds; smallest interval that fits the current probe timeout.
     const fixedMs = 2 * PROBE_ACTIVITY_SLACK_MS + confirmMs + MONITOR_RUN_SLACK_MS;

@@ -7,6 +7,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporalCliPath, temporalTestServerPath } from '../../src/config/toolchain';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/shared/names';
+import { installTestRuntime } from './strand';
+import { STRAND_ATTEMPTS, runWithStrandRetry } from './strand-retry';
 
 /** The time-skipping test server, with the custom search attributes registered. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -22,29 +24,56 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
+/** What `use` may hand back: how to end what it set up for one attempt (a double, a server). */
+type AttemptCleanup = void | (() => void | Promise<void>);
+
+/** A test on a fresh time-skipping server, run again only on the server's strand. */
+export type TimeSkippingTest = (name: string, fn: () => Promise<void>, timeoutMs?: number) => void;
+
+function defaultTimeoutMs(): number {
+  const set = (globalThis as Record<symbol, unknown>)[Symbol.for('TEST_TIMEOUT_SYMBOL')];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the config's testTimeout, which jest does not expose to tests
+  return typeof set === 'number' ? set : (require('../../jest.config.js') as { testTimeout: number }).testTimeout;
+}
+
 /**
- * A fresh time-skipping server for each test of the file (`use` receives it), and up to four
- * retries of a failed test, each on a new server. The time-skipping test server strands a run
- * whose workflow task cancels a timer that fired while the task was with the worker: it refuses
- * the completion ("invalid history builder state for action", temporalio/sdk-java#2606 and
- * #3088) and never hands the task out again, so the test's time-skipped waits never end, and on
- * a shared server the tests after it stall too. The real server accepts such a cancel. A stranded
- * attempt usually costs two: the time-skipped wait it left behind fails with "Channel has been
- * shut down" once its server is gone, and jest blames the attempt then running. Four retries
- * ride out two strands. A real failure fails all five attempts; jest prints the earlier ones.
+ * Tests on a fresh time-skipping server each (`use` receives it, for every attempt, and may
+ * return how to end what it set up beside it). Declare them with the returned function:
+ *
+ *   const test = timeSkippingServerPerTest((e) => { env = e; });
+ *
+ * The time-skipping test server strands a run whose workflow task cancels a timer that fired
+ * while the task was with the worker (test/helpers/strand.ts). Such an attempt is ended as soon
+ * as core reports it and the test runs again on a new server (STRAND_ATTEMPTS in all); any other
+ * failure fails the test at once (test/helpers/strand-retry.ts). Each attempt has the test's
+ * timeout (the third argument, jest.setTimeout, or the config's).
  */
-export function timeSkippingServerPerTest(use: (env: TestWorkflowEnvironment) => void | Promise<void>): void {
-  jest.retryTimes(4, { logErrorsBeforeRetry: true });
-  let env: TestWorkflowEnvironment | undefined;
-  beforeEach(async () => {
-    env = await createTimeSkippingEnv();
-    await use(env);
-  });
-  afterEach(async () => {
-    await shutDownTrackedWorkers();
-    await env?.teardown();
-    env = undefined;
-  });
+export function timeSkippingServerPerTest(use: (env: TestWorkflowEnvironment) => AttemptCleanup | Promise<AttemptCleanup>): TimeSkippingTest {
+  installTestRuntime();
+  return (name, fn, timeoutMs) => {
+    const attemptTimeoutMs = timeoutMs ?? defaultTimeoutMs();
+    test(
+      name,
+      () =>
+        runWithStrandRetry(fn, {
+          attemptTimeoutMs,
+          start: async () => {
+            const env = await createTimeSkippingEnv();
+            const cleanup = await use(env);
+            return {
+              env,
+              end: async () => {
+                await shutDownTrackedWorkers();
+                await cleanup?.();
+                await env.teardown();
+              },
+            };
+          },
+        }),
+      // every attempt gets the test's timeout, plus time to set up and tear down its server
+      STRAND_ATTEMPTS * (attemptTimeoutMs + 30_000),
+    );
+  };
 }
 
 const trackedWorkers = new Set<Worker>();

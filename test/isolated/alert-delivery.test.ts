@@ -36,7 +36,7 @@ import {
 import { exportFixture } from '../healing-fixtures';
 
 let env: TestWorkflowEnvironment;
-timeSkippingServerPerTest((e) => {
+const test = timeSkippingServerPerTest((e) => {
   env = e;
 });
 

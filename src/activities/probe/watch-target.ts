@@ -8,7 +8,10 @@
  * Heartbeat details are a small WatchDetails (no readings): the dashboard reads the last probe
  * from them through describe, at no cost in actions. The SDK throttles what reaches the server
  * to one heartbeat per 80% of the heartbeat timeout; this only calls heartbeat often enough that
- * a long check interval or a slow probe never looks like a dead worker.
+ * a long check interval or a slow probe never looks like a dead worker: on a tick of at most a
+ * quarter of MONITOR_HEARTBEAT_TIMEOUT_MS, from the start, through the first probe too (a
+ * powered-off VPS answers nothing for PROBE_TIMEOUT; before, a watch whose first probe outlasted
+ * the heartbeat timeout was timed out and retried forever, and never reported the CRITICAL).
  *
  * Cancellation (a pause, new settings, worker shutdown) arrives with a heartbeat answer: the
  * sleep and the probe's HTTP calls stop at once.
@@ -22,7 +25,7 @@
 import { Context } from '@temporalio/activity';
 import type { WatchDetails, WatchInput, WatchResult } from '../../shared/contracts';
 import type { ProbedSpans } from '../../workflows/rollup';
-import { coverageGapMs, reportSignature } from '../../shared/monitor-policy';
+import { MONITOR_HEARTBEAT_TIMEOUT_MS, coverageGapMs, reportSignature } from '../../shared/monitor-policy';
 import { nextProbeSlot } from '../../shared/probe-phase';
 import type { ProbeReport, Target } from '../../shared/types';
 
@@ -37,7 +40,8 @@ export interface WatchDeps {
   coverageFlushMs?: number;
 }
 
-const DEFAULT_HEARTBEAT_EVERY_MS = 10_000;
+/** The heartbeat tick: 10 s, or a quarter of the heartbeat timeout if that is shorter. */
+export const WATCH_HEARTBEAT_EVERY_MS = Math.min(10_000, MONITOR_HEARTBEAT_TIMEOUT_MS / 4);
 /** Covered time reaches the roll-up this often (one signal, so one Temporal action, per target). */
 export const COVERAGE_FLUSH_MS = 5 * 60_000;
 
@@ -91,7 +95,7 @@ class Coverage {
 
 export function createWatchActivity(deps: WatchDeps) {
   const now = deps.now ?? Date.now;
-  const heartbeatEveryMs = deps.heartbeatEveryMs ?? DEFAULT_HEARTBEAT_EVERY_MS;
+  const heartbeatEveryMs = deps.heartbeatEveryMs ?? WATCH_HEARTBEAT_EVERY_MS;
   const flushEveryMs = deps.coverageFlushMs ?? COVERAGE_FLUSH_MS;
 
   return {
@@ -99,7 +103,8 @@ export function createWatchActivity(deps: WatchDeps) {
       const ctx = Context.current();
       const deadline = now() + input.returnAfterMs;
       let probes = 0;
-      let details: WatchDetails | undefined;
+      // A retried watch starts from its last attempt's details, so that the dashboard keeps them.
+      let details = ctx.info.heartbeatDetails as WatchDetails | undefined;
       let signatureSince: string | undefined;
       const maxGapMs = coverageGapMs(input.checkIntervalMs);
       const coverage = new Coverage(maxGapMs);
@@ -114,11 +119,11 @@ export function createWatchActivity(deps: WatchDeps) {
           ctx.log.warn('Covered time could not be recorded in the roll-up', { target: input.target.id, error: String(err) });
         });
       };
-      // The first heartbeat goes out at once and the next ones at most every 80% of the timeout:
-      // the first one carries the first probe, so that the dashboard has it at once.
-      const beat = () => {
-        if (details) ctx.heartbeat(details);
-      };
+      // The SDK sends the first heartbeat at once and the next ones at most every 80% of the
+      // timeout. A first probe answered within a tick is carried by the first heartbeat (the
+      // dashboard has it at once); a slower one is preceded by a tick's heartbeat, so that the
+      // heartbeat timeout never runs out while the first probe waits on a silent bridge.
+      const beat = () => ctx.heartbeat(details);
       const ticker = setInterval(beat, heartbeatEveryMs);
       try {
         for (;;) {
