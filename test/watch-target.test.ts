@@ -22,7 +22,7 @@ afterAll(() => simulator?.close());
 
 /** A watch that hands its report back after its first probe, with the heartbeat tick given. */
 function watchOnce(heartbeatEveryMs: number, onProbe: (report: ProbeReport) => void) {
-  const tc = loadConfig({ MT5_BRIDGE_URL: simulator.url, CHECK_INTERVAL: '1s', PROBE_TIMEOUT: '5s' }).targets[0] as TargetConfig;
+  const tc = loadConfig({ MT5_BRIDGE_URL: simulator.url, CHECK_INTERVAL: '1s', PROBE_TIMEOUT: '4s' }).targets[0] as TargetConfig;
   const { probeTarget } = createProbeActivities({});
   const { watchTarget } = createWatchActivity({
     heartbeatEveryMs,

@@ -238,10 +238,14 @@ export const envSchema = z.object({
   /** IANA zone of bridge timestamps that carry no offset (the VPS's local time). */
   MT5_BRIDGE_TIMEZONE: timeZone('UTC'),
 
-  CHECK_INTERVAL: duration('15s'),
-  PROBE_TIMEOUT: duration('5s'),
-  /** Delay before the re-probe that confirms a CRITICAL finding. */
-  CONFIRM_DELAY: duration('3s'),
+  /**
+   * Detection at the defaults (a fault to its incident) is at most about 10 s for every fault
+   * kind, a hung bridge included: docs/PERFORMANCE.md, "Detection", `npm run bench:detection`.
+   */
+  CHECK_INTERVAL: duration('5s'),
+  PROBE_TIMEOUT: duration('2s'),
+  /** Delay before the re-probe that confirms a CRITICAL finding (counted from the first probe's start). */
+  CONFIRM_DELAY: duration('2s'),
   SYNC_RATE_CRITICAL: fraction(0.2),
   VERIFY_INTERVAL: duration('15s'),
   VERIFY_TIMEOUT: duration('5m'),

@@ -66,12 +66,12 @@ export interface Stack {
 
 /**
  * Timings for quick scenarios, within the configuration's rules (src/config/timing-rules.ts):
- * 2 × (2 × PROBE_TIMEOUT + 5 s) + CONFIRM_DELAY + 5 s = 36 s ≤ max(60 s, 4 × CHECK_INTERVAL);
- * 2 × PROBE_TIMEOUT + 5 s = 15 s < VERIFY_TIMEOUT.
+ * 2 × (2 × PROBE_TIMEOUT + 5 s) + CONFIRM_DELAY + 5 s = 32 s ≤ max(60 s, 4 × CHECK_INTERVAL);
+ * 2 × PROBE_TIMEOUT + 5 s = 13 s < the watch's 15 s heartbeat timeout, and < VERIFY_TIMEOUT.
  */
 export const CHAOS_TIMINGS = {
   CHECK_INTERVAL: '2s',
-  PROBE_TIMEOUT: '5s',
+  PROBE_TIMEOUT: '4s',
   CONFIRM_DELAY: '1s',
   VERIFY_INTERVAL: '2s',
   VERIFY_TIMEOUT: '40s',
@@ -138,6 +138,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     GITHUB_REPOSITORY: 'owner/repo',
     GITHUB_API_URL: github.url,
     GITHUB_ROUTES_BY_TARGET: 'true', // the double restarts the simulator the payload's target names, as the shipped workflow does
+    // Scenarios run side by side, one target each, and break them together on purpose: the fleet
+    // breaker would rightly suspect a common cause and hold them (test/safety-envelope.test.ts).
+    FLEET_BREAKER: 'off',
     RESTART_TOKEN: secrets.RESTART_TOKEN,
     SMTP_HOST: smtp.host,
     SMTP_PORT: String(smtp.port),
