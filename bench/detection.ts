@@ -40,6 +40,7 @@ const noopActivities = {
   dispatchRemediation: async () => ({ method: 'none', dispatchedAt: new Date().toISOString(), detail: 'bench' }),
   readAttemptLedger: async () => EMPTY_LEDGER,
   recordLedgerEntry: async () => undefined,
+  reportToFleetBreaker: async () => undefined,
 };
 
 const FAULTS = ['terminal_disconnected', 'bridge_down', 'placeholder_zeros', 'trade_not_allowed', 'malformed', 'slow'] as const;

@@ -47,7 +47,7 @@ export async function runFailover({ kills }: { kills: number }): Promise<Failove
     targets: [{ id: ID }],
     timings: 'defaults',
     // Rounds follow each other: no spacing or budget between their restarts, quick verification.
-    env: { RESTART_COOLDOWN: '1s', RESTART_BUDGET: 'off', VERIFY_INTERVAL: '2s', LOG_LEVEL: 'warn' },
+    env: { RESTART_COOLDOWN: '1s', RESTART_BUDGET: 'off', VERIFY_INTERVAL: '2s' },
   });
   const samplesMs: number[] = [];
   let spawned = 0;
