@@ -64,7 +64,7 @@ function scale(): string {
     return `| ${x.shape === 'monitor' ? 'long-lived monitor' : 'per-run schedule (legacy)'} | ${x.targets} | ${x.probesOnTime} / ${x.probesExpected} (${x.onTimePercent}%) | ${ms(x.lateP95Ms)} / ${ms(x.lateMaxMs)} | ${x.detectionMs.map((v) => s(v)).join(', ') || '–'} (p95 ${s(x.detectionP95Ms)}) | ${x.worker.cpuPercentOfCore}%, ${x.worker.rssPeakMb} MB | ${x.server.cpuPercentOfCore}%, ${x.server.rssPeakMb} MB | ${x.perTarget.workerCpuPercent}% / ${x.perTarget.serverCpuPercent}% |${accept} |`;
   });
   return [
-    `${source(r)}; CHECK_INTERVAL 15 s, a window of ${(r.data.rows as Row[])[0]?.windowS ?? '?'} s per row. A probe is on time when it reaches its bridge within 2 s of its slot.`,
+    `${source(r)}; CHECK_INTERVAL ${(r.data.rows as Row[])[0]?.intervalS ?? 15} s, a window of ${(r.data.rows as Row[])[0]?.windowS ?? '?'} s per row. A probe is on time when it reaches its bridge within 2 s of its slot.`,
     '',
     '| shape | targets | probes on time / expected | lateness p95 / max | detection of faults injected under load | worker CPU (of a core), peak RSS | server CPU, peak RSS | per target: worker / server CPU | 400: ≥ 99% on time, detection p95 ≤ 20 s |',
     '|---|---|---|---|---|---|---|---|---|',
