@@ -55,7 +55,7 @@ function scale(): string {
   const r = latest('scale');
   if (!r) return '_No full run yet: `npm run bench -- --full --only scale`._';
   type Row = {
-    shape: string; targets: number; windowS: number; probesExpected: number; probesOnTime: number; onTimePercent: number; lateP95Ms?: number; lateMaxMs?: number;
+    shape: string; targets: number; windowS: number; intervalS?: number; probesExpected: number; probesOnTime: number; onTimePercent: number; lateP95Ms?: number; lateMaxMs?: number;
     faults: number; detectionMs: number[]; detectionP95Ms?: number; worker: { cpuPercentOfCore: number; rssPeakMb: number }; server: { cpuPercentOfCore: number; rssPeakMb: number };
     perTarget: { workerCpuPercent: number; serverCpuPercent: number; workerRssMb: number };
   };
