@@ -17,7 +17,7 @@ import { timeSkippingServerPerTest, trackWorker, uniqueTaskQueue, workflowBundle
 jest.setTimeout(120_000);
 
 let env: TestWorkflowEnvironment;
-timeSkippingServerPerTest((e) => {
+const test = timeSkippingServerPerTest((e) => {
   env = e;
 });
 
