@@ -317,9 +317,9 @@ describe('start-up refuses what would expose the dashboard or leak a password', 
   });
 
   it('exits 2 on timings that cannot work, with the rule', () => {
-    const result = run({ PROBE_TIMEOUT: '12s' });
+    const result = run({ PROBE_TIMEOUT: '4s', VERIFY_TIMEOUT: '12s' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('configuration refused: PROBE_TIMEOUT (12s), CONFIRM_DELAY (3s) and CHECK_INTERVAL (15s) cannot work together. Rule:');
+    expect(result.stderr).toContain('configuration refused: PROBE_TIMEOUT (4s) and VERIFY_TIMEOUT (12s) cannot work together. Rule:');
   });
 
   it("exits 2 on CHECK_INTERVAL 65s with PROBE_TIMEOUT 60s, naming the watch's heartbeat timeout and the fix", () => {

@@ -247,6 +247,8 @@ test('variant A healed through its own emergency-restart, RESTART_URL=<bridge>/a
     await dashboard.close();
 
     const leaks = (text: string) => [ADMIN_TOKEN, SIM_ACCOUNT_PASSWORD].filter((s) => text.includes(s));
+    // the recovery email is delivered by the target's alert delivery after the incident closed
+    await waitFor(() => emails.length >= 2, 30_000);
     expect(leaks(history)).toEqual([]);
     expect(leaks(logLines.join('\n'))).toEqual([]);
     expect(leaks(emails.join('\n'))).toEqual([]);
