@@ -11,7 +11,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { statusQuery } from '../src/workflows/healing/messages';
-import { createDevServerEnv, uniqueTaskQueue } from './helpers/temporal';
+import { createDevServerEnv, shutDownTrackedWorkers, uniqueTaskQueue } from './helpers/temporal';
 import { FakeBridge, createHealingWorker, incidentInput, startIncident } from './healing-harness';
 import { exportFixture } from './healing-fixtures';
 import { pause, waitFor } from './helpers/wait';
@@ -23,6 +23,11 @@ beforeAll(async () => {
   env = await createDevServerEnv();
 });
 afterAll(async () => {
+  // Workers first, then a moment for client calls still in flight (a query waiting on a stopped
+  // worker): a call whose retry timer fires after the connection closed throws "Channel has been
+  // shut down" from grpc-retry, outside any test, and fails the file.
+  await shutDownTrackedWorkers();
+  await pause(2_000);
   await env?.teardown();
 });
 
