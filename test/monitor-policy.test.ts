@@ -38,7 +38,7 @@ describe('when a watch hands back', () => {
     expect(warningRefreshMs({ checkIntervalMs: 600_000, warningHoldMs: 120_000 })).toBe(600_000);
     expect(criticalRecheckMs({ checkIntervalMs: 15_000 })).toBe(60_000);
     expect(monitorStaleAfterMs(15_000)).toBe(120_000);
-    expect(monitorStaleAfterMs(60_000)).toBe(192_000); // 12 s (80 % of the 15 s heartbeat timeout) + 3 intervals
+    expect(monitorStaleAfterMs(60_000)).toBe(192_800); // 12.8 s (80 % of the 16 s heartbeat timeout) + 3 intervals
   });
 });
 

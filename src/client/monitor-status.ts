@@ -34,7 +34,7 @@ export interface MonitorStatus {
   intermittent?: string;
 }
 
-/** A probe older than this is stale: the worker is not running (heartbeats reach the server every ~12 s). */
+/** A probe older than this is stale: the worker is not running (heartbeats reach the server every ~13 s). */
 export function staleAfterMs(checkIntervalMs: number): number {
   return monitorStaleAfterMs(checkIntervalMs);
 }

@@ -5,7 +5,7 @@
  *
  * The budget (docs/PERFORMANCE.md): a healthy target costs one activity per MONITOR_MAX_WATCH_MS
  * plus the heartbeats that reach the server (the SDK throttles them to one per 80% of the
- * heartbeat timeout), about 300 billable actions per hour with the 15 s heartbeat timeout.
+ * heartbeat timeout), under 300 billable actions per hour with the 16 s heartbeat timeout.
  */
 import { warningConditions } from './alert-conditions';
 import type { HealingPolicy, ProbeReport } from './types';
@@ -15,11 +15,13 @@ import type { HealingPolicy, ProbeReport } from './types';
  * SIGKILLed or out-of-memory worker is noticed this long after its last heartbeat at most, and
  * the watch resumes on another worker a second later (the retry's initial interval), so that a
  * fault at that moment is still restarted within the seed's 30 s (`npm run bench -- --only
- * failover`, docs/PERFORMANCE.md). The SDK sends at most one heartbeat per 80 % of it (12 s):
- * about 300 billable heartbeat actions per target-hour, the price of that failover (60 s cost 75
- * and held a dead worker's targets for up to a minute and a half).
+ * failover`, docs/PERFORMANCE.md "Failover"). The SDK sends at most one heartbeat per 80 % of it
+ * (12.8 s): about 281 billable heartbeat actions per target-hour, which with the watch's hourly
+ * hand-back and the roll-up's coverage signals (12 an hour) keeps a healthy target under 300
+ * (15 s would cost 300 heartbeats alone; 60 s cost 75 and held a dead worker's targets for up
+ * to a minute and a half).
  */
-export const MONITOR_HEARTBEAT_TIMEOUT_MS = 15_000;
+export const MONITOR_HEARTBEAT_TIMEOUT_MS = 16_000;
 
 /** A watch returns after this long even when nothing changed: fresh activity code, and one history entry an hour. */
 export const MONITOR_MAX_WATCH_MS = 60 * 60_000;
@@ -48,7 +50,7 @@ export function criticalRecheckMs(policy: Pick<HealingPolicy, 'checkIntervalMs'>
 
 /**
  * The dashboard's last probe comes from the watch's heartbeat details, which reach the server at
- * most every 12 s (80 % of the heartbeat timeout): a probe is stale when older than that plus three check intervals (at least
+ * most every 12.8 s (80 % of the heartbeat timeout): a probe is stale when older than that plus three check intervals (at least
  * two minutes).
  */
 export function monitorStaleAfterMs(checkIntervalMs: number): number {

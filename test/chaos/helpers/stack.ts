@@ -67,7 +67,7 @@ export interface Stack {
 /**
  * Timings for quick scenarios, within the configuration's rules (src/config/timing-rules.ts):
  * 2 × (2 × PROBE_TIMEOUT + 5 s) + CONFIRM_DELAY + 5 s = 32 s ≤ max(60 s, 4 × CHECK_INTERVAL);
- * 2 × PROBE_TIMEOUT + 5 s = 13 s < the watch's 15 s heartbeat timeout, and < VERIFY_TIMEOUT.
+ * 2 × PROBE_TIMEOUT + 5 s = 13 s < the watch's 16 s heartbeat timeout, and < VERIFY_TIMEOUT.
  */
 export const CHAOS_TIMINGS = {
   CHECK_INTERVAL: '2s',
