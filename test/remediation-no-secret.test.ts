@@ -233,7 +233,12 @@ test('variant A healed through its own emergency-restart, RESTART_URL=<bridge>/a
       RESTART_URL: `${variantA.url}/api/admin/emergency-restart?token=${ADMIN_TOKEN}`,
     });
 
-    const { outcome, history } = await incident(config, (handle) => handle.result());
+    const { outcome, history } = await incident(config, async (handle) => {
+      const result = await handle.result();
+      // the recovery email is delivered by the target's alert delivery after the close: while the worker runs
+      await waitFor(() => emails.length >= 2, 30_000);
+      return result;
+    });
 
     expect((outcome as { status: string }).status).toBe('RECOVERED');
     expect(variantA.restarts.map((r) => [r.endpoint, r.status])).toEqual([['emergency-restart', 200]]);
@@ -247,8 +252,6 @@ test('variant A healed through its own emergency-restart, RESTART_URL=<bridge>/a
     await dashboard.close();
 
     const leaks = (text: string) => [ADMIN_TOKEN, SIM_ACCOUNT_PASSWORD].filter((s) => text.includes(s));
-    // the recovery email is delivered by the target's alert delivery after the incident closed
-    await waitFor(() => emails.length >= 2, 30_000);
     expect(leaks(history)).toEqual([]);
     expect(leaks(logLines.join('\n'))).toEqual([]);
     expect(leaks(emails.join('\n'))).toEqual([]);
