@@ -1,10 +1,10 @@
 /**
- * The demo mail catcher (src/workflows/mailbox.ts): a Mailer that delivers into it, for the
+ * The demo mail catcher (src/workflows/alerting/mailbox.ts): a Mailer that delivers into it, for the
  * worker in demo mode without SMTP, and the reader for `autoheal mail` and the dashboard.
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { mailboxWorkflowId } from '../shared/names';
-import { type CaughtEmail, emailCaughtSignal, mailboxQuery, mailboxWorkflow } from '../workflows/mailbox';
+import { type CaughtEmail, emailCaughtSignal, mailboxQuery, mailboxWorkflow } from '../workflows/alerting/mailbox';
 
 /** What a catcher needs of an email (the alert mailer's OutgoingEmail has more). */
 export interface CatchableEmail {

@@ -14,19 +14,26 @@ export {
 export { monitorWorkflow } from './monitor';
 export { healingWorkflow } from './healing';
 export { acknowledgeUpdate, forceRecoveryUpdate, resolveUpdate, statusQuery } from './healing/messages';
-export { WarningWatchWorkflow, trackedWarningsQuery, warningsObservedSignal } from './warnings';
+export { attemptLedgerWorkflow, ledgerStateQuery, recordLedgerEntrySignal } from './attempt-ledger';
+/** Legacy: ended a pause of the monitor schedule; pauses now live in targetMonitorWorkflow. Registered for one release. */
+export { maintenanceWindowWorkflow } from './maintenance';
+export { remediationSwitchWorkflow, remediationSwitchQuery, setRemediationSignal } from './remediation-switch';
+export { rollupWorkflow, rollupQuery, incidentClosedSignal, coverageSignal } from './rollup';
+/** How an alert travels (warning watch, outbox, durable delivery, feed, mail catcher): alerting/index.ts. */
 export {
+  AlertDeliveryWorkflow,
+  alertsHandedOverSignal,
+  pendingAlertsQuery,
+  WarningWatchWorkflow,
+  trackedWarningsQuery,
+  warningsObservedSignal,
   NotificationFeedWorkflow,
   markReadSignal,
   notificationAddedSignal,
   notificationsQuery,
   unreadCountQuery,
-} from './notifications';
-export { attemptLedgerWorkflow, ledgerStateQuery, recordLedgerEntrySignal } from './attempt-ledger';
-/** Legacy: ended a pause of the monitor schedule; pauses now live in targetMonitorWorkflow. Registered for one release. */
-export { maintenanceWindowWorkflow } from './maintenance';
-export { AlertDeliveryWorkflow, alertsHandedOverSignal, pendingAlertsQuery } from './alert-delivery';
-export { remediationSwitchWorkflow, remediationSwitchQuery, setRemediationSignal } from './remediation-switch';
-export { rollupWorkflow, rollupQuery, incidentClosedSignal, coverageSignal } from './rollup';
-export { mailboxWorkflow, mailboxQuery, emailCaughtSignal } from './mailbox';
-export { testAlertWorkflow } from './test-alert';
+  mailboxWorkflow,
+  mailboxQuery,
+  emailCaughtSignal,
+  testAlertWorkflow,
+} from './alerting';

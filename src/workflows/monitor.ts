@@ -15,7 +15,7 @@ import { log, patched, proxyActivities, setCurrentDetails, sleep, upsertSearchAt
 import type { Activities } from '../activities';
 import { AutohealSeverity, healingWorkflowId } from '../shared/names';
 import type { MonitorInput, ProbeReport, Severity } from '../shared/types';
-import { reportWarnings } from './report-warnings';
+import { reportWarnings } from './alerting/report-warnings';
 import { startHealing } from './start-healing';
 import { deploymentOfRun } from './deployment-scope';
 import { warningConditions } from '../shared/alert-conditions';

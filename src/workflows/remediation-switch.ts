@@ -26,7 +26,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { describeError } from '../shared/errors';
-import { AlertOutbox } from './alert-outbox';
+import { AlertOutbox } from './alerting/alert-outbox';
 import {
   type BreakerEvent,
   type BreakerOverride,

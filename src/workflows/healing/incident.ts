@@ -16,7 +16,7 @@ import {
   alertDeliveryWorkflowId,
 } from '../../shared/names';
 import type { HealingInput, HealingPolicy, ProbeReport, Target } from '../../shared/types';
-import { AlertOutbox } from '../alert-outbox';
+import { AlertOutbox } from '../alerting/alert-outbox';
 import { type AttemptLedgerState, EMPTY_LEDGER } from '../attempt-ledger';
 import type { ForceRecoveryRequest, IncidentView, TimelineEntry } from './messages';
 import { failingChecks } from './verdict';

@@ -16,9 +16,9 @@ import {
   NOTIFY_IN_APP_ACTIVITY_OPTIONS,
   emailDelivery,
   inAppDelivery,
-} from '../shared/alert-policy';
-import type { Activities } from '../activities';
-import type { AlertEvent, InAppNotification } from '../shared/contracts';
+} from '../../shared/alert-policy';
+import type { Activities } from '../../activities';
+import type { AlertEvent, InAppNotification } from '../../shared/contracts';
 
 const { sendAlertEmail } = proxyActivities<Activities>(ALERT_EMAIL_ACTIVITY_OPTIONS);
 const { notifyInApp } = proxyActivities<Activities>(NOTIFY_IN_APP_ACTIVITY_OPTIONS);
