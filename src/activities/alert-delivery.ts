@@ -4,7 +4,7 @@
  * Workflow code cannot signal-with-start by itself, hence this small activity.
  */
 import type { Client } from '@temporalio/client';
-import type { AlertDelivery } from '../shared/alert-policy';
+import type { AlertDeliveryActivities } from '../shared/contracts';
 import { alertDeliveryWorkflowId } from '../shared/names';
 import { AlertDeliveryWorkflow, alertsHandedOverSignal } from '../workflows/alerting/alert-delivery';
 
@@ -12,11 +12,6 @@ export interface AlertDeliveryActivityDeps {
   client: Client;
   /** The task queue the delivery workflows run on (the worker's): also the deployment their ids are named in. */
   taskQueue: string;
-}
-
-export interface AlertDeliveryActivities {
-  /** Hands alerts over for delivery (retried for 24 h from each alert's event). */
-  handOverAlerts(targetId: string, deliveries: AlertDelivery[]): Promise<void>;
 }
 
 export function createAlertDeliveryActivities({

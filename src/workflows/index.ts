@@ -17,7 +17,7 @@ export { acknowledgeUpdate, forceRecoveryUpdate, resolveUpdate, statusQuery } fr
 export { attemptLedgerWorkflow, ledgerStateQuery, recordLedgerEntrySignal } from './attempt-ledger';
 /** Legacy: ended a pause of the monitor schedule; pauses now live in targetMonitorWorkflow. Registered for one release. */
 export { maintenanceWindowWorkflow } from './maintenance';
-export { remediationSwitchWorkflow, remediationSwitchQuery, setRemediationSignal } from './remediation-switch';
+export { remediationSwitchWorkflow, setRemediationSignal } from './remediation-switch';
 export { rollupWorkflow, rollupQuery, incidentClosedSignal, coverageSignal } from './rollup';
 /** How an alert travels (warning watch, outbox, durable delivery, feed, mail catcher): alerting/index.ts. */
 export {
@@ -37,3 +37,4 @@ export {
   emailCaughtSignal,
   testAlertWorkflow,
 } from './alerting';
+export { remediationSwitchQuery } from '../shared/remediation-switch';

@@ -12,7 +12,7 @@
  * happens on a CRITICAL finding, and warnings travel as a signal, not an activity.
  */
 import { log, patched, proxyActivities, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities } from '../shared/contracts';
 import { AutohealSeverity, healingWorkflowId } from '../shared/names';
 import type { MonitorInput, ProbeReport, Severity } from '../shared/types';
 import { reportWarnings } from './alerting/report-warnings';

@@ -10,14 +10,14 @@ import { patched } from '@temporalio/workflow';
 import { formatDuration } from '../../shared/duration';
 import { SAFETY_ENVELOPE_PATCH } from '../../shared/names';
 import type { ProbeReport } from '../../shared/types';
-import { type FleetReport, breakerText } from '../fleet-breaker';
-import type { RemediationSwitchState } from '../remediation-switch';
-import type { AttemptOutcome } from './attempt';
+import { breakerText } from '../fleet-breaker';
+import type { AttemptOutcome } from './outcome';
 import { judgeSla } from './between-attempts';
 import { probe, readRemediationState, reportToFleet } from './calls';
 import { type Incident, nowMs } from './incident';
 import { holdWhileRemediationOff } from './remediation-hold';
 import { isHealthyForRecovery } from './verdict';
+import type { FleetReport, RemediationSwitchState } from '../../shared/contracts';
 
 /** Undefined when the breaker is not (or no longer) tripped; else how the wait ended. */
 export async function holdWhileBreakerTripped(incident: Incident, slaDeadline: number): Promise<AttemptOutcome | undefined> {

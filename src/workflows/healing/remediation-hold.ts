@@ -3,12 +3,13 @@
  * is off the incident withholds the restart and keeps verifying (src/workflows/remediation-switch.ts).
  */
 import { formatDuration } from '../../shared/duration';
-import { type RemediationSwitchState, withheldText } from '../remediation-switch';
-import type { AttemptOutcome } from './attempt';
+import { withheldText } from '../remediation-switch';
+import type { AttemptOutcome } from './outcome';
 import { judgeSla } from './between-attempts';
 import { probe, readRemediationState } from './calls';
 import { type Incident, nowMs } from './incident';
 import { isHealthyForRecovery } from './verdict';
+import type { RemediationSwitchState } from '../../shared/contracts';
 
 /**
  * The kill switch, read before each automatic dispatch. While remediation is off no restart is

@@ -5,7 +5,7 @@
  * an unconfirmed one, hand WARNING conditions (and an intermittent fault) to the warning watch.
  */
 import { log, patched, proxyActivities, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import type { Activities } from '../../shared/contracts';
 import { warningConditions } from '../../shared/alert-conditions';
 import { formatDuration } from '../../shared/duration';
 import { intermittentCondition } from '../../shared/intermittent-faults';
