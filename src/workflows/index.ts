@@ -1,7 +1,7 @@
 /**
  * What the worker registers: every workflow type, and their message definitions. Nothing else
  * belongs here (each exported function becomes a workflow type). Workflow code: deterministic,
- * activities as types only.
+ * calling activities through the contracts of src/shared/contracts/.
  */
 export { targetMonitorWorkflow } from './target-monitor';
 export {
