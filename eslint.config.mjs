@@ -8,7 +8,8 @@ const nodeBuiltins = (await import('node:module')).builtinModules;
  * The layers of src/ and what each may import (see "Layout" in README.md). A folder may import
  * the folders listed for it, and nothing above: cli → workers, dashboard → client → activities →
  * workflows → shared, with config and logging beside them. Workflow code also may not import Node
- * built-ins or I/O libraries, and imports activities as types only.
+ * built-ins or I/O libraries, and nothing from activities, not even a type: the activity contracts
+ * it proxies live in src/shared/contracts/.
  */
 const LAYERS = {
   shared: [],
@@ -32,27 +33,24 @@ const workflowSafe = {
       (name) => ({ name, message: 'Workflow code must not do I/O: call an activity.' }),
     ),
   ],
-  patterns: [
-    { group: ['**/activities', '**/activities/*', '!**/activities/types'], allowTypeImports: true, message: 'Import activities only as types.' },
-  ],
 };
 
 /** One no-restricted-imports rule per layer (flat config does not merge two rules of one name). */
 const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => {
-  // workflows import activities as types only: the workflow-safe pattern below says so
-  const typesOnly = layer === 'workflows' ? ['activities'] : [];
-  const forbidden = Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other) && !typesOnly.includes(other));
+  const forbidden = Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other));
   const safe = layer === 'workflows' || layer === 'shared';
   const layerPatterns = forbidden.map((other) => ({
     group: [`**/${other}`, `**/${other}/*`, `**/${other}/**`].map((g) => (g.startsWith('**/') ? `../${g}` : g)),
-    message: `src/${layer} may not import src/${other} (layers: README.md, "Layout").`,
+    message:
+      `src/${layer} may not import src/${other} (layers: README.md, "Layout").` +
+      (other === 'activities' && layer === 'workflows' ? ' Proxy the contracts of src/shared/contracts/ instead.' : ''),
   }));
   return {
     files: [`src/${layer}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: safe ? workflowSafe.paths : [], patterns: [...(safe ? workflowSafe.patterns : []), ...layerPatterns] },
+        { paths: safe ? workflowSafe.paths : [], patterns: layerPatterns },
       ],
     },
   };

@@ -7,14 +7,8 @@ import { renderEmail } from '../src/activities/alerts/render-email';
 import { loadConfig } from '../src/config/load-config';
 import { parseRate } from '../src/shared/rate';
 import { fleetOf } from '../src/workers/fleet-from-config';
-import {
-  EMPTY_BREAKER,
-  type FleetBreakerState,
-  type FleetReport,
-  type FleetSettings,
-  applyFleetReport,
-  applyOverride,
-} from '../src/workflows/fleet-breaker';
+import { EMPTY_BREAKER, applyFleetReport, applyOverride } from '../src/workflows/fleet-breaker';
+import type { FleetBreakerState, FleetReport, FleetSettings } from '../src/shared/contracts';
 
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-03-02T09:00:00Z');

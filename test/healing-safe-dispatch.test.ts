@@ -7,7 +7,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { forceRecovery } from '../src/client/incidents';
 import type { ProbeReport } from '../src/shared/types';
 import { forceRecoveryUpdate, statusQuery } from '../src/workflows/healing/messages';
-import { SWITCH_ON } from '../src/workflows/remediation-switch';
 import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 import {
   FakeBridge,
@@ -22,6 +21,7 @@ import {
   startIncident,
   target,
 } from './healing-harness';
+import { SWITCH_ON } from '../src/shared/remediation-switch';
 
 let env: TestWorkflowEnvironment;
 const test = timeSkippingServerPerTest((e) => {

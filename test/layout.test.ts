@@ -1,10 +1,12 @@
 /**
  * The layers of src/ (README.md, "Layout") are enforced by lint: a file that imports a layer
- * above its own is an error, and workflow code imports activities as types only.
+ * above its own is an error, and workflow code imports nothing from activities, not even a type
+ * (the contracts it proxies are in src/shared/contracts/). No import cycle anywhere in src/.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 
 type Case = readonly [file: string, code: string];
 
@@ -38,14 +40,17 @@ const refused = [
   ['src/activities/alerts/x.ts', "import { addNotification } from '../../client/notifications';", /src\/activities may not import src\/client/],
   ['src/dashboard/x.ts', "import { runStart } from '../cli/start';", /src\/dashboard may not import src\/cli/],
   ['src/client/x.ts', "import { startWorker } from '../workers/run-worker';", /src\/client may not import src\/workers/],
-  ['src/workflows/x.ts', "import { createActivities } from '../activities';", /Import activities only as types/],
+  ['src/workflows/x.ts', "import { createActivities } from '../activities';", /src\/workflows may not import src\/activities/],
+  ['src/workflows/x.ts', "import type { Activities } from '../activities';", /src\/workflows may not import src\/activities.*shared\/contracts/],
+  ['src/workflows/alerting/x.ts', "import type { AlertActivities } from '../../activities/alerts';", /src\/workflows may not import src\/activities/],
   ['src/workflows/x.ts', "import { readFileSync } from 'node:fs';", /no Node built-ins/],
 ] as const;
 
 const allowed = [
   ['src/cli/x.ts', "import { AutohealClient } from '../client/autoheal-client';"],
   ['src/dashboard/x.ts', "import { AutohealClient } from '../client/autoheal-client';"],
-  ['src/workflows/x.ts', "import type { Activities } from '../activities';"],
+  ['src/workflows/x.ts', "import type { Activities } from '../shared/contracts';"],
+  ['src/activities/x.ts', "import type { Activities } from '../shared/contracts';"],
   ['src/workers/x.ts', "import { createActivities } from '../activities';"],
   ['src/client/x.ts', "import { healingWorkflow } from '../workflows/healing';"],
 ] as const;
@@ -71,5 +76,62 @@ describe('workflow files stay readable in one sitting', () => {
 
   test('the healing entry (handlers and main loop) is under 150 lines', () => {
     expect(lines(join('healing', 'index.ts'))).toBeLessThan(150);
+  });
+});
+
+describe('no import cycles', () => {
+  const src = join(__dirname, '..', 'src');
+  const files = readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(src, f));
+
+  /** Every relative import of each file (type-only ones and `export … from` too), resolved to a file. */
+  const imports = new Map(
+    files.map((file) => [
+      file,
+      ts
+        .preProcessFile(readFileSync(file, 'utf8'), true, true)
+        .importedFiles.map((i) => i.fileName)
+        .filter((spec) => spec.startsWith('.'))
+        .map((spec) => resolve(dirname(file), spec))
+        .map((p) => [`${p}.ts`, join(p, 'index.ts')].find((f) => existsSync(f)))
+        .filter((f): f is string => f !== undefined),
+    ]),
+  );
+
+  /** The strongly connected components of more than one file (Tarjan), each a cycle or several. */
+  function cycles(): string[][] {
+    let next = 0;
+    const index = new Map<string, number>();
+    const low = new Map<string, number>();
+    const stack: string[] = [];
+    const found: string[][] = [];
+    const visit = (v: string): void => {
+      index.set(v, next);
+      low.set(v, next++);
+      stack.push(v);
+      for (const w of imports.get(v) ?? []) {
+        if (!index.has(w)) {
+          visit(w);
+          low.set(v, Math.min(low.get(v)!, low.get(w)!));
+        } else if (stack.includes(w)) {
+          low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        }
+      }
+      if (low.get(v) !== index.get(v)) return;
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        component.push(relative(src, w));
+      } while (w !== v);
+      if (component.length > 1 || imports.get(v)?.includes(v)) found.push(component.sort());
+    };
+    for (const f of files) if (!index.has(f)) visit(f);
+    return found;
+  }
+
+  test('no file of src/ reaches itself through its imports, type-only ones included', () => {
+    expect(cycles()).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ import { temporalCliPath } from '../src/config/toolchain';
 import { createLogger } from '../src/logging/create-logger';
 import { notificationFeedWorkflowId } from '../src/shared/names';
 import type { AlertEvent, InAppNotification } from '../src/shared/contracts';
-import type { NotificationFeedWorkflow } from '../src/workflows/notifications';
+import type { NotificationFeedWorkflow } from '../src/workflows/alerting/notifications';
 import { createDevServerEnv, timeSkippingServerPerTest, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 import { installTestRuntime } from './helpers/strand';
 import { exportFixture } from './healing-fixtures';

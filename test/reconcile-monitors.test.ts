@@ -13,7 +13,7 @@ import { describeReconciliation, reconcileMonitors } from '../src/client/reconci
 import { loadConfig, type TargetConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { healingWorkflowId, monitorWorkflowId, warningWatchWorkflowId } from '../src/shared/names';
-import { trackedWarningsQuery } from '../src/workflows/warnings';
+import { trackedWarningsQuery } from '../src/workflows/alerting/warnings';
 import { configureMonitorSignal, monitorStateQuery, type TargetMonitorView } from '../src/workflows/target-monitor/messages';
 import { listNotifications } from '../src/client/notifications';
 import { startSimulator, type BridgeSimulator } from './helpers/simulator';

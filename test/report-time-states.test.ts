@@ -6,7 +6,6 @@
 import { computeReport } from '../src/client/operator-views';
 import {
   DAY_MS,
-  type IncidentFacts,
   NOT_ENOUGH_MEASURED,
   type RollupFacts,
   dailyStrip,
@@ -15,6 +14,7 @@ import {
   uptime,
   uptimeText,
 } from '../src/shared/report-math';
+import type { IncidentFacts } from '../src/shared/contracts';
 
 const MINUTE = 60_000;
 const NOW = Date.parse('2025-03-31T12:00:00.000Z');

@@ -11,11 +11,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createRollupActivities, probedSpansRecorder } from '../src/activities/rollup';
 import { readReport, readRollup } from '../src/client/operator-views';
 import type { TargetConfig } from '../src/config/load-config';
-import type { IncidentSummary } from '../src/workflows/rollup';
 import { rollupWorkflowId } from '../src/shared/names';
 import { FakeBridge, HOUR, MINUTE, createHealingWorker, finish, incidentInput, policy, serverNow, startIncident, target } from './healing-harness';
 import { exportFixture } from './healing-fixtures';
 import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
+import type { IncidentSummary } from '../src/shared/contracts';
 
 jest.setTimeout(300_000);
 

@@ -12,10 +12,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createLedgerActivities } from '../src/activities/ledger';
 import { forceRecovery, getStatus } from '../src/client/incidents';
 import { BreakerNotTrippedError, overrideBreaker, readRemediationSwitch } from '../src/client/remediation-switch';
-import type { EscalationAlert, FleetBreakerAlert, InAppNotification } from '../src/shared/contracts';
+import type {
+  EscalationAlert,
+  FleetBreakerAlert,
+  FleetSettings,
+  InAppNotification,
+} from '../src/shared/contracts';
 import { remediationSwitchWorkflowId } from '../src/shared/names';
 import type { HealingPolicy, ProbeReport } from '../src/shared/types';
-import type { FleetSettings } from '../src/workflows/fleet-breaker';
 import { exportFixture } from './healing-fixtures';
 import {
   FakeBridge,

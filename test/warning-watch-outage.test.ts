@@ -14,13 +14,13 @@ import { createAlertDeliveryActivities } from '../src/activities/alert-delivery'
 import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { alertDeliveryWorkflowId, warningWatchWorkflowId } from '../src/shared/names';
-import { pendingAlertsQuery } from '../src/workflows/alert-delivery';
+import { pendingAlertsQuery } from '../src/workflows/alerting/alert-delivery';
 import {
   trackedWarningsQuery,
   warningsObservedSignal,
   type WarningObservation,
   type WarningWatchWorkflow,
-} from '../src/workflows/warnings';
+} from '../src/workflows/alerting/warnings';
 import { exportFixture } from './healing-fixtures';
 import { startSmtpServer } from './helpers/smtp';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';

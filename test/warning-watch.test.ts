@@ -23,7 +23,7 @@ import {
   trackedWarningsQuery,
   warningsObservedSignal,
   type WarningWatchWorkflow,
-} from '../src/workflows/warnings';
+} from '../src/workflows/alerting/warnings';
 import { exportFixture } from './healing-fixtures';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
 import { timeSkippingServerPerTest, uniqueTaskQueue, workflowBundle } from './helpers/temporal';

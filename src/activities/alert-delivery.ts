@@ -1,22 +1,17 @@
 /**
  * The activity that hands alerts to a target's AlertDeliveryWorkflow (see
- * src/workflows/alert-delivery.ts): a signal-with-start, so the first hand-over starts it.
+ * src/workflows/alerting/alert-delivery.ts): a signal-with-start, so the first hand-over starts it.
  * Workflow code cannot signal-with-start by itself, hence this small activity.
  */
 import type { Client } from '@temporalio/client';
-import type { AlertDelivery } from '../shared/alert-policy';
+import type { AlertDeliveryActivities } from '../shared/contracts';
 import { alertDeliveryWorkflowId } from '../shared/names';
-import { AlertDeliveryWorkflow, alertsHandedOverSignal } from '../workflows/alert-delivery';
+import { AlertDeliveryWorkflow, alertsHandedOverSignal } from '../workflows/alerting/alert-delivery';
 
 export interface AlertDeliveryActivityDeps {
   client: Client;
   /** The task queue the delivery workflows run on (the worker's): also the deployment their ids are named in. */
   taskQueue: string;
-}
-
-export interface AlertDeliveryActivities {
-  /** Hands alerts over for delivery (retried for 24 h from each alert's event). */
-  handOverAlerts(targetId: string, deliveries: AlertDelivery[]): Promise<void>;
 }
 
 export function createAlertDeliveryActivities({

@@ -1,8 +1,8 @@
 /**
  * `createActivities(deps)`: every activity the worker registers, each group built by its
  * factory over injected dependencies. The worker builds the dependencies from the
- * configuration (src/workers/build-activities.ts); workflows see only the type,
- * `proxyActivities<Activities>(...)`.
+ * configuration (src/workers/build-activities.ts). What they return is the contract workflows
+ * proxy, `Activities` in src/shared/contracts/: workflow code needs nothing from this folder.
  */
 import { type AlertDeliveryActivityDeps, createAlertDeliveryActivities } from './alert-delivery';
 import { type AlertActivitiesDeps, createAlertActivities } from './alerts';
@@ -11,6 +11,7 @@ import { createProbeActivities, type ProbeDeps } from './probe';
 import { createRemediationActivities, type RemediationDeps } from './remediation';
 import { probedSpansRecorder } from './rollup';
 import { createScheduleControlActivities, type ScheduleControlDeps } from './schedule-control';
+import type { Activities } from '../shared/contracts';
 
 export interface ActivityDeps {
   probe: ProbeDeps;
@@ -22,7 +23,7 @@ export interface ActivityDeps {
   scheduleControl: ScheduleControlDeps;
 }
 
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): Activities {
   return {
     // The watch records its probes' coverage in the target's roll-up, through the ledger's client.
     ...createProbeActivities({ recordProbed: probedSpansRecorder(deps.ledger), ...deps.probe }),
@@ -33,6 +34,3 @@ export function createActivities(deps: ActivityDeps) {
     ...createScheduleControlActivities(deps.scheduleControl),
   };
 }
-
-/** Every activity, as workflow code types them. */
-export type Activities = ReturnType<typeof createActivities>;

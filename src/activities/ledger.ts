@@ -4,18 +4,21 @@
  * a signal-with-start to record (the first record starts the ledger).
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type {
+  FleetSettings,
+  LedgerActivities,
+  RemediationSwitchActivities,
+  RollupActivities,
+} from '../shared/contracts';
 import {
-  type AttemptLedgerState,
   EMPTY_LEDGER,
-  type LedgerEntry,
   attemptLedgerWorkflow,
   ledgerStateQuery,
   recordLedgerEntrySignal,
 } from '../workflows/attempt-ledger';
 import { attemptLedgerWorkflowId } from '../shared/names';
-import type { FleetSettings } from '../workflows/fleet-breaker';
-import { type RollupActivities, createRollupActivities } from './rollup';
-import { type RemediationSwitchActivities, createRemediationSwitchActivities } from './remediation-switch';
+import { createRollupActivities } from './rollup';
+import { createRemediationSwitchActivities } from './remediation-switch';
 
 export interface LedgerActivityDeps {
   client: Client;
@@ -23,13 +26,6 @@ export interface LedgerActivityDeps {
   taskQueue: string;
   /** The worker's fleet, for the fleet breaker (absent: no breaker). */
   fleet?: FleetSettings;
-}
-
-export interface LedgerActivities {
-  /** The target's failed attempts within the window and last dispatch; empty when none yet. */
-  readAttemptLedger(targetId: string): Promise<AttemptLedgerState>;
-  /** Records a dispatch or a failed attempt, starting the target's ledger when needed. */
-  recordLedgerEntry(targetId: string, entry: LedgerEntry): Promise<void>;
 }
 
 /**

@@ -6,8 +6,8 @@
  */
 import type { Client } from '@temporalio/client';
 import { rollupWorkflowId } from '../shared/names';
+import type { RollupActivities } from '../shared/contracts';
 import {
-  type IncidentSummary,
   type ProbedSpans,
   emptyRollup,
   incidentClosedSignal,
@@ -15,12 +15,6 @@ import {
   probedSpansSignal,
   rollupWorkflow,
 } from '../workflows/rollup';
-
-export interface RollupActivities {
-  recordIncidentClosed(summary: IncidentSummary): Promise<void>;
-  /** A maintenance window [start, end] (ISO) of the target: neither up nor down in the report. */
-  recordMaintenance(targetId: string, span: [string, string]): Promise<void>;
-}
 
 interface RollupDeps {
   client: Client;

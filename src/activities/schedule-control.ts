@@ -3,27 +3,16 @@
  * window calls at its end to turn monitoring back on.
  */
 import { type Client, ScheduleNotFoundError } from '@temporalio/client';
+import type { ScheduleControlActivities } from '../shared/contracts';
 import { monitorScheduleId } from '../shared/names';
 
 export interface ScheduleControlDeps {
   client: Client;
 }
 
-/**
- * What `unpauseMonitorSchedule` found: `unpaused` it turned monitoring back on; `not-paused`
- * someone resumed it already; `paused-by-someone-else` the pause it was to end was replaced by
- * another one (a newer pause is left alone); `no-schedule` the schedule was deleted.
- */
-export type UnpauseOutcome = 'unpaused' | 'not-paused' | 'paused-by-someone-else' | 'no-schedule';
-
-export function createScheduleControlActivities({ client }: ScheduleControlDeps) {
+export function createScheduleControlActivities({ client }: ScheduleControlDeps): ScheduleControlActivities {
   return {
-    /**
-     * Unpauses `autoheal-monitor-<target>` with `note`. With `expectedPauseNote`, only when the
-     * schedule is still paused with that note: a window never ends a pause it did not set.
-     * Idempotent (a retry after success finds it `not-paused`).
-     */
-    async unpauseMonitorSchedule(targetId: string, note: string, expectedPauseNote?: string): Promise<UnpauseOutcome> {
+    async unpauseMonitorSchedule(targetId, note, expectedPauseNote) {
       const handle = client.schedule.getHandle(monitorScheduleId(targetId));
       try {
         const { state } = await handle.describe();
@@ -38,5 +27,3 @@ export function createScheduleControlActivities({ client }: ScheduleControlDeps)
     },
   };
 }
-
-export type ScheduleControlActivities = ReturnType<typeof createScheduleControlActivities>;

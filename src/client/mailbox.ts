@@ -1,10 +1,11 @@
 /**
- * The demo mail catcher (src/workflows/mailbox.ts): a Mailer that delivers into it, for the
+ * The demo mail catcher (src/workflows/alerting/mailbox.ts): a Mailer that delivers into it, for the
  * worker in demo mode without SMTP, and the reader for `autoheal mail` and the dashboard.
  */
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { queryRunning } from '../shared/query-running';
 import { mailboxWorkflowId } from '../shared/names';
-import { type CaughtEmail, emailCaughtSignal, mailboxQuery, mailboxWorkflow } from '../workflows/mailbox';
+import { type CaughtEmail, emailCaughtSignal, mailboxQuery, mailboxWorkflow } from '../workflows/alerting/mailbox';
 
 /** What a catcher needs of an email (the alert mailer's OutgoingEmail has more). */
 export interface CatchableEmail {
@@ -28,12 +29,5 @@ export async function catchEmail(client: Client, taskQueue: string, email: Catch
 
 /** The caught emails of the deployment that runs on `taskQueue`, newest first (none when the catcher never ran). */
 export async function readMailbox(client: Client, taskQueue: string): Promise<CaughtEmail[]> {
-  try {
-    const handle = client.workflow.getHandle(mailboxWorkflowId(taskQueue));
-    if ((await handle.describe()).status.name !== 'RUNNING') return [];
-    return [...(await handle.query(mailboxQuery))].reverse();
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return [];
-    throw err;
-  }
+  return [...((await queryRunning(client, mailboxWorkflowId(taskQueue), mailboxQuery)) ?? [])].reverse();
 }

@@ -11,18 +11,20 @@ import type { TargetConfig } from '../config/load-config';
 import { queryMonitor, readMonitor } from './monitors';
 import { monitorStaleAfterMs } from '../shared/monitor-policy';
 
-/** The latest monitor verdict of a target. */
+/** The latest monitor verdict of a target: `autoheal status` shows it, the dashboard's TargetStatus extends it. */
 export interface MonitorStatus {
   /** UNKNOWN: no verdict to show (no monitor yet, or it is not running). */
   severity: 'HEALTHY' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
   summary?: string;
   /** ISO time of the latest probe. */
   checkedAt?: string;
-  /** What the monitor did about it. */
+  /** What the monitor did about it: none | warned | not_confirmed | healing_started | already_healing. */
   action?: string;
-  /** No probe for longer than the monitor's heartbeats allow: no worker is probing. */
+  /** No probe for longer than the monitor's heartbeats allow (monitorStaleAfterMs): no worker is probing. */
   stale: boolean;
+  /** Why the status is unknown or partial ("no monitor yet", "first probe in progress", ...). */
   note?: string;
+  /** The monitor the status comes from (autoheal-monitor-<target>). */
   monitorWorkflowId?: string;
   /** Set while the target's monitor is paused: "PAUSED until … by … (reason)". */
   paused?: string;
@@ -30,7 +32,7 @@ export interface MonitorStatus {
   pausedSince?: string;
   /** ISO start of the watch's current run of probes (time measured but not yet in the roll-up). */
   probingSince?: string;
-  /** The intermittent-fault WARNING, when one is raised. */
+  /** The intermittent-fault WARNING, when one is raised (unconfirmed CRITICALs past INTERMITTENT_THRESHOLD). */
   intermittent?: string;
 }
 

@@ -18,7 +18,7 @@ import {
   unreadCountQuery,
   NotificationFeedWorkflow,
   type NotificationFeedInput,
-} from '../workflows/notifications';
+} from '../workflows/alerting/notifications';
 
 export interface FeedLocation {
   /**

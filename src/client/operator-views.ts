@@ -10,7 +10,6 @@ import { attemptLedgerWorkflowId, healingWorkflowId, rollupWorkflowId } from '..
 import {
   DAY_MS,
   type DayCell,
-  type IncidentFacts,
   type IncidentFiguresSummary,
   type RollupFacts,
   type UptimeFigures,
@@ -20,13 +19,13 @@ import {
   uptime,
 } from '../shared/report-math';
 import { coverageGapMs } from '../shared/monitor-policy';
-import { type AttemptLedgerState, EMPTY_LEDGER, ledgerStateQuery } from '../workflows/attempt-ledger';
-import type { HealingResult, IncidentView } from '../workflows/healing/messages';
-import { statusQuery } from '../workflows/healing/messages';
-import type { RemediationSwitchState } from '../workflows/remediation-switch';
+import { queryRunning } from '../shared/query-running';
+import { EMPTY_LEDGER, ledgerStateQuery } from '../workflows/attempt-ledger';
+import { type HealingResult, type IncidentView, statusQuery } from '../workflows/healing/messages';
 import { type RollupState, coverageSignal, emptyRollup, rollupQuery, rollupWorkflow } from '../workflows/rollup';
 import { type MonitorStatus, readMonitorStatus } from './monitor-status';
 import { readRemediationSwitch } from './remediation-switch';
+import type { AttemptLedgerState, IncidentFacts, RemediationSwitchState } from '../shared/contracts';
 
 export type TargetState = 'HEALTHY' | 'WARNING' | 'CRITICAL' | 'HEALING' | 'ESCALATED' | 'PAUSED' | 'UNKNOWN';
 
@@ -62,17 +61,6 @@ export interface StatusOverview {
   allHealthy: boolean;
 }
 
-async function runningQuery<T>(client: Client, workflowId: string, read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    const described = await client.workflow.getHandle(workflowId).describe();
-    if (described.status.name !== 'RUNNING') return undefined;
-    return await read();
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return undefined;
-    throw err;
-  }
-}
-
 /** The last probe of a target: the one place that knows where the monitor keeps it. */
 export function lastProbe(client: Client, taskQueue: string, tc: TargetConfig, nowMs: number): Promise<MonitorStatus> {
   return readMonitorStatus(client, taskQueue, tc, nowMs);
@@ -85,8 +73,8 @@ export async function readTargetOverview(client: Client, taskQueue: string, tc: 
   const ledgerId = attemptLedgerWorkflowId(id, taskQueue);
   const [monitor, view, ledger] = await Promise.all([
     lastProbe(client, taskQueue, tc, nowMs),
-    runningQuery(client, healer, () => client.workflow.getHandle(healer).query(statusQuery)),
-    runningQuery(client, ledgerId, () => client.workflow.getHandle(ledgerId).query(ledgerStateQuery)),
+    queryRunning(client, healer, statusQuery),
+    queryRunning(client, ledgerId, ledgerStateQuery),
   ]);
   const l: AttemptLedgerState = ledger ?? EMPTY_LEDGER;
   const windowMs = tc.policy.escalationWindowMs;
@@ -176,7 +164,7 @@ export function factsOf(view: IncidentView | HealingResult): IncidentFacts {
 
 export async function readRollup(client: Client, taskQueue: string, targetId: string): Promise<RollupState | undefined> {
   const workflowId = rollupWorkflowId(targetId, taskQueue);
-  return runningQuery(client, workflowId, () => client.workflow.getHandle(workflowId).query(rollupQuery));
+  return queryRunning(client, workflowId, rollupQuery);
 }
 
 /**
@@ -296,7 +284,7 @@ export async function readReport(
       const [rollup, monitor] = await Promise.all([readRollup(client, taskQueue, id), lastProbe(client, taskQueue, tc, nowMs)]);
       const incidents = new Map<string, IncidentFacts>((rollup?.incidents ?? []).map((i) => [i.incidentId, i]));
       const healer = healingWorkflowId(id, taskQueue);
-      const open = await runningQuery(client, healer, () => client.workflow.getHandle(healer).query(statusQuery));
+      const open = await queryRunning(client, healer, statusQuery);
       if (open) incidents.set(open.incidentId, factsOf(open));
       const facts: RollupFacts = {
         measured: rollup?.measured ?? [],

@@ -3,17 +3,17 @@
  * long-lived switch workflow (starting it when needed), `state` reads it (no workflow: on).
  * `overrideBreaker` lets automatic restarts go while the fleet breaker's condition holds.
  */
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import type { RemediationSwitchState } from '../shared/contracts';
 import { healingWorkflowId, remediationSwitchWorkflowId } from '../shared/names';
+import { SWITCH_ON, readRemediationSwitch } from '../shared/remediation-switch';
 import {
-  type RemediationSwitchState,
-  SWITCH_ON,
-  remediationSwitchQuery,
   overrideBreakerSignal,
   remediationSwitchWorkflow,
   setRemediationSignal,
 } from '../workflows/remediation-switch';
 import { remediationSwitchedOffSignal } from '../workflows/healing/messages';
+export { readRemediationSwitch } from '../shared/remediation-switch';
 
 export interface SwitchRequest {
   by: string;
@@ -25,18 +25,6 @@ export interface SwitchRequest {
   targetIds?: string[];
 }
 
-/** The kill switch of the deployment that runs on `taskQueue` (each deployment has its own). */
-export async function readRemediationSwitch(client: Client, taskQueue: string): Promise<RemediationSwitchState> {
-  try {
-    const handle = client.workflow.getHandle(remediationSwitchWorkflowId(taskQueue));
-    // A switch terminated by hand holds no state (and a query would wait for a worker to replay it): on.
-    if ((await handle.describe()).status.name !== 'RUNNING') return SWITCH_ON;
-    return await handle.query(remediationSwitchQuery);
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return SWITCH_ON;
-    throw err;
-  }
-}
 
 export async function setRemediation(
   client: Client,

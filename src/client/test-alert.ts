@@ -1,7 +1,7 @@
 /** A test alert sent by the worker's mailer (the dashboard's button): runs testAlertWorkflow and waits for its answer. */
 import type { Client } from '@temporalio/client';
 import { testAlertWorkflowId } from '../shared/names';
-import { type TestAlertOutcome, testAlertWorkflow } from '../workflows/test-alert';
+import { type TestAlertOutcome, testAlertWorkflow } from '../workflows/alerting/test-alert';
 
 export function sendTestAlertViaWorker(
   client: Client,

@@ -26,12 +26,12 @@ import {
   monitorRunTimeoutMs,
   probeActivityTimeoutMs,
 } from '../shared/probe-timing';
-import type { TargetConfig } from './load-config';
+import type { HealingPolicy, Target } from '../shared/types';
 
 const f = formatDuration;
 
 /** Why this target's timing cannot work (the rule, the figures and the fix), or undefined. */
-export function timingProblem({ target, policy }: TargetConfig, where?: string): string | undefined {
+export function timingProblem({ target, policy }: { target: Target; policy: HealingPolicy }, where?: string): string | undefined {
   const probeMs = target.probeTimeoutMs;
   const activityMs = probeActivityTimeoutMs(probeMs);
   const confirmMs = policy.confirmDelayMs;

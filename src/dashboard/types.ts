@@ -5,14 +5,14 @@
  * runs, the incidents and the notification feed; tests may inject a fake one to exercise the
  * HTTP layer alone.
  */
+import type { MonitorStatus } from '../client/monitor-status';
 import type { AttemptRun } from '../shared/contracts';
 import type { IncidentStatus } from '../shared/names';
 import type { FeedFilter, FeedNotification } from '../shared/alert-feed';
-import type { Severity } from '../shared/types';
 import type { TimelineEntry } from '../workflows/healing/messages';
 
 /** HEALTHY / WARNING / CRITICAL from the latest monitor run; UNKNOWN when there is none to trust. */
-export type DisplaySeverity = Severity | 'UNKNOWN';
+export type DisplaySeverity = MonitorStatus['severity'];
 
 /** The open (or last) incident of a target, as the dashboard shows it. */
 export interface IncidentSummary {
@@ -38,25 +38,12 @@ export interface IncidentSummary {
   webUiUrl: string;
 }
 
-export interface TargetStatus {
+/**
+ * One target as the dashboard shows it: the monitor's latest verdict (the client's MonitorStatus,
+ * the same shape `autoheal status` reads) with the target's incident and links.
+ */
+export interface TargetStatus extends MonitorStatus {
   id: string;
-  severity: DisplaySeverity;
-  /** One line from the latest monitor run. */
-  summary?: string;
-  /** ISO time of the latest completed probe. */
-  checkedAt?: string;
-  /** What that run did: none | warned | not_confirmed | healing_started | already_healing. */
-  action?: string;
-  /** True when the latest probe is older than monitorStaleAfterMs (src/shared/monitor-policy.ts). */
-  stale: boolean;
-  /** Why the status is unknown or partial ("no monitor run yet", "latest monitor run FAILED", ...). */
-  note?: string;
-  /** The monitor the status comes from (autoheal-monitor-<target>). */
-  monitorWorkflowId?: string;
-  /** Set while the target's monitor is paused (`autoheal pause`): "PAUSED until … by … (reason)". */
-  paused?: string;
-  /** Set while unconfirmed CRITICAL findings are past INTERMITTENT_THRESHOLD: how often and over how long. */
-  intermittent?: string;
   /** The running incident, if any; else the last closed one, if any. */
   incident?: IncidentSummary;
   links: { incident: string; monitorRuns: string };

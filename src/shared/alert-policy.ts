@@ -7,7 +7,7 @@
  * recipient configured) is an `AlertsUndeliverableError`, which is not retried.
  */
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
-import type { AlertEvent, InAppNotification } from './contracts';
+import type { AlertDelivery, AlertEvent, InAppNotification } from './contracts';
 
 /** Error type names of alert failures that retrying can't fix (match `ApplicationFailure.type`). */
 export const NON_RETRYABLE_ALERT_ERRORS = ['AlertsUndeliverableError'] as const;
@@ -66,21 +66,6 @@ export const DEFAULT_WARNING_HOLD_MS = 2 * 60_000;
  * one or two probes apart.
  */
 export const DEFAULT_WARNING_GROUP_WAIT_MS = 30_000;
-
-/**
- * One alert handed to the target's AlertDeliveryWorkflow (src/workflows/alert-delivery.ts):
- * an email or an in-app notification, with a stable id (the same alert handed over twice is
- * delivered once) and the time its retries stop.
- */
-export interface AlertDelivery {
-  id: string;
-  /** What it is, for logs and the timeline: "recovery email", "in-app notification". */
-  label: string;
-  email?: AlertEvent;
-  inApp?: InAppNotification & { id?: string };
-  /** ISO time after which it is given up ("alerts cannot be delivered"). */
-  giveUpAt: string;
-}
 
 /** The stable id of an alert email: one per event (the same inputs as its Message-ID). */
 export function emailDeliveryId(event: AlertEvent): string {

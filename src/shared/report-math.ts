@@ -18,6 +18,7 @@
  * - MTTD: first CRITICAL sighting → incident opened (confirmed); MTTA: first sighting → CRITICAL
  *   email accepted by the SMTP server; MTTR: first sighting → incident closed.
  */
+import type { IncidentFacts } from './contracts';
 
 export const SLO_OBJECTIVE = 0.9999;
 export const DAY_MS = 86_400_000;
@@ -49,25 +50,6 @@ export interface RollupFacts {
   /** Two check intervals: a probe this close to a span joins it. */
   maxGapMs?: number;
   live?: LiveMonitor;
-}
-
-export interface IncidentFacts {
-  incidentId: string;
-  targetId: string;
-  outcome: 'RECOVERED' | 'RESOLVED' | 'HEALING' | 'ESCALATED';
-  /** First CRITICAL sighting (incidents opened before that was carried: the confirming re-probe). */
-  detectedAt: string;
-  openedAt: string;
-  alertedAt?: string;
-  dispatchedAt?: string;
-  closedAt?: string;
-  acknowledged?: { by: string; at: string };
-  resolvedBy?: string;
-  attempts: number;
-  forcedBy: string[];
-  escalation?: { at: string; reason: string };
-  autoHealed: boolean;
-  method?: string;
 }
 
 export interface UptimeFigures {

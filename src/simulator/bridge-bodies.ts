@@ -19,7 +19,7 @@
  * and microseconds, MongoDB datetimes without zone.
  */
 import type { SimAccount } from './default-accounts';
-import type { BridgeView } from './simulated-bridge';
+import type { Fault, FaultMode } from './fault';
 
 export interface RawAnswer {
   status: number;
@@ -29,6 +29,22 @@ export interface RawAnswer {
 
 /** Which deployed bridge the simulator speaks (docs/bridge.md). */
 export type BridgeVariant = 'a' | 'b';
+
+/** What the bridge looks like right now. */
+export interface BridgeView {
+  mode: FaultMode;
+  /** Healed, but the accounts are no_cache placeholders while the cache refills. */
+  placeholder: boolean;
+  fault: Fault;
+  now: number;
+  variant: BridgeVariant;
+  /** Epoch ms the bridge process last started (the simulator's start, or the last heal of a full restart). */
+  startedAt: number;
+  /** B: how long the first refresh round after a start takes to fill the cache. */
+  warmUpMs: number;
+  /** A: the sync service's period; B: the refresh round's. */
+  refreshMs: number;
+}
 
 /** How one account looks in the current view. */
 type AccountKind = 'live' | 'zero_live' | 'no_cache' | 'missing' | 'stale';

@@ -40,10 +40,19 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { accountsListAnswer, balanceAnswer, healthAnswer, infoAnswer, summaryAnswer, type BridgeVariant, type RawAnswer } from './bridge-bodies';
+import {
+  accountsListAnswer,
+  balanceAnswer,
+  healthAnswer,
+  infoAnswer,
+  summaryAnswer,
+  type BridgeVariant,
+  type BridgeView,
+  type RawAnswer,
+} from './bridge-bodies';
 import { DEFAULT_SIM_ACCOUNTS, type SimAccount } from './default-accounts';
 import { InvalidFaultError, type Fault, type FaultInput } from './fault';
-import { SimulatedBridge, type BridgeView, type RestartCall, type RestartEndpoint, type SimulatorState } from './simulated-bridge';
+import { SimulatedBridge, type RestartCall, type RestartEndpoint, type SimulatorState } from './simulated-bridge';
 
 export interface BridgeSimulatorOptions {
   /** 0 (default): a random free port. */

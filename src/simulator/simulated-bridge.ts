@@ -5,7 +5,7 @@
  * Time comes from the injected clock and is evaluated lazily on every read, so there are no
  * timers to clean up and tests can drive it with a fake clock.
  */
-import type { BridgeVariant } from './bridge-bodies';
+import type { BridgeVariant, BridgeView } from './bridge-bodies';
 import type { SimAccount } from './default-accounts';
 import { InvalidFaultError, parseFault, type Fault, type FaultDefaults, type FaultMode, type RestartBehaviour } from './fault';
 
@@ -60,22 +60,6 @@ export interface SimulatorState {
   /** False when the simulator was started without a restart token (restart auth off). */
   authRequired: boolean;
   accounts: SimAccount[];
-}
-
-/** What the bridge looks like right now. */
-export interface BridgeView {
-  mode: FaultMode;
-  /** Healed, but the accounts are no_cache placeholders while the cache refills. */
-  placeholder: boolean;
-  fault: Fault;
-  now: number;
-  variant: BridgeVariant;
-  /** Epoch ms the bridge process last started (the simulator's start, or the last heal of a full restart). */
-  startedAt: number;
-  /** B: how long the first refresh round after a start takes to fill the cache. */
-  warmUpMs: number;
-  /** A: the sync service's period; B: the refresh round's. */
-  refreshMs: number;
 }
 
 export interface BridgeTiming {

@@ -9,7 +9,7 @@ import type { Logger } from '../logging/create-logger';
 import { alertDepsFromConfig } from './alert-deps-from-config';
 import { fleetOf } from './fleet-from-config';
 import { remediationDepsFromConfig } from './remediation-deps-from-config';
-import { readSwitch } from '../activities/remediation-switch';
+import { readRemediationSwitch } from '../shared/remediation-switch';
 
 export function buildActivities({ config, log, client }: { config: AppConfig; log: Logger; client: Client }) {
   return createActivities({
@@ -17,7 +17,7 @@ export function buildActivities({ config, log, client }: { config: AppConfig; lo
     alerts: alertDepsFromConfig(config, { client, log: log.child({ component: 'alerts' }) }),
     remediation: {
       ...remediationDepsFromConfig(config, log.child({ component: 'remediation' })),
-      readSwitch: () => readSwitch(client, config.temporal.taskQueue),
+      readSwitch: () => readRemediationSwitch(client, config.temporal.taskQueue),
     },
     ledger: { client, taskQueue: config.temporal.taskQueue, fleet: fleetOf(config) },
     scheduleControl: { client },

@@ -1,6 +1,6 @@
 /** The fleet the breaker watches: this worker's targets and FLEET_BREAKER (default 3/5m). */
 import type { AppConfig } from '../config/load-config';
-import type { FleetSettings } from '../workflows/fleet-breaker';
+import type { FleetSettings } from '../shared/contracts';
 
 export const DEFAULT_FLEET_BREAKER = { count: 3, windowMs: 5 * 60_000 };
 

@@ -29,32 +29,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-
-export interface AttemptLedgerState {
-  /** ISO times of failed attempts within the window. */
-  failures: string[];
-  /** ISO time of the last remediation dispatch to the target. */
-  lastDispatchAt?: string;
-  /** The window the failures are trimmed to, ms (the latest one recorded). */
-  windowMs: number;
-  /** ISO times of the restarts dispatched within `budgetWindowMs`, oldest first (absent in older ledgers). */
-  dispatches?: string[];
-  /** The restart budget's window the dispatches are trimmed to, ms (absent: 24 h). */
-  budgetWindowMs?: number;
-}
-
-export interface LedgerEntry {
-  kind: 'dispatch' | 'failure';
-  /** ISO time of the dispatch or of the failed attempt's end. */
-  at: string;
-  /** The target's ESCALATION_WINDOW, ms. */
-  windowMs: number;
-  incidentId: string;
-  /** RESTART_BUDGET's window, ms (absent from older workers: the window stays as it was). */
-  budgetWindowMs?: number;
-  /** A dispatch that sends nothing (REMEDIATION=dry-run or none): it sets the spacing, not the budget. */
-  simulated?: boolean;
-}
+import type { AttemptLedgerState, LedgerEntry } from '../shared/contracts';
 
 export const recordLedgerEntrySignal = defineSignal<[LedgerEntry]>('recordLedgerEntry');
 export const ledgerStateQuery = defineQuery<AttemptLedgerState>('ledgerState');

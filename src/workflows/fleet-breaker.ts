@@ -15,67 +15,14 @@
  * Pure state transitions (workflow code, deterministic): the switch workflow sends the notices.
  */
 import { formatDuration } from '../shared/duration';
-import { type Rate, formatRate } from '../shared/rate';
-
-/** What a healer tells the breaker about its incident. */
-export interface FleetReport {
-  kind: 'opened' | 'probed' | 'closed';
-  targetId: string;
-  incidentId: string;
-  /** ISO time the incident opened. */
-  openedAt: string;
-  /** The target's `bridge` check fails on the latest probe (the worker cannot reach it). */
-  bridgeDown?: boolean;
-}
-
-/** The worker's fleet, as its activity adds it to each report. */
-export interface FleetSettings {
-  targetIds: string[];
-  /** FLEET_BREAKER; false: off. */
-  rule: Rate | false;
-}
-
-export type FleetSignal = FleetReport & { fleet: FleetSettings };
-
-export interface OpenIncidentMark {
-  targetId: string;
-  incidentId: string;
-  openedAt: string;
-  bridgeDown: boolean;
-}
-
-export interface BreakerTrip {
-  /** ISO time it tripped. */
-  at: string;
-  cause: 'burst' | 'unreachable';
-  /** The rule in words: "3 targets CRITICAL within 5m". */
-  rule: string;
-  targets: string[];
-}
-
-export interface BreakerOverride {
-  by: string;
-  reason: string;
-  at: string;
-}
-
-export interface BreakerChange {
-  at: string;
-  change: 'tripped' | 'cleared' | 'overridden';
-  text: string;
-}
-
-export interface FleetBreakerState {
-  /** Incidents open now, one per target, as the healers reported them. */
-  open: OpenIncidentMark[];
-  fleet?: FleetSettings;
-  /** Set while automatic restarts are withheld fleet-wide. */
-  tripped?: BreakerTrip;
-  /** An operator let restarts go while the condition holds; dropped when it clears. */
-  override?: BreakerOverride;
-  /** The latest changes, newest last (at most 50). */
-  history: BreakerChange[];
-}
+import type {
+  BreakerChange,
+  BreakerOverride,
+  BreakerTrip,
+  FleetBreakerState,
+  FleetSignal,
+} from '../shared/contracts';
+import { formatRate } from '../shared/rate';
 
 export const EMPTY_BREAKER: FleetBreakerState = { open: [], history: [] };
 

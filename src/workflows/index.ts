@@ -1,7 +1,7 @@
 /**
  * What the worker registers: every workflow type, and their message definitions. Nothing else
  * belongs here (each exported function becomes a workflow type). Workflow code: deterministic,
- * activities as types only.
+ * calling activities through the contracts of src/shared/contracts/.
  */
 export { targetMonitorWorkflow } from './target-monitor';
 export {
@@ -14,19 +14,27 @@ export {
 export { monitorWorkflow } from './monitor';
 export { healingWorkflow } from './healing';
 export { acknowledgeUpdate, forceRecoveryUpdate, resolveUpdate, statusQuery } from './healing/messages';
-export { WarningWatchWorkflow, trackedWarningsQuery, warningsObservedSignal } from './warnings';
+export { attemptLedgerWorkflow, ledgerStateQuery, recordLedgerEntrySignal } from './attempt-ledger';
+/** Legacy: ended a pause of the monitor schedule; pauses now live in targetMonitorWorkflow. Registered for one release. */
+export { maintenanceWindowWorkflow } from './maintenance';
+export { remediationSwitchWorkflow, setRemediationSignal } from './remediation-switch';
+export { rollupWorkflow, rollupQuery, incidentClosedSignal, coverageSignal } from './rollup';
+/** How an alert travels (warning watch, outbox, durable delivery, feed, mail catcher): alerting/index.ts. */
 export {
+  AlertDeliveryWorkflow,
+  alertsHandedOverSignal,
+  pendingAlertsQuery,
+  WarningWatchWorkflow,
+  trackedWarningsQuery,
+  warningsObservedSignal,
   NotificationFeedWorkflow,
   markReadSignal,
   notificationAddedSignal,
   notificationsQuery,
   unreadCountQuery,
-} from './notifications';
-export { attemptLedgerWorkflow, ledgerStateQuery, recordLedgerEntrySignal } from './attempt-ledger';
-/** Legacy: ended a pause of the monitor schedule; pauses now live in targetMonitorWorkflow. Registered for one release. */
-export { maintenanceWindowWorkflow } from './maintenance';
-export { AlertDeliveryWorkflow, alertsHandedOverSignal, pendingAlertsQuery } from './alert-delivery';
-export { remediationSwitchWorkflow, remediationSwitchQuery, setRemediationSignal } from './remediation-switch';
-export { rollupWorkflow, rollupQuery, incidentClosedSignal, coverageSignal } from './rollup';
-export { mailboxWorkflow, mailboxQuery, emailCaughtSignal } from './mailbox';
-export { testAlertWorkflow } from './test-alert';
+  mailboxWorkflow,
+  mailboxQuery,
+  emailCaughtSignal,
+  testAlertWorkflow,
+} from './alerting';
+export { remediationSwitchQuery } from '../shared/remediation-switch';

@@ -6,7 +6,7 @@
  * only delays the end; `autoheal resume` terminates it; a new pause replaces it.
  */
 import { proxyActivities, sleep } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities, UnpauseOutcome } from '../shared/contracts';
 import { NOTIFY_IN_APP_ACTIVITY_OPTIONS } from '../shared/alert-policy';
 
 export interface MaintenanceWindowInput {
@@ -20,8 +20,8 @@ export interface MaintenanceWindowInput {
 }
 
 export interface MaintenanceWindowResult {
-  /** What the unpause found (see UnpauseOutcome). */
-  outcome: 'unpaused' | 'not-paused' | 'paused-by-someone-else' | 'no-schedule';
+  /** What the unpause found. */
+  outcome: UnpauseOutcome;
   endedAt: string;
 }
 

@@ -12,10 +12,10 @@
  * happens on a CRITICAL finding, and warnings travel as a signal, not an activity.
  */
 import { log, patched, proxyActivities, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities } from '../shared/contracts';
 import { AutohealSeverity, healingWorkflowId } from '../shared/names';
 import type { MonitorInput, ProbeReport, Severity } from '../shared/types';
-import { reportWarnings } from './report-warnings';
+import { reportWarnings } from './alerting/report-warnings';
 import { startHealing } from './start-healing';
 import { deploymentOfRun } from './deployment-scope';
 import { warningConditions } from '../shared/alert-conditions';

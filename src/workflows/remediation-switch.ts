@@ -19,48 +19,30 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
   defineSignal,
   log,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import type {
+  BreakerOverride,
+  FleetBreakerState,
+  FleetSignal,
+  RemediationSwitchState,
+  SwitchChange,
+} from '../shared/contracts';
 import { describeError } from '../shared/errors';
-import { AlertOutbox } from './alert-outbox';
+import { SWITCH_ON, remediationSwitchQuery } from '../shared/remediation-switch';
+import { AlertOutbox } from './alerting/alert-outbox';
 import {
   type BreakerEvent,
-  type BreakerOverride,
   EMPTY_BREAKER,
-  type FleetBreakerState,
-  type FleetSignal,
   applyFleetReport,
   applyOverride,
   breakerText,
 } from './fleet-breaker';
 
-export interface SwitchChange {
-  enabled: boolean;
-  by: string;
-  reason: string;
-  /** ISO time of the change. */
-  at: string;
-}
-
-export interface RemediationSwitchState {
-  /** true: automatic restarts allowed. */
-  enabled: boolean;
-  /** The change that set the current state (absent: never changed, on). */
-  last?: SwitchChange;
-  /** The latest changes, newest last (at most 50). */
-  history: SwitchChange[];
-  /** The fleet breaker (absent until a healer first reports to it). */
-  breaker?: FleetBreakerState;
-}
-
-export const SWITCH_ON: RemediationSwitchState = { enabled: true, history: [] };
-
 export const setRemediationSignal = defineSignal<[SwitchChange]>('setRemediation');
-export const remediationSwitchQuery = defineQuery<RemediationSwitchState>('remediationSwitch');
 /** A healer's incident opened, probed or closed (src/workflows/fleet-breaker.ts). */
 export const fleetReportSignal = defineSignal<[FleetSignal]>('fleetReport');
 /** An operator lets automatic restarts go while the breaker's condition holds. */

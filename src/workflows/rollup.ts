@@ -30,30 +30,9 @@ import {
   patched,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { IncidentSummary } from '../shared/contracts';
 import { ROLLUP_PROBED_COVERAGE_PATCH } from '../shared/names';
 import { mergeIsoSpans } from '../shared/report-math';
-
-export interface IncidentSummary {
-  incidentId: string;
-  targetId: string;
-  outcome: 'RECOVERED' | 'RESOLVED';
-  detectedAt: string;
-  openedAt: string;
-  /** CRITICAL email accepted by the SMTP server. */
-  alertedAt?: string;
-  /** First restart dispatch. */
-  dispatchedAt?: string;
-  closedAt: string;
-  acknowledged?: { by: string; at: string };
-  resolvedBy?: string;
-  attempts: number;
-  /** Operators who forced an attempt. */
-  forcedBy: string[];
-  escalation?: { at: string; reason: string };
-  /** Closed RECOVERED without a human: no force, no acknowledgement, no resolution, no escalation. */
-  autoHealed: boolean;
-  method?: string;
-}
 
 export interface RollupState {
   targetId: string;

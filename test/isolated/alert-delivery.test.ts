@@ -14,7 +14,7 @@ import {
   AlertDeliveryWorkflow,
   alertsHandedOverSignal,
   pendingAlertsQuery,
-} from '../../src/workflows/alert-delivery';
+} from '../../src/workflows/alerting/alert-delivery';
 import type { MonitorResult } from '../../src/workflows/monitor';
 import { statusQuery } from '../../src/workflows/healing/messages';
 import { emailDelivery } from '../../src/shared/alert-policy';

@@ -5,10 +5,11 @@
  */
 import type { Command } from 'commander';
 import { formatDuration, parseDuration } from '../../shared/duration';
-import { type IncidentFacts, MIN_COVERAGE, type Percentiles, type UptimeFigures, uptimeText } from '../../shared/report-math';
+import { MIN_COVERAGE, type Percentiles, type UptimeFigures, uptimeText } from '../../shared/report-math';
 import type { Report, StatusOverview } from '../../client/operator-views';
 import { type CommandDeps, chooseTarget, withClient } from './command-context';
 import { describeSwitch } from './remediation';
+import type { IncidentFacts } from '../../shared/contracts';
 
 const age = (ms: number | undefined): string => (ms === undefined ? '—' : `${formatDuration(Math.round(ms / 1000) * 1000 || 0)}`);
 

@@ -10,8 +10,8 @@ import { breakerText } from '../../workflows/fleet-breaker';
 import { createOctokit } from '../../activities/remediation/create-octokit';
 import { describeRepositorySwitch, setRepositorySwitch, type RepositorySwitchResult } from '../../client/repository-switch';
 import type { AppConfig } from '../../config/load-config';
-import type { RemediationSwitchState } from '../../workflows/remediation-switch';
 import { type CommandDeps, withClient } from './command-context';
+import type { RemediationSwitchState } from '../../shared/contracts';
 
 /**
  * With REMEDIATION=github, the repository variable the restart workflow reads follows the

@@ -22,17 +22,8 @@ import { holdWhileRemediationOff } from './remediation-hold';
 import { freshLook, needsFreshLook } from './fresh-look';
 import { checkSafetyEnvelope } from './safety-envelope';
 import { type ForceRequest, type Incident, iso, nowMs } from './incident';
+import type { AttemptOutcome } from './outcome';
 import { verify } from './verify';
-
-export type AttemptOutcome =
-  | { kind: 'recovered'; method?: string }
-  | { kind: 'resolved' }
-  | { kind: 'failed' }
-  | { kind: 'non_retryable'; diagnosis: string }
-  | { kind: 'sla' }
-  | { kind: 'superseded' }
-  /** Escalated before dispatching (the restart budget): park. */
-  | { kind: 'escalated' };
 
 /** Runs one attempt; `force` is the operator request it answers, `slaApplies` false while un-parked. */
 export async function runAttempt(

@@ -8,7 +8,7 @@
 import { patched, sleep } from '@temporalio/workflow';
 import { formatDuration } from '../../shared/duration';
 import { SLA_PROBE_BETWEEN_ATTEMPTS_PATCH } from '../../shared/names';
-import type { AttemptOutcome } from './attempt';
+import type { AttemptOutcome } from './outcome';
 import { probe } from './calls';
 import { type Incident, nowMs } from './incident';
 import { isHealthyForRecovery } from './verdict';

@@ -3,15 +3,17 @@
  * that cannot run, or a ledger that cannot be read or written, becomes a line in the timeline.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import type {
+  Activities,
+  FleetReport,
+  IncidentSummary,
+  RemediationSwitchState,
+} from '../../shared/contracts';
 import { describeError } from '../../shared/errors';
 import { probeActivityTimeoutMs } from '../../shared/probe-timing';
 import { REMEDIATION_ACTIVITY_OPTIONS } from '../../shared/remediation-policy';
 import type { ProbeReport } from '../../shared/types';
 import { restartBudgetOf } from '../../shared/restart-budget';
-import type { FleetReport } from '../fleet-breaker';
-import type { RemediationSwitchState } from '../remediation-switch';
-import type { IncidentSummary } from '../rollup';
 import type { Incident } from './incident';
 
 /** The probe activity, its timeout derived from the target's PROBE_TIMEOUT (src/shared/probe-timing.ts). */

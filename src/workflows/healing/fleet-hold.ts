@@ -7,17 +7,15 @@
  * per-incident notice: the breaker sends one for the fleet. A closing incident reports itself.
  */
 import { patched } from '@temporalio/workflow';
-import { formatDuration } from '../../shared/duration';
 import { SAFETY_ENVELOPE_PATCH } from '../../shared/names';
 import type { ProbeReport } from '../../shared/types';
-import { type FleetReport, breakerText } from '../fleet-breaker';
-import type { RemediationSwitchState } from '../remediation-switch';
-import type { AttemptOutcome } from './attempt';
-import { judgeSla } from './between-attempts';
-import { probe, readRemediationState, reportToFleet } from './calls';
-import { type Incident, nowMs } from './incident';
+import { breakerText } from '../fleet-breaker';
+import type { AttemptOutcome } from './outcome';
+import { readRemediationState, reportToFleet } from './calls';
+import type { Incident } from './incident';
 import { holdWhileRemediationOff } from './remediation-hold';
-import { isHealthyForRecovery } from './verdict';
+import { withheldWait } from './withheld-wait';
+import type { FleetReport, RemediationSwitchState } from '../../shared/contracts';
 
 /** Undefined when the breaker is not (or no longer) tripped; else how the wait ended. */
 export async function holdWhileBreakerTripped(incident: Incident, slaDeadline: number): Promise<AttemptOutcome | undefined> {
@@ -34,25 +32,16 @@ async function holdWhileTripped(
   tripped: NonNullable<NonNullable<RemediationSwitchState['breaker']>['tripped']>,
   initiallyDown: boolean,
 ): Promise<AttemptOutcome | undefined> {
-  const { policy, view } = incident;
   let bridgeDown = initiallyDown;
   let state: RemediationSwitchState;
   let trip: typeof tripped | undefined = tripped;
   let text = breakerText(tripped);
   incident.note('withheld', 'fleet_breaker', text);
-  let healthyInARow = 0;
+  const turn = withheldWait(incident, slaDeadline, 'the fleet breaker withheld restarts');
   for (;;) {
-    incident.doing(`${text}; verifying every ${formatDuration(policy.verifyIntervalMs)}`);
-    const woke = await incident.waitUntil(Math.min(nowMs() + policy.verifyIntervalMs, slaDeadline));
-    if (!woke) return view.resolution ? { kind: 'resolved' } : { kind: 'superseded' };
-    if (nowMs() >= slaDeadline) return judgeSla(incident);
-    const report = await probe(incident);
-    healthyInARow = isHealthyForRecovery(report) ? healthyInARow + 1 : 0;
-    if (healthyInARow >= 2) {
-      incident.note('verified', 'healthy', 'recovered by itself while the fleet breaker withheld restarts (two consecutive healthy probes)');
-      return { kind: 'recovered', method: 'self' };
-    }
-    const down = bridgeFails(report);
+    const waited = await turn(text);
+    if ('ended' in waited) return waited.ended;
+    const down = bridgeFails(waited.report);
     if (down !== undefined && down !== bridgeDown) {
       bridgeDown = down;
       await reportToFleet(incident, fleetReport(incident, 'probed', bridgeDown));

@@ -12,7 +12,7 @@
  * the restart goes at once, so detection-to-dispatch stays as short as it was.
  */
 import { formatDuration } from '../../shared/duration';
-import type { AttemptOutcome } from './attempt';
+import type { AttemptOutcome } from './outcome';
 import { probe } from './calls';
 import { type Incident, nowMs } from './incident';
 import { isHealthyForRecovery } from './verdict';

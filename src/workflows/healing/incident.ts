@@ -5,7 +5,7 @@
  * current details. Workflow code: deterministic, no I/O.
  */
 import { allHandlersFinished, condition, log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { InAppNotification } from '../../shared/contracts';
+import type { AttemptLedgerState, InAppNotification } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
 import { describeError } from '../../shared/errors';
 import {
@@ -16,8 +16,8 @@ import {
   alertDeliveryWorkflowId,
 } from '../../shared/names';
 import type { HealingInput, HealingPolicy, ProbeReport, Target } from '../../shared/types';
-import { AlertOutbox } from '../alert-outbox';
-import { type AttemptLedgerState, EMPTY_LEDGER } from '../attempt-ledger';
+import { AlertOutbox } from '../alerting/alert-outbox';
+import { EMPTY_LEDGER } from '../attempt-ledger';
 import type { ForceRecoveryRequest, IncidentView, TimelineEntry } from './messages';
 import { failingChecks } from './verdict';
 

@@ -16,10 +16,10 @@ import { isTerminalNotConnected } from '../../shared/report-checks';
 import { withheldText } from '../remediation-switch';
 import { probe, readRemediationState, recordRollup } from './calls';
 import { reportClosedToFleet, reportOpenedToFleet } from './fleet-hold';
-import type { IncidentSummary } from '../rollup';
 import { type Incident, iso, nowMs } from './incident';
 import type { HealingResult } from './messages';
 import { bridgeStatus, failingChecks } from './verdict';
+import type { IncidentSummary } from '../../shared/contracts';
 
 /** Detect and alert: the first step of a new incident (a run continued as new only notes it). */
 export async function open(incident: Incident): Promise<void> {

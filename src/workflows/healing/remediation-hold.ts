@@ -2,13 +2,12 @@
  * The remediation kill switch inside an attempt: read before each automatic dispatch; while it
  * is off the incident withholds the restart and keeps verifying (src/workflows/remediation-switch.ts).
  */
-import { formatDuration } from '../../shared/duration';
-import { type RemediationSwitchState, withheldText } from '../remediation-switch';
-import type { AttemptOutcome } from './attempt';
-import { judgeSla } from './between-attempts';
-import { probe, readRemediationState } from './calls';
-import { type Incident, nowMs } from './incident';
-import { isHealthyForRecovery } from './verdict';
+import { withheldText } from '../remediation-switch';
+import type { AttemptOutcome } from './outcome';
+import { readRemediationState } from './calls';
+import type { Incident } from './incident';
+import { withheldWait } from './withheld-wait';
+import type { RemediationSwitchState } from '../../shared/contracts';
 
 /**
  * The kill switch, read before each automatic dispatch. While remediation is off no restart is
@@ -29,22 +28,13 @@ async function holdWhileOff(
   initial: RemediationSwitchState,
   text: string,
 ): Promise<AttemptOutcome | undefined> {
-  const { policy, view } = incident;
   let state = initial;
   incident.note('withheld', 'remediation_off', text);
   incident.notify('WARNING', `${incident.target.id}: ${text}; probes, alerts and verification go on`);
-  let healthyInARow = 0;
+  const turn = withheldWait(incident, slaDeadline, 'remediation was off');
   for (;;) {
-    incident.doing(`${text}; verifying every ${formatDuration(policy.verifyIntervalMs)}`);
-    const woke = await incident.waitUntil(Math.min(nowMs() + policy.verifyIntervalMs, slaDeadline));
-    if (!woke) return view.resolution ? { kind: 'resolved' } : { kind: 'superseded' };
-    if (nowMs() >= slaDeadline) return judgeSla(incident);
-    const report = await probe(incident);
-    healthyInARow = isHealthyForRecovery(report) ? healthyInARow + 1 : 0;
-    if (healthyInARow >= 2) {
-      incident.note('verified', 'healthy', 'recovered by itself while remediation was off (two consecutive healthy probes)');
-      return { kind: 'recovered', method: 'self' };
-    }
+    const waited = await turn(text);
+    if ('ended' in waited) return waited.ended;
     state = await readRemediationState(incident);
     if (state.enabled) {
       incident.note('withheld', 'remediation_on', `remediation turned back on by ${state.last?.by ?? 'unknown'}: the restart goes ahead`);

@@ -8,12 +8,11 @@
  * back to timing from the dispatch's answer, said once. Workflow code: deterministic.
  */
 import { patched, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
-import type { AttemptRecord, AttemptRun, RemediationReceipt } from '../../shared/contracts';
+import type { Activities, AttemptRecord, AttemptRun, RemediationReceipt } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
 import { FOLLOW_RESTART_RUN_PATCH } from '../../shared/names';
 import { MAX_RUN_QUEUE_WAIT_MS, RUN_UNSEEN_LIMIT_MS, type RestartRunState, runFailed } from '../../shared/restart-run';
-import type { AttemptOutcome } from './attempt';
+import type { AttemptOutcome } from './outcome';
 import { type Incident, iso, nowMs } from './incident';
 
 // One read per poll; a read that fails is no news, and the next poll reads again.

@@ -8,7 +8,7 @@
  */
 import { patched } from '@temporalio/workflow';
 import { SAFETY_ENVELOPE_PATCH } from '../../shared/names';
-import type { AttemptOutcome } from './attempt';
+import type { AttemptOutcome } from './outcome';
 import { holdWhileBreakerTripped } from './fleet-hold';
 import type { ForceRequest, Incident } from './incident';
 import { escalateWhenBudgetUsed } from './restart-budget';

@@ -8,7 +8,7 @@ import { patched } from '@temporalio/workflow';
 import type { AttemptRecord, RemediationReceipt } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
 import { PROBE_BEFORE_SLA_PATCH } from '../../shared/names';
-import type { AttemptOutcome } from './attempt';
+import type { AttemptOutcome } from './outcome';
 import { probe } from './calls';
 import { type Incident, nowMs } from './incident';
 import { restartJobFailed, verificationWindow } from './restart-run';

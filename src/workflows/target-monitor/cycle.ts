@@ -5,7 +5,7 @@
  * an unconfirmed one, hand WARNING conditions (and an intermittent fault) to the warning watch.
  */
 import { log, patched, proxyActivities, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import type { Activities } from '../../shared/contracts';
 import { warningConditions } from '../../shared/alert-conditions';
 import { formatDuration } from '../../shared/duration';
 import { intermittentCondition } from '../../shared/intermittent-faults';
@@ -13,7 +13,7 @@ import { MONITOR_HEARTBEAT_TIMEOUT_MS, reportSignature } from '../../shared/moni
 import { AutohealSeverity, CONFIRM_FROM_PROBE_START_PATCH, PAUSE_BEFORE_HEALER_PATCH } from '../../shared/names';
 import { phaseOffsetMs } from '../../shared/probe-phase';
 import type { MonitorInput, ProbeReport } from '../../shared/types';
-import { reportWarnings } from '../report-warnings';
+import { reportWarnings } from '../alerting/report-warnings';
 import { startHealing } from '../start-healing';
 import type { MonitorAction } from './messages';
 import type { MonitorState } from './state';

@@ -27,7 +27,7 @@ import {
   upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import type { Activities } from '../../shared/contracts';
 import { NOTIFY_IN_APP_ACTIVITY_OPTIONS } from '../../shared/alert-policy';
 import { MONITOR_CONTINUE_AS_NEW_EVENTS } from '../../shared/monitor-policy';
 import { MAINTENANCE_IN_ROLLUP_PATCH } from '../../shared/names';

@@ -23,15 +23,11 @@ import type { MonitorPause, TargetMonitorView } from './messages';
 /** A signature no probe has: the first watch of a new monitor hands its first report back. */
 export const UNKNOWN_SIGNATURE = 'UNKNOWN';
 
-export interface CarriedMonitorState {
-  expected: string;
-  last?: TargetMonitorView['last'];
-  findings: UnconfirmedFinding[];
-  pause?: MonitorPause;
-  note?: string;
-  probes: number;
-  incidentsStarted: number;
-}
+/** The part of MonitorState a continue-as-new carries (declared once, on the class). */
+export type CarriedMonitorState = Pick<
+  MonitorState,
+  'expected' | 'last' | 'findings' | 'pause' | 'note' | 'probes' | 'incidentsStarted'
+>;
 
 export interface TargetMonitorInput extends MonitorInput {
   /** The newest configuredAt given to this monitor (messages.ts, MonitorSettings). */

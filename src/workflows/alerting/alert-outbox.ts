@@ -11,14 +11,12 @@
 import { ActivityCancellationType, CancellationScope, condition, proxyActivities } from '@temporalio/workflow';
 import {
   ALERT_EMAIL_ACTIVITY_OPTIONS,
-  type AlertDelivery,
   HAND_OVER_ACTIVITY_OPTIONS,
   NOTIFY_IN_APP_ACTIVITY_OPTIONS,
   emailDelivery,
   inAppDelivery,
-} from '../shared/alert-policy';
-import type { Activities } from '../activities';
-import type { AlertEvent, InAppNotification } from '../shared/contracts';
+} from '../../shared/alert-policy';
+import type { Activities, AlertDelivery, AlertEvent, InAppNotification } from '../../shared/contracts';
 
 const { sendAlertEmail } = proxyActivities<Activities>(ALERT_EMAIL_ACTIVITY_OPTIONS);
 const { notifyInApp } = proxyActivities<Activities>(NOTIFY_IN_APP_ACTIVITY_OPTIONS);

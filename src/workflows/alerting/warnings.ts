@@ -42,16 +42,16 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { WarningCondition } from '../shared/alert-conditions';
+import type { WarningCondition } from '../../shared/alert-conditions';
 
-export { warningConditions, type WarningCondition } from '../shared/alert-conditions';
+export { warningConditions, type WarningCondition } from '../../shared/alert-conditions';
 import {
   DEFAULT_WARNING_CLEAR_AFTER_MS,
   DEFAULT_WARNING_GROUP_WAIT_MS,
   DEFAULT_WARNING_HOLD_MS,
-} from '../shared/alert-policy';
-import type { WarningAlert, WarningAlertCondition } from '../shared/contracts';
-import { WARNING_GROUP_PATCH, WARNING_HAND_OVER_PATCH, WARNING_POLICY_PATCH } from '../shared/names';
+} from '../../shared/alert-policy';
+import type { WarningAlert, WarningAlertCondition } from '../../shared/contracts';
+import { WARNING_GROUP_PATCH, WARNING_HAND_OVER_PATCH, WARNING_POLICY_PATCH } from '../../shared/names';
 import { AlertOutbox } from './alert-outbox';
 import { type TrackedWarning, WarningTracker } from './warning-tracker';
 

@@ -35,18 +35,15 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { ALERTS_UNDELIVERABLE_TEXT, undeliverableNoticeId } from '../shared/alert-feed';
+import { ALERTS_UNDELIVERABLE_TEXT, undeliverableNoticeId } from '../../shared/alert-feed';
 import {
   ALERT_DELIVERY_BUDGET_MS,
   ALERT_EMAIL_RETRY_FIRST_MS,
   ALERT_EMAIL_RETRY_MAX_MS,
   NON_RETRYABLE_ALERT_ERRORS,
-  type AlertDelivery,
-} from '../shared/alert-policy';
-import { describeError } from '../shared/errors';
-
-export type { AlertDelivery } from '../shared/alert-policy';
+} from '../../shared/alert-policy';
+import type { Activities, AlertDelivery } from '../../shared/contracts';
+import { describeError } from '../../shared/errors';
 
 /** A delivery waiting for its next attempt; carried across continue-as-new. */
 export interface PendingDelivery extends AlertDelivery {

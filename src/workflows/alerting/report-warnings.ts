@@ -4,9 +4,9 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, getExternalWorkflowHandle, isCancellation, startChild } from '@temporalio/workflow';
-import type { WarningCondition } from '../shared/alert-conditions';
-import { warningWatchWorkflowId } from '../shared/names';
-import { deploymentOfRun } from './deployment-scope';
+import type { WarningCondition } from '../../shared/alert-conditions';
+import { warningWatchWorkflowId } from '../../shared/names';
+import { deploymentOfRun } from '../deployment-scope';
 import { WarningWatchWorkflow, type WarningObservation, warningsObservedSignal } from './warnings';
 
 export interface ReportWarningsOptions {

@@ -5,7 +5,7 @@
  * change (WARNING_HOLD, REMINDER_INTERVAL re-applied at a worker start). Workflow-safe: pure,
  * times are passed in.
  */
-import type { WarningCondition } from '../shared/alert-conditions';
+import type { WarningCondition } from '../../shared/alert-conditions';
 
 /** One tracked condition, carried across continue-as-new. */
 export interface TrackedWarning {

@@ -4,8 +4,7 @@
  * server's answer or the reason it failed. Workflow id `autoheal-test-alert-<time>`.
  */
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { EmailReceipt } from '../shared/contracts';
+import type { Activities, EmailReceipt } from '../../shared/contracts';
 
 const { sendAlertEmail } = proxyActivities<Activities>({
   startToCloseTimeout: '2m',

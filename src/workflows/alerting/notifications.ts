@@ -22,7 +22,7 @@ import {
   type FeedFilter,
   type FeedNotification,
   type NewNotification,
-} from '../shared/alert-feed';
+} from '../../shared/alert-feed';
 
 export const notificationAddedSignal = defineSignal<[NewNotification]>('notificationAdded');
 /** Marks the given ids read; `'all'` marks everything read. */

@@ -1,0 +1,174 @@
+/**
+ * The alert activities' contracts: what an alert email says (one event per kind), its receipt,
+ * the in-app notification, and the hand-over to the durable delivery (src/workflows/alerting/).
+ */
+
+/** One outcome of one remediation attempt, as told in escalation emails and timelines. */
+export interface AttemptRecord {
+  attempt: number;
+  method: string;
+  dispatchedAt?: string;
+  /**
+   * recovered | not_recovered (verify timeout) | dispatch_failed | restart_failed (its Actions run
+   * failed) | skipped | dry_run_not_recovered (a dry run that did not verify: nothing was sent, so
+   * not a failed restart).
+   */
+  outcome: 'recovered' | 'not_recovered' | 'dispatch_failed' | 'restart_failed' | 'skipped' | 'in_progress' | 'dry_run_not_recovered';
+  detail: string;
+  endedAt?: string;
+  /** The GitHub Actions run of the restart (REMEDIATION=github), as last read: its page and state. */
+  run?: AttemptRun;
+}
+
+/** The Actions run of an attempt, as the timeline, the emails and the dashboard show it. */
+export interface AttemptRun {
+  url: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion?: string | null;
+}
+
+interface AlertBase {
+  targetId: string;
+  /** ISO time of the event. */
+  at: string;
+}
+
+/** A CRITICAL incident opened. */
+export interface CriticalAlert extends AlertBase {
+  kind: 'critical';
+  incidentId: string;
+  component: string;
+  /** DEGRADED (bridge answers, checks fail) or DOWN (bridge unreachable). */
+  status: 'DEGRADED' | 'DOWN';
+  issue: string;
+  /** INITIATED, or why not (remediation off, paused, escalated). */
+  autoRestart: string;
+  /** How long recovery should take when a restart was initiated (the email says "5 minutes" by default). */
+  expectedRecoveryMs?: number;
+}
+
+/** One WARNING condition as an email names it. */
+export interface WarningAlertCondition {
+  /** Stable key of the condition (e.g. "account:12345"), for deduplication. */
+  conditionKey: string;
+  issue: string;
+  /** 1 for the first email of this condition, then reminders. */
+  occurrence: number;
+  /** One episode of the condition (from first seen until cleared): its emails form one thread. */
+  episodeId?: string;
+  /** ISO time the condition was first seen in this episode. */
+  since?: string;
+}
+
+/**
+ * A WARNING email. Its fields name one condition (the first one, which also gives the email its
+ * Message-ID and thread); `conditions` lists every condition of an email that groups those that
+ * fell due together (WARNING_GROUP_WAIT), the first one included. Absent: the one condition.
+ */
+export interface WarningAlert extends AlertBase, WarningAlertCondition {
+  kind: 'warning';
+  conditions?: WarningAlertCondition[];
+}
+
+export interface RecoveryAlert extends AlertBase {
+  kind: 'recovery';
+  incidentId: string;
+  method: string;
+  /** From detection to verified healthy, ms. */
+  recoveryTimeMs: number;
+  accountsOnline: number;
+  accountsExpected: number;
+}
+
+export interface EscalationAlert extends AlertBase {
+  kind: 'escalation';
+  incidentId: string;
+  issue: string;
+  openedAt: string;
+  attempts: AttemptRecord[];
+  diagnosis: string;
+}
+
+export interface ReminderAlert extends AlertBase {
+  kind: 'reminder';
+  incidentId: string;
+  issue: string;
+  openedAt: string;
+  reminder: number;
+}
+
+export interface TestAlert extends AlertBase {
+  kind: 'test';
+}
+
+/**
+ * The fleet breaker tripped: automatic restarts are withheld fleet-wide (src/workflows/fleet-breaker.ts).
+ * One email per trip, to the support contacts; `targetId` is `fleet`.
+ */
+export interface FleetBreakerAlert extends AlertBase {
+  kind: 'fleet_breaker';
+  /** Which rule tripped, as the timeline says it ("3 targets CRITICAL within 5m"). */
+  rule: string;
+  /** The targets whose incidents tripped it. */
+  targets: string[];
+}
+
+export type AlertEvent =
+  | CriticalAlert
+  | WarningAlert
+  | RecoveryAlert
+  | EscalationAlert
+  | ReminderAlert
+  | TestAlert
+  | FleetBreakerAlert;
+
+export interface EmailReceipt {
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+  /** The SMTP server's final answer, e.g. "250 2.0.0 OK". */
+  response: string;
+}
+
+export type NotificationSeverity = 'CRITICAL' | 'WARNING' | 'INFO';
+
+export interface InAppNotification {
+  severity: NotificationSeverity;
+  targetId: string;
+  incidentId?: string;
+  text: string;
+  at: string;
+}
+
+export interface AlertActivities {
+  /**
+   * Sends the email of one alert event. Idempotent per event (stable Message-ID), retried by
+   * Temporal; throws a non-retryable `AlertsUndeliverableError` on a permanent failure.
+   */
+  sendAlertEmail(event: AlertEvent): Promise<EmailReceipt>;
+  /**
+   * Appends one notification to the durable in-app feed. With an `id`, a second write of the
+   * same id is stored once (the "alerts cannot be delivered" notice: one per cause per day).
+   */
+  notifyInApp(notification: InAppNotification & { id?: string }): Promise<void>;
+}
+
+/**
+ * One alert handed to the target's AlertDeliveryWorkflow (src/workflows/alerting/alert-delivery.ts):
+ * an email or an in-app notification, with a stable id (the same alert handed over twice is
+ * delivered once) and the time its retries stop.
+ */
+export interface AlertDelivery {
+  id: string;
+  /** What it is, for logs and the timeline: "recovery email", "in-app notification". */
+  label: string;
+  email?: AlertEvent;
+  inApp?: InAppNotification & { id?: string };
+  /** ISO time after which it is given up ("alerts cannot be delivered"). */
+  giveUpAt: string;
+}
+
+export interface AlertDeliveryActivities {
+  /** Hands alerts over to the target's AlertDeliveryWorkflow (signal-with-start), retried there for 24 h from each alert's event. */
+  handOverAlerts(targetId: string, deliveries: AlertDelivery[]): Promise<void>;
+}

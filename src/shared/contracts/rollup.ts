@@ -1,0 +1,42 @@
+/**
+ * The roll-up's activity contracts: the facts of an incident as the report counts them
+ * (src/shared/report-math.ts), and what reaches a target's roll-up (src/workflows/rollup.ts)
+ * from its incidents and its monitor.
+ */
+
+/** One incident, open or closed, as the report and `autoheal incidents` count it. */
+export interface IncidentFacts {
+  incidentId: string;
+  targetId: string;
+  outcome: 'RECOVERED' | 'RESOLVED' | 'HEALING' | 'ESCALATED';
+  /** First CRITICAL sighting (incidents opened before that was carried: the confirming re-probe). */
+  detectedAt: string;
+  openedAt: string;
+  /** CRITICAL email accepted by the SMTP server. */
+  alertedAt?: string;
+  /** First restart dispatch. */
+  dispatchedAt?: string;
+  /** Absent while the incident is open. */
+  closedAt?: string;
+  acknowledged?: { by: string; at: string };
+  resolvedBy?: string;
+  attempts: number;
+  /** Operators who forced an attempt. */
+  forcedBy: string[];
+  escalation?: { at: string; reason: string };
+  /** Closed RECOVERED without a human: no force, no acknowledgement, no resolution, no escalation. */
+  autoHealed: boolean;
+  method?: string;
+}
+
+/** A closed incident's facts: what its HealingWorkflow records in the roll-up when it closes. */
+export interface IncidentSummary extends IncidentFacts {
+  outcome: 'RECOVERED' | 'RESOLVED';
+  closedAt: string;
+}
+
+export interface RollupActivities {
+  recordIncidentClosed(summary: IncidentSummary): Promise<void>;
+  /** A maintenance window [start, end] (ISO) of the target: neither up nor down in the report. */
+  recordMaintenance(targetId: string, span: [string, string]): Promise<void>;
+}
