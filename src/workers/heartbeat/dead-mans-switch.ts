@@ -11,6 +11,7 @@
  * and origin (src/config/heartbeat-url.ts).
  */
 import { describeError } from '../../shared/errors';
+import { formatDuration } from '../../shared/duration';
 import type { Logger } from '../../logging/create-logger';
 import { heartbeatFailRequest, heartbeatOkRequest, shownHeartbeatUrl, type HeartbeatRequest } from '../../config/heartbeat-url';
 
@@ -95,7 +96,7 @@ export function createDeadMansSwitch(deps: DeadMansSwitchDeps): DeadMansSwitch {
     } catch (err) {
       state.undelivered += 1;
       // describeError of a fetch failure names the address, never the path: and the logger scrubs the URL
-      log.warn(`Heartbeat to ${shown} not delivered (${describeError(err)}); the next one goes in ${Math.round(deps.intervalMs / 1000)} s`);
+      log.warn(`Heartbeat to ${shown} not delivered (${describeError(err)}); the next one goes in ${formatDuration(deps.intervalMs)}`);
     }
   }
 
@@ -109,7 +110,7 @@ export function createDeadMansSwitch(deps: DeadMansSwitchDeps): DeadMansSwitch {
     const previous = state.verdict;
     state.verdict = verdict;
     if (verdict.state !== previous?.state || ('reason' in verdict && previous && 'reason' in previous && verdict.reason !== previous.reason)) {
-      if (verdict.state === 'ok') log.info(`Heartbeat: all monitors current; pinging ${shown} every ${Math.round(deps.intervalMs / 1000)} s`);
+      if (verdict.state === 'ok') log.info(`Heartbeat: all monitors current; pinging ${shown} every ${formatDuration(deps.intervalMs)}`);
       else if (verdict.state === 'wait') log.info(`Heartbeat held: ${verdict.reason}`);
       else log.warn(`Heartbeat withheld: ${verdict.reason}`);
     }
