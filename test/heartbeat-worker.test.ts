@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
@@ -35,6 +36,7 @@ let proc: ChildProcess | undefined;
 let output = '';
 let dataDir: string;
 let dashboardPort: number;
+let serverDown = false;
 
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -85,7 +87,7 @@ afterAll(async () => {
   if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
   await double?.close();
   await simulator?.close();
-  await env?.teardown();
+  if (!serverDown) await env?.teardown();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -144,5 +146,35 @@ describe('the heartbeat of a running worker', () => {
     await pause(3 * INTERVAL_MS);
     expect(okPings().length).toBe(atDeath);
     expect(output).not.toContain(UUID);
+  });
+
+  test('Temporal unreachable: the next beat reports failure saying so', async () => {
+    const connection = await Connection.connect({ address: env.address });
+    const client = new Client({ connection });
+    const config = loadConfig(stackEnv());
+    const dms = createDeadMansSwitch({
+      url: `${double.url}/ping/${UUID}-cut-off`,
+      intervalMs: INTERVAL_MS,
+      log: createLogger({ level: 'silent' }),
+      timers: manualTimers(),
+      check: createMonitorsCurrentCheck({
+        client,
+        taskQueue,
+        targets: config.targets,
+        workerState: () => 'RUNNING',
+        startedAtMs: Date.now(),
+        deadlineMs: 3_000,
+      }),
+    });
+    serverDown = true;
+    await env.teardown();
+    try {
+      await dms.beat();
+    } finally {
+      await connection.close();
+    }
+    const sent = double.pings.filter((p) => p.path.startsWith(`/ping/${UUID}-cut-off`));
+    expect(sent.map((p) => `${p.method} ${p.path}`)).toEqual([`POST /ping/${UUID}-cut-off/fail`]);
+    expect(sent[0]!.body).toMatch(/^fidus-autoheal: Temporal unreachable: /);
   });
 });
