@@ -3,6 +3,7 @@
  * a loopback SMTP server (smtp-server) and a real Temporal dev server.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -214,7 +215,60 @@ test('a bad token: ❌ on the token scopes, the repository and the workflow, wit
     GITHUB_TOKEN: 'ghp' + '_wrongTokenForDoctor000000000000000000',
   });
   expect(exitCode).toBe(1);
-  expect(lines.at(-1)).toBe('3 of 14 checks failed'); // with the configuration-in-force, restart endpoints and restart runs checks
+  expect(lines.at(-1)).toBe('3 of 16 checks failed'); // with the configuration-in-force, restart endpoints, restart runs, token expiry and heartbeat checks
+});
+
+test('a token expiring within 14 days: ❌ GitHub token expiry with the date and the rotate fix; one further out: ✅ with its date', async () => {
+  github.setTokenExpiry(new Date(Date.now() + 5 * 24 * 60 * 60_000 - 60_000));
+  try {
+    const { named, failed } = await doctor();
+    expect(failed).toEqual(['GitHub token expiry']);
+    expect(named('GitHub token expiry').detail).toMatch(/^GITHUB_TOKEN expires on \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in 5 days\)$/);
+    expect(named('GitHub token expiry').fix).toMatch(/^rotate GITHUB_TOKEN: create a fine-grained token .* on chavapalmarubin-lab\/FIDUS/);
+    github.setTokenExpiry(new Date(Date.now() + 40 * 24 * 60 * 60_000));
+    expect((await doctor()).named('GitHub token expiry')).toMatchObject({ ok: true, detail: expect.stringMatching(/\(in 40 days\); the worker warns 14 and 3 days before$/) });
+  } finally {
+    github.setTokenExpiry(undefined);
+  }
+});
+
+describe('the heartbeat (dead man\'s switch)', () => {
+  const UUID = '7a1e2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b';
+  let pings: string[];
+  let service: Server;
+  let serviceUrl: string;
+  beforeAll(async () => {
+    pings = [];
+    service = createServer((req, res) => {
+      pings.push(`${req.method} ${req.url}`);
+      res.writeHead(req.url?.includes('gone') ? 404 : 200).end('OK');
+    });
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    serviceUrl = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => service.close(() => resolve())));
+
+  test('unset: ✅ saying nothing outside watches the worker; set: its service and failure signal, and no ping unless asked', async () => {
+    expect((await doctor()).named("heartbeat (dead man's switch)").detail).toMatch(/^HEARTBEAT_URL is not set: nothing outside this worker notices when it stops/);
+    const { lines, exitCode } = await doctorCommand({ HEARTBEAT_URL: `${serviceUrl}/ping/${UUID}`, HEARTBEAT_INTERVAL: '1m' });
+    expect(exitCode).toBe(0);
+    expect(lines).toContainEqual(
+      `✅ heartbeat (dead man's switch): healthchecks.io at ${serviceUrl}/… every 1m; failures are reported (/fail with the reason); set the check's period to 1m and its grace to 2m (not pinged: autoheal doctor --ping-heartbeat sends one test ping)`,
+    );
+    expect(pings).toEqual([]);
+    expect(lines.join('\n')).not.toContain(UUID);
+  });
+
+  test('--ping-heartbeat: one test ping, ✅ when accepted, ❌ with the fix when the service refuses it; the token never printed', async () => {
+    const ok = await doctorCommand({ HEARTBEAT_URL: `${serviceUrl}/ping/${UUID}` }, ['--ping-heartbeat']);
+    expect(ok.lines).toContainEqual(expect.stringMatching(/^✅ heartbeat \(dead man's switch\): .*; a test ping was accepted \(HTTP 200\)$/));
+    expect(pings).toEqual([`GET /ping/${UUID}`]);
+    const refused = await doctorCommand({ HEARTBEAT_URL: `${serviceUrl}/api/push/gone${UUID}` }, ['--ping-heartbeat', '--json']);
+    const check = (JSON.parse(refused.lines.join('\n')) as DoctorCheck[]).find((c) => c.name === "heartbeat (dead man's switch)");
+    expect(check).toMatchObject({ ok: false, detail: `Uptime Kuma push monitor at ${serviceUrl}/… answered HTTP 404 to a test ping`, fix: expect.stringContaining('HEARTBEAT_URL') });
+    expect(refused.exitCode).toBe(1);
+    expect([...ok.lines, ...refused.lines].join('\n')).not.toContain(UUID);
+  });
 });
 
 test('a token without the workflow scope: ❌ naming the missing scope', async () => {

@@ -1,6 +1,7 @@
 import { restartUrlSecrets } from '../config/secrets';
 import { type AppConfig, loadConfig } from '../config/load-config';
 import { SECRET_VARIABLES } from '../config/schema';
+import { heartbeatUrlSecrets } from '../config/heartbeat-url';
 import { ConfigError } from '../shared/errors';
 
 /** Exit code of a refused configuration (distinct from a crash). */
@@ -24,5 +25,5 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
 
 /** Every secret value the process holds, for the logger to scrub. */
 export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
-  return [...SECRET_VARIABLES.map((name) => env[name]).filter((v): v is string => !!v), ...restartUrlSecrets([env.RESTART_URL])];
+  return [...SECRET_VARIABLES.map((name) => env[name]).filter((v): v is string => !!v), ...restartUrlSecrets([env.RESTART_URL]), ...heartbeatUrlSecrets(env.HEARTBEAT_URL)];
 }

@@ -31,12 +31,14 @@ import {
   checkRepository,
   checkRestartRunsReadable,
   checkRestartWorkflow,
+  checkTokenExpiry,
   checkTokenScopes,
   checkWorkflowRoutesByTarget,
   readRestartWorkflow,
   DEFAULT_WORKFLOW_PATH,
   type GithubCheckContext,
 } from './doctor-checks/github-checks';
+import { checkHeartbeat } from './doctor-checks/heartbeat-check';
 import {
   checkTemporal,
   connectTemporalProbe,
@@ -59,6 +61,10 @@ export interface DoctorDeps {
   workflowPath?: string;
   /** Timeout of each check, ms; default 10 s. */
   timeoutMs?: number;
+  /** Send one test ping to HEARTBEAT_URL (`--ping-heartbeat`); default: only its shape is checked. */
+  pingHeartbeat?: boolean;
+  /** HTTP for the heartbeat's test ping; default fetch. */
+  fetch?: typeof fetch;
 }
 
 export const DEFAULT_DOCTOR_TIMEOUT_MS = 10_000;
@@ -133,6 +139,7 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
       };
       const githubFix = 'Check the network of this host and GITHUB_API_URL';
       remediation.push(timed('GitHub token scopes', githubFix, () => checkTokenScopes(ctx)));
+      remediation.push(timed('GitHub token expiry', githubFix, () => checkTokenExpiry(ctx)));
       remediation.push(timed('GitHub repository reachable', githubFix, () => checkRepository(ctx)));
       const workflowFile = readRestartWorkflow(ctx);
       remediation.push(
@@ -213,9 +220,12 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
     ),
   );
   const temporal = checkTemporal(config, deps.connectTemporal ?? connectTemporalProbe, timeoutMs, configFingerprint(config));
+  const heartbeat = timed('heartbeat (dead man\'s switch)', 'Check the network of this host and HEARTBEAT_URL', () =>
+    checkHeartbeat(config, { ping: deps.pingHeartbeat === true, fetch: deps.fetch, timeoutMs }),
+  );
 
   const checks = [
-    ...(await Promise.all([...remediation, ...endpoints, smtp, ...bridges, ...restartEndpoints])),
+    ...(await Promise.all([...remediation, ...endpoints, smtp, ...bridges, ...restartEndpoints, heartbeat])),
     ...(await temporal),
   ];
   const secrets = configSecrets(config);

@@ -91,6 +91,7 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
       log: log.child({ component: 'dashboard' }),
       taskQueue: client.taskQueue,
       webUiUrl: uiUrl,
+      workerMetrics: () => running.metrics(),
     });
     try {
       const { url } = await dashboard.listen();

@@ -69,6 +69,13 @@ export interface AppConfig {
   dashboard: { host: string; port: number; url: string; token?: string };
   dataDir: string;
   logLevel: string;
+  /**
+   * HEARTBEAT_URL (a secret: never logged in full) and HEARTBEAT_INTERVAL: the dead man's switch
+   * (src/workers/heartbeat). Absent in hand-made test configs: no heartbeat.
+   */
+  heartbeat?: { url?: string; intervalMs: number };
+  /** WORKER_METRICS: the SDK runtime's Prometheus metrics: auto, off or HOST:PORT. Absent: auto. */
+  workerMetrics?: string;
   /** FLEET_BREAKER: the fleet breaker's rule (distinct targets CRITICAL within a window); false: off. Absent: 3/5m. */
   fleetBreaker?: Rate | false;
   /**
@@ -184,6 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     dataDir: e.AUTOHEAL_DATA_DIR,
     logLevel: e.LOG_LEVEL ?? 'info',
     fleetBreaker: e.FLEET_BREAKER,
+    heartbeat: { url: e.HEARTBEAT_URL, intervalMs: e.HEARTBEAT_INTERVAL },
+    workerMetrics: e.WORKER_METRICS,
     configuredAt,
   };
 }

@@ -10,6 +10,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { DURATION_FORM, parseDuration } from '../shared/duration';
 import { RATE_FORM, parseRate } from '../shared/rate';
+import { heartbeatUrlProblem } from './heartbeat-url';
 
 /** Unset and empty mean the same: an operator's `FOO=` should not count as a value. */
 const optionalText = z
@@ -340,6 +341,36 @@ export const envSchema = z.object({
   /** Bearer token for state-changing dashboard calls (secret). */
   DASHBOARD_TOKEN: secret,
 
+  /**
+   * Dead man's switch: the push URL of an outside service (healthchecks.io, Uptime Kuma's push
+   * monitor…) the worker calls every HEARTBEAT_INTERVAL while it is healthy and every monitor's
+   * probe is current; it stops (or reports failure) otherwise, and that service pages someone.
+   * A secret: its path or query holds the check's token (src/config/heartbeat-url.ts).
+   */
+  HEARTBEAT_URL: optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const problem = heartbeatUrlProblem(v);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+    return v;
+  }),
+  /** How often the heartbeat goes out; the outside check's period should be this, its grace two of them. */
+  HEARTBEAT_INTERVAL: duration('60s'),
+  /**
+   * The Temporal SDK runtime's own Prometheus metrics (schedule-to-start latency, slots, pollers):
+   * auto (default) serves them on a free loopback port and appends them to the dashboard's
+   * /metrics; HOST:PORT binds there (scrape it directly as well); off turns them off.
+   */
+  WORKER_METRICS: optionalText.transform((v, ctx) => {
+    const value = (v ?? 'auto').toLowerCase();
+    if (value === 'auto' || value === 'off') return value;
+    if (/^[^\s/]+:\d{1,5}$/.test(v ?? '')) return v as string;
+    ctx.addIssue({ code: 'custom', message: `expected auto, off or HOST:PORT such as 127.0.0.1:9464, got "${v}"` });
+    return z.NEVER;
+  }),
+
   AUTOHEAL_DATA_DIR: optionalText.transform((v) => v ?? '.data'),
   /** pino level: fatal, error, warn, info, debug, trace. */
   LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
@@ -355,4 +386,5 @@ export const SECRET_VARIABLES = [
   'TEMPORAL_API_KEY',
   'DASHBOARD_TOKEN',
   'TEMPORAL_TLS_KEY',
+  'HEARTBEAT_URL',
 ] as const;

@@ -1,5 +1,6 @@
 import type { AppConfig } from './load-config';
 import { credentialParams } from './schema';
+import { heartbeatUrlSecrets } from './heartbeat-url';
 
 /**
  * Every secret value the configuration holds: scrubbed from logs and from what the dashboard
@@ -17,6 +18,7 @@ export function configSecrets(config: AppConfig): string[] {
     config.temporal.connection?.apiKey,
     config.temporal.tlsKey,
     ...restartUrlSecrets([config.remediation.webhook.url, ...config.targets.map((t) => t.restartUrl)]),
+    ...heartbeatUrlSecrets(config.heartbeat?.url),
   ].filter((s): s is string => typeof s === 'string' && s.length >= 4);
 }
 

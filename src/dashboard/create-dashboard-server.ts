@@ -58,6 +58,11 @@ export interface DashboardDeps {
   feed?: NotificationFeed;
   /** Base URL of the Temporal Web UI; default: guessed from TEMPORAL_ADDRESS. */
   webUiUrl?: string;
+  /**
+   * The worker's own metrics (heartbeat, the SDK runtime's temporal_*), appended to /metrics when
+   * the dashboard runs in the worker's process; a failure leaves the product's figures alone.
+   */
+  workerMetrics?: () => Promise<string>;
 }
 
 export interface DashboardServer {
@@ -194,7 +199,14 @@ export function createDashboardServer(deps: DashboardDeps): DashboardServer {
     }),
     'GET /metrics': async (_req, res) => {
       await readStatus();
-      sendText(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+      const own = await metrics.registry.metrics();
+      const worker = deps.workerMetrics
+        ? await deps.workerMetrics().catch((err: unknown) => {
+            log.warn({ err }, 'Dashboard: the worker\'s metrics could not be read');
+            return '';
+          })
+        : '';
+      sendText(res, 200, metrics.registry.contentType, worker ? `${own.trimEnd()}\n${worker}` : own);
     },
     'POST /api/targets/:id/force-recovery': command(
       forceRecoveryBody,

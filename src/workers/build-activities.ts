@@ -10,13 +10,25 @@ import { alertDepsFromConfig } from './alert-deps-from-config';
 import { fleetOf } from './fleet-from-config';
 import { remediationDepsFromConfig } from './remediation-deps-from-config';
 import { readRemediationSwitch } from '../shared/remediation-switch';
+import type { GithubAnswerObserver } from '../activities/remediation/create-octokit';
 
-export function buildActivities({ config, log, client }: { config: AppConfig; log: Logger; client: Client }) {
+export function buildActivities({
+  config,
+  log,
+  client,
+  onGithubAnswer,
+}: {
+  config: AppConfig;
+  log: Logger;
+  client: Client;
+  /** Told of every GitHub answer the remediation gets (GITHUB_TOKEN health). */
+  onGithubAnswer?: GithubAnswerObserver;
+}) {
   return createActivities({
     probe: {},
     alerts: alertDepsFromConfig(config, { client, log: log.child({ component: 'alerts' }) }),
     remediation: {
-      ...remediationDepsFromConfig(config, log.child({ component: 'remediation' })),
+      ...remediationDepsFromConfig(config, log.child({ component: 'remediation' }), { onGithubAnswer }),
       readSwitch: () => readRemediationSwitch(client, config.temporal.taskQueue),
     },
     ledger: { client, taskQueue: config.temporal.taskQueue, fleet: fleetOf(config) },

@@ -5,13 +5,17 @@ import type { Logger } from '../logging/create-logger';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 let runtimeInstalled = false;
+/** Where Core exports its Prometheus metrics in this process, when it does. */
+let runtimeMetricsBound: string | undefined;
 
 /**
  * Routes the SDK's own logs (worker state, workflow `log` calls, activity failures) through the
- * project's pino logger, so they carry the same redaction. Installed once per process.
+ * project's pino logger, so they carry the same redaction, and has Core export its Prometheus
+ * metrics on `metricsAddress` (src/workers/runtime-metrics.ts). Installed once per process:
+ * returns the metrics address in force (undefined: none), the first install's.
  */
-export function installRuntimeLogger(log: Logger): void {
-  if (runtimeInstalled) return;
+export function installRuntimeLogger(log: Logger, options: { metricsAddress?: string } = {}): { metricsAddress?: string } {
+  if (runtimeInstalled) return { metricsAddress: runtimeMetricsBound };
   runtimeInstalled = true;
   const sink = log.child({ component: 'temporal' });
   const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -21,14 +25,28 @@ export function installRuntimeLogger(log: Logger): void {
     WARN: 'warn',
     ERROR: 'error',
   };
-  Runtime.install({
-    logger: new DefaultLogger('INFO', (entry) => {
-      const meta: LogMetadata = entry.meta ?? {};
-      // The bundler's asset listing is noise for operators: keep it at debug.
-      const level = entry.message.startsWith('asset workflow-bundle') ? 'debug' : levels[entry.level];
-      sink[level](meta, entry.message);
-    }),
+  const logger = new DefaultLogger('INFO', (entry) => {
+    const meta: LogMetadata = entry.meta ?? {};
+    // The bundler's asset listing is noise for operators: keep it at debug.
+    const level = entry.message.startsWith('asset workflow-bundle') ? 'debug' : levels[entry.level];
+    sink[level](meta, entry.message);
   });
+  const bindAddress = options.metricsAddress;
+  if (bindAddress) {
+    try {
+      Runtime.install({ logger, telemetryOptions: { metrics: { prometheus: { bindAddress } } } });
+      runtimeMetricsBound = bindAddress;
+      return { metricsAddress: bindAddress };
+    } catch (err) {
+      // e.g. the address is taken: the worker runs without its runtime metrics, said plainly
+      log.warn(
+        { err },
+        `⚠️  The Temporal SDK runtime's metrics could not be served on ${bindAddress}: running without them (set WORKER_METRICS to a free HOST:PORT, or auto)`,
+      );
+    }
+  }
+  Runtime.install({ logger });
+  return {};
 }
 
 export interface WorkerOptions {

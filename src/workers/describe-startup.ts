@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config/load-config';
 import { formatDuration } from '../shared/duration';
 import { describeRemediation } from '../activities/remediation';
+import { shownHeartbeatUrl } from '../config/heartbeat-url';
 
 export interface StartupLine {
   level: 'info' | 'warn';
@@ -11,7 +12,7 @@ export interface StartupLine {
  * What the worker says at start: what it watches, how it heals, where alerts go, and every
  * degraded part in plain words (a missing token once disabled healing silently for days).
  */
-export function describeStartup(config: AppConfig): StartupLine[] {
+export function describeStartup(config: AppConfig, runtime: { runtimeMetricsAddress?: string } = {}): StartupLine[] {
   const lines: StartupLine[] = [];
   if (config.demo) {
     lines.push({
@@ -40,5 +41,29 @@ export function describeStartup(config: AppConfig): StartupLine[] {
   } else {
     lines.push({ level: 'info', text: `Alerts: email to ${config.smtp.recipients.join(', ')} via ${config.smtp.host}:${config.smtp.port}` });
   }
+  lines.push(describeHeartbeat(config));
+  if (config.workerMetrics !== 'off') {
+    lines.push({
+      level: 'info',
+      text: runtime.runtimeMetricsAddress
+        ? `Worker runtime metrics (temporal_*: schedule-to-start latency, slots, pollers) on the dashboard's /metrics, exported by the SDK at ${runtime.runtimeMetricsAddress}`
+        : 'Worker runtime metrics: not exported (see the warning above)',
+    });
+  }
   return lines;
+}
+
+/** The dead man's switch: where it reports (service and origin only: the URL holds a token), or that nothing outside watches. */
+function describeHeartbeat(config: AppConfig): StartupLine {
+  const hb = config.heartbeat;
+  if (!hb?.url) {
+    return {
+      level: 'info',
+      text: 'Heartbeat: HEARTBEAT_URL is not set: nothing outside this worker notices when it stops. Set it to a healthchecks.io or Uptime Kuma push URL (docs/watching-the-watcher.md)',
+    };
+  }
+  return {
+    level: 'info',
+    text: `Heartbeat: ${shownHeartbeatUrl(hb.url)} every ${formatDuration(hb.intervalMs)} while Temporal answers and every monitor's probe is current; withheld (or failure reported) otherwise`,
+  };
 }

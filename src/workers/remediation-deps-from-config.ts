@@ -5,10 +5,14 @@
 import { configSecrets } from '../config/secrets';
 import type { AppConfig } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
-import { createOctokit } from '../activities/remediation/create-octokit';
+import { createOctokit, type GithubAnswerObserver } from '../activities/remediation/create-octokit';
 import type { RemediationDeps } from '../activities/remediation/create-remediation-activities';
 
-export function remediationDepsFromConfig(config: AppConfig, log: Logger): RemediationDeps {
+export function remediationDepsFromConfig(
+  config: AppConfig,
+  log: Logger,
+  options: { onGithubAnswer?: GithubAnswerObserver } = {},
+): RemediationDeps {
   const r = config.remediation;
   // Each target's own route (src/config/restart-routes.ts): a target id not configured here has
   // none, and no target ever falls back to another's URL or token.
@@ -21,7 +25,7 @@ export function remediationDepsFromConfig(config: AppConfig, log: Logger): Remed
     github:
       r.github.token && r.github.repository
         ? {
-            octokit: createOctokit(r.github, { log }),
+            octokit: createOctokit(r.github, { log, onAnswer: options.onGithubAnswer }),
             repository: r.github.repository,
             eventType: r.github.eventType,
             apiUrl: r.github.apiUrl,

@@ -17,7 +17,9 @@
  *   `POST /repos/:owner/:repo/actions/variables` (201): repository variables, or `failVariables`
  *
  * Every answer carries `x-oauth-scopes` (configurable; null leaves it out, like a fine-grained
- * token), and any request without the right token gets 401 "Bad credentials".
+ * token) and, when set, `github-authentication-token-expiration` (a token with an expiry date,
+ * GitHub's spelling `2026-12-21 10:00:00 UTC`), and any request without the right token gets
+ * 401 "Bad credentials".
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -76,6 +78,8 @@ export interface GithubDoubleOptions {
   repositories?: string[];
   /** `x-oauth-scopes` of every answer; default "repo, workflow"; null: header absent. */
   scopes?: string | null;
+  /** The token's expiry, sent as `github-authentication-token-expiration` on every answer; default none. */
+  tokenExpiresAt?: Date;
   /** Files by "owner/repo:path". */
   files?: Record<string, string>;
   /** Called after each dispatch answered 204, like the Actions run it would start. */
@@ -106,6 +110,8 @@ export interface GithubDouble {
   /** While set, every write of a repository variable gets this answer (e.g. 403). */
   failVariables(answer: number | DoubleResponse | undefined): void;
   setScopes(scopes: string | null): void;
+  /** The token's expiry from now on (undefined: a token without one). */
+  setTokenExpiry(at: Date | undefined): void;
   setFile(repository: string, path: string, content: string | undefined): void;
   close(): Promise<void>;
 }
@@ -126,6 +132,11 @@ export function rateLimitedAnswer(resetEpochSeconds: number): DoubleResponse {
   };
 }
 
+/** GitHub's spelling of a token's expiry: `2026-12-21 10:00:00 UTC`. */
+function githubExpiry(at: Date): string {
+  return `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 function toResponse(a: number | DoubleResponse): DoubleResponse {
   return typeof a === 'number' ? { status: a, body: a === 204 ? undefined : { message: `HTTP ${a}` } } : a;
 }
@@ -134,6 +145,7 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
   const repositories = new Set(options.repositories ?? ['owner/repo']);
   const files = new Map(Object.entries(options.files ?? {}));
   let scopes = options.scopes === undefined ? 'repo, workflow' : options.scopes;
+  let tokenExpiresAt = options.tokenExpiresAt;
   const queue: DoubleResponse[] = [];
   const queues = new Map<string, DoubleResponse[]>();
   const requests: RecordedRequest[] = [];
@@ -216,6 +228,7 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
       const send = () => {
         const headers: Record<string, string> = {
           ...(scopes === null ? {} : { 'x-oauth-scopes': scopes }),
+          ...(tokenExpiresAt ? { 'github-authentication-token-expiration': githubExpiry(tokenExpiresAt) } : {}),
           ...answer.headers,
         };
         if (answer.body === undefined || answer.status === 204) {
@@ -349,6 +362,9 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
     },
     setScopes: (s) => {
       scopes = s;
+    },
+    setTokenExpiry: (at) => {
+      tokenExpiresAt = at;
     },
     setFile: (repository, path, content) => {
       if (content === undefined) files.delete(`${repository}:${path}`);

@@ -128,7 +128,9 @@ function critical(e: CriticalAlert, link: string): string[] {
 
 function warning(e: WarningAlert, link: string): string[] {
   const grouped = e.conditions && e.conditions.length > 1 ? e.conditions : undefined;
-  const lines = ['Component: MT5 Bridge', 'Status: WARNING', 'Severity: WARNING', ''];
+  // the product's own warnings (GITHUB_TOKEN health) are about fidus-autoheal, not a bridge
+  const component = e.conditionKey.startsWith('github_token:') ? 'fidus-autoheal (GITHUB_TOKEN)' : 'MT5 Bridge';
+  const lines = [`Component: ${component}`, 'Status: WARNING', 'Severity: WARNING', ''];
   if (grouped) {
     // conditions that fell due together (WARNING_GROUP_WAIT): one block each
     lines.push(`Issue: ${grouped.length} WARNING conditions`);

@@ -21,7 +21,7 @@ export function registerDoctorCommand(program: Command, deps: DoctorCommandDeps)
   return program
     .command('doctor')
     .description(
-      'check every link (GitHub token, scopes, repository, restart workflow or restart URL, SMTP login, bridge, Temporal, schedules) without restarting anything; exit 1 on any ❌',
+      'check every link (GitHub token, scopes, expiry, repository, restart workflow or restart URL, SMTP login, bridge, Temporal, schedules, heartbeat) without restarting anything; exit 1 on any ❌',
     )
     .option(
       '--workflow-path <path>',
@@ -30,7 +30,8 @@ export function registerDoctorCommand(program: Command, deps: DoctorCommandDeps)
     )
     .option('--timeout <duration>', 'timeout of each check (e.g. 10s)', '10s')
     .option('--json', 'print the checks as JSON')
-    .action(async (opts: { workflowPath: string; timeout: string; json?: boolean }) => {
+    .option('--ping-heartbeat', 'send one test ping to HEARTBEAT_URL (default: only its shape is checked)')
+    .action(async (opts: { workflowPath: string; timeout: string; json?: boolean; pingHeartbeat?: boolean }) => {
       const write = deps.write ?? ((line: string) => console.log(line));
       const setExitCode = deps.setExitCode ?? ((code: number) => (process.exitCode = code));
       const timeoutMs = parseDuration(opts.timeout);
@@ -40,7 +41,12 @@ export function registerDoctorCommand(program: Command, deps: DoctorCommandDeps)
         return;
       }
       const config = deps.loadConfig();
-      const checks = await runDoctor(config, { workflowPath: opts.workflowPath, timeoutMs, ...deps.doctor });
+      const checks = await runDoctor(config, {
+        workflowPath: opts.workflowPath,
+        timeoutMs,
+        pingHeartbeat: opts.pingHeartbeat === true,
+        ...deps.doctor,
+      });
       const report = formatDoctorReport(checks);
       if (opts.json) write(JSON.stringify(checks, null, 2));
       else for (const line of report.lines) write(line);

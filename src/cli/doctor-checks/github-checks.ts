@@ -7,6 +7,7 @@ import type { Octokit } from '@octokit/rest';
 import { parse as parseYaml } from 'yaml';
 import { missingScopes, parseScopes, VERIFY_TOKEN_FIX } from '../../activities/remediation/diagnose-github';
 import { normalizeHeaders, shortText } from '../../activities/remediation/http-outcome';
+import { parseTokenExpiry, rotateTokenFix, TOKEN_EXPIRY_HEADER, TOKEN_EXPIRY_WARN_DAYS } from '../../activities/remediation/token-health';
 import { fail, pass, type DoctorCheck } from './doctor-check';
 
 /** Where the restart workflow lives in the user's repository. */
@@ -99,6 +100,28 @@ export async function checkTokenScopes(ctx: GithubCheckContext): Promise<DoctorC
     );
   }
   return pass(name, `repo and workflow present (${scopes.join(', ')})`);
+}
+
+/** The token's expiry (`github-authentication-token-expiration` of GET /user): ❌ within 14 days of it. */
+export async function checkTokenExpiry(ctx: GithubCheckContext, now: Date = new Date()): Promise<DoctorCheck> {
+  const name = 'GitHub token expiry';
+  let header: string | undefined;
+  try {
+    const res = await ctx.octokit.request('GET /user', { request: { signal: AbortSignal.timeout(ctx.timeoutMs) } });
+    header = normalizeHeaders(res.headers)[TOKEN_EXPIRY_HEADER];
+  } catch (err) {
+    // the token scopes line (the same GET /user) says what is wrong: not a second ❌ for it
+    const f = failed(err);
+    return pass(name, `not read (${f.status === undefined ? f.message : `HTTP ${f.status}`}): see the GitHub token scopes line`);
+  }
+  const expiry = parseTokenExpiry(header);
+  if (!expiry) return pass(name, 'no expiry date (a token without one, or a GitHub App): nothing to rotate on a date');
+  const days = Math.ceil((expiry.getTime() - now.getTime()) / (24 * 60 * 60_000));
+  const when = `${expiry.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+  if (days <= 0) return fail(name, `GITHUB_TOKEN expired on ${when}`, rotateTokenFix(ctx.repository));
+  if (days <= TOKEN_EXPIRY_WARN_DAYS[0])
+    return fail(name, `GITHUB_TOKEN expires on ${when} (in ${days} day${days === 1 ? '' : 's'})`, rotateTokenFix(ctx.repository));
+  return pass(name, `expires on ${when} (in ${days} days); the worker warns ${TOKEN_EXPIRY_WARN_DAYS.join(' and ')} days before`);
 }
 
 /** GET /repos/{owner}/{repo} answers, and the token's owner may write to it. */
