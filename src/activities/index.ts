@@ -10,7 +10,6 @@ import { createLedgerActivities, type LedgerActivityDeps } from './ledger';
 import { createProbeActivities, type ProbeDeps } from './probe';
 import { createRemediationActivities, type RemediationDeps } from './remediation';
 import { probedSpansRecorder } from './rollup';
-import { createScheduleControlActivities, type ScheduleControlDeps } from './schedule-control';
 
 export interface ActivityDeps {
   probe: ProbeDeps;
@@ -19,7 +18,6 @@ export interface ActivityDeps {
   ledger: LedgerActivityDeps;
   /** Default: the ledger's client and task queue. */
   alertDelivery?: AlertDeliveryActivityDeps;
-  scheduleControl: ScheduleControlDeps;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -30,7 +28,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createRemediationActivities(deps.remediation),
     ...createLedgerActivities(deps.ledger),
     ...createAlertDeliveryActivities(deps.alertDelivery ?? deps.ledger),
-    ...createScheduleControlActivities(deps.scheduleControl),
   };
 }
 

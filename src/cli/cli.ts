@@ -30,16 +30,14 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
 
   program
     .command('start')
-    .description('run everything: embedded Temporal dev server (unless TEMPORAL_ADDRESS), worker, schedules, and the simulator when MT5_BRIDGE_URL is unset')
+    .description('run everything: embedded Temporal dev server (unless TEMPORAL_ADDRESS), worker, monitors, and the simulator when MT5_BRIDGE_URL is unset')
     .action(() => runStart(env));
 
   program
     .command('worker')
     .description('run the worker only (against TEMPORAL_ADDRESS, or the embedded dev server address); brings the monitors in line with the configured targets at start')
     .option('--no-monitors', 'leave the monitors as they are (tests that drive workflows by hand)')
-    .option('--no-schedules', 'older name of --no-monitors')
-    .action(async (opts: { monitors: boolean; schedules: boolean }) => {
-      const options = { monitors: opts.monitors && opts.schedules };
+    .action(async (options: { monitors: boolean }) => {
       const config = loadConfig();
       const log = createLogger({ level: config.logLevel, secrets: [...secretValues(env), ...configSecrets(config)] });
       const running = await startWorker(config, log);
@@ -78,13 +76,6 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     .description('the long-lived monitors')
     .command('apply')
     .description('start the autoheal-monitor-<target> monitor of every target or send it the current settings, and stop those of targets no longer configured (idempotent; the worker does it at start; a configuration older than the one the monitors run on changes nothing)')
-    .option('--force', FORCE)
-    .action(applyMonitors);
-  program
-    .command('schedule')
-    .description('older name of "autoheal monitor"')
-    .command('apply')
-    .description('same as "autoheal monitor apply" (the per-run schedules are retired: it deletes them)')
     .option('--force', FORCE)
     .action(applyMonitors);
 

@@ -68,7 +68,7 @@ export const DEFAULT_WARNING_HOLD_MS = 2 * 60_000;
 export const DEFAULT_WARNING_GROUP_WAIT_MS = 30_000;
 
 /**
- * One alert handed to the target's AlertDeliveryWorkflow (src/workflows/alert-delivery.ts):
+ * One alert handed to the target's alertDeliveryWorkflow (src/workflows/alert-delivery.ts):
  * an email or an in-app notification, with a stable id (the same alert handed over twice is
  * delivered once) and the time its retries stop.
  */

@@ -20,6 +20,5 @@ export function buildActivities({ config, log, client }: { config: AppConfig; lo
       readSwitch: () => readSwitch(client, config.temporal.taskQueue),
     },
     ledger: { client, taskQueue: config.temporal.taskQueue, fleet: fleetOf(config) },
-    scheduleControl: { client },
   });
 }

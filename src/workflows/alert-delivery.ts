@@ -1,5 +1,5 @@
 /**
- * AlertDeliveryWorkflow: the alerts of one target that must outlive the workflow that raised
+ * alertDeliveryWorkflow: the alerts of one target that must outlive the workflow that raised
  * them (workflow id `autoheal-alerts-<target>`). A closed incident hands over its last emails
  * (the recovery email, a CRITICAL email still waiting for SMTP) and is gone at once, so the
  * target's `heal-<target>` id is free for the next incident. The warning watch sends its WARNING
@@ -85,7 +85,7 @@ const { notifyInApp } = proxyActivities<Activities>({
   retry: { maximumAttempts: 1 },
 });
 
-export async function AlertDeliveryWorkflow(input: AlertDeliveryInput): Promise<void> {
+export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<void> {
   const { targetId } = input;
   const pending = new Map<string, PendingDelivery>((input.pending ?? []).map((d) => [d.id, d]));
   const done: string[] = [...(input.done ?? [])];
@@ -184,7 +184,7 @@ export async function AlertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     else await condition(wake);
   }
   await condition(allHandlersFinished);
-  await continueAsNew<typeof AlertDeliveryWorkflow>({
+  await continueAsNew<typeof alertDeliveryWorkflow>({
     ...input,
     pending: [...pending.values()],
     done,

@@ -10,23 +10,19 @@ export {
   pauseMonitorUpdate,
   resumeMonitorUpdate,
 } from './target-monitor/messages';
-/** Legacy per-run monitor (one run per schedule firing): registered for one release, see monitor.ts. */
-export { monitorWorkflow } from './monitor';
 export { healingWorkflow } from './healing';
 export { acknowledgeUpdate, forceRecoveryUpdate, resolveUpdate, statusQuery } from './healing/messages';
-export { WarningWatchWorkflow, trackedWarningsQuery, warningsObservedSignal } from './warnings';
+export { warningWatchWorkflow, trackedWarningsQuery, warningsObservedSignal } from './warnings';
 export {
-  NotificationFeedWorkflow,
+  notificationFeedWorkflow,
   markReadSignal,
   notificationAddedSignal,
   notificationsQuery,
   unreadCountQuery,
 } from './notifications';
 export { attemptLedgerWorkflow, ledgerStateQuery, recordLedgerEntrySignal } from './attempt-ledger';
-/** Legacy: ended a pause of the monitor schedule; pauses now live in targetMonitorWorkflow. Registered for one release. */
-export { maintenanceWindowWorkflow } from './maintenance';
-export { AlertDeliveryWorkflow, alertsHandedOverSignal, pendingAlertsQuery } from './alert-delivery';
+export { alertDeliveryWorkflow, alertsHandedOverSignal, pendingAlertsQuery } from './alert-delivery';
 export { remediationSwitchWorkflow, remediationSwitchQuery, setRemediationSignal } from './remediation-switch';
-export { rollupWorkflow, rollupQuery, incidentClosedSignal, coverageSignal } from './rollup';
+export { rollupWorkflow, rollupQuery, incidentClosedSignal } from './rollup';
 export { mailboxWorkflow, mailboxQuery, emailCaughtSignal } from './mailbox';
 export { testAlertWorkflow } from './test-alert';

@@ -5,7 +5,7 @@
  * the first `off` starts it; no workflow means remediation is on).
  *
  * Why a workflow: the switch must outlive worker and server restarts and be honoured by incidents
- * already open. Each HealingWorkflow reads it through an activity before every automatic dispatch
+ * already open. Each healingWorkflow reads it through an activity before every automatic dispatch
  * (src/workflows/healing/attempt.ts); probes, incidents, alerts and verification go on while it is
  * off. An operator's forceRecovery is a human decision and is not withheld.
  *

@@ -19,7 +19,6 @@ import {
   continueAsNew,
   isCancellation,
   log,
-  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -30,7 +29,6 @@ import {
 import type { Activities } from '../../activities';
 import { NOTIFY_IN_APP_ACTIVITY_OPTIONS } from '../../shared/alert-policy';
 import { MONITOR_CONTINUE_AS_NEW_EVENTS } from '../../shared/monitor-policy';
-import { MAINTENANCE_IN_ROLLUP_PATCH } from '../../shared/names';
 import type { MonitorInput } from '../../shared/types';
 import { act, watchAndConfirm } from './cycle';
 import {
@@ -161,7 +159,7 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
     if (state.pause) {
       const pause = state.pause;
       await waitOutPause(state, () => pendingSettings !== undefined || historyFull());
-      if (patched(MAINTENANCE_IN_ROLLUP_PATCH)) await recordPause(state.settings.target.id, pause);
+      await recordPause(state.settings.target.id, pause);
       continue;
     }
 
