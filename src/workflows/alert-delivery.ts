@@ -35,6 +35,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { runAgeReached } from './run-age';
 import type { Activities } from '../activities';
 import { ALERTS_UNDELIVERABLE_TEXT, undeliverableNoticeId } from '../shared/alert-feed';
 import {
@@ -163,7 +164,7 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
 
   const maxEvents = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
   const historyFull = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents;
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents || runAgeReached();
 
   for (;;) {
     const draining = historyFull();

@@ -29,6 +29,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { runAgeLeftMs } from './run-age';
 
 export interface AttemptLedgerState {
   /** ISO times of failed attempts within the window. */
@@ -104,6 +105,7 @@ export async function attemptLedgerWorkflow(initial: AttemptLedgerState = EMPTY_
 
   await condition(
     () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT,
+    runAgeLeftMs(),
   );
   await condition(allHandlersFinished);
   trim();

@@ -15,6 +15,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { runAgeLeftMs } from './run-age';
 import {
   FEED_LIMIT,
   filterNotifications,
@@ -73,7 +74,7 @@ export async function notificationFeedWorkflow(input: NotificationFeedInput = {}
   setHandler(unreadCountQuery, () => items.filter((item) => !item.read).length);
 
   const maxEvents = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
-  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents);
+  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents, runAgeLeftMs());
   await condition(allHandlersFinished);
   await continueAsNew<typeof notificationFeedWorkflow>({ ...input, items });
 }

@@ -25,6 +25,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { runAgeLeftMs } from './run-age';
 import { describeError } from '../shared/errors';
 import { AlertOutbox } from './alert-outbox';
 import {
@@ -94,7 +95,7 @@ export async function remediationSwitchWorkflow(initial: RemediationSwitchState 
     if (change) notices.inApp({ severity: 'WARNING', targetId: FLEET_TARGET, text: change.text, at: change.at });
   });
   setHandler(remediationSwitchQuery, () => state);
-  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT);
+  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT, runAgeLeftMs());
   await condition(allHandlersFinished);
   if (!notices.idle()) await notices.settle(NOTICE_SETTLE_LIMIT_MS);
   return continueAsNew<typeof remediationSwitchWorkflow>(state);

@@ -26,6 +26,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { runAgeLeftMs } from './run-age';
 import { mergeIsoSpans } from '../shared/report-math';
 
 export interface IncidentSummary {
@@ -110,8 +111,8 @@ export async function rollupWorkflow(initial: RollupState): Promise<never> {
   };
   const tooLong = (): boolean => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT;
 
-  // Time is measured by the monitor's probes: wait for signals until the history is long.
-  await condition(tooLong);
+  // Time is measured by the monitor's probes: wait for signals until the history is long or old.
+  await condition(tooLong, runAgeLeftMs());
   await condition(allHandlersFinished);
   trim();
   return continueAsNew<typeof rollupWorkflow>(state);

@@ -48,6 +48,7 @@ import {
 } from '../shared/alert-policy';
 import type { WarningAlert, WarningAlertCondition } from '../shared/contracts';
 import { AlertOutbox } from './alert-outbox';
+import { runAgeLeftMs, runAgeReached } from './run-age';
 import { type TrackedWarning, WarningTracker } from './warning-tracker';
 
 export type { TrackedWarning } from './warning-tracker';
@@ -175,7 +176,7 @@ export async function warningWatchWorkflow(input: WarningWatchInput): Promise<vo
 
   const maxEvents = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
   const historyFull = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents;
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents || runAgeReached();
   while (!historyFull()) {
     const opened = groupsOpened;
     const forgetIn = tracker.nextForgetIn(Date.now());
@@ -183,8 +184,8 @@ export async function warningWatchWorkflow(input: WarningWatchInput): Promise<vo
     const waits = [forgetIn, flushIn].filter((w): w is number => w !== undefined);
     // a new group wakes the loop, so that its email is not held back by a longer wait
     const woken = () => historyFull() || groupsOpened !== opened;
-    if (!waits.length) await condition(() => woken() || tracker.tracked.size > 0);
-    else await condition(woken, Math.min(...waits));
+    if (!waits.length) await condition(() => woken() || tracker.tracked.size > 0, runAgeLeftMs());
+    else await condition(woken, Math.min(...waits, runAgeLeftMs()));
     if (group && Date.now() >= group.flushAt) flush();
     tracker.forget(Date.now());
   }

@@ -6,6 +6,7 @@
  */
 import { continueAsNew, log, workflowInfo } from '@temporalio/workflow';
 import { formatDuration } from '../../shared/duration';
+import { runAgeReached } from '../run-age';
 import type { HealingResult } from './messages';
 import { probe } from './calls';
 import { type HealingWorkflowInput, type Incident, iso, nowMs } from './incident';
@@ -84,7 +85,8 @@ export async function park(incident: Incident): Promise<'recovered' | 'resolved'
     const { continueAsNewSuggested, historyLength } = workflowInfo();
     const historyFull =
       continueAsNewSuggested ||
-      historyLength >= (incident.input.continueAsNewAfterEvents ?? Number.POSITIVE_INFINITY);
+      historyLength >= (incident.input.continueAsNewAfterEvents ?? Number.POSITIVE_INFINITY) ||
+      runAgeReached();
     if (historyFull && !incident.interrupted()) {
       // an operator request accepted meanwhile travels in the carried state (forceRequests,
       // resolution, acknowledgement) and is acted on by the next run
