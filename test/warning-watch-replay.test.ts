@@ -8,9 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
-import { FIXTURES_DIR } from './healing-fixtures';
-import { workflowBundle } from './helpers/temporal';
+import { FIXTURES_DIR, replayFixture } from './healing-fixtures';
 
 const { History } = temporal.api.history.v1;
 
@@ -25,9 +23,7 @@ test.each([
   // its email cancelled, handed over, continued as new
   ['warning-watch-handed-over'],
 ])('%s replays through the current code', async (name) => {
-  await expect(
-    Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, load(name), `replay-${name}`),
-  ).resolves.toBeUndefined();
+  await expect(replayFixture(load(name), name)).resolves.toBeUndefined();
 });
 
 test('warning-watch-grouped: the conditions due together went out as one email', () => {

@@ -10,10 +10,10 @@
  * failure usually means the change needs a patch, not a new fixture.
  */
 import { temporal } from '@temporalio/proto';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import * as names from '../src/shared/names';
 import * as workflows from '../src/workflows';
-import { loadFixtures } from './healing-fixtures';
-import { workflowBundle } from './helpers/temporal';
+import { loadFixtures, replayFixture } from './healing-fixtures';
 
 /** The workflow types the worker registers: every function src/workflows/index.ts exports. */
 function registeredWorkflowTypes(index: Record<string, unknown> = workflows): string[] {
@@ -63,11 +63,22 @@ test('every fixture starts with the start of a registered workflow type', () => 
   expect(unknown.map((f) => [f.name, f.workflowType])).toEqual([]);
 });
 
-test('no fixture records a patch marker: 1.0 has no patch (docs/VERSIONING.md)', () => {
-  const patched = fixtures.filter((f) =>
-    (f.history.events ?? []).some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch'),
-  );
-  expect(patched.map((f) => f.name)).toEqual([]);
+/** The patch ids a history records (its `core_patch` markers). */
+function patchesOf(history: temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? [])
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .map((e) => {
+      const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+      return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id : '';
+    });
+}
+
+test('every patch a fixture records is a *_PATCH id of src/shared/names.ts (a removed patch takes its fixtures with it)', () => {
+  const ids = Object.entries(names)
+    .filter(([key, value]) => key.endsWith('_PATCH') && typeof value === 'string')
+    .map(([, value]) => value as string);
+  const unknown = fixtures.flatMap((f) => patchesOf(f.history).filter((id) => !ids.includes(id)).map((id) => `${f.name}: ${id}`));
+  expect(unknown).toEqual([]);
 });
 
 test('the long-lived monitor has a fixture for each of its paths', () => {
@@ -84,9 +95,7 @@ test('the long-lived monitor has a fixture for each of its paths', () => {
 test.each(fixtures.map((f) => [f.name, f.workflowType, f.history] as const))(
   'replays %s (%s) through the current code',
   async (name, _type, history) => {
-    await expect(
-      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `replay-${name}`),
-    ).resolves.toBeUndefined();
+    await expect(replayFixture(history, name)).resolves.toBeUndefined();
   },
 );
 
@@ -100,7 +109,5 @@ test('a history the code does not match fails to replay (the replays above can f
   )?.activityTaskScheduledEventAttributes;
   expect(scheduled?.activityType?.name).toBe('watchTarget');
   scheduled!.activityType = { name: 'someOtherActivity' };
-  await expect(
-    Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, tampered, 'replay-tampered'),
-  ).rejects.toThrow(/nondeterminism|determinism/i);
+  await expect(replayFixture(tampered, 'tampered')).rejects.toThrow(/nondeterminism|determinism/i);
 });
