@@ -78,6 +78,13 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     .description('start the autoheal-monitor-<target> monitor of every target or send it the current settings, and stop those of targets no longer configured (idempotent; the worker does it at start; a configuration older than the one the monitors run on changes nothing)')
     .option('--force', FORCE)
     .action(applyMonitors);
+  program
+    .command('schedule')
+    .description('same as "autoheal monitor" (its name in the first specification)')
+    .command('apply')
+    .description('same as "autoheal monitor apply"')
+    .option('--force', FORCE)
+    .action(applyMonitors);
 
   registerSimulateCommand(program, env);
   registerDoctorCommand(program, { loadConfig });
