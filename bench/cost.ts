@@ -6,18 +6,16 @@
  *   `refresh` (shortened from the product's 1 h so that whole cycles are seen). Per healthy
  *   target-hour = heartbeats per hour (measured) + the actions of one cycle (the product hands
  *   back once an hour);
- * - healthy, legacy per-run schedule: K targets for a window; actions of the runs (3 per firing)
- *   scaled to an hour;
  * - one healed incident: a target's terminal disconnects, the restart (webhook to the simulator)
  *   heals it after `restartMs`; every history of the namespace before and after, heartbeats too.
  */
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, type AppConfig } from '../src/config/load-config';
 import { ensureMonitors } from '../src/client/monitors';
-import { applySchedules } from '../src/client/schedules';
 import { createLogger } from '../src/logging/create-logger';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
-import { healingWorkflowId, monitorScheduleId, monitorWorkflowId } from '../src/shared/names';
+import { healingWorkflowId, monitorWorkflowId } from '../src/shared/names';
+import { targetMonitorWorkflow } from '../src/workflows/target-monitor';
 import { startWorker } from '../src/workers/run-worker';
 import { startSmtpServer } from '../test/helpers/smtp';
 import { type ActionCount, addCounts, billableActions } from './lib/billing';
@@ -30,7 +28,6 @@ const HEARTBEAT_LABELS = ['operation="RecordActivityTaskHeartbeat"', 'service_na
 
 export interface CostResult {
   monitor: { targets: number; windowS: number; refreshS: number; cycles: number; quietActions: number; actionsPerCycle: number; eventsPerCycle: number; heartbeatsPerHour: number; actionsPerHealthyHour: number; eventsPerHealthyHour: number; byKind: Record<string, number> };
-  schedule?: { targets: number; windowS: number; runs: number; actionsPerRun: number; actionsPerHealthyHour: number; eventsPerHealthyHour: number; byKind: Record<string, number> };
   incident: { restartS: number; durationS: number; actions: number; heartbeats: number; events: number; byKind: Record<string, number>; byWorkflow: Record<string, number> };
 }
 
@@ -38,8 +35,7 @@ async function allHistories(client: Client, query?: string): Promise<Array<{ id:
   const out: Array<{ id: string; type: string; count: ActionCount }> = [];
   for await (const w of client.workflow.list(query ? { query } : {})) {
     const history = await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory();
-    const fromSchedule = w.type === 'monitorWorkflow' && /^monitor-.*-\d{4}-/.test(w.workflowId);
-    out.push({ id: `${w.workflowId}/${w.runId}`, type: w.type, count: billableActions(history, { startedBySchedule: fromSchedule }) });
+    out.push({ id: `${w.workflowId}/${w.runId}`, type: w.type, count: billableActions(history) });
   }
   return out;
 }
@@ -57,7 +53,7 @@ async function withTargets(count: number, prefix: string) {
   return { bridges, yaml };
 }
 
-export async function runCost(options: { targets: number; windowMs: number; refreshMs: number; restartMs: number; schedule: boolean; port: number }): Promise<CostResult> {
+export async function runCost(options: { targets: number; windowMs: number; refreshMs: number; restartMs: number; port: number }): Promise<CostResult> {
   const server = await startBenchServer(options.port);
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
@@ -75,10 +71,10 @@ export async function runCost(options: { targets: number; windowMs: number; refr
     const calmConfig: AppConfig = loadConfig(baseEnv(server, { AUTOHEAL_TARGETS_FILE: join(dir, 'calm.yaml') }));
     const worker = await startWorker(calmConfig, log);
     closers.push(() => worker.stop());
-    const calmQuery = 'WorkflowType="targetMonitorWorkflow"';
+    const calmQuery = `WorkflowType="${targetMonitorWorkflow.name}"`;
     const startMonitors = async (maxWatchMs?: number) => {
       for (const tc of calmConfig.targets) {
-        await client.workflow.start('targetMonitorWorkflow', {
+        await client.workflow.start(targetMonitorWorkflow, {
           workflowId: monitorWorkflowId(tc.target.id, 'bench-cost'),
           taskQueue: 'bench-cost',
           args: [{ target: tc.target, policy: tc.policy, ...(maxWatchMs ? { maxWatchMs } : {}) }],
@@ -131,35 +127,6 @@ export async function runCost(options: { targets: number; windowMs: number; refr
     };
     process.stderr.write(`  cost: monitor ${JSON.stringify(monitor)}\n`);
 
-    // ---- healthy, legacy per-run schedule
-    let schedule: CostResult['schedule'];
-    if (options.schedule) {
-      await applySchedules(client, calmConfig.targets, 'bench-cost');
-      await sleep(20_000);
-      const legacyQuery = 'WorkflowType="monitorWorkflow"';
-      const b = total(await allHistories(client, legacyQuery));
-      const runs0 = (await allHistories(client, legacyQuery)).length;
-      const s0 = Date.now();
-      await sleep(options.windowMs);
-      for (const tc of calmConfig.targets) await client.schedule.getHandle(monitorScheduleId(tc.target.id)).delete();
-      await sleep(5_000); // the last runs finish
-      const list = await allHistories(client, legacyQuery);
-      const a = total(list);
-      const runs = list.length - runs0;
-      const h = (Date.now() - s0 - 5_000) / 3_600_000;
-      const kinds: Record<string, number> = {};
-      for (const [k, v] of Object.entries(a.byKind)) kinds[k] = Math.round(((v - (b.byKind[k] ?? 0)) / Math.max(1, runs)) * 100) / 100;
-      schedule = {
-        targets: options.targets,
-        windowS: Math.round(options.windowMs / 1000),
-        runs,
-        actionsPerRun: Math.round(((a.total - b.total) / Math.max(1, runs)) * 100) / 100,
-        actionsPerHealthyHour: Math.round((a.total - b.total) / options.targets / h),
-        eventsPerHealthyHour: Math.round((a.events - b.events) / options.targets / h),
-        byKind: kinds,
-      };
-      process.stderr.write(`  cost: schedule ${JSON.stringify(schedule)}\n`);
-    }
     await worker.stop();
 
     // ---- one healed incident, on its own target, with real alerts and a webhook restart
@@ -184,7 +151,7 @@ export async function runCost(options: { targets: number; windowMs: number; refr
     closers.push(() => incidentWorker.stop());
     await ensureMonitors(client, incidentConfig.targets, 'bench-incident');
     await sleep(20_000);
-    const notCalm = 'ExecutionStatus="Running" OR WorkflowType!="targetMonitorWorkflow"';
+    const notCalm = `ExecutionStatus="Running" OR WorkflowType!="${targetMonitorWorkflow.name}"`;
     const i0 = await allHistories(client, notCalm);
     const ih0 = await server.counter(HEARTBEAT_COUNTER, HEARTBEAT_LABELS);
     const start = Date.now();
@@ -226,7 +193,7 @@ export async function runCost(options: { targets: number; windowMs: number; refr
       status: result?.status,
     };
     process.stderr.write(`  cost: incident ${JSON.stringify(incident)}\n`);
-    return { monitor, ...(schedule ? { schedule } : {}), incident };
+    return { monitor, incident };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
     await connection.close();

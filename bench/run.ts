@@ -37,12 +37,9 @@ async function main() {
   }
   if (want('scale')) {
     const sizes = full ? [10, 100, 400] : [10];
-    // --no-legacy: the monitor rows only (the per-run schedule at 400 targets loads the machine for minutes)
-    const legacy = full && !flag('no-legacy') ? [400] : [];
     const windowMs = full ? 120_000 : 45_000;
     const rows: ScaleRow[] = [];
     for (const targets of sizes) rows.push(await runScale({ targets, shape: 'monitor', windowMs, faults: full ? 6 : 1, port: port++ }));
-    for (const targets of legacy) rows.push(await runScale({ targets, shape: 'schedule', windowMs, faults: 3, port: port++ }));
     console.table(rows.map(({ detectionMs: _d, ...r }) => ({ ...r, worker: `${r.worker.cpuPercentOfCore}% ${r.worker.rssPeakMb} MB`, server: `${r.server.cpuPercentOfCore}% ${r.server.rssPeakMb} MB`, perTarget: JSON.stringify(r.perTarget) })));
     console.log(`written: ${writeResult('scale', mode, { command, machine: machine(), rows })}`);
   }
@@ -54,10 +51,10 @@ async function main() {
   }
   if (want('cost')) {
     const o = full
-      ? { targets: 5, windowMs: 180_000, refreshMs: 60_000, restartMs: 150_000, schedule: true }
-      : { targets: 3, windowMs: 45_000, refreshMs: 20_000, restartMs: 10_000, schedule: false };
+      ? { targets: 5, windowMs: 180_000, refreshMs: 60_000, restartMs: 150_000 }
+      : { targets: 3, windowMs: 45_000, refreshMs: 20_000, restartMs: 10_000 };
     const r = await runCost({ ...o, port: port++ });
-    console.table({ monitor: r.monitor.actionsPerHealthyHour, schedule: r.schedule?.actionsPerHealthyHour ?? '-', incident: r.incident.actions });
+    console.table({ monitor: r.monitor.actionsPerHealthyHour, incident: r.incident.actions });
     console.log(`written: ${writeResult('cost', mode, { command, machine: machine(), ...r })}`);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The worker process of the scale benchmark: the product's worker (startWorker: the same
  * activities, the same options) configured from the environment, and nothing else; the
- * benchmark starts the monitors (or, for the legacy shape, the schedules) itself.
+ * benchmark starts the monitors itself.
  *   node --import tsx bench/scale-worker.ts   (TEMPORAL_ADDRESS, AUTOHEAL_TARGETS_FILE, ...)
  */
 import { loadConfig } from '../src/config/load-config';

@@ -5,12 +5,12 @@
  * of each are read apart (/proc). Measured over a window after every monitor has probed once:
  *
  * - probes on time: for each target, every slot of its phase (t ≡ phase mod interval) in the
- *   window must see a health request within ON_TIME_MS (legacy shape: the schedule's slots);
+ *   window must see a health request within ON_TIME_MS;
  * - detection under load: faults injected one after another into random targets at random
  *   moments, fault → heal-<target> started;
  * - CPU (% of one core) and peak RSS of the worker and of the server, and per target.
  *
- *   npm run bench -- --only scale [--full] [--targets 10,100,400] [--shapes monitor,schedule]
+ *   npm run bench -- --only scale [--full]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,9 +19,8 @@ import { join, resolve } from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { loadConfig } from '../src/config/load-config';
 import { ensureMonitors } from '../src/client/monitors';
-import { applySchedules } from '../src/client/schedules';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
-import { healingWorkflowId, monitorScheduleId } from '../src/shared/names';
+import { healingWorkflowId } from '../src/shared/names';
 import { phaseOffsetMs } from '../src/shared/probe-phase';
 import { startBenchServer } from './lib/dev-server';
 import { sampler } from './lib/proc-stats';
@@ -33,7 +32,8 @@ const INTERVAL_MS = loadConfig({}).targets[0]!.policy.checkIntervalMs;
 export const ON_TIME_MS = 2_000;
 
 export interface ScaleRow {
-  shape: 'monitor' | 'schedule';
+  /** Always the long-lived monitor (results from before 1.0 also have per-run schedule rows). */
+  shape: 'monitor';
   targets: number;
   windowS: number;
   /** CHECK_INTERVAL of the run, s (absent in results before it was recorded: 15). */
@@ -53,7 +53,7 @@ export interface ScaleRow {
 
 const FAULTS = ['terminal_disconnected', 'bridge_down', 'placeholder_zeros'] as const;
 
-export async function runScale(options: { targets: number; shape: 'monitor' | 'schedule'; windowMs: number; faults: number; port: number }): Promise<ScaleRow> {
+export async function runScale(options: { targets: number; shape: 'monitor'; windowMs: number; faults: number; port: number }): Promise<ScaleRow> {
   const { targets: count, shape, windowMs } = options;
   const server = await startBenchServer(options.port);
   const dir = mkdtempSync(join(tmpdir(), 'autoheal-scale-'));
@@ -88,8 +88,7 @@ export async function runScale(options: { targets: number; shape: 'monitor' | 's
       worker!.stdout!.on('data', (c: Buffer) => c.toString().includes('worker ready') && ok());
       worker!.once('exit', (code) => fail(new Error(`the bench worker exited (${code})`)));
     });
-    if (shape === 'monitor') await ensureMonitors(client, config.targets, 'bench-scale');
-    else await applySchedules(client, config.targets, 'bench-scale');
+    await ensureMonitors(client, config.targets, 'bench-scale');
 
     // Warm-up: every target probed at least once, then one more interval.
     const warmDeadline = Date.now() + 120_000;
@@ -165,9 +164,6 @@ export async function runScale(options: { targets: number; shape: 'monitor' | 's
       perTarget: { workerCpuPercent: per(w.cpuPercentOfCore), serverCpuPercent: per(s.cpuPercentOfCore), workerRssMb: per(w.rssPeakMb) },
     };
   } finally {
-    if (shape === 'schedule') {
-      for (let i = 0; i < count; i++) await client.schedule.getHandle(monitorScheduleId(`bench-${i}`)).delete().catch(() => undefined);
-    }
     if (worker && worker.exitCode === null) {
       const exited = new Promise((r) => worker!.once('exit', r));
       worker.kill('SIGTERM');

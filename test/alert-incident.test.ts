@@ -1,7 +1,7 @@
 /**
  * The acceptance case of the alerting issue, end to end on the time-skipping server: the SMTP
  * server is down when an incident starts and comes back two minutes later. The real
- * HealingWorkflow runs with the real alert activities against a real SMTP server on loopback
+ * healingWorkflow runs with the real alert activities against a real SMTP server on loopback
  * (the bridge and the remediation are the healing tests' fakes): the restart goes out while the
  * email waits, and the CRITICAL email arrives exactly once, followed by the recovery email in
  * the same thread (sent by the target's alert delivery workflow, once the incident has closed).

@@ -11,6 +11,7 @@ import { createProbeActivities } from '../src/activities/probe/index';
 import { loadConfig, type TargetConfig } from '../src/config/load-config';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
 import { healingWorkflowId } from '../src/shared/names';
+import { healingWorkflow } from '../src/workflows/healing';
 import type { HealingResult } from '../src/workflows/healing/messages';
 import { createDevServerEnv } from './helpers/temporal';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
@@ -63,7 +64,7 @@ function workerEnv(): NodeJS.ProcessEnv {
 
 /** `autoheal worker` as its own OS process, its output kept for the secret check. */
 function startWorkerProcess(): { proc: ChildProcess; output: () => string } {
-  const proc = spawn(process.execPath, [resolve(root, 'bin/autoheal.js'), 'worker', '--no-schedules'], { env: workerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [resolve(root, 'bin/autoheal.js'), 'worker', '--no-monitors'], { env: workerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   proc.stderr?.on('data', (c: Buffer) => (out += c.toString()));
@@ -89,7 +90,7 @@ it('a new worker finishes an incident whose worker was SIGKILLed after the dispa
   expect(report.severity).toBe('CRITICAL');
 
   const first = startWorkerProcess();
-  const handle = await env.client.workflow.start('healingWorkflow', {
+  const handle = await env.client.workflow.start(healingWorkflow, {
     taskQueue,
     workflowId: healingWorkflowId(tc.target.id, taskQueue),
     args: [{ target: tc.target, policy: tc.policy, report, trigger: { source: 'monitor', reason: report.summary, at: new Date().toISOString() } }],

@@ -1,7 +1,7 @@
 /**
  * The dashboard over the real Temporal-backed source, on a real dev server: a target probed
  * by its schedule (healthy), one whose monitor run opened an incident (CRITICAL), the real
- * in-app feed, and the operator commands reaching the real HealingWorkflow.
+ * in-app feed, and the operator commands reaching the real healingWorkflow.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';

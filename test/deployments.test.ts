@@ -21,6 +21,7 @@ import {
 import { type BridgeSimulator, createBridgeSimulator } from '../src/simulator';
 import { buildActivities } from '../src/workers/build-activities';
 import type { HealingResult } from '../src/workflows/healing/messages';
+import { targetMonitorWorkflow } from '../src/workflows/target-monitor';
 import { createDevServerEnv, trackWorker, workflowBundle } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
 
@@ -176,10 +177,11 @@ test('two deployments with one target id keep their own monitor, healer, ledger 
 });
 
 test("a worker refuses a monitor that another deployment's task queue runs, and leaves it alone", async () => {
-  // What an older version left: a staging worker took over the monitor id of production.
+  // A monitor under production's id on another deployment's task queue (started by hand, or by a
+  // worker of another version that named every deployment's monitor alike).
   const prod = deployment(production);
   const bare = monitorWorkflowId('mt5-bridge', DEFAULT_TASK_QUEUE);
-  const squatter = await env.client.workflow.start('targetMonitorWorkflow', {
+  const squatter = await env.client.workflow.start(targetMonitorWorkflow, {
     workflowId: bare,
     taskQueue: 'staging-before-upgrade',
     args: [{ target: { ...prod.targets[0]!.target, url: staging.url }, policy: prod.targets[0]!.policy }],

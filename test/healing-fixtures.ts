@@ -12,6 +12,8 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { type ReplayWorkerOptions, Worker } from '@temporalio/worker';
+import { workflowBundle } from './helpers/temporal';
 
 export const FIXTURES_DIR = join(__dirname, 'fixtures', 'histories');
 const { History } = temporal.api.history.v1;
@@ -31,4 +33,19 @@ export function loadFixtures(): Array<{ name: string; history: temporal.api.hist
       name: f.replace(/\.json$/, ''),
       history: History.fromObject(JSON.parse(readFileSync(join(FIXTURES_DIR, f), 'utf8'))),
     }));
+}
+
+/**
+ * Replays `history` through the current workflow code on a replay worker of the task queue the
+ * history was recorded on, as the production worker that would replay it (after a restart or a
+ * cache eviction) polls that queue. Workflow code names the ids of what it starts and signals in
+ * its deployment, its task queue (src/workflows/deployment-scope.ts), so a replay on the SDK's
+ * default `fake_replay_queue-<n>` would compute other ids than the history holds. The replay
+ * worker's options type leaves the task queue out; the SDK applies the one given (its options
+ * are spread over its default), and a replay on another queue fails these tests loudly.
+ */
+export async function replayFixture(history: temporal.api.history.v1.IHistory, name: string): Promise<void> {
+  const taskQueue = history.events?.[0]?.workflowExecutionStartedEventAttributes?.taskQueue?.name ?? undefined;
+  const options = { workflowBundle: await workflowBundle(), ...(taskQueue ? { taskQueue } : {}) } as ReplayWorkerOptions;
+  await Worker.runReplayHistory(options, history, `replay-${name}`);
 }

@@ -272,7 +272,7 @@ export async function finish<W extends Workflow>(
 }
 
 /**
- * Waits (real time, a few seconds at most) until the target's AlertDeliveryWorkflow has nothing
+ * Waits (real time, a few seconds at most) until the target's alertDeliveryWorkflow has nothing
  * left to deliver (it completes then): a closed incident hands its last alerts to it. True
  * when it is done; false when it still waits (an SMTP outage in the test, say).
  */
@@ -293,23 +293,6 @@ export async function alertsDelivered(
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/**
- * An incident the monitor started as a child (ParentClosePolicy.ABANDON) that closes after its
- * parent leaves time skipping locked on the time-skipping server: the child locks it to notify
- * its parent, and the parent, already closed, never releases it; later `env.sleep` calls would
- * take real time. Waits (real time) until `child` is closed, then releases that lock. Only for
- * such children: an unlock that nothing holds lets the server clock run free (workflow tasks
- * then expire before the worker answers).
- */
-export async function releaseAbandonedChildLock(env: TestWorkflowEnvironment, child: WorkflowHandle): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while ((await child.describe()).status.name === 'RUNNING') {
-    if (Date.now() > deadline) throw new Error(`${child.workflowId} still running`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  await env.connection.testService?.unlockTimeSkipping({});
 }
 
 /** How far past a whole step `sleepOffGrid` lands: half a VERIFY_INTERVAL of the test policy. */

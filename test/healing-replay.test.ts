@@ -3,9 +3,7 @@
  * healing tests with UPDATE_FIXTURES=1) through the current workflow code: a change that would
  * break an incident in flight fails here (non-determinism).
  */
-import { Worker } from '@temporalio/worker';
-import { workflowBundle } from './helpers/temporal';
-import { loadFixtures } from './healing-fixtures';
+import { loadFixtures, replayFixture } from './healing-fixtures';
 
 const fixtures = loadFixtures();
 
@@ -18,8 +16,6 @@ test('the committed fixtures cover the happy path, an escalation and a forced re
 test.each(fixtures.map((f) => [f.name, f.history] as const))(
   'replays %s through the current code',
   async (name, history) => {
-    await expect(
-      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `heal-${name}`),
-    ).resolves.toBeUndefined();
+    await expect(replayFixture(history, name)).resolves.toBeUndefined();
   },
 );

@@ -1,5 +1,5 @@
 /**
- * HealingWorkflow on the time-skipping server: one incident from detection to close.
+ * healingWorkflow on the time-skipping server: one incident from detection to close.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';

@@ -1,5 +1,5 @@
 /**
- * The in-app notification feed (NotificationFeedWorkflow) through the functions the activities,
+ * The in-app notification feed (notificationFeedWorkflow) through the functions the activities,
  * the dashboard and the CLI use: newest first, read/unread, one entry per retried write,
  * bounded, continued as new without losing anything, and still there after the worker and the
  * Temporal server restart.
@@ -26,7 +26,7 @@ import { temporalCliPath } from '../src/config/toolchain';
 import { createLogger } from '../src/logging/create-logger';
 import { notificationFeedWorkflowId } from '../src/shared/names';
 import type { AlertEvent, InAppNotification } from '../src/shared/contracts';
-import type { NotificationFeedWorkflow } from '../src/workflows/alerting/notifications';
+import { notificationFeedWorkflow } from '../src/workflows/alerting/notifications';
 import { createDevServerEnv, timeSkippingServerPerTest, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 import { installTestRuntime } from './helpers/strand';
 import { exportFixture } from './healing-fixtures';
@@ -237,8 +237,8 @@ describe('notification feed on a dev server', () => {
     const workflowId = `feed-${taskQueue}`;
     const worker = await feedWorker(env, taskQueue);
     await worker.runUntil(async () => {
-      const first = await env.client.workflow.start<typeof NotificationFeedWorkflow>(
-        'NotificationFeedWorkflow',
+      const first = await env.client.workflow.start(
+        notificationFeedWorkflow,
         {
           taskQueue,
           workflowId,

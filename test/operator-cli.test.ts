@@ -11,7 +11,6 @@ import { Worker } from '@temporalio/worker';
 import { Command } from 'commander';
 import { createLedgerActivities } from '../src/activities/ledger';
 import { createProbeActivities } from '../src/activities/probe/index';
-import { createScheduleControlActivities } from '../src/activities/schedule-control';
 import { registerOperatorCommands } from '../src/cli/commands/operator';
 import { registerRemediationCommands } from '../src/cli/commands/remediation';
 import { registerMailCommand } from '../src/cli/commands/mail';
@@ -46,7 +45,6 @@ beforeAll(async () => {
     workflowBundle: await workflowBundle(),
     activities: {
       ...createProbeActivities({}),
-      ...createScheduleControlActivities({ client: env.client }),
       ...createLedgerActivities({ client: env.client, taskQueue }),
       notifyInApp: async () => undefined,
       sendAlertEmail: async () => ({ messageId: '<x@test>', accepted: ['ops@test'], rejected: [], response: '250 OK' }),

@@ -13,6 +13,7 @@ import { describeReconciliation, reconcileMonitors } from '../src/client/reconci
 import { loadConfig, type TargetConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { healingWorkflowId, monitorWorkflowId, warningWatchWorkflowId } from '../src/shared/names';
+import { healingWorkflow } from '../src/workflows/healing';
 import { trackedWarningsQuery } from '../src/workflows/alerting/warnings';
 import { configureMonitorSignal, monitorStateQuery, type TargetMonitorView } from '../src/workflows/target-monitor/messages';
 import { listNotifications } from '../src/client/notifications';
@@ -60,7 +61,6 @@ async function worker(taskQueue: string, sent: OutgoingEmail[] = []): Promise<Wo
     },
     remediation: { method: 'none', log: createLogger({ level: 'silent' }) },
     ledger: { client: env.client, taskQueue },
-    scheduleControl: { client: env.client },
   });
   return Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
 }
@@ -115,7 +115,7 @@ test("leaves another task queue's monitors alone, and says that a removed target
   const other = monitorWorkflowId(`${prefix}-other`, theirs);
   const gone = `${prefix}-gone`;
   // An incident in flight: started on a queue no worker polls, so it stays RUNNING.
-  const incident = await env.client.workflow.start('healingWorkflow', { taskQueue: mine, workflowId: healingWorkflowId(gone, mine), args: [] });
+  const incident = await env.client.workflow.start(healingWorkflow, { taskQueue: mine, workflowId: healingWorkflowId(gone, mine), args: [] as never });
   try {
     await reconcileMonitors(env.client, targets(prefix, [{ name: 'other' }]), theirs);
     await reconcileMonitors(env.client, targets(prefix, [{ name: 'gone' }]), mine);

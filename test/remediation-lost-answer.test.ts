@@ -1,7 +1,7 @@
 /**
  * One restart per attempt even when an answer is lost: the dispatch reaches the restart
  * endpoint (or GitHub), but the answer comes after the activity's HTTP timeout, so Temporal
- * retries the same attempt. On the time-skipping server, the HealingWorkflow runs with the real
+ * retries the same attempt. On the time-skipping server, the healingWorkflow runs with the real
  * remediation activity against the bridge simulator (webhook) or the GitHub double.
  * - webhook: the retry carries the same Idempotency-Key; the simulator, like a bridge that
  *   honours it, answers with the first answer and restarts nothing again;

@@ -1,5 +1,5 @@
 /**
- * After an incident, no secret anywhere: the HealingWorkflow runs on a real Temporal dev server
+ * After an incident, no secret anywhere: the healingWorkflow runs on a real Temporal dev server
  * with the real activities as the worker builds them (buildActivities: probe, alerts over SMTP,
  * remediation over HTTP, ledger), against the bridge simulator, the GitHub API double and a
  * loopback SMTP server. Then the whole
@@ -20,7 +20,7 @@ import { healingWorkflowId } from '../src/shared/names';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator/create-bridge-simulator';
 import { SIM_ACCOUNT_PASSWORD } from '../src/simulator';
 import { createDashboardServer } from '../src/dashboard';
-import type { healingWorkflow } from '../src/workflows/healing';
+import { healingWorkflow } from '../src/workflows/healing';
 import { buildActivities } from '../src/workers/build-activities';
 import { createGithubDouble, type GithubDouble } from './helpers/github-double';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
@@ -143,7 +143,7 @@ async function incident<T>(
     activities,
   });
   return worker.runUntil(async () => {
-    const handle = await temporal.client.workflow.start<typeof healingWorkflow>('healingWorkflow', {
+    const handle = await temporal.client.workflow.start(healingWorkflow, {
       taskQueue,
       workflowId: healingWorkflowId(target.id, taskQueue),
       args: [

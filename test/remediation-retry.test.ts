@@ -13,7 +13,7 @@ import {
 import { createOctokit, createRemediationActivities } from '../src/activities/remediation';
 import { createLogger } from '../src/logging/create-logger';
 import type { RemediationRequest } from '../src/shared/contracts';
-import type { remediationDispatchWorkflow } from './fixtures/remediation-dispatch-workflow';
+import { remediationDispatchWorkflow } from './fixtures/remediation-dispatch-workflow';
 import { createGithubDouble, rateLimitedAnswer, type GithubDouble } from './helpers/github-double';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
 
@@ -75,8 +75,8 @@ async function dispatchOnTemporal(token = TOKEN) {
     trigger: 'auto_sync_service',
   };
   return worker.runUntil(async () => {
-    const handle = await env.client.workflow.start<typeof remediationDispatchWorkflow>(
-      'remediationDispatchWorkflow',
+    const handle = await env.client.workflow.start(
+      remediationDispatchWorkflow,
       {
         taskQueue,
         workflowId: `dispatch-${taskQueue}`,

@@ -1,16 +1,12 @@
 /**
  * The roll-up measures time by the monitor's probes, on the time-skipping server with the real
  * roll-up workflow and the real signal-with-start the watch and the monitor use: probed spans
- * join across gaps of up to two check intervals and no wider; maintenance windows are kept apart;
- * a roll-up started with the state of an older one (coverage ticks on, no maintenance field)
- * reads it and no longer counts a running worker as measured time.
+ * join across gaps of up to two check intervals and no wider; maintenance windows are kept apart.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createRollupActivities, probedSpansRecorder } from '../src/activities/rollup';
 import { computeReport, readRollup } from '../src/client/operator-views';
-import { rollupWorkflowId } from '../src/shared/names';
-import { rollupWorkflow } from '../src/workflows/rollup';
 import { serverNow } from './healing-harness';
 import { timeSkippingServerPerTest, trackWorker, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 
@@ -55,22 +51,5 @@ test('probed spans: a gap of up to two check intervals joins, a wider one (six a
     expect(day).toMatchObject({ upMs: 5 * HOUR - 6.5 * MINUTE, downMs: 0, maintenanceMs: HOUR, uptimePct: 100 });
     expect(day?.unknownMs).toBe(24 * HOUR - (5 * HOUR - 6.5 * MINUTE) - HOUR);
     expect(day?.errorBudgetLeftMs).toBeCloseTo(day?.errorBudgetMs ?? Number.NaN, 6);
-  });
-});
-
-test('a roll-up carried over from coverage ticks keeps its measured spans and stops counting a running worker as measured', async () => {
-  const taskQueue = uniqueTaskQueue('rollup-old');
-  const start = (await serverNow(env)).getTime();
-  const old = { targetId: 't', measured: [span(start - 2 * HOUR, start - HOUR)], incidents: [], tickMs: 5 * MINUTE, lastTickAt: iso(start - HOUR) };
-  const worker = await rollupWorker(taskQueue);
-  await worker.runUntil(async () => {
-    await env.client.workflow.start(rollupWorkflow, { workflowId: rollupWorkflowId('t', taskQueue), taskQueue, args: [old] });
-    await env.sleep(3 * HOUR); // a worker runs, but no monitor probes
-    const state = await readRollup(env.client, taskQueue, 't');
-    expect(state?.measured).toEqual(old.measured);
-    expect(state?.maintenance).toBeUndefined();
-    await probedSpansRecorder({ client: env.client, taskQueue })('t', { spans: [span(start, start + MINUTE)], maxGapMs: 30_000 });
-    await env.sleep(1_000);
-    expect((await readRollup(env.client, taskQueue, 't'))?.measured).toEqual([...old.measured, span(start, start + MINUTE)]);
   });
 });

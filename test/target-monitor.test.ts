@@ -3,8 +3,7 @@
  * probe and watch activities against the bridge simulator; emails, restarts and the ledger are
  * fakes (proved in their own tests). Checks every second: what a healthy target costs in
  * history, a confirmed CRITICAL starting one healer, unconfirmed findings raising the
- * intermittent-fault WARNING without a restart, new settings, continue-as-new, and the
- * retirement of a legacy schedule with its pause.
+ * intermittent-fault WARNING without a restart, new settings and continue-as-new.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -12,10 +11,10 @@ import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { loadConfig, type TargetConfig } from '../src/config/load-config';
 import { createProbeActivities } from '../src/activities/probe/index';
 import { ensureMonitors, queryMonitor, readMonitor } from '../src/client/monitors';
-import { applySchedules } from '../src/client/schedules';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
-import { healingWorkflowId, monitorScheduleId, monitorWorkflowId, warningWatchWorkflowId } from '../src/shared/names';
+import { healingWorkflowId, monitorWorkflowId, warningWatchWorkflowId } from '../src/shared/names';
 import { EMPTY_LEDGER } from '../src/workflows/attempt-ledger';
+import { targetMonitorWorkflow } from '../src/workflows/target-monitor';
 import { type TargetMonitorView, pauseMonitorUpdate } from '../src/workflows/target-monitor/messages';
 import type { WarningAlert } from '../src/shared/contracts';
 import type { ProbeReport } from '../src/shared/types';
@@ -266,7 +265,7 @@ describe('continue-as-new', () => {
     const tc = targetConfig({ WARNING_HOLD: '1s' });
     try {
       simulator.setFault({ mode: 'account_failing' }); // a WARNING: the watch hands it back every second
-      await env.client.workflow.start('targetMonitorWorkflow', {
+      await env.client.workflow.start(targetMonitorWorkflow, {
         workflowId: monitorWorkflowId(tc.target.id, taskQueue),
         taskQueue,
         args: [{ target: tc.target, policy: tc.policy, continueAsNewAfterEvents: 40 }],
@@ -279,25 +278,6 @@ describe('continue-as-new', () => {
       expect(state.probes).toBeGreaterThan(3);
       expect(state.last).toMatchObject({ severity: 'WARNING' });
       await exportFixture(first, 'target-monitor-continued-as-new');
-    } finally {
-      await stop(tc);
-    }
-  });
-});
-
-describe('the legacy per-run schedule', () => {
-  it('is deleted at worker start, and its pause moves to the monitor', async () => {
-    const tc = targetConfig();
-    try {
-      await applySchedules(env.client, [tc], taskQueue);
-      const schedule = env.client.schedule.getHandle(monitorScheduleId(tc.target.id));
-      await schedule.pause('PAUSED with no end (until "autoheal resume") by alice (broker migration)');
-      const [ensured] = await ensureMonitors(env.client, [tc], taskQueue);
-      expect(ensured).toMatchObject({ action: 'started', retiredSchedule: true, carriedPause: 'PAUSED with no end (until "autoheal resume") by alice (broker migration)' });
-      await expect(schedule.describe()).rejects.toThrow();
-      const state = await view(tc);
-      expect(state).toMatchObject({ phase: 'paused', pause: { note: 'PAUSED with no end (until "autoheal resume") by alice (broker migration)' } });
-      expect(state.last).toBeUndefined();
     } finally {
       await stop(tc);
     }

@@ -3,7 +3,7 @@
  * (the time-skipping server locks up once a run closes with an activity pending, which is just
  * what a hand-over does). SMTP is down (nothing listening on its loopback port) while the
  * monitor keeps reporting a WARNING condition; the watch hands its undelivered email to the
- * target's AlertDeliveryWorkflow and continues as new again and again, every run's history
+ * target's alertDeliveryWorkflow and continues as new again and again, every run's history
  * small; SMTP comes back and the email arrives once; a later new condition still emails.
  */
 import type { temporal } from '@temporalio/proto';
@@ -19,7 +19,7 @@ import {
   trackedWarningsQuery,
   warningsObservedSignal,
   type WarningObservation,
-  type WarningWatchWorkflow,
+  warningWatchWorkflow,
 } from '../src/workflows/alerting/warnings';
 import { exportFixture } from './healing-fixtures';
 import { startSmtpServer } from './helpers/smtp';
@@ -120,7 +120,7 @@ test('SMTP down while observations keep coming: the watch hands its WARNING emai
 
   try {
     await worker.runUntil(async () => {
-      const first = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+      const first = await env.client.workflow.start(warningWatchWorkflow, {
         taskQueue,
         workflowId,
         args: [

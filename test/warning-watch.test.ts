@@ -1,11 +1,11 @@
 /**
- * WarningWatchWorkflow on the time-skipping server, with the real alert activities sending to a
+ * warningWatchWorkflow on the time-skipping server, with the real alert activities sending to a
  * real SMTP server on loopback: a condition is emailed only once it has lasted the hold
  * (WARNING_HOLD, 2 min), so accounts lagging while a bridge refills its cache send nothing;
  * WARNING emails deduplicated per condition across two hours of flapping, and an email that
  * waits for the SMTP server to come back arrives exactly once, while in-app notifications go on.
  */
-import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import {
@@ -17,12 +17,13 @@ import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { classify } from '../src/activities/probe/classify';
 import { createAlertDeliveryActivities } from '../src/activities/alert-delivery';
-import { healingWorkflowId, warningWatchWorkflowId } from '../src/shared/names';
+import { warningConditions } from '../src/shared/alert-conditions';
+import { warningWatchWorkflowId } from '../src/shared/names';
 import type { Observation, ProbeReport } from '../src/shared/types';
 import {
   trackedWarningsQuery,
   warningsObservedSignal,
-  type WarningWatchWorkflow,
+  warningWatchWorkflow,
 } from '../src/workflows/alerting/warnings';
 import { exportFixture } from './healing-fixtures';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
@@ -83,17 +84,39 @@ async function settle(handle: WorkflowHandle): Promise<void> {
   throw new Error('activities still pending');
 }
 
+/** The parts of a target's policy the WARNING path reads. */
+interface WatchedPolicy {
+  reminderIntervalMs: number;
+  warningHoldMs?: number;
+  warningGroupWaitMs?: number;
+}
+
 /**
- * Runs one monitor run to its end without unlocking time skipping (the time-skipping client's
- * result() would let the server jump to the watcher's next timer, an hour ahead).
+ * One probe as the monitor hands it to the watch: its WARNING conditions (none on a CRITICAL),
+ * sent to the target's watch with the target's current WARNING policy, the watch started when it
+ * is not running (signal-with-start; the monitor's own path, reportWarnings, is proved by
+ * test/target-monitor.test.ts). Returns the probe's severity and whether it warned.
  */
-async function runMonitor(options: {
-  taskQueue: string;
-  workflowId: string;
-  args: unknown[];
-}): Promise<unknown> {
-  const plain = new Client({ connection: env.connection, namespace: env.namespace });
-  return plain.workflow.execute('monitorWorkflow', options);
+async function observeOnce(
+  probe: () => Promise<ProbeReport>,
+  { taskQueue, targetId, policy }: { taskQueue: string; targetId: string; policy: WatchedPolicy },
+): Promise<{ severity: string; action: 'warned' | 'none' }> {
+  const report = await probe();
+  const conditions = report.severity === 'CRITICAL' ? [] : warningConditions(report);
+  if (!conditions.length) return { severity: report.severity, action: 'none' };
+  const watchPolicy = {
+    reminderIntervalMs: policy.reminderIntervalMs,
+    ...(policy.warningHoldMs !== undefined ? { holdMs: policy.warningHoldMs } : {}),
+    ...(policy.warningGroupWaitMs !== undefined ? { groupWaitMs: policy.warningGroupWaitMs } : {}),
+  };
+  await env.client.workflow.signalWithStart(warningWatchWorkflow, {
+    workflowId: warningWatchWorkflowId(targetId, taskQueue),
+    taskQueue,
+    args: [{ targetId, ...watchPolicy }],
+    signal: warningsObservedSignal,
+    signalArgs: [{ conditions, at: new Date(Number(await env.currentTimeMs())).toISOString(), policy: watchPolicy }],
+  });
+  return { severity: report.severity, action: 'warned' };
 }
 
 const observed = (key: string, issue = `${key} failed to sync`) => ({
@@ -107,7 +130,7 @@ test('a WARNING condition that comes and goes for two hours produces at most thr
   const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
   try {
     await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+      const handle = await env.client.workflow.start(warningWatchWorkflow, {
         taskQueue,
         workflowId: warningWatchWorkflowId(`flap-${taskQueue}`, taskQueue),
         args: [{ targetId: 'mt5-bridge', reminderIntervalMs: HOUR, clearAfterMs: 10 * MINUTE }],
@@ -169,7 +192,7 @@ test('SMTP down when the alert is raised, back two minutes later: the email arri
   const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
   try {
     await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+      const handle = await env.client.workflow.start(warningWatchWorkflow, {
         taskQueue,
         workflowId: warningWatchWorkflowId(`down-${taskQueue}`, taskQueue),
         args: [
@@ -225,7 +248,7 @@ async function waitFor(predicate: () => boolean, timeoutMs = 20_000): Promise<vo
   }
 }
 
-describe('reportWarnings from the monitor run', () => {
+describe('the observations of successive probes', () => {
   const target = {
     id: 'mt5-bridge',
     url: 'http://127.0.0.1:1',
@@ -270,7 +293,7 @@ describe('reportWarnings from the monitor run', () => {
     },
   });
 
-  test('starts the watcher on the first WARNING run, signals it on the next; one email, one watcher', async () => {
+  test('three WARNING probes reach one watcher as three observations: one email', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-report');
     const config = loadConfig({
@@ -293,18 +316,18 @@ describe('reportWarnings from the monitor run', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: { ...alerts, probeTarget: async () => warningReport(new Date().toISOString()) },
+      activities: alerts,
     });
     const watchId = warningWatchWorkflowId('mt5-bridge', taskQueue);
     try {
       await worker.runUntil(async () => {
-        for (const run of [1, 2, 3]) {
-          const result = await runMonitor({
+        for (let run = 1; run <= 3; run++) {
+          const result = await observeOnce(async () => warningReport(new Date(Number(await env.currentTimeMs())).toISOString()), {
             taskQueue,
-            workflowId: `monitor-${taskQueue}-${run}`,
-            args: [{ target, policy }],
+            targetId: target.id,
+            policy,
           });
-          expect(result).toMatchObject({ severity: 'WARNING', action: 'warned' });
+          expect(result).toEqual({ severity: 'WARNING', action: 'warned' });
           await env.sleep(15_000);
         }
         const watch = env.client.workflow.getHandle(watchId);
@@ -313,7 +336,7 @@ describe('reportWarnings from the monitor run', () => {
         expect(tracked).toEqual([expect.objectContaining({ key: 'account:886557', emails: 1 })]);
         const history = await watch.fetchHistory();
         expect((history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes)).toHaveLength(
-          2,
+          3,
         );
         await watch.terminate('test over');
       });
@@ -326,7 +349,7 @@ describe('reportWarnings from the monitor run', () => {
   });
 });
 
-test('live $0 balances on every account while syncing: one WARNING email, no CRITICAL email, no restart', async () => {
+test('live $0 balances on every account while syncing are a WARNING, never a CRITICAL: one WARNING email', async () => {
   const smtp = await startSmtpServer();
   const taskQueue = uniqueTaskQueue('warn-live-zeros');
   const targetId = `zeros-${taskQueue}`;
@@ -380,37 +403,24 @@ test('live $0 balances on every account while syncing: one WARNING email, no CRI
     };
     return { ...classify(observation, target), observation };
   };
-  const dispatchRemediation = jest.fn(async () => ({
-    method: 'github',
-    dispatchedAt: new Date().toISOString(),
-    detail: 'should not happen',
-  }));
-  const { worker, close } = await createWatchWorker(smtp, taskQueue, { probeTarget, dispatchRemediation });
+  const { worker, close } = await createWatchWorker(smtp, taskQueue);
   try {
     await worker.runUntil(async () => {
       // every 15 s for 2 min 15 s: past the 2-minute hold (WARNING_HOLD's default)
       for (let run = 1; run <= 10; run++) {
-        const result = await runMonitor({
-          taskQueue,
-          workflowId: `monitor-${targetId}-${run}`,
-          args: [{ target, policy }],
-        });
-        expect(result).toMatchObject({ severity: 'WARNING', action: 'warned' });
+        const result = await observeOnce(probeTarget, { taskQueue, targetId, policy });
+        expect(result).toEqual({ severity: 'WARNING', action: 'warned' });
         await env.sleep(15_000);
       }
       await env.sleep(30_000); // WARNING_GROUP_WAIT's default
       const watch = env.client.workflow.getHandle(warningWatchWorkflowId(targetId, taskQueue));
       await settle(watch);
-      await expect(
-        env.client.workflow.getHandle(healingWorkflowId(targetId, taskQueue)).describe(),
-      ).rejects.toBeInstanceOf(WorkflowNotFoundError);
       await watch.terminate('test over');
     });
   } finally {
     close();
     await smtp.stop();
   }
-  expect(dispatchRemediation).not.toHaveBeenCalled();
   expect(smtp.messages.map((m) => m.mail.subject)).toEqual(['⚠️ FIDUS MT5 WARNING']);
   expect(smtp.messages[0]!.mail.text).toContain('Condition: balances:live_zeros');
 });
@@ -423,7 +433,7 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
     let trackedAfter: unknown[] = [];
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+        const handle = await env.client.workflow.start(warningWatchWorkflow, {
           taskQueue,
           workflowId: warningWatchWorkflowId(`short-${taskQueue}`, taskQueue),
           args: [
@@ -452,17 +462,6 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
         await env.sleep(30 * MINUTE);
         await settle(handle);
         trackedAfter = await handle.query(trackedWarningsQuery);
-        const history = await handle.fetchHistory();
-        // the patches new histories replay with: the hand-over (decided at the start) and the hold
-        expect(
-          (history.events ?? [])
-            .map((e) => e.markerRecordedEventAttributes)
-            .filter((m) => m?.markerName === 'core_patch')
-            .map((m) => {
-              const data = m?.details?.['patch-data']?.payloads?.[0]?.data;
-              return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id : '';
-            }),
-        ).toEqual(['warning-hand-over', 'warning-hold']);
         await handle.terminate('test over');
       });
     } finally {
@@ -482,7 +481,7 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
     let tracked: Array<{ since: number; emails: number }> = [];
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+        const handle = await env.client.workflow.start(warningWatchWorkflow, {
           taskQueue,
           workflowId: warningWatchWorkflowId(`long-${taskQueue}`, taskQueue),
           args: [{ targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('sync_rate')] }],
@@ -572,7 +571,7 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
       };
       return { ...classify(observation, target), observation };
     };
-    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue, { probeTarget });
+    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
     const actions: unknown[] = [];
     let heldDuringRefill: unknown[] = [];
     let trackedAfter: unknown[] = [];
@@ -580,11 +579,7 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
       await worker.runUntil(async () => {
         const watch = env.client.workflow.getHandle(warningWatchWorkflowId(targetId, taskQueue));
         for (let run = 0; run <= 16; run++) {
-          const result = (await runMonitor({
-            taskQueue,
-            workflowId: `monitor-${targetId}-${run}`,
-            args: [{ target, policy }],
-          })) as { action: string };
+          const result = await observeOnce(probeTarget, { taskQueue, targetId, policy });
           actions.push(result.action);
           if (run === 6) heldDuringRefill = await watch.query(trackedWarningsQuery); // 90 s
           await env.sleep(15_000);
@@ -627,7 +622,7 @@ describe('the WARNING policy each observation carries reaches a running watcher'
     let tracked: unknown[] = [];
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+        const handle = await env.client.workflow.start(warningWatchWorkflow, {
           taskQueue,
           workflowId: warningWatchWorkflowId(`policy-hold-${taskQueue}`, taskQueue),
           args: [
@@ -667,7 +662,7 @@ describe('the WARNING policy each observation carries reaches a running watcher'
     const { worker, close } = await createWatchWorker(smtp, taskQueue);
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+        const handle = await env.client.workflow.start(warningWatchWorkflow, {
           taskQueue,
           workflowId: warningWatchWorkflowId(`policy-reminder-${taskQueue}`, taskQueue),
           args: [
@@ -702,7 +697,7 @@ describe('the WARNING policy each observation carries reaches a running watcher'
 
 describe('WARNING_GROUP_WAIT: conditions that fall due together are one email', () => {
   const start = (taskQueue: string, name: string) =>
-    env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
+    env.client.workflow.start(warningWatchWorkflow, {
       taskQueue,
       workflowId: warningWatchWorkflowId(`${name}-${taskQueue}`, taskQueue),
       args: [

@@ -1,7 +1,7 @@
 /**
  * Billable Temporal Cloud actions counted from workflow histories, by the Cloud's published
  * rules (docs.temporal.io/cloud/actions): a workflow started (child and continue-as-new runs
- * included), a Schedule firing (3, instead of the 1 of the start it makes), every activity
+ * included), every activity
  * attempt, every heartbeat that reaches the server (not in history: counted from the server's
  * metrics by the caller), a timer, a signal, an accepted update, a search-attribute or memo
  * upsert, a recorded marker other than a patch marker. A child start that fails because the
@@ -18,12 +18,12 @@ export interface ActionCount {
   events: number;
 }
 
-export function billableActions(history: History, options: { startedBySchedule?: boolean } = {}): ActionCount {
+export function billableActions(history: History): ActionCount {
   const byKind: Record<string, number> = {};
   const add = (kind: string, n = 1) => (byKind[kind] = (byKind[kind] ?? 0) + n);
   const events = history.events ?? [];
   for (const e of events) {
-    if (e.workflowExecutionStartedEventAttributes) add(options.startedBySchedule ? 'schedule firing (3)' : 'workflow started', options.startedBySchedule ? 3 : 1);
+    if (e.workflowExecutionStartedEventAttributes) add('workflow started');
     else if (e.activityTaskScheduledEventAttributes) add('activity attempt');
     else if (e.activityTaskStartedEventAttributes && Number(e.activityTaskStartedEventAttributes.attempt ?? 1) > 1)
       add('activity attempt', Number(e.activityTaskStartedEventAttributes.attempt) - 1);

@@ -1,12 +1,12 @@
 /**
- * The activity that hands alerts to a target's AlertDeliveryWorkflow (see
+ * The activity that hands alerts to a target's alertDeliveryWorkflow (see
  * src/workflows/alerting/alert-delivery.ts): a signal-with-start, so the first hand-over starts it.
  * Workflow code cannot signal-with-start by itself, hence this small activity.
  */
 import type { Client } from '@temporalio/client';
 import type { AlertDeliveryActivities } from '../shared/contracts';
 import { alertDeliveryWorkflowId } from '../shared/names';
-import { AlertDeliveryWorkflow, alertsHandedOverSignal } from '../workflows/alerting/alert-delivery';
+import { alertDeliveryWorkflow, alertsHandedOverSignal } from '../workflows/alerting/alert-delivery';
 
 export interface AlertDeliveryActivityDeps {
   client: Client;
@@ -21,7 +21,7 @@ export function createAlertDeliveryActivities({
   return {
     async handOverAlerts(targetId, deliveries) {
       if (!deliveries.length) return;
-      await client.workflow.signalWithStart(AlertDeliveryWorkflow, {
+      await client.workflow.signalWithStart(alertDeliveryWorkflow, {
         workflowId: alertDeliveryWorkflowId(targetId, taskQueue),
         taskQueue,
         args: [{ targetId }],

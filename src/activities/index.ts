@@ -10,7 +10,6 @@ import { createLedgerActivities, type LedgerActivityDeps } from './ledger';
 import { createProbeActivities, type ProbeDeps } from './probe';
 import { createRemediationActivities, type RemediationDeps } from './remediation';
 import { probedSpansRecorder } from './rollup';
-import { createScheduleControlActivities, type ScheduleControlDeps } from './schedule-control';
 import type { Activities } from '../shared/contracts';
 
 export interface ActivityDeps {
@@ -20,7 +19,6 @@ export interface ActivityDeps {
   ledger: LedgerActivityDeps;
   /** Default: the ledger's client and task queue. */
   alertDelivery?: AlertDeliveryActivityDeps;
-  scheduleControl: ScheduleControlDeps;
 }
 
 export function createActivities(deps: ActivityDeps): Activities {
@@ -31,6 +29,5 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createRemediationActivities(deps.remediation),
     ...createLedgerActivities(deps.ledger),
     ...createAlertDeliveryActivities(deps.alertDelivery ?? deps.ledger),
-    ...createScheduleControlActivities(deps.scheduleControl),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Activities that let a HealingWorkflow read and write its target's attempt ledger (the
+ * Activities that let a healingWorkflow read and write its target's attempt ledger (the
  * long-lived `attemptLedgerWorkflow`, see src/workflows/attempt-ledger.ts): a query to read,
  * a signal-with-start to record (the first record starts the ledger).
  */
@@ -29,7 +29,7 @@ export interface LedgerActivityDeps {
 }
 
 /**
- * The ledger activities, with the other durable state a HealingWorkflow reads and writes outside
+ * The ledger activities, with the other durable state a healingWorkflow reads and writes outside
  * itself: the remediation kill switch and the target's roll-up (for `autoheal report`).
  */
 export function createLedgerActivities({ client, taskQueue, fleet }: LedgerActivityDeps): LedgerActivities & RemediationSwitchActivities & RollupActivities {

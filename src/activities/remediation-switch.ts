@@ -1,5 +1,5 @@
 /**
- * The activity a HealingWorkflow uses to read its deployment's remediation kill switch (the long-lived
+ * The activity a healingWorkflow uses to read its deployment's remediation kill switch (the long-lived
  * `remediationSwitchWorkflow`, src/workflows/remediation-switch.ts). No switch workflow yet: on.
  */
 import type { Client } from '@temporalio/client';

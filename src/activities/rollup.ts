@@ -1,7 +1,7 @@
 /**
  * What reaches a target's durable roll-up (src/workflows/rollup.ts) from outside it, each by a
  * signal-with-start (the first one starts the roll-up): a closed incident's summary (the
- * HealingWorkflow at close), a maintenance window (the monitor when a pause ends), and the time
+ * healingWorkflow at close), a maintenance window (the monitor when a pause ends), and the time
  * the probes covered (the monitor's watch activity, through `probedSpansRecorder`).
  */
 import type { Client } from '@temporalio/client';

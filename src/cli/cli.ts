@@ -30,16 +30,14 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
 
   program
     .command('start')
-    .description('run everything: embedded Temporal dev server (unless TEMPORAL_ADDRESS), worker, schedules, and the simulator when MT5_BRIDGE_URL is unset')
+    .description('run everything: embedded Temporal dev server (unless TEMPORAL_ADDRESS), worker, monitors, and the simulator when MT5_BRIDGE_URL is unset')
     .action(() => runStart(env));
 
   program
     .command('worker')
     .description('run the worker only (against TEMPORAL_ADDRESS, or the embedded dev server address); brings the monitors in line with the configured targets at start')
     .option('--no-monitors', 'leave the monitors as they are (tests that drive workflows by hand)')
-    .option('--no-schedules', 'older name of --no-monitors')
-    .action(async (opts: { monitors: boolean; schedules: boolean }) => {
-      const options = { monitors: opts.monitors && opts.schedules };
+    .action(async (options: { monitors: boolean }) => {
       const config = loadConfig();
       const log = createLogger({ level: config.logLevel, secrets: [...secretValues(env), ...configSecrets(config)] });
       const running = await startWorker(config, log);
@@ -82,9 +80,9 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     .action(applyMonitors);
   program
     .command('schedule')
-    .description('older name of "autoheal monitor"')
+    .description('same as "autoheal monitor" (its name in the first specification)')
     .command('apply')
-    .description('same as "autoheal monitor apply" (the per-run schedules are retired: it deletes them)')
+    .description('same as "autoheal monitor apply"')
     .option('--force', FORCE)
     .action(applyMonitors);
 

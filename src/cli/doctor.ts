@@ -8,8 +8,8 @@
  *   set; with several targets, each target's token variable) → each target's restart endpoint
  *   exists (OPTIONS, never POST) → SMTP login → bridge health (and which
  *   deployed bridge: variant A with its MongoDB, variant B with its cache; docs/bridge.md) → which
- *   restart endpoints the bridge has (OPTIONS, informational) → Temporal reachable → monitor
- *   schedule present.
+ *   restart endpoints the bridge has (OPTIONS, informational) → Temporal reachable → each
+ *   target's monitor running and probing.
  *
  * It never dispatches, never restarts, never sends an email. Each check has a timeout. Every
  * checker is injectable, so that tests run it against doubles. No URL is printed with its query

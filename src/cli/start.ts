@@ -16,6 +16,8 @@ import { configSecrets } from '../config/secrets';
 import { AutohealClient } from '../client/autoheal-client';
 import { describeReconciliation } from '../client/reconcile-monitors';
 import { createDashboardServer } from '../dashboard';
+import { healingWorkflow } from '../workflows/healing';
+import { targetMonitorWorkflow } from '../workflows/target-monitor';
 
 /** In demo mode with no remediation configured, restarts go to the simulator's own endpoint. */
 function wireDemoRemediation(config: AppConfig, simulatorUrl: string, token: string): AppConfig {
@@ -103,8 +105,8 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
 
     const ns = encodeURIComponent(config.temporal.namespace);
     if (uiUrl) {
-      log.info(`Temporal Web UI: ${uiUrl}/namespaces/${ns}/workflows?query=${encodeURIComponent('WorkflowType="targetMonitorWorkflow"')} (monitors)`);
-      log.info(`Incidents: ${uiUrl}/namespaces/${ns}/workflows?query=${encodeURIComponent('WorkflowType="healingWorkflow"')}`);
+      log.info(`Temporal Web UI: ${uiUrl}/namespaces/${ns}/workflows?query=${encodeURIComponent(`WorkflowType="${targetMonitorWorkflow.name}"`)} (monitors)`);
+      log.info(`Incidents: ${uiUrl}/namespaces/${ns}/workflows?query=${encodeURIComponent(`WorkflowType="${healingWorkflow.name}"`)}`);
     }
     log.info('fidus-autoheal is running. Ctrl-C stops it.');
 

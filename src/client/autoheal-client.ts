@@ -21,9 +21,6 @@ import { readMailbox } from './mailbox';
 import { ensureRollups, listIncidents, readReport, readStatusOverview } from './operator-views';
 import { type SwitchRequest, overrideBreaker, readRemediationSwitch, setRemediation } from './remediation-switch';
 
-/** The coverage tick of roll-ups from before the probed spans (they stop ticking; kept for their state). */
-export const COVERAGE_TICK_MS = 5 * 60_000;
-
 export class AutohealClient {
   /** Operator commands on a target's incident (`heal-<target>`). */
   readonly incidents = {
@@ -76,9 +73,8 @@ export class AutohealClient {
     incidents: (targetIds: string[], sinceMs: number) => listIncidents(this.temporal, this.taskQueue, targetIds, sinceMs),
     report: (targets: TargetConfig[], days: number, now?: Date) =>
       readReport(this.temporal, this.taskQueue, targets, days, now),
-    /** Turns on coverage measuring in every target's roll-up (worker start). */
-    ensureRollups: (targets: TargetConfig[], tickMs = COVERAGE_TICK_MS) =>
-      ensureRollups(this.temporal, this.taskQueue, targets, tickMs),
+    /** Starts every target's roll-up that does not run yet (worker start). */
+    ensureRollups: (targets: TargetConfig[]) => ensureRollups(this.temporal, this.taskQueue, targets),
   };
 
   /** The demo mail catcher: emails captured when no SMTP is configured (demo mode). */

@@ -1,5 +1,5 @@
 /**
- * Operator commands on a target's incident (the `heal-<target>` HealingWorkflow of the
+ * Operator commands on a target's incident (the `heal-<target>` healingWorkflow of the
  * deployment, named by its task queue: src/shared/names.ts), for the CLI
  * and the dashboard: force a recovery (starting an incident when none is open), acknowledge,
  * resolve, and read status and timeline.

@@ -5,7 +5,7 @@
  * restart starts for that target; its note ("PAUSED until … by … (reason)") shows in the Web UI
  * (the workflow's current details), on the dashboard and in `autoheal pause`. The end is the
  * monitor's own durable timer; `resumeMonitor` ends it at once. An open incident is not touched
- * (its HealingWorkflow goes on probing and restarting): the operator stops it with `autoheal
+ * (its healingWorkflow goes on probing and restarting): the operator stops it with `autoheal
  * incident resolve`.
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';

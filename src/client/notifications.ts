@@ -1,5 +1,5 @@
 /**
- * Reading and writing the in-app notification feed (NotificationFeedWorkflow) from outside
+ * Reading and writing the in-app notification feed (notificationFeedWorkflow) from outside
  * workflow code: the dashboard and CLI read it, the notifyInApp activity writes to it.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -16,7 +16,7 @@ import {
   notificationAddedSignal,
   notificationsQuery,
   unreadCountQuery,
-  NotificationFeedWorkflow,
+  notificationFeedWorkflow,
   type NotificationFeedInput,
 } from '../workflows/alerting/notifications';
 
@@ -95,7 +95,7 @@ const feedStart = (opts: FeedWriteLocation) => ({
 
 /** Marks notifications read (`'all'`: every one). */
 export async function markNotificationsRead(client: Client, ids: string[] | 'all', opts: FeedWriteLocation): Promise<void> {
-  await client.workflow.signalWithStart(NotificationFeedWorkflow, {
+  await client.workflow.signalWithStart(notificationFeedWorkflow, {
     ...feedStart(opts),
     signal: markReadSignal,
     signalArgs: [{ ids, at: new Date().toISOString() }],
@@ -104,14 +104,14 @@ export async function markNotificationsRead(client: Client, ids: string[] | 'all
 
 /** Appends one notification (starts the feed workflow on first use). */
 export async function addNotification(client: Client, notification: NewNotification, opts: FeedWriteLocation): Promise<void> {
-  await client.workflow.signalWithStart(NotificationFeedWorkflow, {
+  await client.workflow.signalWithStart(notificationFeedWorkflow, {
     ...feedStart(opts),
     signal: notificationAddedSignal,
     signalArgs: [notification],
   });
 }
 
-/** The feed the notifyInApp activity writes to, backed by NotificationFeedWorkflow. */
+/** The feed the notifyInApp activity writes to, backed by notificationFeedWorkflow. */
 export function createTemporalNotificationFeed(client: Client, opts: FeedWriteLocation): NotificationFeed {
   return {
     add: (n) => addNotification(client, n, opts),

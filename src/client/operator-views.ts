@@ -21,8 +21,9 @@ import {
 import { coverageGapMs } from '../shared/monitor-policy';
 import { queryRunning } from '../shared/query-running';
 import { EMPTY_LEDGER, ledgerStateQuery } from '../workflows/attempt-ledger';
+import { healingWorkflow } from '../workflows/healing';
 import { type HealingResult, type IncidentView, statusQuery } from '../workflows/healing/messages';
-import { type RollupState, coverageSignal, emptyRollup, rollupQuery, rollupWorkflow } from '../workflows/rollup';
+import { type RollupState, emptyRollup, rollupQuery, rollupWorkflow } from '../workflows/rollup';
 import { type MonitorStatus, readMonitorStatus } from './monitor-status';
 import { readRemediationSwitch } from './remediation-switch';
 import type { AttemptLedgerState, IncidentFacts, RemediationSwitchState } from '../shared/contracts';
@@ -180,7 +181,7 @@ export async function listIncidents(
   const byId = new Map<string, IncidentFacts>();
   const since = new Date(sinceMs).toISOString();
   for (const targetId of targetIds) {
-    const query = `WorkflowType="healingWorkflow" AND AutohealTarget="${targetId}" AND TaskQueue="${taskQueue}" AND StartTime >= "${since}"`;
+    const query = `WorkflowType="${healingWorkflow.name}" AND AutohealTarget="${targetId}" AND TaskQueue="${taskQueue}" AND StartTime >= "${since}"`;
     for await (const run of client.workflow.list({ query })) {
       const handle = client.workflow.getHandle(run.workflowId, run.runId);
       try {
@@ -306,18 +307,17 @@ export async function readReport(
 }
 
 /**
- * Starts every target's roll-up (the worker calls it at start). The tick it sends is read only by
- * roll-ups from before the probed spans; time is measured by the monitor's probes now.
+ * Starts every target's roll-up that does not run yet (the worker calls it at start); a running
+ * one is left as it is. Time is measured by the monitor's probes (probedSpans).
  */
-export async function ensureRollups(client: Client, taskQueue: string, targets: TargetConfig[], tickMs: number): Promise<void> {
+export async function ensureRollups(client: Client, taskQueue: string, targets: TargetConfig[]): Promise<void> {
   await Promise.all(
     targets.map((tc) =>
-      client.workflow.signalWithStart(rollupWorkflow, {
+      client.workflow.start(rollupWorkflow, {
         workflowId: rollupWorkflowId(tc.target.id, taskQueue),
         taskQueue,
         args: [emptyRollup(tc.target.id)],
-        signal: coverageSignal,
-        signalArgs: [{ tickMs }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
       }),
     ),
   );

@@ -4,10 +4,10 @@
  *
  *   - every configured target's long-lived monitor is started, or sent the current settings
  *     (`ensureMonitors`: signal-with-start, so several workers starting together start it once);
- *   - the monitor of a target no longer configured is stopped, the stop said in the in-app
- *     feed, and the per-run schedule an older version left for it deleted. Only monitors and
- *     schedules of this task queue are candidates: another deployment sharing the namespace on
- *     its own task queue is left alone (and its monitors have ids of their own: src/shared/names.ts);
+ *   - the monitor of a target no longer configured is stopped, and the stop said in the in-app
+ *     feed. Only monitors of this task queue are candidates: another deployment sharing the
+ *     namespace on its own task queue is left alone (and its monitors have ids of their own:
+ *     src/shared/names.ts);
  *   - an open incident (`heal-<target>`) of a removed target is left to finish, and said so.
  *
  * A stale worker cannot unmonitor targets. Every configuration carries its age, `configuredAt`
@@ -17,10 +17,11 @@
  * and stops no monitor, and says so (`stale`). `force` (`autoheal monitor apply --force`) makes
  * an older configuration the one in force, after a deliberate rollback. docs/operator.md.
  */
-import { type Client, ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { TargetConfig } from '../config/load-config';
 import { describeError } from '../shared/errors';
-import { DEFAULT_TASK_QUEUE, healingWorkflowId, monitorScheduleId, monitorWorkflowId, targetOfMonitorId } from '../shared/names';
+import { DEFAULT_TASK_QUEUE, healingWorkflowId, monitorWorkflowId, targetOfMonitorId } from '../shared/names';
+import { targetMonitorWorkflow } from '../workflows/target-monitor';
 import { CONFIGURED_AT_MEMO } from '../workflows/target-monitor/messages';
 import { describeEnsured, type EnsuredMonitor, ensureMonitors } from './monitors';
 import { addNotification, type FeedWriteLocation } from './notifications';
@@ -95,7 +96,6 @@ export async function reconcileMonitors(
     const feedError = await sayInFeed(client, m, { taskQueue, ...options.feed }, options);
     removed.push(feedError ? { ...m, feedError } : m);
   }
-  await deleteLegacySchedules(client, new Set(targets.map((t) => monitorScheduleId(t.target.id))), taskQueue);
   return { ensured, removed };
 }
 
@@ -106,7 +106,7 @@ export async function reconcileMonitors(
  */
 async function runningMonitors(client: Client, taskQueue: string, wanted: Set<string>): Promise<Map<string, string | undefined>> {
   const candidates = new Set(wanted);
-  const query = `WorkflowType="targetMonitorWorkflow" AND ExecutionStatus="Running" AND TaskQueue="${taskQueue}"`;
+  const query = `WorkflowType="${targetMonitorWorkflow.name}" AND ExecutionStatus="Running" AND TaskQueue="${taskQueue}"`;
   for await (const run of client.workflow.list({ query })) if (run.workflowId.startsWith(PREFIX)) candidates.add(run.workflowId);
   const running = new Map<string, string | undefined>();
   for (const workflowId of candidates) {
@@ -152,21 +152,6 @@ const stoppedText = (m: RemovedMonitor, configuredAt: string | undefined): strin
   `Monitoring of ${m.targetId} stopped: the target is no longer configured` +
   (configuredAt ? ` (configuration of ${configuredAt})` : '') +
   (m.openIncident ? `; its open incident ${m.openIncident} is left to finish` : '');
-
-/** The per-run schedules an older version left for targets no longer configured (this task queue's). */
-async function deleteLegacySchedules(client: Client, wanted: Set<string>, taskQueue: string): Promise<void> {
-  for await (const summary of client.schedule.list()) {
-    const id = summary.scheduleId;
-    if (!id.startsWith(monitorScheduleId('')) || wanted.has(id)) continue;
-    const handle = client.schedule.getHandle(id);
-    try {
-      const { action } = await handle.describe();
-      if (action.type === 'startWorkflow' && action.taskQueue === taskQueue) await handle.delete();
-    } catch (err) {
-      if (!(err instanceof ScheduleNotFoundError)) throw err;
-    }
-  }
-}
 
 async function openIncident(client: Client, taskQueue: string, targetId: string): Promise<string | undefined> {
   const workflowId = healingWorkflowId(targetId, taskQueue);

@@ -12,6 +12,7 @@ import {
   remediationSwitchWorkflow,
   setRemediationSignal,
 } from '../workflows/remediation-switch';
+import { healingWorkflow } from '../workflows/healing';
 import { remediationSwitchedOffSignal } from '../workflows/healing/messages';
 export { readRemediationSwitch } from '../shared/remediation-switch';
 
@@ -67,7 +68,7 @@ async function stopDispatchesInFlight(
       .catch(() => undefined); // no open incident, or closed meanwhile
   };
   for (const id of targetIds) await tell(healingWorkflowId(id, taskQueue));
-  const query = `WorkflowType="healingWorkflow" AND ExecutionStatus="Running" AND TaskQueue="${taskQueue}"`;
+  const query = `WorkflowType="${healingWorkflow.name}" AND ExecutionStatus="Running" AND TaskQueue="${taskQueue}"`;
   try {
     for await (const run of client.workflow.list({ query })) await tell(run.workflowId);
   } catch {

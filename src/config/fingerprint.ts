@@ -1,9 +1,8 @@
 /**
- * Which configuration a worker or a schedule runs on: a short hash of everything in the
- * configuration that changes behaviour, secrets excluded (a secret's rotation is not a different
- * configuration, and a hash of a secret would leak it to whoever can guess it). Workers carry it
- * in their Temporal identity, schedules in their action's memo; `autoheal doctor` compares both
- * with its own.
+ * Which configuration a worker runs on: a short hash of everything in the configuration that
+ * changes behaviour, secrets excluded (a secret's rotation is not a different configuration, and a
+ * hash of a secret would leak it to whoever can guess it). Workers carry it in their Temporal
+ * identity; `autoheal doctor` compares it with its own.
  */
 import { createHash } from 'node:crypto';
 import type { AppConfig } from './load-config';

@@ -1,5 +1,5 @@
 /**
- * The incident of one target: the running HealingWorkflow `heal-<target>` (its status query),
+ * The incident of one target: the running healingWorkflow `heal-<target>` (its status query),
  * else the last closed one (its result). When the query cannot be answered (no worker polls),
  * the view falls back to the search attributes and says so.
  */

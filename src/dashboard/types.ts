@@ -19,7 +19,7 @@ export interface IncidentSummary {
   incidentId: string;
   workflowId: string;
   status: IncidentStatus;
-  /** True while the HealingWorkflow runs (HEALING or ESCALATED). */
+  /** True while the healingWorkflow runs (HEALING or ESCALATED). */
   open: boolean;
   openedAt: string;
   closedAt?: string;

@@ -203,7 +203,7 @@ export interface Trigger {
   at: string;
 }
 
-/** The input of one HealingWorkflow execution (one incident). */
+/** The input of one healingWorkflow execution (one incident). */
 export interface HealingInput {
   target: Target;
   policy: HealingPolicy;
@@ -212,7 +212,7 @@ export interface HealingInput {
   report?: ProbeReport;
 }
 
-/** The input of the long-lived monitor (targetMonitorWorkflow), and of one legacy MonitorWorkflow run (one schedule firing). */
+/** The target and policy of the long-lived monitor (targetMonitorWorkflow). */
 export interface MonitorInput {
   target: Target;
   policy: HealingPolicy;

@@ -32,6 +32,5 @@ export function buildActivities({
       readSwitch: () => readRemediationSwitch(client, config.temporal.taskQueue),
     },
     ledger: { client, taskQueue: config.temporal.taskQueue, fleet: fleetOf(config) },
-    scheduleControl: { client },
   });
 }

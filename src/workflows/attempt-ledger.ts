@@ -30,6 +30,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AttemptLedgerState, LedgerEntry } from '../shared/contracts';
+import { runAgeLeftMs } from './run-age';
 
 export const recordLedgerEntrySignal = defineSignal<[LedgerEntry]>('recordLedgerEntry');
 export const ledgerStateQuery = defineQuery<AttemptLedgerState>('ledgerState');
@@ -79,6 +80,7 @@ export async function attemptLedgerWorkflow(initial: AttemptLedgerState = EMPTY_
 
   await condition(
     () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT,
+    runAgeLeftMs(),
   );
   await condition(allHandlersFinished);
   trim();

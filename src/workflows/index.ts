@@ -10,24 +10,20 @@ export {
   pauseMonitorUpdate,
   resumeMonitorUpdate,
 } from './target-monitor/messages';
-/** Legacy per-run monitor (one run per schedule firing): registered for one release, see monitor.ts. */
-export { monitorWorkflow } from './monitor';
 export { healingWorkflow } from './healing';
 export { acknowledgeUpdate, forceRecoveryUpdate, resolveUpdate, statusQuery } from './healing/messages';
 export { attemptLedgerWorkflow, ledgerStateQuery, recordLedgerEntrySignal } from './attempt-ledger';
-/** Legacy: ended a pause of the monitor schedule; pauses now live in targetMonitorWorkflow. Registered for one release. */
-export { maintenanceWindowWorkflow } from './maintenance';
 export { remediationSwitchWorkflow, setRemediationSignal } from './remediation-switch';
-export { rollupWorkflow, rollupQuery, incidentClosedSignal, coverageSignal } from './rollup';
+export { rollupWorkflow, rollupQuery, incidentClosedSignal } from './rollup';
 /** How an alert travels (warning watch, outbox, durable delivery, feed, mail catcher): alerting/index.ts. */
 export {
-  AlertDeliveryWorkflow,
+  alertDeliveryWorkflow,
   alertsHandedOverSignal,
   pendingAlertsQuery,
-  WarningWatchWorkflow,
+  warningWatchWorkflow,
   trackedWarningsQuery,
   warningsObservedSignal,
-  NotificationFeedWorkflow,
+  notificationFeedWorkflow,
   markReadSignal,
   notificationAddedSignal,
   notificationsQuery,

@@ -5,7 +5,7 @@
  * the first `off` starts it; no workflow means remediation is on).
  *
  * Why a workflow: the switch must outlive worker and server restarts and be honoured by incidents
- * already open. Each HealingWorkflow reads it through an activity before every automatic dispatch
+ * already open. Each healingWorkflow reads it through an activity before every automatic dispatch
  * (src/workflows/healing/attempt.ts); probes, incidents, alerts and verification go on while it is
  * off. An operator's forceRecovery is a human decision and is not withheld.
  *
@@ -31,6 +31,7 @@ import type {
   RemediationSwitchState,
   SwitchChange,
 } from '../shared/contracts';
+import { runAgeLeftMs } from './run-age';
 import { describeError } from '../shared/errors';
 import { SWITCH_ON, remediationSwitchQuery } from '../shared/remediation-switch';
 import { AlertOutbox } from './alerting/alert-outbox';
@@ -76,7 +77,7 @@ export async function remediationSwitchWorkflow(initial: RemediationSwitchState 
     if (change) notices.inApp({ severity: 'WARNING', targetId: FLEET_TARGET, text: change.text, at: change.at });
   });
   setHandler(remediationSwitchQuery, () => state);
-  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT);
+  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT, runAgeLeftMs());
   await condition(allHandlersFinished);
   if (!notices.idle()) await notices.settle(NOTICE_SETTLE_LIMIT_MS);
   return continueAsNew<typeof remediationSwitchWorkflow>(state);

@@ -4,16 +4,13 @@
  * closed workflows 24 h). It keeps, for about 400 days:
  *
  * - every closed incident of the target, summarised (times, attempts, outcome, who acted), sent
- *   by the HealingWorkflow at close through an activity doing signal-with-start;
+ *   by the healingWorkflow at close through an activity doing signal-with-start;
  * - the spans of time its probes covered (`probedSpans`, sent by the monitor's watch activity
  *   every few minutes and when it ends): spans at most two check intervals apart are joined, a
  *   wider gap (worker down, monitor stuck or terminated) stays out: unknown, never up;
  * - the maintenance windows (`maintenance`, sent by the monitor when a pause ends).
  *
- * Roll-ups from before the probed spans measured time on their own coverage tick (a worker
- * running, whatever its monitor did); they keep the spans measured so, and stop ticking at their
- * next workflow task (ROLLUP_PROBED_COVERAGE_PATCH). State from before maintenance was recorded
- * has no `maintenance`: read as none.
+ * A roll-up with no maintenance window yet has no `maintenance`: read as none.
  *
  * Daily figures (four states of time per UTC day) are derived from these facts by the client
  * (src/shared/report-math.ts), so a change of the formulas needs no migration. The state stays
@@ -27,11 +24,10 @@ import {
   defineQuery,
   defineSignal,
   setHandler,
-  patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { IncidentSummary } from '../shared/contracts';
-import { ROLLUP_PROBED_COVERAGE_PATCH } from '../shared/names';
+import { runAgeLeftMs } from './run-age';
 import { mergeIsoSpans } from '../shared/report-math';
 
 export interface RollupState {
@@ -39,14 +35,10 @@ export interface RollupState {
   /** Measured (probed) spans [start, end] (ISO), merged, oldest first. */
   measured: Array<[string, string]>;
   incidents: IncidentSummary[];
-  /** Maintenance windows [start, end] (ISO), merged; absent in state from before they were recorded. */
+  /** Maintenance windows [start, end] (ISO), merged; absent until the first one. */
   maintenance?: Array<[string, string]>;
   /** Two check intervals of the target's monitor, as the last probed spans said. */
   maxGapMs?: number;
-  /** Coverage tick of roll-ups from before the probed spans, ms (set by worker starts; no longer ticks). */
-  tickMs?: number;
-  /** ISO time of the last coverage tick (roll-ups from before the probed spans). */
-  lastTickAt?: string;
 }
 
 /** Spans the watch's probes covered, and the widest gap between two probes that still joins them. */
@@ -56,7 +48,6 @@ export interface ProbedSpans {
 }
 
 export const incidentClosedSignal = defineSignal<[IncidentSummary]>('incidentClosed');
-export const coverageSignal = defineSignal<[{ tickMs: number }]>('coverage');
 export const probedSpansSignal = defineSignal<[ProbedSpans]>('probedSpans');
 export const maintenanceSignal = defineSignal<[{ span: [string, string] }]>('maintenance');
 export const rollupQuery = defineQuery<RollupState>('rollup');
@@ -74,16 +65,11 @@ export async function rollupWorkflow(initial: RollupState): Promise<never> {
     incidents: [...(initial.incidents ?? [])],
     ...(initial.maintenance ? { maintenance: [...initial.maintenance] } : {}),
   };
-  const iso = (ms: number): string => new Date(ms).toISOString();
 
   setHandler(incidentClosedSignal, (summary) => {
     if (state.incidents.some((i) => i.incidentId === summary.incidentId)) return;
     state.incidents.push(summary);
     state.incidents.sort((a, b) => a.detectedAt.localeCompare(b.detectedAt));
-  });
-  setHandler(coverageSignal, ({ tickMs }) => {
-    if (!(tickMs > 0)) return;
-    state.tickMs = tickMs;
   });
   setHandler(probedSpansSignal, ({ spans, maxGapMs }) => {
     if (!Array.isArray(spans) || !spans.length) return;
@@ -96,16 +82,6 @@ export async function rollupWorkflow(initial: RollupState): Promise<never> {
   });
   setHandler(rollupQuery, () => state);
 
-  const tick = (): void => {
-    const now = Date.now();
-    const last = state.lastTickAt ? Date.parse(state.lastTickAt) : undefined;
-    if (last !== undefined && state.tickMs && now - last <= 1.5 * state.tickMs) {
-      const span = state.measured[state.measured.length - 1];
-      if (span && Date.parse(span[1]) >= last) span[1] = iso(now);
-      else state.measured.push([iso(last), iso(now)]);
-    }
-    state.lastTickAt = iso(now);
-  };
   const trim = (): void => {
     const since = Date.now() - ROLLUP_KEEP_MS;
     state.measured = state.measured.filter(([, end]) => Date.parse(end) >= since);
@@ -114,21 +90,9 @@ export async function rollupWorkflow(initial: RollupState): Promise<never> {
   };
   const tooLong = (): boolean => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT;
 
-  for (;;) {
-    if (patched(ROLLUP_PROBED_COVERAGE_PATCH)) {
-      // Time is measured by the probes: nothing to tick; wait for signals and a long history.
-      await condition(tooLong);
-    } else if (state.tickMs) {
-      if (!state.lastTickAt) tick();
-      const woke = await condition(tooLong, state.tickMs);
-      if (!woke) tick();
-    } else {
-      await condition(() => !!state.tickMs || tooLong());
-    }
-    if (tooLong()) {
-      await condition(allHandlersFinished);
-      trim();
-      return continueAsNew<typeof rollupWorkflow>(state);
-    }
-  }
+  // Time is measured by the monitor's probes: wait for signals until the history is long or old.
+  await condition(tooLong, runAgeLeftMs());
+  await condition(allHandlersFinished);
+  trim();
+  return continueAsNew<typeof rollupWorkflow>(state);
 }

@@ -1,23 +1,23 @@
 /**
- * Hands a confirmed CRITICAL to the target's one HealingWorkflow (`heal-<target>` in its deployment), started as
+ * Hands a confirmed CRITICAL to the target's one healingWorkflow (`heal-<target>` in its deployment), started as
  * an abandoned child so that the incident outlives the monitor (or its run). A healer already
  * running means one is in charge: nothing new starts.
  */
-import { ParentClosePolicy, log, patched, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, log, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { FIRST_SIGHTING_PATCH, healingWorkflowId } from '../shared/names';
+import { healingWorkflowId } from '../shared/names';
 import type { MonitorInput, ProbeReport } from '../shared/types';
 import { deploymentOfRun } from './deployment-scope';
 import { healingWorkflow } from './healing';
 
 /**
- * Starts the target's HealingWorkflow; false when one is already running (one healer per target).
+ * Starts the target's healingWorkflow; false when one is already running (one healer per target).
  * `report` is the confirmed CRITICAL; the trigger's time is the first CRITICAL sighting (when
  * given), which the incident takes as its detection: downtime and MTTD count from it.
  */
 export async function startHealing(input: MonitorInput, report: ProbeReport, firstSightingAt?: string): Promise<boolean> {
   const workflowId = healingWorkflowId(input.target.id, deploymentOfRun());
-  const at = firstSightingAt && patched(FIRST_SIGHTING_PATCH) ? firstSightingAt : report.observation.probedAt;
+  const at = firstSightingAt ? firstSightingAt : report.observation.probedAt;
   try {
     await startChild(healingWorkflow, {
       workflowId,

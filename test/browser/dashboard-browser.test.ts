@@ -58,7 +58,7 @@ beforeAll(async () => {
   running = await startWorker(config, log);
   const client = new AutohealClient(running.connections.client, config.temporal.taskQueue);
   await client.monitors.reconcile(config.targets);
-  await client.operator.ensureRollups(config.targets, 2_000);
+  await client.operator.ensureRollups(config.targets);
   dashboard = createDashboardServer({ client: client.temporal, config, log, taskQueue: client.taskQueue, webUiUrl: 'http://127.0.0.1:8233' });
   url = (await dashboard.listen()).url;
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });

@@ -1,5 +1,5 @@
 /**
- * HealingWorkflow escalation on the time-skipping server: the failed-attempt window counted
+ * healingWorkflow escalation on the time-skipping server: the failed-attempt window counted
  * across incidents, the recovery SLA, and life while parked (reminders, natural recovery).
  */
 import { ApplicationFailure } from '@temporalio/common';

@@ -21,7 +21,7 @@ export function registerDoctorCommand(program: Command, deps: DoctorCommandDeps)
   return program
     .command('doctor')
     .description(
-      'check every link (GitHub token, scopes, expiry, repository, restart workflow or restart URL, SMTP login, bridge, Temporal, schedules, heartbeat) without restarting anything; exit 1 on any ❌',
+      'check every link (GitHub token, scopes, expiry, repository, restart workflow or restart URL, SMTP login, bridge, Temporal, monitors, heartbeat) without restarting anything; exit 1 on any ❌',
     )
     .option(
       '--workflow-path <path>',

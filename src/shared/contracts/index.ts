@@ -14,7 +14,6 @@ import type { ProbeActivities } from './probe';
 import type { RemediationActivities } from './remediation';
 import type { RemediationSwitchActivities } from './remediation-switch';
 import type { RollupActivities } from './rollup';
-import type { ScheduleControlActivities } from './schedule-control';
 
 export type * from './alerts';
 export type * from './ledger';
@@ -22,7 +21,6 @@ export type * from './probe';
 export * from './remediation';
 export type * from './remediation-switch';
 export type * from './rollup';
-export type * from './schedule-control';
 
 /** Every activity the worker registers, as workflow code proxies them. */
 export type Activities = ProbeActivities &
@@ -31,5 +29,4 @@ export type Activities = ProbeActivities &
   RemediationActivities &
   LedgerActivities &
   RemediationSwitchActivities &
-  RollupActivities &
-  ScheduleControlActivities;
+  RollupActivities;

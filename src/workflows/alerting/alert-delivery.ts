@@ -1,5 +1,5 @@
 /**
- * AlertDeliveryWorkflow: the alerts of one target that must outlive the workflow that raised
+ * alertDeliveryWorkflow: the alerts of one target that must outlive the workflow that raised
  * them (workflow id `autoheal-alerts-<target>`). A closed incident hands over its last emails
  * (the recovery email, a CRITICAL email still waiting for SMTP) and is gone at once, so the
  * target's `heal-<target>` id is free for the next incident. The warning watch sends its WARNING
@@ -35,6 +35,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { runAgeReached } from '../run-age';
 import { ALERTS_UNDELIVERABLE_TEXT, undeliverableNoticeId } from '../../shared/alert-feed';
 import {
   ALERT_DELIVERY_BUDGET_MS,
@@ -82,7 +83,7 @@ const { notifyInApp } = proxyActivities<Activities>({
   retry: { maximumAttempts: 1 },
 });
 
-export async function AlertDeliveryWorkflow(input: AlertDeliveryInput): Promise<void> {
+export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<void> {
   const { targetId } = input;
   const pending = new Map<string, PendingDelivery>((input.pending ?? []).map((d) => [d.id, d]));
   const done: string[] = [...(input.done ?? [])];
@@ -160,7 +161,7 @@ export async function AlertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
 
   const maxEvents = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
   const historyFull = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents;
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents || runAgeReached();
 
   for (;;) {
     const draining = historyFull();
@@ -181,7 +182,7 @@ export async function AlertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     else await condition(wake);
   }
   await condition(allHandlersFinished);
-  await continueAsNew<typeof AlertDeliveryWorkflow>({
+  await continueAsNew<typeof alertDeliveryWorkflow>({
     ...input,
     pending: [...pending.values()],
     done,

@@ -3,9 +3,8 @@
  * or both for one event. Deliveries run in the background with the alert retry policy (24 h),
  * so an SMTP outage never holds up the workflow's own work. Before the workflow closes or
  * continues as new it hands what is still undelivered (and the alerts it queued for that
- * moment) to the target's AlertDeliveryWorkflow (`handOver`), which goes on retrying for the
- * rest of their 24 h; `settle` (wait, bounded) is the fallback when the hand-over fails, and
- * the way of histories from before it. Shared by the healing workflow and the warning watch.
+ * moment) to the target's alertDeliveryWorkflow (`handOver`), which goes on retrying for the
+ * rest of their 24 h; `settle` (wait, bounded) is the fallback when the hand-over fails. Shared by the healing workflow and the warning watch.
  * Workflow code.
  */
 import { ActivityCancellationType, CancellationScope, condition, proxyActivities } from '@temporalio/workflow';
@@ -46,7 +45,7 @@ interface Entry {
 export interface AlertOutboxOptions {
   /**
    * Start the deliveries so that cancelling them waits for the server's answer (needed by
-   * `cancelAndHandOver`; only on paths whose histories record it: a patched path).
+   * `cancelAndHandOver`: the warning watch's path).
    */
   cancellable?: boolean;
 }
@@ -101,7 +100,7 @@ export class AlertOutbox {
 
   /**
    * Hands every delivery still in flight, and the queued ones, to the target's
-   * AlertDeliveryWorkflow; false when that failed (the caller then delivers them itself).
+   * alertDeliveryWorkflow; false when that failed (the caller then delivers them itself).
    * This workflow's own attempts go on: one that succeeds meanwhile is sent twice (the same
    * Message-ID). `cancelAndHandOver` avoids that.
    */
@@ -122,7 +121,7 @@ export class AlertOutbox {
   /**
    * For a run about to end (needs `cancellable`): cancels this workflow's own attempts, waits
    * until the server has recorded each outcome, then hands only what was not delivered (and the
-   * queued ones) to the target's AlertDeliveryWorkflow. So no attempt is left retrying for a
+   * queued ones) to the target's alertDeliveryWorkflow. So no attempt is left retrying for a
    * closed run, and an email the SMTP server accepted before the cancellation is not sent again
    * (at-least-once remains for an attempt accepted just as its worker died). False when the
    * hand-over failed: the undelivered ones are then sent again from this workflow.

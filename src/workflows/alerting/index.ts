@@ -6,7 +6,7 @@
  *    CRITICAL starts the incident (../healing); WARNING conditions go to the target's warning
  *    watch with `reportWarnings` (report-warnings.ts: a signal-with-start from workflow code).
  * 2. Deciding to send. The incident alerts at once (CRITICAL, reminders, escalation,
- *    recovery). The warning watch (warnings.ts, WarningWatchWorkflow, `autoheal-warnings-<target>`)
+ *    recovery). The warning watch (warnings.ts, warningWatchWorkflow, `autoheal-warnings-<target>`)
  *    decides per condition with the rules of warning-tracker.ts: the hold, one email per
  *    reminder interval, episodes, grouping of conditions due together.
  * 3. The outbox. Both send through an AlertOutbox (alert-outbox.ts): the `sendAlertEmail` and
@@ -19,7 +19,7 @@
  *    then the feed gets "Alerts cannot be delivered" (one per cause per day).
  * 5. The ends. An email leaves through the worker's mailer: SMTP, or in demo mode without SMTP
  *    the mail catcher (mailbox.ts, mailboxWorkflow, `autoheal-mailbox`). An in-app notification
- *    lands in the durable feed (notifications.ts, NotificationFeedWorkflow,
+ *    lands in the durable feed (notifications.ts, notificationFeedWorkflow,
  *    `autoheal-notifications`) that the dashboard and `autoheal notifications` read.
  *
  * The operator's test alert (test-alert.ts, testAlertWorkflow) sends one `test` email through
@@ -28,10 +28,10 @@
  * Only the workflow functions and their messages are exported here (src/workflows/index.ts
  * registers them); the outbox and `reportWarnings` are imported from their files.
  */
-export { AlertDeliveryWorkflow, alertsHandedOverSignal, pendingAlertsQuery } from './alert-delivery';
-export { WarningWatchWorkflow, trackedWarningsQuery, warningsObservedSignal } from './warnings';
+export { alertDeliveryWorkflow, alertsHandedOverSignal, pendingAlertsQuery } from './alert-delivery';
+export { warningWatchWorkflow, trackedWarningsQuery, warningsObservedSignal } from './warnings';
 export {
-  NotificationFeedWorkflow,
+  notificationFeedWorkflow,
   markReadSignal,
   notificationAddedSignal,
   notificationsQuery,

@@ -13,6 +13,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { runAgeLeftMs } from '../run-age';
 
 export interface CaughtEmail {
   messageId: string;
@@ -35,7 +36,7 @@ export async function mailboxWorkflow(initial: CaughtEmail[] = []): Promise<neve
     emails = [...emails, email].slice(-KEEP);
   });
   setHandler(mailboxQuery, () => emails);
-  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 1_000);
+  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 1_000, runAgeLeftMs());
   await condition(allHandlersFinished);
   return continueAsNew<typeof mailboxWorkflow>(emails);
 }

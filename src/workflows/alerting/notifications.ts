@@ -1,5 +1,5 @@
 /**
- * NotificationFeedWorkflow: the durable in-app notification feed (workflow id
+ * notificationFeedWorkflow: the durable in-app notification feed (workflow id
  * `autoheal-notifications`). Writers signal `notificationAdded` (with signalWithStart, so the
  * first write starts it); the dashboard and CLI read it with the `notifications` query and mark
  * items read with the `markRead` signal. It keeps the newest FEED_LIMIT notifications and
@@ -15,6 +15,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { runAgeLeftMs } from '../run-age';
 import {
   FEED_LIMIT,
   filterNotifications,
@@ -42,7 +43,7 @@ export interface NotificationFeedInput {
 
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 5_000;
 
-export async function NotificationFeedWorkflow(input: NotificationFeedInput = {}): Promise<void> {
+export async function notificationFeedWorkflow(input: NotificationFeedInput = {}): Promise<void> {
   const limit = input.limit ?? FEED_LIMIT;
   let items: FeedNotification[] = (input.items ?? []).slice(0, limit);
 
@@ -73,7 +74,7 @@ export async function NotificationFeedWorkflow(input: NotificationFeedInput = {}
   setHandler(unreadCountQuery, () => items.filter((item) => !item.read).length);
 
   const maxEvents = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
-  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents);
+  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents, runAgeLeftMs());
   await condition(allHandlersFinished);
-  await continueAsNew<typeof NotificationFeedWorkflow>({ ...input, items });
+  await continueAsNew<typeof notificationFeedWorkflow>({ ...input, items });
 }

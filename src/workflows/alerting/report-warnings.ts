@@ -1,5 +1,5 @@
 /**
- * Hands the WARNING conditions of one monitor run to the target's WarningWatchWorkflow (see
+ * Hands the WARNING conditions of one monitor run to the target's warningWatchWorkflow (see
  * warnings.ts), from workflow code and without an activity.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -7,7 +7,7 @@ import { ParentClosePolicy, getExternalWorkflowHandle, isCancellation, startChil
 import type { WarningCondition } from '../../shared/alert-conditions';
 import { warningWatchWorkflowId } from '../../shared/names';
 import { deploymentOfRun } from '../deployment-scope';
-import { WarningWatchWorkflow, type WarningObservation, warningsObservedSignal } from './warnings';
+import { warningWatchWorkflow, type WarningObservation, warningsObservedSignal } from './warnings';
 
 export interface ReportWarningsOptions {
   /** REMINDER_INTERVAL of the target's policy. */
@@ -22,7 +22,7 @@ export interface ReportWarningsOptions {
 }
 
 /**
- * Hands the WARNING conditions of one monitor run to the target's WarningWatchWorkflow, from
+ * Hands the WARNING conditions of one monitor run to the target's warningWatchWorkflow, from
  * workflow code and without an activity: signals the running watcher, or starts it (as an
  * abandoned child, so it outlives the short monitor run) with the conditions as its input.
  * Every observation carries the caller's current WARNING policy, which the watcher adopts: a
@@ -50,7 +50,7 @@ export async function reportWarnings(
     // not running: start it below
   }
   try {
-    await startChild(WarningWatchWorkflow, {
+    await startChild(warningWatchWorkflow, {
       workflowId,
       ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
       parentClosePolicy: ParentClosePolicy.ABANDON,

@@ -46,39 +46,6 @@ export class WarningTracker {
     this.tracked = new Map(carried.map((t) => [t.key, t]));
   }
 
-  /** Before the hold (histories without the `warning-hold` marker): due at the first sighting. */
-  observeWithoutHold(conditions: WarningCondition[], now: number): TrackedWarning[] {
-    const { clearAfterMs, reminderIntervalMs } = this.rules;
-    const due: TrackedWarning[] = [];
-    for (const c of conditions) {
-      const t = this.tracked.get(c.key);
-      if (!t) {
-        const fresh = {
-          key: c.key,
-          issue: c.issue,
-          episodeId: `${c.key}@${now}`,
-          since: now,
-          lastSeen: now,
-          lastEmailAt: now,
-          emails: 1,
-        };
-        this.tracked.set(c.key, fresh);
-        due.push(fresh);
-        continue;
-      }
-      const cleared = now - t.lastSeen > clearAfterMs;
-      const emailDue = now - t.lastEmailAt >= reminderIntervalMs;
-      t.issue = c.issue;
-      t.lastSeen = now;
-      if (!emailDue) continue; // at most one email per condition per interval, cleared or not
-      if (cleared) Object.assign(t, { episodeId: `${c.key}@${now}`, since: now, emails: 0 });
-      t.emails += 1;
-      t.lastEmailAt = now;
-      due.push(t);
-    }
-    return due;
-  }
-
   /** Records the sightings; returns the conditions due for an email now (counted as emailed). */
   observe(conditions: WarningCondition[], now: number): TrackedWarning[] {
     const { clearAfterMs, reminderIntervalMs, holdMs } = this.rules;

@@ -1,5 +1,5 @@
 /**
- * WarningWatchWorkflow: WARNING routing with deduplication that survives restarts (one per
+ * warningWatchWorkflow: WARNING routing with deduplication that survives restarts (one per
  * target, workflow id `autoheal-warnings-<target>`). The long-lived monitor reports the WARNING
  * conditions it sees with `reportWarnings`, and this long-running workflow decides what to send
  * (the per-condition rules are in warning-tracker.ts):
@@ -17,17 +17,14 @@
  *   new episode (a new thread), emailed once it has lasted the hold and the interval since its
  *   last email has passed;
  * - conditions that fall due within `groupWaitMs` (WARNING_GROUP_WAIT, 30 s) of the first one
- *   go out as one email naming them all, like Alertmanager's `group_wait` (patch `warning-group`);
+ *   go out as one email naming them all, like Alertmanager's `group_wait`;
  * - each observation carries the target's current policy (hold, reminder interval, group wait),
- *   and the watch adopts it: a changed WARNING_HOLD reaches a running watch (`warning-policy`).
- *
- * Histories started before the hold (no `warning-hold` patch marker) replay the old way: an
- * email at a condition's first sighting.
+ *   and the watch adopts it: a changed WARNING_HOLD reaches a running watch.
  *
  * Emails go out in the background with the alert retry policy (24 h), so an SMTP outage never
  * holds back the handling of new observations. The workflow continues as new to bound its
  * history, carrying its state; the deliveries still in flight are handed to the target's
- * AlertDeliveryWorkflow first (`warning-hand-over`), so a long SMTP outage does not hold the
+ * alertDeliveryWorkflow first, so a long SMTP outage does not hold the
  * continue-as-new back; only when that fails does it wait for them.
  */
 import {
@@ -38,7 +35,6 @@ import {
   defineSignal,
   isCancellation,
   log,
-  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -51,8 +47,8 @@ import {
   DEFAULT_WARNING_HOLD_MS,
 } from '../../shared/alert-policy';
 import type { WarningAlert, WarningAlertCondition } from '../../shared/contracts';
-import { WARNING_GROUP_PATCH, WARNING_HAND_OVER_PATCH, WARNING_POLICY_PATCH } from '../../shared/names';
 import { AlertOutbox } from './alert-outbox';
+import { runAgeLeftMs, runAgeReached } from '../run-age';
 import { type TrackedWarning, WarningTracker } from './warning-tracker';
 
 export type { TrackedWarning } from './warning-tracker';
@@ -71,7 +67,7 @@ export interface WarningObservation {
   conditions: WarningCondition[];
   /** ISO time of the probe that saw them. */
   at: string;
-  /** The target's current policy; the watch adopts it. Absent from monitors before it. */
+  /** The target's current policy; the watch adopts it. */
   policy?: WarningPolicy;
 }
 
@@ -102,10 +98,7 @@ export const trackedWarningsQuery = defineQuery<TrackedWarning[]>('trackedWarnin
 
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 5_000;
 
-/** Patch id of the hold: histories without its marker email at a condition's first sighting. */
-export const WARNING_HOLD_PATCH = 'warning-hold';
-
-export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<void> {
+export async function warningWatchWorkflow(input: WarningWatchInput): Promise<void> {
   const { targetId } = input;
   const rules = {
     reminderIntervalMs: input.reminderIntervalMs,
@@ -117,13 +110,12 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
   let group = input.group;
   let groupsOpened = 0;
 
-  // histories from before the hand-over wait for their deliveries instead of cancelling them
-  const handsOver = patched(WARNING_HAND_OVER_PATCH);
+  // cancellable deliveries: the hand-over before a continue-as-new cancels them first
   const outbox = new AlertOutbox(
     (label, err) => {
       if (!isCancellation(err)) log.error(`${label} not delivered`, { targetId, error: String(err) });
     },
-    { cancellable: handsOver },
+    { cancellable: true },
   );
   const describe = (c: WarningAlertCondition) =>
     c.occurrence > 1 ? `Still observed (reminder ${c.occurrence - 1}): ${c.issue}` : c.issue;
@@ -166,18 +158,9 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
   };
 
   const observe = (observation: WarningObservation) => {
-    if (observation.policy && patched(WARNING_POLICY_PATCH)) adopt(observation.policy);
-    if (!patched(WARNING_HOLD_PATCH)) {
-      for (const t of tracker.observeWithoutHold(observation.conditions, Date.now()))
-        send([item(t, observation.at)]);
-      return;
-    }
+    if (observation.policy) adopt(observation.policy);
     const due = tracker.observe(observation.conditions, Date.now());
     if (!due.length) return;
-    if (!patched(WARNING_GROUP_PATCH)) {
-      for (const t of due) send([item(t, observation.at)]);
-      return;
-    }
     const items = due.map((t) => item(t, observation.at));
     if (group) group.items.push(...items);
     else {
@@ -193,7 +176,7 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
 
   const maxEvents = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
   const historyFull = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents;
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents || runAgeReached();
   while (!historyFull()) {
     const opened = groupsOpened;
     const forgetIn = tracker.nextForgetIn(Date.now());
@@ -201,19 +184,19 @@ export async function WarningWatchWorkflow(input: WarningWatchInput): Promise<vo
     const waits = [forgetIn, flushIn].filter((w): w is number => w !== undefined);
     // a new group wakes the loop, so that its email is not held back by a longer wait
     const woken = () => historyFull() || groupsOpened !== opened;
-    if (!waits.length) await condition(() => woken() || tracker.tracked.size > 0);
-    else await condition(woken, Math.min(...waits));
+    if (!waits.length) await condition(() => woken() || tracker.tracked.size > 0, runAgeLeftMs());
+    else await condition(woken, Math.min(...waits, runAgeLeftMs()));
     if (group && Date.now() >= group.flushAt) flush();
     tracker.forget(Date.now());
   }
   // hand the deliveries in flight over (those sent by observations handled meanwhile too), or,
-  // when that fails and on older histories, finish them: continuing as new would abandon them
-  for (let handingOver = handsOver; ; ) {
+  // when that fails, finish them: continuing as new would abandon them
+  for (let handingOver = true; ; ) {
     while (handingOver && !outbox.idle()) handingOver = await handOver(outbox, targetId);
     await condition(() => (handingOver || outbox.idle()) && allHandlersFinished());
     if (outbox.idle()) break;
   }
-  await continueAsNew<typeof WarningWatchWorkflow>({
+  await continueAsNew<typeof warningWatchWorkflow>({
     ...input,
     reminderIntervalMs: rules.reminderIntervalMs,
     holdMs: rules.holdMs,

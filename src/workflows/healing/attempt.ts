@@ -10,9 +10,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
-  patched,
 } from '@temporalio/workflow';
-import { CANCELLABLE_DISPATCH_PATCH, SAFE_DISPATCH_PATCH } from '../../shared/names';
 import type { AttemptRecord, RemediationReceipt, RemediationRequest } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
 import { describeError } from '../../shared/errors';
@@ -50,16 +48,15 @@ export async function runAttempt(
   }
   // From here until the dispatch is sent, a forceRecovery joins this restart (index.ts) instead
   // of queueing a second one seconds later; only the kill switch's hold lets one interrupt.
-  const safe = patched(SAFE_DISPATCH_PATCH);
-  incident.preparingDispatch = safe;
+  incident.preparingDispatch = true;
   try {
-    if (!force && patched('remediation-switch')) {
+    if (!force) {
       const withheld = await holdWhileRemediationOff(incident, slaDeadline);
       if (withheld) return withheld;
     }
     const outside = await checkSafetyEnvelope(incident, force, slaDeadline);
     if (outside) return outside;
-    if (safe && needsFreshLook(incident)) {
+    if (needsFreshLook(incident)) {
       const looked = await freshLook(incident);
       if (looked) return looked;
     }
@@ -89,22 +86,17 @@ export async function runAttempt(
     attempt,
     reason: view.issue,
     trigger: force ? `operator:${force.by}` : triggerName(incident),
-    ...(force && safe ? { forced: true } : {}),
+    ...(force ? { forced: true } : {}),
     dryRun: policy.remediation === 'dry-run',
   };
-  const cancellable = patched(CANCELLABLE_DISPATCH_PATCH);
   // Only an `off` that arrives during this dispatch stops it: the hold above has just read the switch.
   incident.switchedOff = undefined;
   try {
-    receipt = cancellable
-      ? await dispatchUnlessStopped(incident, request, slaDeadline)
-      : await dispatchRemediation(request);
+    receipt = await dispatchUnlessStopped(incident, request, slaDeadline);
     incident.joinedForce.splice(0); // they joined this restart
   } catch (err) {
-    if (cancellable) {
-      // a forceRecovery that joined a dispatch that did not go through gets its own attempt
-      incident.forceRequests.push(...incident.joinedForce.splice(0));
-    }
+    // a forceRecovery that joined a dispatch that did not go through gets its own attempt
+    incident.forceRequests.push(...incident.joinedForce.splice(0));
     if (err instanceof DispatchStopped && err.switchedOff) {
       return withdraw(incident, record, previousDispatchMs, `remediation turned off by ${err.switchedOff.by} (${err.switchedOff.reason}) while the dispatch waited on retries: cancelled, nothing is sent after that`);
     }

@@ -3,11 +3,10 @@
  * spacing, the kill switch's hold), RECOVERY_SLA is judged after a probe, as verification does
  * (attempt.ts): after a late wake-up (the worker was down) a bridge that recovered by itself
  * meanwhile closes RECOVERED, on two healthy probes VERIFY_INTERVAL apart like every recovery,
- * with no escalation email. Histories without the patch marker escalate at once, as before.
+ * with no escalation email.
  */
-import { patched, sleep } from '@temporalio/workflow';
+import { sleep } from '@temporalio/workflow';
 import { formatDuration } from '../../shared/duration';
-import { SLA_PROBE_BETWEEN_ATTEMPTS_PATCH } from '../../shared/names';
 import type { AttemptOutcome } from './outcome';
 import { probe } from './calls';
 import { type Incident, nowMs } from './incident';
@@ -15,7 +14,6 @@ import { isHealthyForRecovery } from './verdict';
 
 /** RECOVERY_SLA ran out between attempts: `recovered` when two probes say so, else `sla`. */
 export async function judgeSla(incident: Incident): Promise<AttemptOutcome> {
-  if (!patched(SLA_PROBE_BETWEEN_ATTEMPTS_PATCH)) return { kind: 'sla' };
   incident.doing('RECOVERY_SLA ran out: probing before escalating');
   if (!isHealthyForRecovery(await probe(incident))) return { kind: 'sla' };
   await sleep(incident.policy.verifyIntervalMs);

@@ -4,16 +4,13 @@
  * therefore says nothing about restarts: it is recorded as a dry run that did not recover, not as
  * a failed restart, and the attempt ledger does not count it (so that, after leaving dry-run, a
  * real outage still gets ESCALATE_AFTER attempts). Such an incident escalates by RECOVERY_SLA.
- * Histories recorded before this counted it (DRY_RUN_NOT_COUNTED_PATCH).
  */
-import { patched } from '@temporalio/workflow';
-import { DRY_RUN_NOT_COUNTED_PATCH } from '../../shared/names';
 import type { Incident } from './incident';
 
 /** True when the attempt that just failed was a dry run (its receipt, or the policy, says so). */
 export function failedAttemptWasDryRun(incident: Incident): boolean {
   const last = incident.view.attempts[incident.view.attempts.length - 1];
-  return last?.method === 'dry-run' && patched(DRY_RUN_NOT_COUNTED_PATCH);
+  return last?.method === 'dry-run';
 }
 
 /** Records the dry run that did not recover the target, instead of a failure; never escalates by itself. */

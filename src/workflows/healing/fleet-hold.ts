@@ -6,8 +6,6 @@
  * target recovers, RECOVERY_SLA escalates), with the breaker's own words in the timeline. No
  * per-incident notice: the breaker sends one for the fleet. A closing incident reports itself.
  */
-import { patched } from '@temporalio/workflow';
-import { SAFETY_ENVELOPE_PATCH } from '../../shared/names';
 import type { ProbeReport } from '../../shared/types';
 import { breakerText } from '../fleet-breaker';
 import type { AttemptOutcome } from './outcome';
@@ -67,17 +65,14 @@ async function holdWhileTripped(
 
 /**
  * Tells the breaker this incident opened, as soon as it opens: by the time the first automatic
- * dispatch is checked, incidents that opened together have all reported. Histories from before
- * the envelope: nothing.
+ * dispatch is checked, incidents that opened together have all reported.
  */
 export async function reportOpenedToFleet(incident: Incident): Promise<void> {
-  if (!patched(SAFETY_ENVELOPE_PATCH)) return;
   await reportToFleet(incident, fleetReport(incident, 'opened', bridgeFails(incident.lastReport) ?? false));
 }
 
-/** Tells the breaker this incident closed (histories from before the envelope: nothing). */
+/** Tells the breaker this incident closed. */
 export async function reportClosedToFleet(incident: Incident): Promise<void> {
-  if (!patched(SAFETY_ENVELOPE_PATCH)) return;
   await reportToFleet(incident, fleetReport(incident, 'closed'));
 }
 

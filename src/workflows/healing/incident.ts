@@ -184,7 +184,7 @@ export class Incident {
 
   /**
    * Hands the alerts still undelivered, and those queued for the close, to the target's
-   * AlertDeliveryWorkflow, so that this run can end now (the healer id is free for the next
+   * alertDeliveryWorkflow, so that this run can end now (the healer id is free for the next
    * incident at once). Should the hand-over fail, delivers them here, bounded as before.
    */
   async handOverAlerts(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * HealingWorkflow: one execution is one incident of one target (workflow id `heal-<target>`,
+ * healingWorkflow: one execution is one incident of one target (workflow id `heal-<target>`,
  * so one healer per target). detect → alert (in parallel) → dispatch → verify → confirm; a
  * failed attempt is retried after a backoff; the incident escalates to humans and parks when
  * the target has had ESCALATE_AFTER failed attempts within ESCALATION_WINDOW (counted across

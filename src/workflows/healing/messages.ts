@@ -1,5 +1,5 @@
 /**
- * The operator messages of a HealingWorkflow (one incident), shared by the workflow and the
+ * The operator messages of a healingWorkflow (one incident), shared by the workflow and the
  * client: updates with validators for the commands, one query for status and timeline, and the
  * plain-data shapes they carry. Workflow-safe: no Node built-ins, no I/O.
  */

@@ -3,12 +3,10 @@
  * checks, the runbook's log line) and sends the CRITICAL email and in-app notification in the
  * background, never awaited before the dispatch. Closing records the figures and sends the
  * recovery email (RECOVERED) or an in-app note (RESOLVED), handing them (and any alert still
- * undelivered) to the target's AlertDeliveryWorkflow: the run ends as soon as the incident is
- * decided, and `heal-<target>` is free for the next incident. Histories from before the
- * hand-over (no `alert-hand-over` marker) send them here and wait for them, at most 10 min.
+ * undelivered) to the target's alertDeliveryWorkflow: the run ends as soon as the incident is
+ * decided, and `heal-<target>` is free for the next incident.
  */
-import { log, patched } from '@temporalio/workflow';
-import { ALERT_HAND_OVER_PATCH, SAFE_DISPATCH_PATCH } from '../../shared/names';
+import { log } from '@temporalio/workflow';
 import { formatDurationWords } from '../../shared/duration';
 import { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
 import { describeMethod } from '../../shared/remediation-words';
@@ -45,7 +43,7 @@ export async function open(incident: Incident): Promise<void> {
   else log.error(`CRITICAL: ${view.issue} - initiating auto-restart`, where);
 
   let autoRestart = autoRestartWords(policy.remediation);
-  if (policy.remediation !== 'none' && patched('remediation-switch')) {
+  if (policy.remediation !== 'none') {
     const remediation = await readRemediationState(incident);
     if (!remediation.enabled) autoRestart = `WITHHELD: ${withheldText(remediation)}`;
   }
@@ -76,7 +74,6 @@ export async function open(incident: Incident): Promise<void> {
 /** Closes the incident: RECOVERED (recovery email, figures) or RESOLVED by an operator. */
 export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', method?: string): Promise<HealingResult> {
   const { view, target, policy } = incident;
-  const handOver = patched(ALERT_HAND_OVER_PATCH);
   const closedMs = nowMs();
   const took = closedMs - incident.detectedAtMs;
   if (how === 'RECOVERED') {
@@ -106,23 +103,21 @@ export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', m
       accountsOnline: online,
       accountsExpected: expected,
     };
-    if (handOver) incident.alerts.queueEmail(recovery);
-    else incident.alerts.email(recovery);
-    incident.notify('INFO', `${target.id} recovered (${methodText}) in ${formatDurationWords(took)}`, handOver);
+    incident.alerts.queueEmail(recovery);
+    incident.notify('INFO', `${target.id} recovered (${methodText}) in ${formatDurationWords(took)}`, true);
   } else {
     incident.setStatus('RESOLVED');
-    incident.notify('INFO', `${target.id} incident resolved by ${view.resolution?.by}`, handOver);
+    incident.notify('INFO', `${target.id} incident resolved by ${view.resolution?.by}`, true);
   }
-  if (patched(SAFE_DISPATCH_PATCH)) answerPendingForces(incident, how, method);
+  answerPendingForces(incident, how, method);
   view.figures.closedAt = iso(closedMs);
   view.figures.downtimeMs = took;
   const words = how === 'RECOVERED' ? 'recovered' : `resolved by ${view.resolution?.by}`;
   incident.note('closed', how, `incident closed: ${words}`);
   incident.doing(`closed: ${words}`);
-  if (patched('incident-rollup')) await recordRollup(incident, summarise(incident, how, method));
+  await recordRollup(incident, summarise(incident, how, method));
   await reportClosedToFleet(incident);
-  if (handOver) await incident.handOverAlerts();
-  else await incident.settleAlerts();
+  await incident.handOverAlerts();
   return { ...view, status: how };
 }
 
@@ -141,7 +136,7 @@ function answerPendingForces(incident: Incident, how: 'RECOVERED' | 'RESOLVED', 
   for (const request of pending) {
     const text = `forceRecovery by ${request.by} (${request.reason}) was not acted on: ${why} before it could be; no restart was sent for it. Force again if the target still needs a restart.`;
     incident.note('force_recovery', 'not_needed', text);
-    incident.notify('INFO', `${incident.target.id}: ${text}`, patched(ALERT_HAND_OVER_PATCH));
+    incident.notify('INFO', `${incident.target.id}: ${text}`, true);
   }
 }
 

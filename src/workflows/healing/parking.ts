@@ -4,9 +4,9 @@
  * closes it RECOVERED when the target comes back by itself. It leaves the park when resolved,
  * recovered or forced, and continues as new when its history grows.
  */
-import { continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
-import { ALERT_HAND_OVER_PATCH, REMINDER_CATCH_UP_PATCH } from '../../shared/names';
+import { continueAsNew, log, workflowInfo } from '@temporalio/workflow';
 import { formatDuration } from '../../shared/duration';
+import { runAgeReached } from '../run-age';
 import type { HealingResult } from './messages';
 import { probe } from './calls';
 import { type HealingWorkflowInput, type Incident, iso, nowMs } from './incident';
@@ -85,15 +85,12 @@ export async function park(incident: Incident): Promise<'recovered' | 'resolved'
     const { continueAsNewSuggested, historyLength } = workflowInfo();
     const historyFull =
       continueAsNewSuggested ||
-      historyLength >= (incident.input.continueAsNewAfterEvents ?? Number.POSITIVE_INFINITY);
+      historyLength >= (incident.input.continueAsNewAfterEvents ?? Number.POSITIVE_INFINITY) ||
+      runAgeReached();
     if (historyFull && !incident.interrupted()) {
-      if (patched(ALERT_HAND_OVER_PATCH)) {
-        // an operator request accepted meanwhile travels in the carried state (forceRequests,
-        // resolution, acknowledgement) and is acted on by the next run
-        await incident.handOverAlerts();
-      } else {
-        await incident.settleAlerts();
-      }
+      // an operator request accepted meanwhile travels in the carried state (forceRequests,
+      // resolution, acknowledgement) and is acted on by the next run
+      await incident.handOverAlerts();
       const { target, policy: p, trigger, report, continueAsNewAfterEvents } = incident.input;
       await continueAsNew<(input: HealingWorkflowInput) => Promise<HealingResult>>({
         target,
@@ -112,7 +109,7 @@ function remind(incident: Incident): void {
   incident.nextReminderMs += incident.policy.reminderIntervalMs;
   // after a late wake-up (the worker was down for hours): one reminder, not one per missed interval
   // (the next one a full interval after this one)
-  if (patched(REMINDER_CATCH_UP_PATCH) && incident.nextReminderMs <= nowMs())
+  if (incident.nextReminderMs <= nowMs())
     incident.nextReminderMs = nowMs() + incident.policy.reminderIntervalMs;
   incident.note('reminder', 'sent', `reminder ${incident.remindersSent} to the escalation contacts`);
   incident.alerts.email({

@@ -7,10 +7,9 @@
  * the attempt at once. When the runs cannot be read, or the run never shows, the attempt falls
  * back to timing from the dispatch's answer, said once. Workflow code: deterministic.
  */
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities, AttemptRecord, AttemptRun, RemediationReceipt } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
-import { FOLLOW_RESTART_RUN_PATCH } from '../../shared/names';
 import { MAX_RUN_QUEUE_WAIT_MS, RUN_UNSEEN_LIMIT_MS, type RestartRunState, runFailed } from '../../shared/restart-run';
 import type { AttemptOutcome } from './outcome';
 import { type Incident, iso, nowMs } from './incident';
@@ -33,8 +32,7 @@ export interface VerificationWindow {
 /**
  * The verification window of an attempt whose dispatch has just returned. VERIFY_TIMEOUT counts
  * from when the restart ran: the dispatch's answer (now), or, for a GitHub dispatch whose run can
- * be followed, that run's start. Histories recorded before the patch count from the dispatch's
- * start, as they did.
+ * be followed, that run's start.
  */
 export function verificationWindow(
   incident: Incident,
@@ -43,11 +41,10 @@ export function verificationWindow(
   receipt: RemediationReceipt | undefined,
 ): VerificationWindow {
   const { verifyTimeoutMs } = incident.policy;
-  const followed = patched(FOLLOW_RESTART_RUN_PATCH);
   const answeredMs = nowMs();
-  const fixed = (followed ? answeredMs : dispatchStartMs) + verifyTimeoutMs;
+  const fixed = answeredMs + verifyTimeoutMs;
   const run =
-    followed && receipt?.runTitle
+    receipt?.runTitle
       ? new RestartRunFollower(incident, attempt, receipt.runTitle, answeredMs, iso(dispatchStartMs))
       : undefined;
   return {

@@ -3,11 +3,8 @@
  * after the kill switch (runAttempt): first the target's restart budget (restart-budget.ts:
  * past it the incident escalates instead of dispatching), then the fleet breaker (fleet-hold.ts:
  * while it is tripped the restart is withheld). An operator's forceRecovery passes: it is a
- * human decision, and it is counted in the budget like every dispatch. Histories from before the
- * envelope (no `safety-envelope` marker) dispatch as they did.
+ * human decision, and it is counted in the budget like every dispatch.
  */
-import { patched } from '@temporalio/workflow';
-import { SAFETY_ENVELOPE_PATCH } from '../../shared/names';
 import type { AttemptOutcome } from './outcome';
 import { holdWhileBreakerTripped } from './fleet-hold';
 import type { ForceRequest, Incident } from './incident';
@@ -19,7 +16,7 @@ export async function checkSafetyEnvelope(
   force: ForceRequest | undefined,
   slaDeadline: number,
 ): Promise<AttemptOutcome | undefined> {
-  if (force || !patched(SAFETY_ENVELOPE_PATCH)) return undefined;
+  if (force) return undefined;
   if (await escalateWhenBudgetUsed(incident)) return { kind: 'escalated' };
   return holdWhileBreakerTripped(incident, slaDeadline);
 }

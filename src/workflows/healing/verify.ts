@@ -4,10 +4,8 @@
  * a failed restart job or an operator message decides. The restart endpoint's own answer never
  * decides recovery.
  */
-import { patched } from '@temporalio/workflow';
 import type { AttemptRecord, RemediationReceipt } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
-import { PROBE_BEFORE_SLA_PATCH } from '../../shared/names';
 import type { AttemptOutcome } from './outcome';
 import { probe } from './calls';
 import { type Incident, nowMs } from './incident';
@@ -33,9 +31,8 @@ export async function verify(
   // A deadline (RECOVERY_SLA, VERIFY_TIMEOUT) is judged after a probe: after a late wake-up (the
   // worker was down) a bridge that recovered meanwhile closes RECOVERED, without an escalation;
   // a healthy probe at a deadline gets the second probe that recovery needs.
-  const probeFirst = patched(PROBE_BEFORE_SLA_PATCH);
   for (;;) {
-    const confirming = probeFirst && healthyInARow === 1;
+    const confirming = healthyInARow === 1;
     const woke = await incident.waitUntil(
       confirming
         ? nowMs() + policy.verifyIntervalMs
@@ -49,13 +46,6 @@ export async function verify(
       conclude('not_recovered', 'superseded by an operator forceRecovery');
       return { kind: 'superseded' };
     }
-    if (!probeFirst && nowMs() >= slaDeadline) {
-      conclude(
-        'not_recovered',
-        `still failing when RECOVERY_SLA (${formatDuration(policy.recoverySlaMs)}) ran out: ${incident.lastReport?.summary ?? 'no probe'}`,
-      );
-      return { kind: 'sla' };
-    }
     const runFailure = await timing.run?.poll();
     deadline = timing.deadline();
     if (runFailure) return restartJobFailed(incident, attempt, runFailure, conclude);
@@ -67,8 +57,8 @@ export async function verify(
       incident.note('verified', 'healthy', `attempt ${attempt}: ${text}`);
       return { kind: 'recovered' };
     }
-    if (probeFirst && healthyInARow === 1 && (nowMs() >= slaDeadline || nowMs() >= deadline)) continue;
-    if (probeFirst && nowMs() >= slaDeadline) {
+    if (healthyInARow === 1 && (nowMs() >= slaDeadline || nowMs() >= deadline)) continue;
+    if (nowMs() >= slaDeadline) {
       conclude(
         'not_recovered',
         `still failing when RECOVERY_SLA (${formatDuration(policy.recoverySlaMs)}) ran out: ${report?.summary ?? 'the probe could not run'}`,

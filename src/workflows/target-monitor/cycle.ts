@@ -4,13 +4,13 @@
  * what the architecture asks of a monitor run: start the healer on a confirmed CRITICAL, count
  * an unconfirmed one, hand WARNING conditions (and an intermittent fault) to the warning watch.
  */
-import { log, patched, proxyActivities, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, proxyActivities, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../../shared/contracts';
 import { warningConditions } from '../../shared/alert-conditions';
 import { formatDuration } from '../../shared/duration';
 import { intermittentCondition } from '../../shared/intermittent-faults';
 import { MONITOR_HEARTBEAT_TIMEOUT_MS, reportSignature } from '../../shared/monitor-policy';
-import { AutohealSeverity, CONFIRM_FROM_PROBE_START_PATCH, PAUSE_BEFORE_HEALER_PATCH } from '../../shared/names';
+import { AutohealSeverity } from '../../shared/names';
 import { phaseOffsetMs } from '../../shared/probe-phase';
 import type { MonitorInput, ProbeReport } from '../../shared/types';
 import { reportWarnings } from '../alerting/report-warnings';
@@ -50,10 +50,9 @@ function confirmActivity(settings: MonitorInput) {
 /**
  * CONFIRM_DELAY counts from the start of the probe that saw the CRITICAL: a probe that waited
  * out PROBE_TIMEOUT (a powered-off VPS, a hung bridge) has already waited it, so the re-probe goes
- * at once instead of a full delay later. Histories without the patch marker wait the whole delay.
+ * at once instead of a full delay later.
  */
 function confirmWaitMs(first: ProbeReport, confirmDelayMs: number): number {
-  if (!patched(CONFIRM_FROM_PROBE_START_PATCH)) return confirmDelayMs;
   const startedMs = Date.parse(first.observation?.probedAt ?? '');
   if (!Number.isFinite(startedMs)) return confirmDelayMs;
   return Math.min(confirmDelayMs, Math.max(0, confirmDelayMs - (Date.now() - startedMs)));
@@ -106,7 +105,7 @@ export async function act(state: MonitorState, outcome: CycleOutcome): Promise<M
     state.recordUnconfirmed(first.observation.probedAt, first.summary);
     log.info('CRITICAL not confirmed by the re-probe: no incident', { target: settings.target.id, first: first.summary, second: final.summary });
     action = 'not_confirmed';
-  } else if (confirmed && state.pause && patched(PAUSE_BEFORE_HEALER_PATCH)) {
+  } else if (confirmed && state.pause) {
     // A pause accepted in the same moment the re-probe confirmed (one workflow task): no incident.
     log.info('Confirmed CRITICAL while pausing: no incident opened', { target: settings.target.id, pause: state.pause.note });
     action = 'none';

@@ -19,7 +19,6 @@ import {
   continueAsNew,
   isCancellation,
   log,
-  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -28,9 +27,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../shared/contracts';
+import { runAgeLeftMs, runAgeReached } from '../run-age';
 import { NOTIFY_IN_APP_ACTIVITY_OPTIONS } from '../../shared/alert-policy';
 import { MONITOR_CONTINUE_AS_NEW_EVENTS } from '../../shared/monitor-policy';
-import { MAINTENANCE_IN_ROLLUP_PATCH } from '../../shared/names';
 import type { MonitorInput } from '../../shared/types';
 import { act, watchAndConfirm } from './cycle';
 import {
@@ -139,7 +138,7 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
   );
 
   const maxEvents = input.continueAsNewAfterEvents ?? MONITOR_CONTINUE_AS_NEW_EVENTS;
-  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents;
+  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents || runAgeReached();
 
   for (;;) {
     if (historyFull()) {
@@ -161,7 +160,7 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
     if (state.pause) {
       const pause = state.pause;
       await waitOutPause(state, () => pendingSettings !== undefined || historyFull());
-      if (patched(MAINTENANCE_IN_ROLLUP_PATCH)) await recordPause(state.settings.target.id, pause);
+      await recordPause(state.settings.target.id, pause);
       continue;
     }
 
@@ -202,20 +201,18 @@ async function recordPause(targetId: string, pause: MonitorPause): Promise<void>
 
 /**
  * Waits while paused: until resumed, a new pause replaces this one, new settings arrive, the
- * history is full, or the window's end (then the pause ends here, with a feed notification).
+ * history is full or old (MAX_RUN_AGE_MS: the pause goes on in the next run), or the window's
+ * end (then the pause ends here, with a feed notification).
  */
 async function waitOutPause(state: MonitorState, otherwise: () => boolean): Promise<void> {
   const pause = state.pause as MonitorPause;
   state.phase = 'paused';
   setCurrentDetails(`${pause.note}: no probes, alerts or restarts for ${state.settings.target.id}. An open incident is not touched.`);
   const changed = () => state.pause !== pause || otherwise();
-  if (pause.until === undefined) {
-    await condition(changed);
-    return;
-  }
-  const remaining = Date.parse(pause.until) - Date.now();
-  const woken = remaining > 0 ? await condition(changed, remaining) : changed();
-  if (woken || state.pause !== pause) return;
+  const untilMs = pause.until === undefined ? Number.POSITIVE_INFINITY : Date.parse(pause.until);
+  const remaining = untilMs - Date.now();
+  const woken = remaining > 0 ? await condition(changed, Math.min(remaining, runAgeLeftMs())) : changed();
+  if (woken || state.pause !== pause || Date.now() < untilMs) return;
   state.pause = undefined;
   state.note = windowEndedNote(pause);
   const targetId = state.settings.target.id;
