@@ -4,11 +4,12 @@
  */
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Worker, WorkflowBundlePath } from '@temporalio/worker';
 import { temporalCliPath, temporalTestServerPath } from '../../src/config/toolchain';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/shared/names';
 import { installTestRuntime } from './strand';
 import { STRAND_ATTEMPTS, runWithStrandRetry } from './strand-retry';
+import { WORKFLOW_BUNDLE_ENV } from './workflow-bundle';
 
 /** The time-skipping test server, with the custom search attributes registered. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -113,14 +114,19 @@ export function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** Workflow code bundled once per test file. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    logger: { log: () => undefined, info: () => undefined, warn: () => undefined, error: console.error, debug: () => undefined, trace: () => undefined },
-  });
-  return bundle;
+/**
+ * The workflow code of src/workflows, bundled once for the whole jest run by the global setup
+ * (test/helpers/workflow-bundle.ts), from the sources: pass it as a worker's `workflowBundle`.
+ */
+export function workflowBundle(): Promise<WorkflowBundlePath> {
+  const codePath = process.env[WORKFLOW_BUNDLE_ENV];
+  if (!codePath)
+    return Promise.reject(
+      new Error(
+        `no workflow bundle from the jest global setup (${WORKFLOW_BUNDLE_ENV} is unset): give this jest config globalSetup: '<rootDir>/test/global-setup.ts' and globalTeardown: '<rootDir>/test/global-teardown.ts'`,
+      ),
+    );
+  return Promise.resolve({ codePath });
 }
 
 let queue = 0;
