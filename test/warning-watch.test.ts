@@ -5,127 +5,63 @@
  * WARNING emails deduplicated per condition across two hours of flapping, and an email that
  * waits for the SMTP server to come back arrives exactly once, while in-app notifications go on.
  */
-import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import {
-  createAlertActivities,
-  createMemoryNotificationFeed,
-  createSmtpMailer,
-} from '../src/activities/alerts';
-import { loadConfig } from '../src/config/load-config';
-import { createLogger } from '../src/logging/create-logger';
-import { classify } from '../src/activities/probe/classify';
-import { createAlertDeliveryActivities } from '../src/activities/alert-delivery';
 import { healingWorkflowId, warningWatchWorkflowId } from '../src/shared/names';
-import type { Observation, ProbeReport } from '../src/shared/types';
-import {
-  trackedWarningsQuery,
-  warningsObservedSignal,
-  type WarningWatchWorkflow,
-} from '../src/workflows/warnings';
+import type { HealingPolicy, ProbeReport, Target } from '../src/shared/types';
+import { trackedWarningsQuery, warningsObservedSignal } from '../src/workflows/warnings';
+import { HOUR, MINUTE, policy, serverNow, target } from './healing-harness';
 import { exportFixture } from './healing-fixtures';
-import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
-import { timeSkippingServerPerTest, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
-import { installTestRuntime } from './helpers/strand';
+import { startSmtpServer } from './helpers/smtp';
+import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
+import {
+  RECIPIENTS,
+  accountsReport,
+  conditionsOf,
+  createWatchWorker,
+  observed,
+  settle,
+  startWatch,
+} from './warning-watch-harness';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-installTestRuntime('ERROR');
 let env: TestWorkflowEnvironment;
 const test = timeSkippingServerPerTest((e) => {
   env = e;
 });
 
-async function createWatchWorker(
-  smtp: TestSmtpServer,
-  taskQueue: string,
-  extraActivities: Record<string, (...args: never[]) => Promise<unknown>> = {},
-) {
-  const config = loadConfig({
-    SMTP_HOST: smtp.host,
-    SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true', // the test's SMTP server is a plain-text relay on loopback
-    SMTP_PORT: String(smtp.port),
-    ALERT_RECIPIENT_EMAIL: 'ops@fidus.test,second@fidus.test',
-  });
-  const feed = createMemoryNotificationFeed();
-  const mailer = createSmtpMailer(config.smtp);
-  const activities = createAlertActivities({
-    mailer,
-    recipients: config.smtp.recipients,
-    escalationRecipients: config.smtp.escalation,
-    dashboardUrl: config.dashboard.url,
-    feed,
-    log: createLogger({ level: 'silent' }),
-  });
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: {
-      ...activities,
-      ...createAlertDeliveryActivities({ client: env.client, taskQueue }),
-      ...extraActivities,
-    },
-  });
-  return { worker, feed, close: () => mailer.close() };
-}
-
-/** Waits (real time) until the watcher has no activity in flight, so that skipping time is safe. */
-async function settle(handle: WorkflowHandle): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    await handle.query(trackedWarningsQuery); // the signal has been handled
-    const description = await handle.describe();
-    if (!description.raw.pendingActivities?.length) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('activities still pending');
-}
-
 /**
- * Runs one monitor run to its end without unlocking time skipping (the time-skipping client's
- * result() would let the server jump to the watcher's next timer, an hour ahead).
+ * Runs the monitor's `run`th run on `watched` to its end without unlocking time skipping (the
+ * time-skipping client's result() would let the server jump to the watcher's next timer, an
+ * hour ahead); returns what it decided.
  */
-async function runMonitor(options: {
-  taskQueue: string;
-  workflowId: string;
-  args: unknown[];
-}): Promise<unknown> {
+async function runMonitor(
+  taskQueue: string,
+  watched: { target: Target; policy: HealingPolicy },
+  run: number,
+): Promise<{ severity: string; action: string }> {
   const plain = new Client({ connection: env.connection, namespace: env.namespace });
-  return plain.workflow.execute('monitorWorkflow', options);
+  return (await plain.workflow.execute('monitorWorkflow', {
+    taskQueue,
+    workflowId: `monitor-${watched.target.id}-${taskQueue}-${run}`,
+    args: [watched],
+  })) as { severity: string; action: string };
 }
-
-const observed = (key: string, issue = `${key} failed to sync`) => ({
-  conditions: [{ key, issue }],
-  at: new Date().toISOString(),
-});
 
 test('a WARNING condition that comes and goes for two hours produces at most three emails', async () => {
   const smtp = await startSmtpServer();
   const taskQueue = uniqueTaskQueue('warn-flap');
-  const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+  const { worker, feed, close } = await createWatchWorker(env, smtp, taskQueue);
   try {
     await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
-        taskQueue,
-        workflowId: warningWatchWorkflowId(`flap-${taskQueue}`, taskQueue),
-        args: [{ targetId: 'mt5-bridge', reminderIntervalMs: HOUR, clearAfterMs: 10 * MINUTE }],
-      });
+      const handle = await startWatch(env, taskQueue, { clearAfterMs: 10 * MINUTE });
       // account:886557 is seen 9 minutes out of every 12 (short gaps): news at minute 3, once
       // it has lasted the 2-minute hold; balances:live_zeros comes for 6 minutes, then is gone
       // for 15 (it clears every time). Two hours from the first email.
       for (let minute = 0; minute <= 123; minute += 3) {
-        const conditions = [];
-        if (minute % 12 < 9)
-          conditions.push({ key: 'account:886557', issue: 'Account 886557 failed to sync' });
-        if (minute % 21 < 6)
-          conditions.push({
-            key: 'balances:live_zeros',
-            issue: 'Every account reads a live $0 (money moved)',
-          });
-        if (conditions.length)
-          await handle.signal(warningsObservedSignal, { conditions, at: new Date().toISOString() });
+        const keys = [];
+        if (minute % 12 < 9) keys.push('account:886557');
+        if (minute % 21 < 6) keys.push('balances:live_zeros');
+        if (keys.length) await handle.signal(warningsObservedSignal, observed(...keys));
         await settle(handle);
         await env.sleep(3 * MINUTE);
       }
@@ -151,35 +87,20 @@ test('a WARNING condition that comes and goes for two hours produces at most thr
   // cleared and back six times: never more than one email an hour
   expect(zeros.length).toBeGreaterThanOrEqual(2);
   expect(zeros.length).toBeLessThanOrEqual(3);
-  expect(smtp.messages.every((m) => m.recipients.join(',') === 'ops@fidus.test,second@fidus.test')).toBe(
-    true,
-  );
+  expect(smtp.messages.every((m) => m.recipients.join(',') === RECIPIENTS.join(','))).toBe(true);
   expect(conditionsOf(account[0]!.mail.text)).toEqual(['account:886557', 'balances:live_zeros']);
   expect(feed.items.filter((n) => n.severity === 'WARNING')).toHaveLength(smtp.messages.length);
 });
 
-/** The conditions an email names, in order. */
-function conditionsOf(text: string | undefined): string[] {
-  return [...(text ?? '').matchAll(/^Condition: (\S+)$/gm)].map((m) => m[1]!);
-}
-
 test('SMTP down when the alert is raised, back two minutes later: the email arrives exactly once, in-app notifications are not held back', async () => {
   const smtp = await startSmtpServer({ down: true });
   const taskQueue = uniqueTaskQueue('warn-smtp-down');
-  const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+  const { worker, feed, close } = await createWatchWorker(env, smtp, taskQueue);
   try {
     await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
-        taskQueue,
-        workflowId: warningWatchWorkflowId(`down-${taskQueue}`, taskQueue),
-        args: [
-          {
-            targetId: 'mt5-bridge',
-            reminderIntervalMs: HOUR,
-            groupWaitMs: 0, // each email as its condition falls due
-            observations: [observed('account:886557')],
-          },
-        ],
+      const handle = await startWatch(env, taskQueue, {
+        groupWaitMs: 0, // each email as its condition falls due
+        observations: [observed('account:886557')],
       });
       await settle(handle);
       await env.sleep(2 * MINUTE);
@@ -226,31 +147,14 @@ async function waitFor(predicate: () => boolean, timeoutMs = 20_000): Promise<vo
 }
 
 describe('reportWarnings from the monitor run', () => {
-  const target = {
-    id: 'mt5-bridge',
-    url: 'http://127.0.0.1:1',
-    accounts: [],
-    expectedAccounts: 7,
-    zeroBalanceOk: [],
-    requireTradeAllowed: true,
-    syncRateCritical: 0.2,
-    probeTimeoutMs: 5_000,
-    staleAfterMs: 10 * MINUTE,
-  };
-  const policy = {
-    checkIntervalMs: 15_000,
-    confirmDelayMs: 3_000,
-    verifyIntervalMs: 15_000,
-    verifyTimeoutMs: 5 * MINUTE,
-    restartCooldownMs: 5 * MINUTE,
-    recoverySlaMs: 15 * MINUTE,
-    escalateAfter: 3,
-    escalationWindowMs: 24 * HOUR,
-    reminderIntervalMs: HOUR,
-    // WARNING_HOLD: the three runs 15 s apart see the condition for 30 s
-    warningHoldMs: 30_000,
-    warningGroupWaitMs: 0, // emailed with the third run
-    remediation: 'none' as const,
+  const monitored = {
+    target: target('mt5-bridge'),
+    policy: policy({
+      // WARNING_HOLD: the three runs 15 s apart see the condition for 30 s
+      warningHoldMs: 30_000,
+      warningGroupWaitMs: 0, // emailed with the third run
+      remediation: 'none',
+    }),
   };
   const warningReport = (probedAt: string): ProbeReport => ({
     severity: 'WARNING',
@@ -273,37 +177,14 @@ describe('reportWarnings from the monitor run', () => {
   test('starts the watcher on the first WARNING run, signals it on the next; one email, one watcher', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-report');
-    const config = loadConfig({
-      SMTP_HOST: smtp.host,
-      SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true', // the test's SMTP server is a plain-text relay on loopback
-      SMTP_PORT: String(smtp.port),
-      ALERT_RECIPIENT_EMAIL: 'ops@fidus.test',
-    });
-    const mailer = createSmtpMailer(config.smtp);
-    const feed = createMemoryNotificationFeed();
-    const alerts = createAlertActivities({
-      mailer,
-      recipients: ['ops@fidus.test'],
-      escalationRecipients: [],
-      dashboardUrl: 'http://127.0.0.1:8080',
-      feed,
-      log: createLogger({ level: 'silent' }),
-    });
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: { ...alerts, probeTarget: async () => warningReport(new Date().toISOString()) },
+    const { worker, close } = await createWatchWorker(env, smtp, taskQueue, {
+      probeTarget: async () => warningReport(new Date().toISOString()),
     });
     const watchId = warningWatchWorkflowId('mt5-bridge', taskQueue);
     try {
       await worker.runUntil(async () => {
         for (const run of [1, 2, 3]) {
-          const result = await runMonitor({
-            taskQueue,
-            workflowId: `monitor-${taskQueue}-${run}`,
-            args: [{ target, policy }],
-          });
+          const result = await runMonitor(taskQueue, monitored, run);
           expect(result).toMatchObject({ severity: 'WARNING', action: 'warned' });
           await env.sleep(15_000);
         }
@@ -318,7 +199,7 @@ describe('reportWarnings from the monitor run', () => {
         await watch.terminate('test over');
       });
     } finally {
-      mailer.close();
+      close();
       await smtp.stop();
     }
     expect(smtp.messages).toHaveLength(1);
@@ -330,71 +211,29 @@ test('live $0 balances on every account while syncing: one WARNING email, no CRI
   const smtp = await startSmtpServer();
   const taskQueue = uniqueTaskQueue('warn-live-zeros');
   const targetId = `zeros-${taskQueue}`;
-  const target = {
-    id: targetId,
-    url: 'http://127.0.0.1:1',
-    accounts: [],
-    expectedAccounts: 7,
-    zeroBalanceOk: [],
-    requireTradeAllowed: true,
-    syncRateCritical: 0.2,
-    probeTimeoutMs: 5_000,
-    staleAfterMs: 10 * MINUTE,
-  };
-  const policy = {
-    checkIntervalMs: 15_000,
-    confirmDelayMs: 3_000,
-    verifyIntervalMs: 15_000,
-    verifyTimeoutMs: 5 * MINUTE,
-    restartCooldownMs: 5 * MINUTE,
-    recoverySlaMs: 15 * MINUTE,
-    escalateAfter: 3,
-    escalationWindowMs: 24 * HOUR,
-    reminderIntervalMs: HOUR,
-    remediation: 'github' as const,
-  };
+  const monitored = { target: target(targetId), policy: policy() };
   const probeTarget = async (): Promise<ProbeReport> => {
-    const probedAt = new Date(Number(await env.currentTimeMs())).toISOString();
-    const observation: Observation = {
-      targetId,
-      probedAt,
-      health: {
-        ok: true,
-        httpStatus: 200,
-        latencyMs: 5,
-        claimedStatus: 'healthy',
-        mt5Available: true,
-        connected: true,
-        tradeAllowed: true,
-      },
-      accounts: {
-        source: 'summary',
-        latencyMs: 5,
-        readings: Array.from({ length: 7 }, (_, i) => ({
-          login: String(886550 + i),
-          balance: 0,
-          dataSource: 'live' as const,
-          readAt: probedAt,
-        })),
-      },
-    };
-    return { ...classify(observation, target), observation };
+    const probedAt = (await serverNow(env)).toISOString();
+    return accountsReport(monitored.target, probedAt, () => ({
+      balance: 0,
+      dataSource: 'live',
+      readAt: probedAt,
+    }));
   };
   const dispatchRemediation = jest.fn(async () => ({
     method: 'github',
     dispatchedAt: new Date().toISOString(),
     detail: 'should not happen',
   }));
-  const { worker, close } = await createWatchWorker(smtp, taskQueue, { probeTarget, dispatchRemediation });
+  const { worker, close } = await createWatchWorker(env, smtp, taskQueue, {
+    probeTarget,
+    dispatchRemediation,
+  });
   try {
     await worker.runUntil(async () => {
       // every 15 s for 2 min 15 s: past the 2-minute hold (WARNING_HOLD's default)
       for (let run = 1; run <= 10; run++) {
-        const result = await runMonitor({
-          taskQueue,
-          workflowId: `monitor-${targetId}-${run}`,
-          args: [{ target, policy }],
-        });
+        const result = await runMonitor(taskQueue, monitored, run);
         expect(result).toMatchObject({ severity: 'WARNING', action: 'warned' });
         await env.sleep(15_000);
       }
@@ -419,17 +258,11 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
   test('a condition seen once, or for less than the hold, and then gone sends nothing', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-hold-short');
-    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+    const { worker, feed, close } = await createWatchWorker(env, smtp, taskQueue);
     let trackedAfter: unknown[] = [];
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
-          taskQueue,
-          workflowId: warningWatchWorkflowId(`short-${taskQueue}`, taskQueue),
-          args: [
-            { targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('account:886557')] },
-          ],
-        });
+        const handle = await startWatch(env, taskQueue, { observations: [observed('account:886557')] });
         const seen = async (key: string, afterMs: number) => {
           await env.sleep(afterMs);
           await handle.signal(warningsObservedSignal, observed(key));
@@ -477,16 +310,12 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
   test('a condition that persists past the hold sends exactly one email, dated from its first sighting', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-hold-long');
-    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
-    const firstSeenAt = new Date(Number(await env.currentTimeMs())).toISOString();
+    const { worker, feed, close } = await createWatchWorker(env, smtp, taskQueue);
+    const firstSeenAt = (await serverNow(env)).toISOString();
     let tracked: Array<{ since: number; emails: number }> = [];
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
-          taskQueue,
-          workflowId: warningWatchWorkflowId(`long-${taskQueue}`, taskQueue),
-          args: [{ targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('sync_rate')] }],
-        });
+        const handle = await startWatch(env, taskQueue, { observations: [observed('sync_rate')] });
         // observed every 30 s for 10 minutes
         for (let second = 30; second <= 600; second += 30) {
           await settle(handle);
@@ -518,61 +347,20 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-refill');
     const targetId = `refill-${taskQueue}`;
-    const target = {
-      id: targetId,
-      url: 'http://127.0.0.1:1',
-      accounts: [],
-      expectedAccounts: 7,
-      zeroBalanceOk: [],
-      requireTradeAllowed: true,
-      syncRateCritical: 0.2,
-      probeTimeoutMs: 5_000,
-      staleAfterMs: 10 * MINUTE,
-    };
-    const policy = {
-      checkIntervalMs: 15_000,
-      confirmDelayMs: 3_000,
-      verifyIntervalMs: 15_000,
-      verifyTimeoutMs: 5 * MINUTE,
-      restartCooldownMs: 5 * MINUTE,
-      recoverySlaMs: 15 * MINUTE,
-      escalateAfter: 3,
-      escalationWindowMs: 24 * HOUR,
-      reminderIntervalMs: HOUR,
-      remediation: 'none' as const,
-    }; // no warningHoldMs: the default hold
-    const restartedAt = Number(await env.currentTimeMs());
+    const monitored = { target: target(targetId), policy: policy({ remediation: 'none' }) }; // the default hold
+    const restartedAt = (await serverNow(env)).getTime();
     const lagging = new Set(['886553', '886555', '886556']);
     const probeTarget = async (): Promise<ProbeReport> => {
-      const now = Number(await env.currentTimeMs());
+      const now = (await serverNow(env)).getTime();
       const refilling = now - restartedAt < 95_000;
       const probedAt = new Date(now).toISOString();
-      const observation: Observation = {
-        targetId,
-        probedAt,
-        health: {
-          ok: true,
-          httpStatus: 200,
-          latencyMs: 5,
-          claimedStatus: 'healthy',
-          mt5Available: true,
-          connected: true,
-          tradeAllowed: true,
-        },
-        accounts: {
-          source: 'summary',
-          latencyMs: 5,
-          readings: Array.from({ length: 7 }, (_, i) => {
-            const login = String(886550 + i);
-            return refilling && lagging.has(login)
-              ? { login, balance: null, dataSource: 'no_cache' as const, readAt: null }
-              : { login, balance: 10_000 + i, dataSource: 'live' as const, readAt: probedAt };
-          }),
-        },
-      };
-      return { ...classify(observation, target), observation };
+      return accountsReport(monitored.target, probedAt, (login, i) =>
+        refilling && lagging.has(login)
+          ? { balance: null, dataSource: 'no_cache', readAt: null }
+          : { balance: 10_000 + i, dataSource: 'live', readAt: probedAt },
+      );
     };
-    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue, { probeTarget });
+    const { worker, feed, close } = await createWatchWorker(env, smtp, taskQueue, { probeTarget });
     const actions: unknown[] = [];
     let heldDuringRefill: unknown[] = [];
     let trackedAfter: unknown[] = [];
@@ -580,12 +368,7 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
       await worker.runUntil(async () => {
         const watch = env.client.workflow.getHandle(warningWatchWorkflowId(targetId, taskQueue));
         for (let run = 0; run <= 16; run++) {
-          const result = (await runMonitor({
-            taskQueue,
-            workflowId: `monitor-${targetId}-${run}`,
-            args: [{ target, policy }],
-          })) as { action: string };
-          actions.push(result.action);
+          actions.push((await runMonitor(taskQueue, monitored, run)).action);
           if (run === 6) heldDuringRefill = await watch.query(trackedWarningsQuery); // 90 s
           await env.sleep(15_000);
         }
@@ -615,7 +398,10 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
 
 describe('the WARNING policy each observation carries reaches a running watcher', () => {
   /** An observation as the monitor sends it: with the target's current policy. */
-  const withPolicy = (key: string, policy: { holdMs: number; reminderIntervalMs: number; groupWaitMs: number }) => ({
+  const withPolicy = (
+    key: string,
+    policy: { holdMs: number; reminderIntervalMs: number; groupWaitMs: number },
+  ) => ({
     ...observed(key),
     policy,
   });
@@ -623,22 +409,14 @@ describe('the WARNING policy each observation carries reaches a running watcher'
   test('a watcher started with a 2-minute hold, then observations carrying a 30-second hold: emailed after 30 s', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-policy-hold');
-    const { worker, close } = await createWatchWorker(smtp, taskQueue);
+    const { worker, close } = await createWatchWorker(env, smtp, taskQueue);
     let tracked: unknown[] = [];
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
-          taskQueue,
-          workflowId: warningWatchWorkflowId(`policy-hold-${taskQueue}`, taskQueue),
-          args: [
-            {
-              targetId: 'mt5-bridge',
-              reminderIntervalMs: HOUR,
-              holdMs: 2 * MINUTE,
-              groupWaitMs: 0,
-              observations: [observed('account:886557')],
-            },
-          ],
+        const handle = await startWatch(env, taskQueue, {
+          holdMs: 2 * MINUTE,
+          groupWaitMs: 0,
+          observations: [observed('account:886557')],
         });
         await settle(handle);
         await env.sleep(30_000);
@@ -664,21 +442,13 @@ describe('the WARNING policy each observation carries reaches a running watcher'
   test('a watcher started with a 1-hour reminder interval, then observations carrying 5 minutes: the reminder follows the new interval', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-policy-reminder');
-    const { worker, close } = await createWatchWorker(smtp, taskQueue);
+    const { worker, close } = await createWatchWorker(env, smtp, taskQueue);
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
-          taskQueue,
-          workflowId: warningWatchWorkflowId(`policy-reminder-${taskQueue}`, taskQueue),
-          args: [
-            {
-              targetId: 'mt5-bridge',
-              reminderIntervalMs: HOUR,
-              holdMs: 0,
-              groupWaitMs: 0,
-              observations: [observed('sync_rate')],
-            },
-          ],
+        const handle = await startWatch(env, taskQueue, {
+          holdMs: 0,
+          groupWaitMs: 0,
+          observations: [observed('sync_rate')],
         });
         await settle(handle);
         await smtp.waitForMessages(1);
@@ -701,32 +471,25 @@ describe('the WARNING policy each observation carries reaches a running watcher'
 });
 
 describe('WARNING_GROUP_WAIT: conditions that fall due together are one email', () => {
-  const start = (taskQueue: string, name: string) =>
-    env.client.workflow.start<typeof WarningWatchWorkflow>('WarningWatchWorkflow', {
-      taskQueue,
-      workflowId: warningWatchWorkflowId(`${name}-${taskQueue}`, taskQueue),
-      args: [
-        {
-          targetId: 'mt5-bridge',
-          reminderIntervalMs: HOUR,
-          holdMs: 2 * MINUTE,
-          groupWaitMs: 30_000,
-          observations: [observed('account:886557', 'Account 886557 failed to sync')],
-        },
-      ],
+  /** A watch with the 2-minute hold and a 30-second group wait, account:886557 seen at its start. */
+  const start = (taskQueue: string) =>
+    startWatch(env, taskQueue, {
+      holdMs: 2 * MINUTE,
+      groupWaitMs: 30_000,
+      observations: [observed('account:886557')],
     });
 
   test('two accounts falling due 10 s apart: one email naming both, one in-app notification', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-group');
-    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+    const { worker, feed, close } = await createWatchWorker(env, smtp, taskQueue);
     let tracked: unknown[] = [];
     try {
       await worker.runUntil(async () => {
-        const handle = await start(taskQueue, 'group');
+        const handle = await start(taskQueue);
         const seen = async (afterMs: number, key: string) => {
           await env.sleep(afterMs);
-          await handle.signal(warningsObservedSignal, observed(key, `Account ${key.slice(8)} failed to sync`));
+          await handle.signal(warningsObservedSignal, observed(key));
           await settle(handle);
         };
         await seen(10_000, 'account:886602'); // 10 s
@@ -762,10 +525,10 @@ describe('WARNING_GROUP_WAIT: conditions that fall due together are one email', 
   test('two accounts falling due a minute apart: two emails', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-group-apart');
-    const { worker, close } = await createWatchWorker(smtp, taskQueue);
+    const { worker, close } = await createWatchWorker(env, smtp, taskQueue);
     try {
       await worker.runUntil(async () => {
-        const handle = await start(taskQueue, 'apart');
+        const handle = await start(taskQueue);
         const seen = async (afterMs: number, key: string) => {
           await env.sleep(afterMs);
           await handle.signal(warningsObservedSignal, observed(key));
@@ -783,6 +546,9 @@ describe('WARNING_GROUP_WAIT: conditions that fall due together are one email', 
       close();
       await smtp.stop();
     }
-    expect(smtp.messages.map((m) => conditionsOf(m.mail.text))).toEqual([['account:886557'], ['account:886602']]);
+    expect(smtp.messages.map((m) => conditionsOf(m.mail.text))).toEqual([
+      ['account:886557'],
+      ['account:886602'],
+    ]);
   });
 });
