@@ -1,7 +1,7 @@
 /** Jest global teardown of `npm test`: removes the run's workflow bundle (test/global-setup.ts). */
-import { WORKFLOW_BUNDLE_ENV, removeRunBundle } from './helpers/workflow-bundle';
+import { WORKFLOW_BUNDLE_ENV, removeRunBundleDir } from './helpers/workflow-bundle';
 
 export default function globalTeardown(): void {
-  const codePath = process.env[WORKFLOW_BUNDLE_ENV];
-  if (codePath) removeRunBundle(codePath);
+  const dir = process.env[WORKFLOW_BUNDLE_ENV];
+  if (dir) removeRunBundleDir(dir);
 }

@@ -9,7 +9,7 @@ import { temporalCliPath, temporalTestServerPath } from '../../src/config/toolch
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/shared/names';
 import { installTestRuntime } from './strand';
 import { STRAND_ATTEMPTS, runWithStrandRetry } from './strand-retry';
-import { WORKFLOW_BUNDLE_ENV } from './workflow-bundle';
+import { WORKFLOW_BUNDLE_ENV, runBundle } from './workflow-bundle';
 
 /** The time-skipping test server, with the custom search attributes registered. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -114,19 +114,19 @@ export function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
+let bundle: Promise<string> | undefined;
 /**
- * The workflow code of src/workflows, bundled once for the whole jest run by the global setup
- * (test/helpers/workflow-bundle.ts), from the sources: pass it as a worker's `workflowBundle`.
+ * The workflow code of src/workflows, bundled from the sources once for the whole jest run (the
+ * first caller of the run bundles it, test/helpers/workflow-bundle.ts): a worker's `workflowBundle`.
  */
-export function workflowBundle(): Promise<WorkflowBundlePath> {
-  const codePath = process.env[WORKFLOW_BUNDLE_ENV];
-  if (!codePath)
-    return Promise.reject(
-      new Error(
-        `no workflow bundle from the jest global setup (${WORKFLOW_BUNDLE_ENV} is unset): give this jest config globalSetup: '<rootDir>/test/global-setup.ts' and globalTeardown: '<rootDir>/test/global-teardown.ts'`,
-      ),
+export async function workflowBundle(): Promise<WorkflowBundlePath> {
+  const dir = process.env[WORKFLOW_BUNDLE_ENV];
+  if (!dir)
+    throw new Error(
+      `no folder for the run's workflow bundle (${WORKFLOW_BUNDLE_ENV} is unset): give this jest config globalSetup: '<rootDir>/test/global-setup.ts' and globalTeardown: '<rootDir>/test/global-teardown.ts'`,
     );
-  return Promise.resolve({ codePath });
+  bundle ??= runBundle(dir);
+  return { codePath: await bundle };
 }
 
 let queue = 0;
