@@ -13,5 +13,11 @@ module.exports = {
   // Temporal servers start per test file; two cores: keep parallelism modest.
   maxWorkers: 2,
   testTimeout: 120_000,
+  // The workflow code, bundled once per run from src/ by the first test that needs it
+  // (test/helpers/workflow-bundle.ts).
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // Transpile only: tsconfig.json's isolatedModules puts ts-jest in transpile mode (ts-jest 29.4
+  // reads it there; its own isolatedModules option is deprecated). `npm run lint` type-checks.
   transform: { '^.+\\.ts$': 'ts-jest' },
 };

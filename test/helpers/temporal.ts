@@ -4,11 +4,12 @@
  */
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Worker, WorkflowBundlePath } from '@temporalio/worker';
 import { temporalCliPath, temporalTestServerPath } from '../../src/config/toolchain';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/shared/names';
 import { installTestRuntime } from './strand';
 import { STRAND_ATTEMPTS, runWithStrandRetry } from './strand-retry';
+import { WORKFLOW_BUNDLE_ENV, runBundle } from './workflow-bundle';
 
 /** The time-skipping test server, with the custom search attributes registered. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -113,14 +114,19 @@ export function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** Workflow code bundled once per test file. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    logger: { log: () => undefined, info: () => undefined, warn: () => undefined, error: console.error, debug: () => undefined, trace: () => undefined },
-  });
-  return bundle;
+let bundle: Promise<string> | undefined;
+/**
+ * The workflow code of src/workflows, bundled from the sources once for the whole jest run (the
+ * first caller of the run bundles it, test/helpers/workflow-bundle.ts): a worker's `workflowBundle`.
+ */
+export async function workflowBundle(): Promise<WorkflowBundlePath> {
+  const dir = process.env[WORKFLOW_BUNDLE_ENV];
+  if (!dir)
+    throw new Error(
+      `no folder for the run's workflow bundle (${WORKFLOW_BUNDLE_ENV} is unset): give this jest config globalSetup: '<rootDir>/test/global-setup.ts' and globalTeardown: '<rootDir>/test/global-teardown.ts'`,
+    );
+  bundle ??= runBundle(dir);
+  return { codePath: await bundle };
 }
 
 let queue = 0;
