@@ -41,14 +41,12 @@ export interface WatchWorker {
 
 /**
  * A worker on its own task queue with the real alert and alert-delivery activities, emailing
- * RECIPIENTS through `smtp` (a plain-text relay on loopback); `extra` adds or replaces activities
- * (a probe, for the monitor).
+ * RECIPIENTS through `smtp` (a plain-text relay on loopback).
  */
 export async function createWatchWorker(
   env: TestWorkflowEnvironment,
   smtp: TestSmtpServer,
   taskQueue: string,
-  extra: Record<string, (...args: never[]) => Promise<unknown>> = {},
 ): Promise<WatchWorker> {
   const config = loadConfig({
     SMTP_HOST: smtp.host,
@@ -70,7 +68,7 @@ export async function createWatchWorker(
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: { ...alerts, ...createAlertDeliveryActivities({ client: env.client, taskQueue }), ...extra },
+    activities: { ...alerts, ...createAlertDeliveryActivities({ client: env.client, taskQueue }) },
   });
   return { worker: trackWorker(worker), feed, close: () => mailer.close() };
 }

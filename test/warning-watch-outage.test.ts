@@ -8,39 +8,26 @@
  */
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createAlertActivities, createMemoryNotificationFeed, createSmtpMailer } from '../src/activities/alerts';
-import { createAlertDeliveryActivities } from '../src/activities/alert-delivery';
-import { loadConfig } from '../src/config/load-config';
-import { createLogger } from '../src/logging/create-logger';
 import { alertDeliveryWorkflowId, warningWatchWorkflowId } from '../src/shared/names';
 import { pendingAlertsQuery } from '../src/workflows/alerting/alert-delivery';
-import {
-  trackedWarningsQuery,
-  warningsObservedSignal,
-  type WarningObservation,
-  warningWatchWorkflow,
-} from '../src/workflows/alerting/warnings';
+import { trackedWarningsQuery, warningsObservedSignal } from '../src/workflows/alerting/warnings';
 import { exportFixture } from './healing-fixtures';
 import { startSmtpServer } from './helpers/smtp';
-import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
+import { installTestRuntime } from './helpers/strand';
+import { createDevServerEnv, uniqueTaskQueue } from './helpers/temporal';
 import { pause, waitFor } from './helpers/wait';
+import { conditionsOf, createWatchWorker, observed, startWatch } from './warning-watch-harness';
 
 jest.setTimeout(240_000);
+installTestRuntime('ERROR');
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
-  try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-  } catch {
-    // already installed in this process
-  }
   env = await createDevServerEnv();
 });
 afterAll(async () => {
   await env?.teardown();
 });
-
 
 const until = (
   what: string,
@@ -48,10 +35,6 @@ const until = (
   timeoutMs = 60_000,
   state: () => Promise<string> | string = () => '',
 ) => waitFor(what, check, Boolean, { timeoutMs, everyMs: 200, describe: state });
-
-/** The conditions an email names, in order. */
-const conditionsOf = (text: string | undefined) =>
-  [...(text ?? '').matchAll(/^Condition: (\S+)$/gm)].map((m) => m[1]!);
 
 const CONTINUE_AS_NEW_AFTER = 60;
 /** What a run may add after it saw its history full: the hand-over, the cancellation, signals meanwhile. */
@@ -62,34 +45,7 @@ test('SMTP down while observations keep coming: the watch hands its WARNING emai
   const taskQueue = uniqueTaskQueue('warn-outage');
   const targetId = `outage-${taskQueue}`;
   const workflowId = warningWatchWorkflowId(targetId, taskQueue);
-  const config = loadConfig({
-    SMTP_HOST: smtp.host,
-    SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true', // the test's SMTP server is a plain-text relay on loopback
-    SMTP_PORT: String(smtp.port),
-    ALERT_RECIPIENT_EMAIL: 'ops@fidus.test',
-  });
-  const feed = createMemoryNotificationFeed();
-  const mailer = createSmtpMailer(config.smtp);
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: {
-      ...createAlertActivities({
-        mailer,
-        recipients: config.smtp.recipients,
-        escalationRecipients: config.smtp.escalation,
-        dashboardUrl: config.dashboard.url,
-        feed,
-        log: createLogger({ level: 'silent' }),
-      }),
-      ...createAlertDeliveryActivities({ client: env.client, taskQueue }),
-    },
-  });
-  const observed = (...keys: string[]): WarningObservation => ({
-    conditions: keys.map((key) => ({ key, issue: `${key} failed to sync` })),
-    at: new Date().toISOString(),
-  });
+  const { worker, feed, close } = await createWatchWorker(env, smtp, taskQueue);
   const latest = env.client.workflow.getHandle(workflowId); // follows continue-as-new
   const delivery = env.client.workflow.getHandle(alertDeliveryWorkflowId(targetId, taskQueue));
 
@@ -120,19 +76,13 @@ test('SMTP down while observations keep coming: the watch hands its WARNING emai
 
   try {
     await worker.runUntil(async () => {
-      const first = await env.client.workflow.start(warningWatchWorkflow, {
-        taskQueue,
-        workflowId,
-        args: [
-          {
-            targetId,
-            reminderIntervalMs: 24 * 60 * 60_000, // one email per condition in this test
-            holdMs: 0,
-            groupWaitMs: 0,
-            continueAsNewAfterEvents: CONTINUE_AS_NEW_AFTER,
-            observations: [observed('account:886557')],
-          },
-        ],
+      const first = await startWatch(env, taskQueue, {
+        targetId,
+        reminderIntervalMs: 24 * 60 * 60_000, // one email per condition in this test
+        holdMs: 0,
+        groupWaitMs: 0,
+        continueAsNewAfterEvents: CONTINUE_AS_NEW_AFTER,
+        observations: [observed('account:886557')],
       });
       const firstRunId = first.firstExecutionRunId;
       monitor = observe();
@@ -172,7 +122,7 @@ test('SMTP down while observations keep coming: the watch hands its WARNING emai
   } finally {
     observing = false;
     await monitor.catch(() => undefined);
-    mailer.close();
+    close();
     await smtp.stop();
   }
   expect(smtp.messages.map((m) => conditionsOf(m.mail.text))).toEqual([['account:886557'], ['account:886602']]);

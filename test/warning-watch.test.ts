@@ -7,89 +7,38 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import {
-  createAlertActivities,
-  createMemoryNotificationFeed,
-  createSmtpMailer,
-} from '../src/activities/alerts';
-import { loadConfig } from '../src/config/load-config';
-import { createLogger } from '../src/logging/create-logger';
-import { classify } from '../src/activities/probe/classify';
-import { createAlertDeliveryActivities } from '../src/activities/alert-delivery';
 import { warningConditions } from '../src/shared/alert-conditions';
 import { warningWatchWorkflowId } from '../src/shared/names';
-import type { Observation, ProbeReport } from '../src/shared/types';
+import type { HealingPolicy, ProbeReport, Target } from '../src/shared/types';
 import {
   trackedWarningsQuery,
   warningsObservedSignal,
   warningWatchWorkflow,
 } from '../src/workflows/alerting/warnings';
+import { HOUR, MINUTE, policy, serverNow, target } from './healing-harness';
 import { exportFixture } from './healing-fixtures';
-import { startSmtpServer, type TestSmtpServer } from './helpers/smtp';
-import { timeSkippingServerPerTest, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
-import { installTestRuntime } from './helpers/strand';
+import { startSmtpServer } from './helpers/smtp';
+import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
+import {
+  RECIPIENTS,
+  accountsReport,
+  conditionsOf,
+  createWatchWorker,
+  observed,
+  settle,
+  startWatch,
+} from './warning-watch-harness';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-installTestRuntime('ERROR');
 let env: TestWorkflowEnvironment;
 const test = timeSkippingServerPerTest((e) => {
   env = e;
 });
 
-async function createWatchWorker(
-  smtp: TestSmtpServer,
-  taskQueue: string,
-  extraActivities: Record<string, (...args: never[]) => Promise<unknown>> = {},
-) {
-  const config = loadConfig({
-    SMTP_HOST: smtp.host,
-    SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true', // the test's SMTP server is a plain-text relay on loopback
-    SMTP_PORT: String(smtp.port),
-    ALERT_RECIPIENT_EMAIL: 'ops@fidus.test,second@fidus.test',
-  });
-  const feed = createMemoryNotificationFeed();
-  const mailer = createSmtpMailer(config.smtp);
-  const activities = createAlertActivities({
-    mailer,
-    recipients: config.smtp.recipients,
-    escalationRecipients: config.smtp.escalation,
-    dashboardUrl: config.dashboard.url,
-    feed,
-    log: createLogger({ level: 'silent' }),
-  });
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: {
-      ...activities,
-      ...createAlertDeliveryActivities({ client: env.client, taskQueue }),
-      ...extraActivities,
-    },
-  });
-  return { worker, feed, close: () => mailer.close() };
-}
-
-/** Waits (real time) until the watcher has no activity in flight, so that skipping time is safe. */
-async function settle(handle: WorkflowHandle): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    await handle.query(trackedWarningsQuery); // the signal has been handled
-    const description = await handle.describe();
-    if (!description.raw.pendingActivities?.length) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('activities still pending');
-}
-
-/** The parts of a target's policy the WARNING path reads. */
-interface WatchedPolicy {
-  reminderIntervalMs: number;
-  warningHoldMs?: number;
-  warningGroupWaitMs?: number;
-}
+/** A monitored target: target(id) with the README defaults, except the `overrides` a test is about. */
+const watched = (targetId: string, overrides: Partial<HealingPolicy> = {}) => ({
+  target: target(targetId),
+  policy: policy(overrides),
+});
 
 /**
  * One probe as the monitor hands it to the watch: its WARNING conditions (none on a CRITICAL),
@@ -99,7 +48,8 @@ interface WatchedPolicy {
  */
 async function observeOnce(
   probe: () => Promise<ProbeReport>,
-  { taskQueue, targetId, policy }: { taskQueue: string; targetId: string; policy: WatchedPolicy },
+  taskQueue: string,
+  { target, policy }: { target: Target; policy: HealingPolicy },
 ): Promise<{ severity: string; action: 'warned' | 'none' }> {
   const report = await probe();
   const conditions = report.severity === 'CRITICAL' ? [] : warningConditions(report);
@@ -110,45 +60,37 @@ async function observeOnce(
     ...(policy.warningGroupWaitMs !== undefined ? { groupWaitMs: policy.warningGroupWaitMs } : {}),
   };
   await env.client.workflow.signalWithStart(warningWatchWorkflow, {
-    workflowId: warningWatchWorkflowId(targetId, taskQueue),
+    workflowId: warningWatchWorkflowId(target.id, taskQueue),
     taskQueue,
-    args: [{ targetId, ...watchPolicy }],
+    args: [{ targetId: target.id, ...watchPolicy }],
     signal: warningsObservedSignal,
-    signalArgs: [{ conditions, at: new Date(Number(await env.currentTimeMs())).toISOString(), policy: watchPolicy }],
+    signalArgs: [{ conditions, at: (await serverNow(env)).toISOString(), policy: watchPolicy }],
   });
   return { severity: report.severity, action: 'warned' };
 }
 
-const observed = (key: string, issue = `${key} failed to sync`) => ({
-  conditions: [{ key, issue }],
-  at: new Date().toISOString(),
-});
+/** Skips `afterMs`, then the monitor observes `keys` again and the watch has handled it. */
+async function seenAfter(handle: WorkflowHandle, afterMs: number, ...keys: string[]): Promise<void> {
+  await env.sleep(afterMs);
+  await handle.signal(warningsObservedSignal, observed(...keys));
+  await settle(handle);
+}
 
 test('a WARNING condition that comes and goes for two hours produces at most three emails', async () => {
   const smtp = await startSmtpServer();
   const taskQueue = uniqueTaskQueue('warn-flap');
-  const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+  const { worker, feed, close } = await createWatchWorker(env, smtp, taskQueue);
   try {
     await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(warningWatchWorkflow, {
-        taskQueue,
-        workflowId: warningWatchWorkflowId(`flap-${taskQueue}`, taskQueue),
-        args: [{ targetId: 'mt5-bridge', reminderIntervalMs: HOUR, clearAfterMs: 10 * MINUTE }],
-      });
+      const handle = await startWatch(env, taskQueue, { clearAfterMs: 10 * MINUTE });
       // account:886557 is seen 9 minutes out of every 12 (short gaps): news at minute 3, once
       // it has lasted the 2-minute hold; balances:live_zeros comes for 6 minutes, then is gone
       // for 15 (it clears every time). Two hours from the first email.
       for (let minute = 0; minute <= 123; minute += 3) {
-        const conditions = [];
-        if (minute % 12 < 9)
-          conditions.push({ key: 'account:886557', issue: 'Account 886557 failed to sync' });
-        if (minute % 21 < 6)
-          conditions.push({
-            key: 'balances:live_zeros',
-            issue: 'Every account reads a live $0 (money moved)',
-          });
-        if (conditions.length)
-          await handle.signal(warningsObservedSignal, { conditions, at: new Date().toISOString() });
+        const keys = [];
+        if (minute % 12 < 9) keys.push('account:886557');
+        if (minute % 21 < 6) keys.push('balances:live_zeros');
+        if (keys.length) await handle.signal(warningsObservedSignal, observed(...keys));
         await settle(handle);
         await env.sleep(3 * MINUTE);
       }
@@ -174,35 +116,20 @@ test('a WARNING condition that comes and goes for two hours produces at most thr
   // cleared and back six times: never more than one email an hour
   expect(zeros.length).toBeGreaterThanOrEqual(2);
   expect(zeros.length).toBeLessThanOrEqual(3);
-  expect(smtp.messages.every((m) => m.recipients.join(',') === 'ops@fidus.test,second@fidus.test')).toBe(
-    true,
-  );
+  expect(smtp.messages.every((m) => m.recipients.join(',') === RECIPIENTS.join(','))).toBe(true);
   expect(conditionsOf(account[0]!.mail.text)).toEqual(['account:886557', 'balances:live_zeros']);
   expect(feed.items.filter((n) => n.severity === 'WARNING')).toHaveLength(smtp.messages.length);
 });
 
-/** The conditions an email names, in order. */
-function conditionsOf(text: string | undefined): string[] {
-  return [...(text ?? '').matchAll(/^Condition: (\S+)$/gm)].map((m) => m[1]!);
-}
-
 test('SMTP down when the alert is raised, back two minutes later: the email arrives exactly once, in-app notifications are not held back', async () => {
   const smtp = await startSmtpServer({ down: true });
   const taskQueue = uniqueTaskQueue('warn-smtp-down');
-  const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+  const { worker, feed, close } = await createWatchWorker(env, smtp, taskQueue);
   try {
     await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(warningWatchWorkflow, {
-        taskQueue,
-        workflowId: warningWatchWorkflowId(`down-${taskQueue}`, taskQueue),
-        args: [
-          {
-            targetId: 'mt5-bridge',
-            reminderIntervalMs: HOUR,
-            groupWaitMs: 0, // each email as its condition falls due
-            observations: [observed('account:886557')],
-          },
-        ],
+      const handle = await startWatch(env, taskQueue, {
+        groupWaitMs: 0, // each email as its condition falls due
+        observations: [observed('account:886557')],
       });
       await settle(handle);
       await env.sleep(2 * MINUTE);
@@ -249,32 +176,11 @@ async function waitFor(predicate: () => boolean, timeoutMs = 20_000): Promise<vo
 }
 
 describe('the observations of successive probes', () => {
-  const target = {
-    id: 'mt5-bridge',
-    url: 'http://127.0.0.1:1',
-    accounts: [],
-    expectedAccounts: 7,
-    zeroBalanceOk: [],
-    requireTradeAllowed: true,
-    syncRateCritical: 0.2,
-    probeTimeoutMs: 5_000,
-    staleAfterMs: 10 * MINUTE,
-  };
-  const policy = {
-    checkIntervalMs: 15_000,
-    confirmDelayMs: 3_000,
-    verifyIntervalMs: 15_000,
-    verifyTimeoutMs: 5 * MINUTE,
-    restartCooldownMs: 5 * MINUTE,
-    recoverySlaMs: 15 * MINUTE,
-    escalateAfter: 3,
-    escalationWindowMs: 24 * HOUR,
-    reminderIntervalMs: HOUR,
+  const monitored = watched('mt5-bridge', {
     // WARNING_HOLD: the three runs 15 s apart see the condition for 30 s
     warningHoldMs: 30_000,
     warningGroupWaitMs: 0, // emailed with the third run
-    remediation: 'none' as const,
-  };
+  });
   const warningReport = (probedAt: string): ProbeReport => ({
     severity: 'WARNING',
     summary: 'Account 886557 failed to sync',
@@ -286,7 +192,7 @@ describe('the observations of successive probes', () => {
       { check: 'account', status: 'warn', evidence: 'Account 886557 failed to sync', accounts: ['886557'] },
     ],
     observation: {
-      targetId: 'mt5-bridge',
+      targetId: monitored.target.id,
       probedAt,
       health: { ok: true, latencyMs: 5, mt5Available: true, connected: true, tradeAllowed: true },
       accounts: { source: 'summary', readings: [], latencyMs: 5 },
@@ -296,41 +202,15 @@ describe('the observations of successive probes', () => {
   test('three WARNING probes reach one watcher as three observations: one email', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-report');
-    const config = loadConfig({
-      SMTP_HOST: smtp.host,
-      SMTP_ALLOW_PLAINTEXT_LOOPBACK: 'true', // the test's SMTP server is a plain-text relay on loopback
-      SMTP_PORT: String(smtp.port),
-      ALERT_RECIPIENT_EMAIL: 'ops@fidus.test',
-    });
-    const mailer = createSmtpMailer(config.smtp);
-    const feed = createMemoryNotificationFeed();
-    const alerts = createAlertActivities({
-      mailer,
-      recipients: ['ops@fidus.test'],
-      escalationRecipients: [],
-      dashboardUrl: 'http://127.0.0.1:8080',
-      feed,
-      log: createLogger({ level: 'silent' }),
-    });
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: alerts,
-    });
-    const watchId = warningWatchWorkflowId('mt5-bridge', taskQueue);
+    const { worker, close } = await createWatchWorker(env, smtp, taskQueue);
     try {
       await worker.runUntil(async () => {
         for (let run = 1; run <= 3; run++) {
-          const result = await observeOnce(async () => warningReport(new Date(Number(await env.currentTimeMs())).toISOString()), {
-            taskQueue,
-            targetId: target.id,
-            policy,
-          });
-          expect(result).toEqual({ severity: 'WARNING', action: 'warned' });
+          const probe = async () => warningReport((await serverNow(env)).toISOString());
+          expect(await observeOnce(probe, taskQueue, monitored)).toEqual({ severity: 'WARNING', action: 'warned' });
           await env.sleep(15_000);
         }
-        const watch = env.client.workflow.getHandle(watchId);
+        const watch = env.client.workflow.getHandle(warningWatchWorkflowId(monitored.target.id, taskQueue));
         await settle(watch);
         const tracked = await watch.query(trackedWarningsQuery);
         expect(tracked).toEqual([expect.objectContaining({ key: 'account:886557', emails: 1 })]);
@@ -341,7 +221,7 @@ describe('the observations of successive probes', () => {
         await watch.terminate('test over');
       });
     } finally {
-      mailer.close();
+      close();
       await smtp.stop();
     }
     expect(smtp.messages).toHaveLength(1);
@@ -352,68 +232,21 @@ describe('the observations of successive probes', () => {
 test('live $0 balances on every account while syncing are a WARNING, never a CRITICAL: one WARNING email', async () => {
   const smtp = await startSmtpServer();
   const taskQueue = uniqueTaskQueue('warn-live-zeros');
-  const targetId = `zeros-${taskQueue}`;
-  const target = {
-    id: targetId,
-    url: 'http://127.0.0.1:1',
-    accounts: [],
-    expectedAccounts: 7,
-    zeroBalanceOk: [],
-    requireTradeAllowed: true,
-    syncRateCritical: 0.2,
-    probeTimeoutMs: 5_000,
-    staleAfterMs: 10 * MINUTE,
-  };
-  const policy = {
-    checkIntervalMs: 15_000,
-    confirmDelayMs: 3_000,
-    verifyIntervalMs: 15_000,
-    verifyTimeoutMs: 5 * MINUTE,
-    restartCooldownMs: 5 * MINUTE,
-    recoverySlaMs: 15 * MINUTE,
-    escalateAfter: 3,
-    escalationWindowMs: 24 * HOUR,
-    reminderIntervalMs: HOUR,
-    remediation: 'github' as const,
-  };
+  const monitored = watched(`zeros-${taskQueue}`); // the default hold and group wait
   const probeTarget = async (): Promise<ProbeReport> => {
-    const probedAt = new Date(Number(await env.currentTimeMs())).toISOString();
-    const observation: Observation = {
-      targetId,
-      probedAt,
-      health: {
-        ok: true,
-        httpStatus: 200,
-        latencyMs: 5,
-        claimedStatus: 'healthy',
-        mt5Available: true,
-        connected: true,
-        tradeAllowed: true,
-      },
-      accounts: {
-        source: 'summary',
-        latencyMs: 5,
-        readings: Array.from({ length: 7 }, (_, i) => ({
-          login: String(886550 + i),
-          balance: 0,
-          dataSource: 'live' as const,
-          readAt: probedAt,
-        })),
-      },
-    };
-    return { ...classify(observation, target), observation };
+    const probedAt = (await serverNow(env)).toISOString();
+    return accountsReport(monitored.target, probedAt, () => ({ balance: 0, dataSource: 'live', readAt: probedAt }));
   };
-  const { worker, close } = await createWatchWorker(smtp, taskQueue);
+  const { worker, close } = await createWatchWorker(env, smtp, taskQueue);
   try {
     await worker.runUntil(async () => {
       // every 15 s for 2 min 15 s: past the 2-minute hold (WARNING_HOLD's default)
       for (let run = 1; run <= 10; run++) {
-        const result = await observeOnce(probeTarget, { taskQueue, targetId, policy });
-        expect(result).toEqual({ severity: 'WARNING', action: 'warned' });
+        expect(await observeOnce(probeTarget, taskQueue, monitored)).toEqual({ severity: 'WARNING', action: 'warned' });
         await env.sleep(15_000);
       }
       await env.sleep(30_000); // WARNING_GROUP_WAIT's default
-      const watch = env.client.workflow.getHandle(warningWatchWorkflowId(targetId, taskQueue));
+      const watch = env.client.workflow.getHandle(warningWatchWorkflowId(monitored.target.id, taskQueue));
       await settle(watch);
       await watch.terminate('test over');
     });
@@ -429,26 +262,15 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
   test('a condition seen once, or for less than the hold, and then gone sends nothing', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-hold-short');
-    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+    const { worker, feed, close } = await createWatchWorker(env, smtp, taskQueue);
     let trackedAfter: unknown[] = [];
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start(warningWatchWorkflow, {
-          taskQueue,
-          workflowId: warningWatchWorkflowId(`short-${taskQueue}`, taskQueue),
-          args: [
-            { targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('account:886557')] },
-          ],
-        });
-        const seen = async (key: string, afterMs: number) => {
-          await env.sleep(afterMs);
-          await handle.signal(warningsObservedSignal, observed(key));
-          await settle(handle);
-        };
+        const handle = await startWatch(env, taskQueue, { observations: [observed('account:886557')] });
         // account:886557 once; account:886602 at 0 s, 60 s and 105 s: under the hold
-        await seen('account:886602', 0);
-        await seen('account:886602', 60_000);
-        await seen('account:886602', 45_000);
+        await seenAfter(handle, 0, 'account:886602');
+        await seenAfter(handle, 60_000, 'account:886602');
+        await seenAfter(handle, 45_000, 'account:886602');
         // in either order: a signal that reaches a new watcher before its first workflow task is
         // handled before the observations of its input
         const held = await handle.query(trackedWarningsQuery);
@@ -457,8 +279,8 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
           expect.objectContaining({ key: 'account:886602', emails: 0 }),
         ]);
         // back 15 minutes later (it cleared in between), for one more minute: the hold starts over
-        await seen('account:886602', 15 * MINUTE);
-        await seen('account:886602', MINUTE);
+        await seenAfter(handle, 15 * MINUTE, 'account:886602');
+        await seenAfter(handle, MINUTE, 'account:886602');
         await env.sleep(30 * MINUTE);
         await settle(handle);
         trackedAfter = await handle.query(trackedWarningsQuery);
@@ -476,16 +298,12 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
   test('a condition that persists past the hold sends exactly one email, dated from its first sighting', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-hold-long');
-    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
-    const firstSeenAt = new Date(Number(await env.currentTimeMs())).toISOString();
+    const { worker, feed, close } = await createWatchWorker(env, smtp, taskQueue);
+    const firstSeenAt = (await serverNow(env)).toISOString();
     let tracked: Array<{ since: number; emails: number }> = [];
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start(warningWatchWorkflow, {
-          taskQueue,
-          workflowId: warningWatchWorkflowId(`long-${taskQueue}`, taskQueue),
-          args: [{ targetId: 'mt5-bridge', reminderIntervalMs: HOUR, observations: [observed('sync_rate')] }],
-        });
+        const handle = await startWatch(env, taskQueue, { observations: [observed('sync_rate')] });
         // observed every 30 s for 10 minutes
         for (let second = 30; second <= 600; second += 30) {
           await settle(handle);
@@ -516,71 +334,28 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
   test('a bridge refilling its cache after a restart (accounts lagging for 90 s, probed every 15 s) sends nothing', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-refill');
-    const targetId = `refill-${taskQueue}`;
-    const target = {
-      id: targetId,
-      url: 'http://127.0.0.1:1',
-      accounts: [],
-      expectedAccounts: 7,
-      zeroBalanceOk: [],
-      requireTradeAllowed: true,
-      syncRateCritical: 0.2,
-      probeTimeoutMs: 5_000,
-      staleAfterMs: 10 * MINUTE,
-    };
-    const policy = {
-      checkIntervalMs: 15_000,
-      confirmDelayMs: 3_000,
-      verifyIntervalMs: 15_000,
-      verifyTimeoutMs: 5 * MINUTE,
-      restartCooldownMs: 5 * MINUTE,
-      recoverySlaMs: 15 * MINUTE,
-      escalateAfter: 3,
-      escalationWindowMs: 24 * HOUR,
-      reminderIntervalMs: HOUR,
-      remediation: 'none' as const,
-    }; // no warningHoldMs: the default hold
-    const restartedAt = Number(await env.currentTimeMs());
+    const monitored = watched(`refill-${taskQueue}`); // the default hold
+    const restartedAt = (await serverNow(env)).getTime();
     const lagging = new Set(['886553', '886555', '886556']);
     const probeTarget = async (): Promise<ProbeReport> => {
-      const now = Number(await env.currentTimeMs());
+      const now = (await serverNow(env)).getTime();
       const refilling = now - restartedAt < 95_000;
       const probedAt = new Date(now).toISOString();
-      const observation: Observation = {
-        targetId,
-        probedAt,
-        health: {
-          ok: true,
-          httpStatus: 200,
-          latencyMs: 5,
-          claimedStatus: 'healthy',
-          mt5Available: true,
-          connected: true,
-          tradeAllowed: true,
-        },
-        accounts: {
-          source: 'summary',
-          latencyMs: 5,
-          readings: Array.from({ length: 7 }, (_, i) => {
-            const login = String(886550 + i);
-            return refilling && lagging.has(login)
-              ? { login, balance: null, dataSource: 'no_cache' as const, readAt: null }
-              : { login, balance: 10_000 + i, dataSource: 'live' as const, readAt: probedAt };
-          }),
-        },
-      };
-      return { ...classify(observation, target), observation };
+      return accountsReport(monitored.target, probedAt, (login, i) =>
+        refilling && lagging.has(login)
+          ? { balance: null, dataSource: 'no_cache', readAt: null }
+          : { balance: 10_000 + i, dataSource: 'live', readAt: probedAt },
+      );
     };
-    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+    const { worker, feed, close } = await createWatchWorker(env, smtp, taskQueue);
     const actions: unknown[] = [];
     let heldDuringRefill: unknown[] = [];
     let trackedAfter: unknown[] = [];
     try {
       await worker.runUntil(async () => {
-        const watch = env.client.workflow.getHandle(warningWatchWorkflowId(targetId, taskQueue));
+        const watch = env.client.workflow.getHandle(warningWatchWorkflowId(monitored.target.id, taskQueue));
         for (let run = 0; run <= 16; run++) {
-          const result = await observeOnce(probeTarget, { taskQueue, targetId, policy });
-          actions.push(result.action);
+          actions.push((await observeOnce(probeTarget, taskQueue, monitored)).action);
           if (run === 6) heldDuringRefill = await watch.query(trackedWarningsQuery); // 90 s
           await env.sleep(15_000);
         }
@@ -609,39 +384,28 @@ describe('the hold: a condition is news once it has been observed for WARNING_HO
 });
 
 describe('the WARNING policy each observation carries reaches a running watcher', () => {
-  /** An observation as the monitor sends it: with the target's current policy. */
-  const withPolicy = (key: string, policy: { holdMs: number; reminderIntervalMs: number; groupWaitMs: number }) => ({
+  /** An observation as the monitor sends it: with the target's current policy (hourly reminders, no group wait, unless `change` says otherwise). */
+  const withPolicy = (key: string, change: { holdMs: number; reminderIntervalMs?: number }) => ({
     ...observed(key),
-    policy,
+    policy: { reminderIntervalMs: HOUR, groupWaitMs: 0, ...change },
   });
 
   test('a watcher started with a 2-minute hold, then observations carrying a 30-second hold: emailed after 30 s', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-policy-hold');
-    const { worker, close } = await createWatchWorker(smtp, taskQueue);
+    const { worker, close } = await createWatchWorker(env, smtp, taskQueue);
     let tracked: unknown[] = [];
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start(warningWatchWorkflow, {
-          taskQueue,
-          workflowId: warningWatchWorkflowId(`policy-hold-${taskQueue}`, taskQueue),
-          args: [
-            {
-              targetId: 'mt5-bridge',
-              reminderIntervalMs: HOUR,
-              holdMs: 2 * MINUTE,
-              groupWaitMs: 0,
-              observations: [observed('account:886557')],
-            },
-          ],
+        const handle = await startWatch(env, taskQueue, {
+          holdMs: 2 * MINUTE,
+          groupWaitMs: 0,
+          observations: [observed('account:886557')],
         });
         await settle(handle);
         await env.sleep(30_000);
         // the worker restarted with WARNING_HOLD=30s: the monitor's next observation says so
-        await handle.signal(
-          warningsObservedSignal,
-          withPolicy('account:886557', { holdMs: 30_000, reminderIntervalMs: HOUR, groupWaitMs: 0 }),
-        );
+        await handle.signal(warningsObservedSignal, withPolicy('account:886557', { holdMs: 30_000 }));
         await settle(handle);
         tracked = await handle.query(trackedWarningsQuery);
         await exportFixture(handle, 'warning-watch-policy-changed');
@@ -659,28 +423,20 @@ describe('the WARNING policy each observation carries reaches a running watcher'
   test('a watcher started with a 1-hour reminder interval, then observations carrying 5 minutes: the reminder follows the new interval', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-policy-reminder');
-    const { worker, close } = await createWatchWorker(smtp, taskQueue);
+    const { worker, close } = await createWatchWorker(env, smtp, taskQueue);
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start(warningWatchWorkflow, {
-          taskQueue,
-          workflowId: warningWatchWorkflowId(`policy-reminder-${taskQueue}`, taskQueue),
-          args: [
-            {
-              targetId: 'mt5-bridge',
-              reminderIntervalMs: HOUR,
-              holdMs: 0,
-              groupWaitMs: 0,
-              observations: [observed('sync_rate')],
-            },
-          ],
+        const handle = await startWatch(env, taskQueue, {
+          holdMs: 0,
+          groupWaitMs: 0,
+          observations: [observed('sync_rate')],
         });
         await settle(handle);
         await smtp.waitForMessages(1);
         await env.sleep(8 * MINUTE); // seen again within the 10 minutes that would clear it
         await handle.signal(
           warningsObservedSignal,
-          withPolicy('sync_rate', { holdMs: 0, reminderIntervalMs: 5 * MINUTE, groupWaitMs: 0 }),
+          withPolicy('sync_rate', { holdMs: 0, reminderIntervalMs: 5 * MINUTE }),
         );
         await settle(handle);
         await handle.terminate('test over');
@@ -696,37 +452,25 @@ describe('the WARNING policy each observation carries reaches a running watcher'
 });
 
 describe('WARNING_GROUP_WAIT: conditions that fall due together are one email', () => {
-  const start = (taskQueue: string, name: string) =>
-    env.client.workflow.start(warningWatchWorkflow, {
-      taskQueue,
-      workflowId: warningWatchWorkflowId(`${name}-${taskQueue}`, taskQueue),
-      args: [
-        {
-          targetId: 'mt5-bridge',
-          reminderIntervalMs: HOUR,
-          holdMs: 2 * MINUTE,
-          groupWaitMs: 30_000,
-          observations: [observed('account:886557', 'Account 886557 failed to sync')],
-        },
-      ],
+  /** A watch with the 2-minute hold and a 30-second group wait, account:886557 seen at its start. */
+  const start = (taskQueue: string) =>
+    startWatch(env, taskQueue, {
+      holdMs: 2 * MINUTE,
+      groupWaitMs: 30_000,
+      observations: [observed('account:886557')],
     });
 
   test('two accounts falling due 10 s apart: one email naming both, one in-app notification', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-group');
-    const { worker, feed, close } = await createWatchWorker(smtp, taskQueue);
+    const { worker, feed, close } = await createWatchWorker(env, smtp, taskQueue);
     let tracked: unknown[] = [];
     try {
       await worker.runUntil(async () => {
-        const handle = await start(taskQueue, 'group');
-        const seen = async (afterMs: number, key: string) => {
-          await env.sleep(afterMs);
-          await handle.signal(warningsObservedSignal, observed(key, `Account ${key.slice(8)} failed to sync`));
-          await settle(handle);
-        };
-        await seen(10_000, 'account:886602'); // 10 s
-        await seen(110_000, 'account:886557'); // 2 min: the first falls due
-        await seen(10_000, 'account:886602'); // 2 min 10 s: the second, within the wait
+        const handle = await start(taskQueue);
+        await seenAfter(handle, 10_000, 'account:886602'); // 10 s
+        await seenAfter(handle, 110_000, 'account:886557'); // 2 min: the first falls due
+        await seenAfter(handle, 10_000, 'account:886602'); // 2 min 10 s: the second, within the wait
         expect(smtp.messages).toHaveLength(0); // waiting for the rest of the group
         await env.sleep(MINUTE);
         await settle(handle);
@@ -757,18 +501,13 @@ describe('WARNING_GROUP_WAIT: conditions that fall due together are one email', 
   test('two accounts falling due a minute apart: two emails', async () => {
     const smtp = await startSmtpServer();
     const taskQueue = uniqueTaskQueue('warn-group-apart');
-    const { worker, close } = await createWatchWorker(smtp, taskQueue);
+    const { worker, close } = await createWatchWorker(env, smtp, taskQueue);
     try {
       await worker.runUntil(async () => {
-        const handle = await start(taskQueue, 'apart');
-        const seen = async (afterMs: number, key: string) => {
-          await env.sleep(afterMs);
-          await handle.signal(warningsObservedSignal, observed(key));
-          await settle(handle);
-        };
-        await seen(MINUTE, 'account:886602'); // 1 min
-        await seen(MINUTE, 'account:886557'); // 2 min: the first falls due
-        await seen(MINUTE, 'account:886602'); // 3 min: the second, past the wait
+        const handle = await start(taskQueue);
+        await seenAfter(handle, MINUTE, 'account:886602'); // 1 min
+        await seenAfter(handle, MINUTE, 'account:886557'); // 2 min: the first falls due
+        await seenAfter(handle, MINUTE, 'account:886602'); // 3 min: the second, past the wait
         await env.sleep(MINUTE);
         await settle(handle);
         await smtp.waitForMessages(2);
