@@ -68,9 +68,15 @@ export async function startWorker(config: AppConfig, log: Logger, address?: stri
       })
     : undefined;
   const metrics = createWorkerMetrics({ heartbeat, runtimeAddress: runtime.metricsAddress });
+  // Nothing of the worker's own may still be calling Temporal when its connection closes: a call
+  // in its retry back-off would then fail outside any caller ("Channel has been shut down").
   const done = worker
     .run()
     .finally(() => heartbeat?.stop())
+    .finally(async () => {
+      tokenWatch?.stop();
+      await tokenWatch?.settled();
+    })
     .finally(() => connections.close());
   heartbeat?.start();
   tokenWatch?.start();
