@@ -105,6 +105,24 @@ export interface HealingPolicy {
    * from before it): the default, 6 within 24 h.
    */
   restartBudget?: Rate | false;
+  /**
+   * REMEDIATION_LADDER (or the target's `ladder`): the rungs tried in order, then people. Absent
+   * (the default, and every policy from before the ladder): today's single full restart with
+   * VERIFY_TIMEOUT and RESTART_COOLDOWN (`ladderOf`, src/shared/remediation-ladder.ts).
+   */
+  ladder?: LadderRung[];
+}
+
+/** A rung of the remediation ladder (src/shared/remediation-ladder.ts), from the least disruptive. */
+export type Rung = 'reinit' | 'full-restart';
+
+/** One rung as a policy carries it: its verification window and its own restart spacing. */
+export interface LadderRung {
+  rung: Rung;
+  /** VERIFY_TIMEOUT of this rung, ms (reinit: REINIT_VERIFY_TIMEOUT; full-restart: VERIFY_TIMEOUT). */
+  verifyTimeoutMs: number;
+  /** Least time between two dispatches of this rung to the target, ms (reinit: REINIT_COOLDOWN; full-restart: RESTART_COOLDOWN). */
+  cooldownMs: number;
 }
 
 /** `dry-run`: everything runs, each restart that would be sent is recorded and announced, none is sent. */
