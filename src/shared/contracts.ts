@@ -7,7 +7,7 @@
  */
 import type { IntermittentSummary } from './intermittent-faults';
 import type { RestartRunQuery, RestartRunState } from './restart-run';
-import type { ProbeReport, Severity, Target } from './types';
+import type { ProbeReport, Rung, Severity, Target } from './types';
 
 // ---------------------------------------------------------------- probe
 
@@ -81,6 +81,8 @@ export interface ProbeActivities {
 export interface AttemptRecord {
   attempt: number;
   method: string;
+  /** The ladder's rung of this attempt (absent in incidents from before the ladder: full-restart). */
+  rung?: Rung;
   dispatchedAt?: string;
   /**
    * recovered | not_recovered (verify timeout) | dispatch_failed | restart_failed (its Actions run
@@ -249,10 +251,17 @@ export interface RemediationRequest {
    * requests scheduled by an older version: the worker's own mode decides.
    */
   dryRun?: boolean;
+  /**
+   * The ladder's rung (src/shared/remediation-ladder.ts): `reinit`, the bridge's own
+   * emergency-restart; `full-restart` (and absent, in requests from before the ladder), the
+   * worker's REMEDIATION method (GitHub or the restart webhook).
+   */
+  rung?: Rung;
 }
 
 export interface RemediationReceipt {
-  method: 'github' | 'webhook' | 'none' | 'dry-run';
+  /** `reinit`: the bridge's emergency-restart (the ladder's first rung). */
+  method: 'github' | 'webhook' | 'reinit' | 'none' | 'dry-run';
   dispatchedAt: string;
   /** What was done, e.g. "repository_dispatch mt5-full-restart to owner/repo (HTTP 204)". */
   detail: string;
