@@ -219,6 +219,8 @@ export interface Trigger {
   /** Operator name, for operator triggers. */
   by?: string;
   at: string;
+  /** The ladder rung an operator asked for (`incident force --rung`); absent: the diagnosis chooses. */
+  rung?: Rung;
 }
 
 /** The input of one HealingWorkflow execution (one incident). */

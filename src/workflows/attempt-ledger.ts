@@ -33,8 +33,10 @@ import {
 export interface AttemptLedgerState {
   /** ISO times of failed attempts within the window. */
   failures: string[];
-  /** ISO time of the last remediation dispatch to the target. */
+  /** ISO time of the last full restart dispatched to the target (RESTART_COOLDOWN spaces these). */
   lastDispatchAt?: string;
+  /** ISO time of the last reinit (the ladder's emergency-restart) of the target (REINIT_COOLDOWN); absent: none known. */
+  lastReinitAt?: string;
   /** The window the failures are trimmed to, ms (the latest one recorded). */
   windowMs: number;
   /** ISO times of the restarts dispatched within `budgetWindowMs`, oldest first (absent in older ledgers). */
@@ -54,6 +56,8 @@ export interface LedgerEntry {
   budgetWindowMs?: number;
   /** A dispatch that sends nothing (REMEDIATION=dry-run or none): it sets the spacing, not the budget. */
   simulated?: boolean;
+  /** `reinit`: the ladder's emergency-restart, with its own spacing (counted in the budget all the same). Absent: a full restart. */
+  rung?: 'reinit' | 'full-restart';
 }
 
 export const recordLedgerEntrySignal = defineSignal<[LedgerEntry]>('recordLedgerEntry');
@@ -89,7 +93,9 @@ export async function attemptLedgerWorkflow(initial: AttemptLedgerState = EMPTY_
       state.failures.push(entry.at);
       state.failures.sort();
     } else {
-      if (!state.lastDispatchAt || entry.at > state.lastDispatchAt) state.lastDispatchAt = entry.at;
+      if (entry.rung === 'reinit') {
+        if (!state.lastReinitAt || entry.at > state.lastReinitAt) state.lastReinitAt = entry.at;
+      } else if (!state.lastDispatchAt || entry.at > state.lastDispatchAt) state.lastDispatchAt = entry.at;
       if (entry.budgetWindowMs) state.budgetWindowMs = entry.budgetWindowMs;
       // a signal delivered twice (the recording activity retried) is one dispatch: same time
       const known = state.dispatches ?? [];

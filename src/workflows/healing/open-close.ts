@@ -12,9 +12,11 @@ import { ALERT_HAND_OVER_PATCH, SAFE_DISPATCH_PATCH } from '../../shared/names';
 import { formatDurationWords } from '../../shared/duration';
 import { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
 import { describeMethod } from '../../shared/remediation-words';
+import { describeRung } from '../../shared/remediation-ladder';
 import { isTerminalNotConnected } from '../../shared/report-checks';
 import { withheldText } from '../remediation-switch';
 import { probe, readRemediationState, recordRollup } from './calls';
+import { diagnoseAndRecordEvidence } from './evidence';
 import { reportClosedToFleet, reportOpenedToFleet } from './fleet-hold';
 import type { IncidentSummary } from '../rollup';
 import { type Incident, iso, nowMs } from './incident';
@@ -43,8 +45,17 @@ export async function open(incident: Incident): Promise<void> {
   const where = { targetId: target.id, incidentId: incident.id };
   if (isTerminalNotConnected(incident.lastReport)) log.error(TERMINAL_NOT_CONNECTED_LOG, where);
   else log.error(`CRITICAL: ${view.issue} - initiating auto-restart`, where);
+  // evidence before the cure, and the rung the diagnosis picks (the email names it)
+  incident.noCuringRung = !diagnoseAndRecordEvidence(incident);
 
   let autoRestart = autoRestartWords(policy.remediation);
+  const ladder = policy.ladder && policy.remediation !== 'none' ? incident.ladder : undefined;
+  const first = incident.currentRung();
+  if (ladder && autoRestart === 'INITIATED') {
+    autoRestart = incident.noCuringRung
+      ? `NOT INITIATED: no rung of the ladder (${ladder.map((r) => r.rung).join(', ')}) cures this fault; escalated to the support contacts`
+      : `INITIATED — first rung: ${describeRung(first.rung)}${ladderAfter(incident)}`;
+  }
   if (policy.remediation !== 'none' && patched('remediation-switch')) {
     const remediation = await readRemediationState(incident);
     if (!remediation.enabled) autoRestart = `WITHHELD: ${withheldText(remediation)}`;
@@ -59,6 +70,7 @@ export async function open(incident: Incident): Promise<void> {
       status: bridgeStatus(incident.lastReport),
       issue: view.issue,
       autoRestart,
+      ...(ladder && first.rung === 'reinit' && !incident.noCuringRung ? { expectedRecoveryMs: first.verifyTimeoutMs } : {}),
     },
     () => {
       view.figures.alertedAt ??= iso();
@@ -143,6 +155,12 @@ function answerPendingForces(incident: Incident, how: 'RECOVERED' | 'RESOLVED', 
     incident.note('force_recovery', 'not_needed', text);
     incident.notify('INFO', `${incident.target.id}: ${text}`, patched(ALERT_HAND_OVER_PATCH));
   }
+}
+
+/** ", then full restart, then people": the rungs after the first, as the CRITICAL email names them. */
+function ladderAfter(incident: Incident): string {
+  const rest = incident.ladder.slice(incident.rungIndex + 1).map((r) => describeRung(r.rung));
+  return `; then ${[...rest, 'people (escalation)'].join(', then ')}`;
 }
 
 /** The CRITICAL email's `Auto-Restart:` line for the configured remediation. */

@@ -42,8 +42,8 @@ export function verificationWindow(
   attempt: number,
   dispatchStartMs: number,
   receipt: RemediationReceipt | undefined,
+  verifyTimeoutMs: number = incident.policy.verifyTimeoutMs,
 ): VerificationWindow {
-  const { verifyTimeoutMs } = incident.policy;
   const followed = patched(FOLLOW_RESTART_RUN_PATCH);
   const answeredMs = nowMs();
   const fixed = (followed ? answeredMs : dispatchStartMs) + verifyTimeoutMs;
