@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CriticalAlert, RemediationReceipt, RemediationRequest } from '../src/shared/contracts';
 import type { LadderRung, ProbeReport, Rung } from '../src/shared/types';
 import { statusQuery } from '../src/workflows/healing/messages';
+import type { IncidentSummary } from '../src/workflows/rollup';
 import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 import {
   FakeBridge,
@@ -88,9 +89,14 @@ class LadderBridge extends FakeBridge {
   }
 }
 
-async function runIncident(bridge: LadderBridge, overrides: Parameters<typeof incidentInput>[1] = {}, fault: Fault = bridge.fault) {
+async function runIncident(
+  bridge: LadderBridge,
+  overrides: Parameters<typeof incidentInput>[1] = {},
+  fault: Fault = bridge.fault,
+  activities: Parameters<typeof createHealingWorker>[3] = {},
+) {
   const taskQueue = uniqueTaskQueue(bridge.targetId);
-  const worker = await createHealingWorker(env, taskQueue, [bridge]);
+  const worker = await createHealingWorker(env, taskQueue, [bridge], activities);
   return worker.runUntil(async () => {
     const input = incidentInput(bridge.targetId, { ladder: LADDER, remediation: 'webhook', ...overrides }, await serverNow(env));
     input.report = faultReport(bridge.targetId, fault);
@@ -315,4 +321,18 @@ test('without a ladder (the default), nothing changes: one full restart, "INITIA
   expect(bridge.emails('critical')[0]).toMatchObject({ autoRestart: 'INITIATED' });
   expect(bridge.emails('critical')[0]).not.toHaveProperty('expectedRecoveryMs');
   expect(result.timeline.find((t) => t.step === 'dispatched')?.detail).toMatch(/^attempt 1: POST/);
+});
+
+test('the roll-up keeps each rung tried, healed or not, and its time to recovery from its own dispatch (for `autoheal report`)', async () => {
+  const bridge = new LadderBridge('ladder-rollup');
+  bridge.cures = ['full-restart'];
+  const summaries: IncidentSummary[] = [];
+  await runIncident(bridge, {}, 'terminal', { recordIncidentClosed: async (summary: IncidentSummary) => void summaries.push(summary) });
+  expect(summaries).toHaveLength(1);
+  expect(summaries[0]?.rungAttempts).toEqual([
+    { rung: 'reinit', dispatchedAt: expect.any(String), healed: false },
+    { rung: 'full-restart', dispatchedAt: expect.any(String), healed: true, recoveryMs: expect.any(Number) },
+  ]);
+  expect(summaries[0]?.rungAttempts?.[1]?.recoveryMs).toBeGreaterThanOrEqual(30_000);
+  expect(summaries[0]?.rungAttempts?.[1]?.recoveryMs).toBeLessThan(2 * MINUTE);
 });

@@ -18,6 +18,7 @@
  * - MTTD: first CRITICAL sighting → incident opened (confirmed); MTTA: first sighting → CRITICAL
  *   email accepted by the SMTP server; MTTR: first sighting → incident closed.
  */
+import type { RungAttempt } from './types';
 
 export const SLO_OBJECTIVE = 0.9999;
 export const DAY_MS = 86_400_000;
@@ -68,6 +69,8 @@ export interface IncidentFacts {
   escalation?: { at: string; reason: string };
   autoHealed: boolean;
   method?: string;
+  /** Each rung tried, healed or not, and its time to recovery (absent in incidents from before the ladder). */
+  rungAttempts?: RungAttempt[];
 }
 
 export interface UptimeFigures {

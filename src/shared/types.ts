@@ -125,6 +125,16 @@ export interface LadderRung {
   cooldownMs: number;
 }
 
+/** One rung tried in one incident: what the roll-up keeps of each attempt (src/shared/rung-stats.ts). */
+export interface RungAttempt {
+  rung: Rung;
+  /** ISO time of its dispatch. */
+  dispatchedAt: string;
+  healed: boolean;
+  /** Its dispatch to verified healthy, ms (healed ones only). */
+  recoveryMs?: number;
+}
+
 /** `dry-run`: everything runs, each restart that would be sent is recorded and announced, none is sent. */
 export type RemediationMethod = 'github' | 'webhook' | 'none' | 'dry-run';
 

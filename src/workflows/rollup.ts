@@ -32,6 +32,7 @@ import {
 } from '@temporalio/workflow';
 import { ROLLUP_PROBED_COVERAGE_PATCH } from '../shared/names';
 import { mergeIsoSpans } from '../shared/report-math';
+import type { RungAttempt } from '../shared/rung-stats';
 
 export interface IncidentSummary {
   incidentId: string;
@@ -53,6 +54,8 @@ export interface IncidentSummary {
   /** Closed RECOVERED without a human: no force, no acknowledgement, no resolution, no escalation. */
   autoHealed: boolean;
   method?: string;
+  /** Each rung tried, healed or not, and its time to recovery (absent in incidents from before the ladder). */
+  rungAttempts?: RungAttempt[];
 }
 
 export interface RollupState {

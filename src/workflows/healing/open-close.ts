@@ -13,6 +13,7 @@ import { formatDurationWords } from '../../shared/duration';
 import { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
 import { describeMethod } from '../../shared/remediation-words';
 import { describeRung } from '../../shared/remediation-ladder';
+import { rungAttemptsOf } from '../../shared/rung-stats';
 import { isTerminalNotConnected } from '../../shared/report-checks';
 import { withheldText } from '../remediation-switch';
 import { probe, readRemediationState, recordRollup } from './calls';
@@ -193,5 +194,6 @@ function summarise(incident: Incident, how: 'RECOVERED' | 'RESOLVED', method?: s
     escalation: view.escalation ? { at: view.escalation.at, reason: view.escalation.reason } : undefined,
     autoHealed: how === 'RECOVERED' && !forcedBy.length && !view.acknowledged && !view.escalation,
     method: how === 'RECOVERED' ? (method ?? incident.policy.remediation) : undefined,
+    rungAttempts: rungAttemptsOf(view.attempts),
   };
 }
