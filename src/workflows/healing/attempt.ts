@@ -45,8 +45,8 @@ export async function runAttempt(
   const slaDeadline = slaApplies ? incident.slaDeadlineMs : Number.POSITIVE_INFINITY;
   if (!force) {
     // each rung has its own spacing: a reinit does not consume the full restart's RESTART_COOLDOWN
-    const next = incident.currentRung();
-    const earliest = Math.max(incident.lastDispatchOf(next.rung) + next.cooldownMs, nowMs());
+    const next = incident.rungs.current();
+    const earliest = Math.max(incident.rungs.lastDispatchOf(next.rung) + next.cooldownMs, nowMs());
     if (earliest > nowMs()) {
       incident.note(
         'waiting',
@@ -79,8 +79,8 @@ export async function runAttempt(
     incident.preparingDispatch = false;
   }
   const attempt = view.attempts.length + 1;
-  const step = incident.rungFor(force);
-  const sinceLast = nowMs() - incident.lastDispatchOf(step.rung);
+  const step = incident.rungs.rungFor(force?.rung);
+  const sinceLast = nowMs() - incident.rungs.lastDispatchOf(step.rung);
   const override = !!force && sinceLast < step.cooldownMs;
   const cure = step.rung === 'reinit' ? 'reinit' : 'restart';
   const why = force ? `forced by ${force.by}: ${force.reason}` : `automatic ${cure}`;
@@ -89,10 +89,10 @@ export async function runAttempt(
   const conclude = (outcome: AttemptRecord['outcome'], text: string): void => {
     Object.assign(record, { outcome, endedAt: iso(), detail: `${why} — ${text}` });
   };
-  incident.doing(`dispatching ${step.rung} attempt ${attempt}${force ? ` (forced by ${force.by})` : ''}`);
+  incident.doing(`dispatching ${cure} attempt ${attempt}${force ? ` (forced by ${force.by})` : ''}`);
   const dispatchStartMs = nowMs();
-  const previousDispatchMs = incident.lastDispatchOf(step.rung);
-  incident.setLastDispatch(step.rung, dispatchStartMs);
+  const previousDispatchMs = incident.rungs.lastDispatchOf(step.rung);
+  incident.rungs.setLastDispatch(step.rung, dispatchStartMs);
   // Recorded before the dispatch, so the spacing holds even if this worker dies mid-dispatch.
   incident.dispatchInFlight = true;
   await recordLedger(incident, 'dispatch', iso(dispatchStartMs), step.rung);
@@ -149,7 +149,7 @@ export async function runAttempt(
   incident.note(
     'dispatched',
     override ? 'override' : 'ok',
-    `attempt ${attempt}${incident.ladder.length > 1 || step.rung === 'reinit' ? ` (rung ${step.rung})` : ''}: ${receipt.detail}` +
+    `attempt ${attempt}${incident.rungs.ladder.length > 1 || step.rung === 'reinit' ? ` (rung ${step.rung})` : ''}: ${receipt.detail}` +
       (override
         ? ` — forceRecovery by ${force?.by} overrode the ${formatDuration(step.cooldownMs)} ${cure} spacing (previous ${cure} ${formatDuration(Math.max(0, sinceLast))} earlier)`
         : ''),
@@ -174,7 +174,7 @@ class DispatchStopped extends Error {
  */
 function withdraw(incident: Incident, record: AttemptRecord, rung: Rung, previousDispatchMs: number, text: string): AttemptOutcome {
   Object.assign(record, { outcome: 'dispatch_failed', endedAt: iso(), detail: `withheld — ${text}` });
-  incident.setLastDispatch(rung, previousDispatchMs);
+  incident.rungs.setLastDispatch(rung, previousDispatchMs);
   incident.switchedOff = undefined;
   incident.note('withheld', 'remediation_off', `attempt ${record.attempt}: ${text}`);
   return { kind: 'superseded' };

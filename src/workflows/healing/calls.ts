@@ -73,8 +73,8 @@ export async function readLedger(incident: Incident): Promise<void> {
       `could not read the attempt ledger (failures in other incidents unknown, spacing unknown): ${describeError(err)}`,
     );
   }
-  if (incident.ledger.lastDispatchAt) incident.lastDispatchMs = Date.parse(incident.ledger.lastDispatchAt);
-  if (incident.ledger.lastReinitAt) incident.lastReinitMs = Date.parse(incident.ledger.lastReinitAt);
+  if (incident.ledger.lastDispatchAt) incident.rungs.lastFullRestartMs = Date.parse(incident.ledger.lastDispatchAt);
+  if (incident.ledger.lastReinitAt) incident.rungs.lastReinitMs = Date.parse(incident.ledger.lastReinitAt);
 }
 
 /**

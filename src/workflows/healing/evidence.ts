@@ -58,9 +58,9 @@ export function evidenceOf(report: ProbeReport, diagnosis: IncidentEvidence['dia
  */
 export function diagnoseAndRecordEvidence(incident: Incident): boolean {
   const diagnosis = diagnoseRung(incident.lastReport);
-  const first = firstRungIndex(incident.ladder, diagnosis);
-  if (first !== undefined) incident.rungIndex = first;
-  const rung = first === undefined ? undefined : incident.ladder[first]?.rung;
+  const first = firstRungIndex(incident.rungs.ladder, diagnosis);
+  if (first !== undefined) incident.rungs.index = first;
+  const rung = first === undefined ? undefined : incident.rungs.ladder[first]?.rung;
   const chosen = { ...(rung ? { rung } : {}), why: diagnosis.why };
   const report = incident.lastReport;
   if (report) incident.view.evidence = evidenceOf(report, chosen);
@@ -72,7 +72,7 @@ export function diagnoseAndRecordEvidence(incident: Incident): boolean {
     : 'no probe report';
   const plan = rung
     ? `first rung: ${rung} (${describeRung(rung)}), because ${diagnosis.why}`
-    : `no rung of the ladder (${incident.ladder.map((r) => r.rung).join(', ')}) cures this: ${diagnosis.why} calls for ${diagnosis.rung}`;
+    : `no rung of the ladder (${incident.rungs.ladder.map((r) => r.rung).join(', ')}) cures this: ${diagnosis.why} calls for ${diagnosis.rung}`;
   incident.note('evidence', rung ?? 'people', `before any restart: ${said} — ${plan}`);
   return first !== undefined;
 }

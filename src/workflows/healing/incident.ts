@@ -15,17 +15,11 @@ import {
   type IncidentStatus,
   alertDeliveryWorkflowId,
 } from '../../shared/names';
-import {
-  DEFAULT_REINIT_COOLDOWN_MS,
-  DEFAULT_REINIT_VERIFY_TIMEOUT_MS,
-  type LadderRung,
-  type Rung,
-  ladderOf,
-} from '../../shared/remediation-ladder';
 import type { HealingInput, HealingPolicy, ProbeReport, Target } from '../../shared/types';
 import { AlertOutbox } from '../alert-outbox';
 import { type AttemptLedgerState, EMPTY_LEDGER } from '../attempt-ledger';
 import type { ForceRecoveryRequest, IncidentView, TimelineEntry } from './messages';
+import { LadderPosition } from './ladder-position';
 import { failingChecks } from './verdict';
 
 /** State carried across continue-as-new while an incident is parked for a long time. */
@@ -69,16 +63,8 @@ export class Incident {
   /** forceRecovery requests that joined the dispatch in flight: acted on if it does not go through. */
   readonly joinedForce: ForceRequest[] = [];
   ledger: AttemptLedgerState = EMPTY_LEDGER;
-  /** Last full restart dispatched to the target (RESTART_COOLDOWN spaces these). */
-  lastDispatchMs = Number.NEGATIVE_INFINITY;
-  /** Last reinit dispatched to the target (REINIT_COOLDOWN spaces these; a reinit does not consume RESTART_COOLDOWN). */
-  lastReinitMs = Number.NEGATIVE_INFINITY;
-  /** The target's remediation ladder (REMEDIATION_LADDER; today's single full restart by default). */
-  readonly ladder: LadderRung[];
-  /** The rung the next automatic attempt takes: chosen by the diagnosis at open, then one up per failed attempt. */
-  rungIndex = 0;
-  /** The diagnosis calls for a rung the ladder does not have (a dead bridge, a ladder of reinit alone): people at once. */
-  noCuringRung = false;
+  /** Where the incident stands on the target's remediation ladder, and each rung's last dispatch (spacing). */
+  readonly rungs: LadderPosition;
   dispatchInFlight = false;
   /** `remediation off` reached this incident (by whom, why) and no `on` has been seen since. */
   switchedOff: { by: string; reason: string } | undefined;
@@ -121,41 +107,7 @@ export class Incident {
     this.remindersSent = carried?.remindersSent ?? 0;
     this.nextReminderMs = carried ? Date.parse(carried.nextReminderAt) : Number.POSITIVE_INFINITY;
     this.forceRequests.push(...(carried?.forceRequests ?? []));
-    this.ladder = ladderOf(policy);
-    this.rungIndex = Math.min(carried?.rungIndex ?? 0, this.ladder.length - 1);
-  }
-
-  /** The rung of the next automatic attempt. */
-  currentRung(): LadderRung {
-    return this.ladder[this.rungIndex] as LadderRung;
-  }
-
-  /** The rung an attempt takes: the operator's choice (`incident force --rung`), else the current one. */
-  rungFor(force: ForceRequest | undefined): LadderRung {
-    const chosen = force?.rung;
-    if (!chosen || chosen === this.currentRung().rung) return this.currentRung();
-    const inLadder = this.ladder.find((r) => r.rung === chosen);
-    if (inLadder) return inLadder;
-    // a rung the target's ladder does not have: the operator's decision, with its default timing
-    return chosen === 'reinit'
-      ? { rung: 'reinit', verifyTimeoutMs: DEFAULT_REINIT_VERIFY_TIMEOUT_MS, cooldownMs: DEFAULT_REINIT_COOLDOWN_MS }
-      : { rung: 'full-restart', verifyTimeoutMs: this.policy.verifyTimeoutMs, cooldownMs: this.policy.restartCooldownMs };
-  }
-
-  /** After a failed attempt of `rung`: the next automatic attempt takes the next rung (the last one repeats). */
-  climbAfter(rung: Rung | undefined): void {
-    const at = this.ladder.findIndex((r) => r.rung === (rung ?? 'full-restart'));
-    this.rungIndex = Math.min(Math.max(at, this.rungIndex) + 1, this.ladder.length - 1);
-  }
-
-  /** When `rung` was last dispatched to the target (its own spacing). */
-  lastDispatchOf(rung: Rung): number {
-    return rung === 'reinit' ? this.lastReinitMs : this.lastDispatchMs;
-  }
-
-  setLastDispatch(rung: Rung, ms: number): void {
-    if (rung === 'reinit') this.lastReinitMs = ms;
-    else this.lastDispatchMs = ms;
+    this.rungs = new LadderPosition(policy, carried?.rungIndex);
   }
 
   get id(): string {
@@ -169,24 +121,6 @@ export class Incident {
   /** An operator resolved the incident or asked for a restart: waits end early. */
   interrupted(): boolean {
     return !!this.view.resolution || this.forceRequests.length > 0;
-  }
-
-  /**
-   * A forceRecovery accepted: queued for its own attempt, or joined to the restart being prepared
-   * or dispatched (or already queued): one restart at a time.
-   */
-  acceptForce(reason: string, by: string, rung?: Rung): void {
-    const request: ForceRequest = { reason, by, at: iso(), ...(rung ? { rung } : {}) };
-    const asked = rung ? ` (rung ${rung})` : '';
-    const underway = this.dispatchInFlight || this.preparingDispatch;
-    if (underway || this.forceRequests.length > 0) {
-      const joined = this.dispatchInFlight ? 'being dispatched' : this.preparingDispatch ? 'being prepared' : 'requested';
-      if (underway) this.joinedForce.push(request);
-      this.note('force_recovery', 'joined', `forceRecovery by ${by}: ${reason}${asked} — joins the restart already ${joined}`);
-      return;
-    }
-    this.forceRequests.push(request);
-    this.note('force_recovery', 'requested', `forceRecovery by ${by}: ${reason}${asked}`);
   }
 
   /** Adds a step to the timeline. */
@@ -295,7 +229,7 @@ export class Incident {
       remindersSent: this.remindersSent,
       nextReminderAt: iso(this.nextReminderMs),
       forceRequests: [...this.forceRequests],
-      rungIndex: this.rungIndex,
+      rungIndex: this.rungs.index,
     };
   }
 }

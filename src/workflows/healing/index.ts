@@ -29,7 +29,8 @@ import {
 } from './messages';
 import { close, open } from './open-close';
 import { escalate, escalateOnSla, park } from './parking';
-import { RUNGS, type Rung } from '../../shared/remediation-ladder';
+import { acceptForce, requireKnownRung } from './force-requests';
+import { climb, escalateWhenNoRungCures, nextRungAfterUnusable } from './climb';
 
 export type { CarriedIncident, HealingWorkflowInput } from './incident';
 
@@ -50,15 +51,8 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   });
   setHandler(
     forceRecoveryUpdate,
-    ({ reason, by, rung }) => (incident.acceptForce(reason, by, rung), ack()),
-    {
-      validator: (req) => {
-        requireOpen();
-        requireText(req?.reason, 'reason');
-        requireText(req?.by, 'by');
-        if (req?.rung !== undefined && !RUNGS.includes(req.rung)) throw new Error(`rung must be one of ${RUNGS.join(', ')}`);
-      },
-    },
+    ({ reason, by, rung }) => (acceptForce(incident, reason, by, rung), ack()),
+    { validator: (req) => (requireOpen(), requireText(req?.reason, 'reason'), requireText(req?.by, 'by'), requireKnownRung(req?.rung)) },
   );
   setHandler(
     acknowledgeUpdate,
@@ -88,16 +82,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
       ? { reason: trigger.reason, by: trigger.by ?? 'operator', at: trigger.at, ...(trigger.rung ? { rung: trigger.rung } : {}) }
       : undefined;
   let parked = view.status === 'ESCALATED';
-  if (!parked && !force && incident.noCuringRung) {
-    // the diagnosis calls for a rung the target's ladder does not have: people at once
-    const rungs = incident.ladder.map((r) => r.rung).join(', ');
-    escalate(
-      incident,
-      'no rung of the ladder cures this fault',
-      `${view.evidence?.diagnosis.why ?? 'the fault'}: the ladder of ${target.id} (${rungs}) has no rung that cures it (a reinit cannot reach a bridge that does not answer, nor cure a dead database or sync service); last probe: ${incident.lastReport?.summary ?? 'none'}`,
-    );
-    parked = true;
-  }
+  if (!parked && !force && escalateWhenNoRungCures(incident)) parked = true;
   for (;;) {
     if (parked) {
       const why = await park(incident);
@@ -118,23 +103,12 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
         return close(incident, 'RESOLVED');
       case 'superseded':
         continue;
-      case 'non_retryable': {
-        const rung = lastRung(incident);
-        if (rung !== undefined && rung !== incident.ladder[incident.ladder.length - 1]?.rung) {
-          // this rung cannot be sent to the target (no emergency-restart, a refused token): nothing
-          // was restarted; the next rung goes at once, and the timeline says why
-          incident.climbAfter(rung);
-          incident.note('attempt_failed', 'next_rung', `the ${rung} rung cannot be used (${outcome.diagnosis}): going on with ${incident.currentRung().rung}`);
-          if (parked) {
-            incident.setStatus('ESCALATED');
-            incident.note('escalated', 'still escalated', 'the forced attempt did not recover the target; parked again');
-          }
-          continue;
-        }
+      case 'non_retryable':
+        // a rung that cannot be used (not the last) hands over to the next one at once
+        if (nextRungAfterUnusable(incident, outcome.diagnosis, parked)) continue;
         escalate(incident, 'remediation failed permanently', outcome.diagnosis);
         parked = true;
         continue;
-      }
       case 'sla':
       case 'escalated': // already escalated before dispatching (the restart budget)
         if (outcome.kind === 'sla') escalateOnSla(incident);
@@ -169,25 +143,5 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
         continue;
       }
     }
-  }
-}
-
-/** The rung of the incident's latest attempt (full-restart for an attempt from before the ladder). */
-function lastRung(incident: Incident): Rung | undefined {
-  const last = incident.view.attempts[incident.view.attempts.length - 1];
-  return last ? (last.rung ?? 'full-restart') : undefined;
-}
-
-/**
- * A rung failed its verification: the next attempt takes the next rung, without waiting for
- * another CRITICAL (the last rung repeats until ESCALATE_AFTER, counted across rungs).
- */
-function climb(incident: Incident, stopping: boolean): void {
-  const rung = lastRung(incident);
-  const before = incident.currentRung().rung;
-  incident.climbAfter(rung);
-  const next = incident.currentRung().rung;
-  if (!stopping && next !== rung && incident.ladder.length > 1) {
-    incident.note('attempt_failed', 'next_rung', `the ${rung ?? before} rung did not recover the target: the next attempt takes ${next}`);
   }
 }

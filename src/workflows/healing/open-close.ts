@@ -47,13 +47,13 @@ export async function open(incident: Incident): Promise<void> {
   if (isTerminalNotConnected(incident.lastReport)) log.error(TERMINAL_NOT_CONNECTED_LOG, where);
   else log.error(`CRITICAL: ${view.issue} - initiating auto-restart`, where);
   // evidence before the cure, and the rung the diagnosis picks (the email names it)
-  incident.noCuringRung = !diagnoseAndRecordEvidence(incident);
+  incident.rungs.noCuringRung = !diagnoseAndRecordEvidence(incident);
 
   let autoRestart = autoRestartWords(policy.remediation);
-  const ladder = policy.ladder && policy.remediation !== 'none' ? incident.ladder : undefined;
-  const first = incident.currentRung();
+  const ladder = policy.ladder && policy.remediation !== 'none' ? incident.rungs.ladder : undefined;
+  const first = incident.rungs.current();
   if (ladder && autoRestart === 'INITIATED') {
-    autoRestart = incident.noCuringRung
+    autoRestart = incident.rungs.noCuringRung
       ? `NOT INITIATED: no rung of the ladder (${ladder.map((r) => r.rung).join(', ')}) cures this fault; escalated to the support contacts`
       : `INITIATED — first rung: ${describeRung(first.rung)}${ladderAfter(incident)}`;
   }
@@ -71,7 +71,7 @@ export async function open(incident: Incident): Promise<void> {
       status: bridgeStatus(incident.lastReport),
       issue: view.issue,
       autoRestart,
-      ...(ladder && first.rung === 'reinit' && !incident.noCuringRung ? { expectedRecoveryMs: first.verifyTimeoutMs } : {}),
+      ...(ladder && first.rung === 'reinit' && !incident.rungs.noCuringRung ? { expectedRecoveryMs: first.verifyTimeoutMs } : {}),
     },
     () => {
       view.figures.alertedAt ??= iso();
@@ -160,7 +160,7 @@ function answerPendingForces(incident: Incident, how: 'RECOVERED' | 'RESOLVED', 
 
 /** ", then full restart, then people": the rungs after the first, as the CRITICAL email names them. */
 function ladderAfter(incident: Incident): string {
-  const rest = incident.ladder.slice(incident.rungIndex + 1).map((r) => describeRung(r.rung));
+  const rest = incident.rungs.ladder.slice(incident.rungs.index + 1).map((r) => describeRung(r.rung));
   return `; then ${[...rest, 'people (escalation)'].join(', then ')}`;
 }
 

@@ -23,7 +23,7 @@ export async function verify(
   slaDeadline: number,
   conclude: (outcome: AttemptRecord['outcome'], text: string) => void,
   receipt?: RemediationReceipt,
-  step: LadderRung = incident.currentRung(),
+  step: LadderRung = incident.rungs.current(),
 ): Promise<AttemptOutcome> {
   const { policy, view } = incident;
   const timing = verificationWindow(incident, attempt, dispatchStartMs, receipt, step.verifyTimeoutMs);
