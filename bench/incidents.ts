@@ -11,6 +11,14 @@
  * - → dispatch: heal started → the restart request accepted by the bridge;
  * - healthy → confirmed: the bridge fully healthy again → the incident's verified recovery;
  * - downtime: fault injected → verified recovery.
+ *
+ * With `ladder` (`--ladder`), every target runs REMEDIATION_LADDER=reinit,full-restart against the
+ * variant A simulator's emergency-restart, which heals in `reinitMs` (a re-initialisation takes
+ * seconds), and one more kind joins: a terminal that reinit cannot cure (`terminal_stuck`: the
+ * emergency-restart answers success and the terminal stays down; the full restart heals it).
+ * Each incident then says which rungs it took (`rungs`), and the result gives the first rung per
+ * fault kind and the downtime per rung path (reinit; reinit → full-restart; full-restart).
+ * `kinds` limits the run to some fault kinds (`--kinds terminal_disconnected,bridge_down`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,9 +46,16 @@ export const FAULT_KINDS: Array<{ kind: string; fault: FaultInput }> = [
   { kind: 'sync_degraded', fault: { mode: 'sync_degraded', failing: 6 } },
 ];
 
+/** A terminal that the emergency-restart cannot cure (it says success, the terminal stays down): the ladder's second rung heals it. */
+export const LADDER_ONLY_KINDS: Array<{ kind: string; fault: FaultInput }> = [
+  { kind: 'terminal_stuck', fault: { mode: 'terminal_disconnected', restart: ['lie', 'heal'] } },
+];
+
 export interface IncidentSample {
   kind: string;
   target: string;
+  /** The rungs the incident took, in order ("reinit", "full-restart"): what the bridge received. */
+  rungs: string[];
   detectionMs: number;
   alertMs?: number;
   dispatchMs?: number;
@@ -50,19 +65,39 @@ export interface IncidentSample {
 }
 
 const RESTART_TOKEN = 'bench-restart-token-0123456789';
+const REINIT_TOKEN = 'bench-admin-token-0123456789';
 const PLACEHOLDER_MS = 10_000;
 
-export async function runIncidents(options: { perKind: number; targets: number; restartMs: number; port: number }) {
+export interface IncidentsOptions {
+  perKind: number;
+  targets: number;
+  restartMs: number;
+  port: number;
+  /** REMEDIATION_LADDER=reinit,full-restart on every target (default: today's single full restart). */
+  ladder?: boolean;
+  /** How long the emergency-restart takes to heal (default 5 s). */
+  reinitMs?: number;
+  /** Only these fault kinds (default: every kind). */
+  kinds?: string[];
+}
+
+export async function runIncidents(options: IncidentsOptions) {
+  const reinitMs = options.reinitMs ?? 5_000;
+  const kinds = [...FAULT_KINDS, ...(options.ladder ? LADDER_ONLY_KINDS : [])].filter((k) => !options.kinds?.length || options.kinds.includes(k.kind));
+  if (!kinds.length) throw new Error(`--kinds: none of ${options.kinds?.join(', ')} is a fault kind (${[...FAULT_KINDS, ...LADDER_ONLY_KINDS].map((k) => k.kind).join(', ')})`);
   const server = await startBenchServer(options.port);
   const smtp = await startSmtpServer();
   const dir = mkdtempSync(join(tmpdir(), 'autoheal-incidents-'));
   const bridges: BridgeSimulator[] = [];
   const healAfterMs = Math.max(0, options.restartMs - PLACEHOLDER_MS);
-  for (let i = 0; i < options.targets; i++) bridges.push(await createBridgeSimulator({ restartToken: RESTART_TOKEN, healAfterMs, placeholderMs: PLACEHOLDER_MS }));
+  for (let i = 0; i < options.targets; i++) {
+    bridges.push(await createBridgeSimulator({ restartToken: RESTART_TOKEN, adminToken: REINIT_TOKEN, healAfterMs, placeholderMs: PLACEHOLDER_MS }));
+  }
+  const ladder = options.ladder ? '    ladder: [reinit, full-restart]\n    reinitTokenEnv: REINIT_TOKEN\n' : '';
   const ids = bridges.map((_, i) => `sick-${i}`);
   writeFileSync(
     join(dir, 'targets.yaml'),
-    `targets:\n${bridges.map((b, i) => `  - id: ${ids[i]}\n    url: ${b.url}\n    restartUrl: ${b.url}/api/system/full-restart\n    restartTokenEnv: RESTART_TOKEN\n`).join('')}`,
+    `targets:\n${bridges.map((b, i) => `  - id: ${ids[i]}\n    url: ${b.url}\n    restartUrl: ${b.url}/api/system/full-restart\n    restartTokenEnv: RESTART_TOKEN\n${ladder}`).join('')}`,
   );
   const config = loadConfig({
     TEMPORAL_ADDRESS: server.address,
@@ -70,6 +105,7 @@ export async function runIncidents(options: { perKind: number; targets: number; 
     AUTOHEAL_TARGETS_FILE: join(dir, 'targets.yaml'),
     REMEDIATION: 'webhook',
     RESTART_TOKEN,
+    ...(options.ladder ? { REINIT_TOKEN } : {}),
     // Incidents of one target follow each other here; the spacing between restarts is not what is measured,
     // nor the safety envelope (staggered faults on 8 targets would trip the fleet breaker on purpose).
     RESTART_COOLDOWN: '20s',
@@ -88,7 +124,7 @@ export async function runIncidents(options: { perKind: number; targets: number; 
     await ensureMonitors(client, config.targets, 'bench-incidents');
     await sleep(20_000);
     // Every kind perKind times, spread over the targets.
-    const queue = FAULT_KINDS.flatMap((k) => Array.from({ length: options.perKind }, () => k));
+    const queue = kinds.flatMap((k) => Array.from({ length: options.perKind }, () => k));
     const total = queue.length;
     const runTarget = async (i: number) => {
       const id = ids[i] as string;
@@ -100,7 +136,7 @@ export async function runIncidents(options: { perKind: number; targets: number; 
         await sleep(Math.random() * 15_000);
         const injectedAt = Date.now();
         const restartsBefore = bridge.restarts.length;
-        bridge.setFault({ ...next.fault, restart: 'heal' });
+        bridge.setFault({ restart: 'heal', ...next.fault, reinitHealAfterMs: reinitMs });
         let startedAt: number | undefined;
         let runId: string | undefined;
         while (!startedAt) {
@@ -117,13 +153,19 @@ export async function runIncidents(options: { perKind: number; targets: number; 
           if (Date.now() - injectedAt > 180_000) throw new Error(`${next.kind} on ${id} not detected in 3 minutes`);
         }
         const result = (await client.workflow.getHandle(healingWorkflowId(id, 'bench-incidents'), runId).result()) as HealingResult;
-        const restart = bridge.restarts[restartsBefore];
+        const calls = bridge.restarts.slice(restartsBefore).filter((c) => !c.duplicate);
+        const restart = calls[0];
+        const healer = calls[calls.length - 1];
         const email = smtp.messages.find((m) => m.acceptedAt >= injectedAt && /CRITICAL/.test(m.mail.subject ?? '') && (m.mail.text ?? '').includes(id));
         const verified = result.figures.verifiedHealthyAt ? Date.parse(result.figures.verifiedHealthyAt) : undefined;
-        const healthyAt = restart ? Date.parse(restart.at) + healAfterMs + PLACEHOLDER_MS : undefined;
+        // the restart that healed: a reinit heals in reinitMs with no placeholders, a full restart as a real one
+        const healthyAt = healer
+          ? Date.parse(healer.at) + (healer.endpoint === 'emergency-restart' ? reinitMs : healAfterMs + PLACEHOLDER_MS)
+          : undefined;
         const sample: IncidentSample = {
           kind: next.kind,
           target: id,
+          rungs: calls.map((c) => (c.endpoint === 'emergency-restart' ? 'reinit' : 'full-restart')),
           detectionMs: startedAt - injectedAt,
           ...(email ? { alertMs: email.acceptedAt - startedAt } : {}),
           ...(restart ? { dispatchMs: Date.parse(restart.at) - startedAt } : {}),
@@ -147,9 +189,26 @@ export async function runIncidents(options: { perKind: number; targets: number; 
     rmSync(dir, { recursive: true, force: true });
   }
   const of = (pick: (s: IncidentSample) => number | undefined) => summary(samples.map(pick).filter((v): v is number => v !== undefined));
-  const byKind = Object.fromEntries(FAULT_KINDS.map(({ kind }) => [kind, summary(samples.filter((s) => s.kind === kind).map((s) => s.detectionMs))]));
+  const byKind = Object.fromEntries(kinds.map(({ kind }) => [kind, summary(samples.filter((s) => s.kind === kind).map((s) => s.detectionMs))]));
+  // which rung each kind started with, and the downtime each rung path gave
+  const firstRungByKind = Object.fromEntries(
+    kinds.map(({ kind }) => {
+      const counts: Record<string, number> = {};
+      for (const s of samples.filter((x) => x.kind === kind)) counts[s.rungs[0] ?? 'none'] = (counts[s.rungs[0] ?? 'none'] ?? 0) + 1;
+      return [kind, counts];
+    }),
+  );
+  const paths = [...new Set(samples.map((s) => s.rungs.join(' → ') || 'none'))];
+  const downtimeByRungs = Object.fromEntries(
+    paths.map((p) => [p, summary(samples.filter((s) => (s.rungs.join(' → ') || 'none') === p).map((s) => s.downtimeMs).filter((v): v is number => v !== undefined))]),
+  );
+  const downtimeByKind = Object.fromEntries(
+    kinds.map(({ kind }) => [kind, summary(samples.filter((s) => s.kind === kind).map((s) => s.downtimeMs).filter((v): v is number => v !== undefined))]),
+  );
   return {
     restartMs: options.restartMs,
+    ladder: options.ladder ? 'reinit,full-restart' : 'full-restart',
+    ...(options.ladder ? { reinitMs } : {}),
     perKind: options.perKind,
     incidents: samples.length,
     recovered: samples.filter((s) => s.status === 'RECOVERED').length,
@@ -159,6 +218,9 @@ export async function runIncidents(options: { perKind: number; targets: number; 
     healthyToConfirmed: of((s) => s.healthyToConfirmedMs),
     downtime: of((s) => s.downtimeMs),
     detectionByKind: byKind,
+    firstRungByKind,
+    downtimeByRungs,
+    downtimeByKind,
     samples,
   };
 }

@@ -4,6 +4,8 @@
  *   npm run bench                      # quick (a few minutes, for CI): small N, short windows
  *   npm run bench -- --full            # the figures of the docs (about an hour on 2 cores)
  *   npm run bench -- --only scale      # one section: incidents | scale | cost | failover
+ *   npm run bench -- --only incidents --ladder [--kinds terminal_disconnected,bridge_down] [--per-kind 1]
+ *                                      # the remediation ladder (reinit, full-restart): rung per fault kind, downtime per rung
  *
  * Each section writes bench/results/<section>-<quick|full>-<time>.json and prints its table;
  * `npm run bench:docs` rewrites the tables of docs/PERFORMANCE.md from the latest full results.
@@ -23,17 +25,22 @@ const want = (section: string) => !only || only === section;
 const s = (ms?: number) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
 
 async function main() {
-  let port = 17233;
+  let port = Number(arg('port', '17233')); // --port: another bench may hold the default
   if (want('incidents')) {
     // Full: 32 faults (4 of each of the 8 CRITICAL kinds) on 8 targets, staggered, each restart 150 s.
     // More per kind (--per-kind 30) takes hours on 2 cores; more targets at once measures a burst, not an incident.
     const perKind = Number(arg('per-kind', full ? '4' : '1'));
-    const o = { perKind, targets: 8, restartMs: full ? 150_000 : 20_000 };
+    const ladder = flag('ladder');
+    const kinds = arg('kinds', '').split(',').map((k) => k.trim()).filter(Boolean);
+    const o = { perKind, targets: Number(arg('targets', '8')), restartMs: full ? 150_000 : 20_000, ladder, kinds };
     const r = await runIncidents({ ...o, port: port++ });
     console.table(
       (['detection', 'alert', 'dispatch', 'healthyToConfirmed', 'downtime'] as const).map((k) => ({ figure: k, n: r[k].n, p50: s(r[k].p50), p95: s(r[k].p95), max: s(r[k].max) })),
     );
-    console.log(`written: ${writeResult('incidents', mode, { command, machine: machine(), ...r })}`);
+    console.table(Object.entries(r.firstRungByKind).map(([kind, counts]) => ({ kind, firstRung: JSON.stringify(counts), downtimeP50: s(r.downtimeByKind[kind]?.p50) })));
+    console.table(Object.entries(r.downtimeByRungs).map(([rungs, d]) => ({ rungs, n: d.n, p50: s(d.p50), p95: s(d.p95), max: s(d.max) })));
+    const section = ladder ? 'incidents-ladder' : 'incidents';
+    console.log(`written: ${writeResult(section, mode, { command: `${command}${ladder ? ' --ladder' : ''}${kinds.length ? ` --kinds ${kinds.join(',')}` : ''}`, machine: machine(), ...r })}`);
   }
   if (want('scale')) {
     const sizes = full ? [10, 100, 400] : [10];

@@ -51,6 +51,35 @@ function incidents(): string {
   return lines.join('\n');
 }
 
+/**
+ * The remediation ladder against the full restart alone: the first rung per fault kind and the
+ * downtime each rung path gave (`--ladder`), next to the same kinds' downtime without it (the
+ * latest full `incidents` run).
+ */
+function incidentsLadder(): string {
+  const r = latest('incidents-ladder');
+  if (!r) return '_No full run yet: `npm run bench -- --full --only incidents --ladder`._';
+  const d = r.data as unknown as {
+    restartMs: number; reinitMs: number; perKind: number; incidents: number; recovered: number;
+    firstRungByKind: Record<string, Record<string, number>>; downtimeByRungs: Record<string, Summary>; downtimeByKind: Record<string, Summary>;
+  };
+  const alone = latest('incidents')?.data as unknown as { downtimeByKind?: Record<string, Summary> } | undefined;
+  return [
+    `${source(r)}: ${d.incidents} incidents (${d.perKind} of each kind), ${d.recovered} RECOVERED; REMEDIATION_LADDER=reinit,full-restart; a reinit heals in ${s(d.reinitMs)}, a full restart in ${s(d.restartMs)}.`,
+    '',
+    '| fault kind | first rung | downtime p50 with the ladder | p95 | full restart alone p50 |',
+    '|---|---|---|---|---|',
+    ...Object.entries(d.firstRungByKind).map(([k, counts]) => {
+      const x = d.downtimeByKind[k] ?? { n: 0 };
+      return `| ${k} | ${Object.entries(counts).map(([rung, n]) => `${rung} (${n})`).join(', ')} | ${s(x.p50)} | ${s(x.p95)} | ${s(alone?.downtimeByKind?.[k]?.p50)} |`;
+    }),
+    '',
+    '| rungs taken | n | downtime p50 | p95 | max |',
+    '|---|---|---|---|---|',
+    ...Object.entries(d.downtimeByRungs).map(([k, x]) => `| ${k} | ${x.n} | ${s(x.p50)} | ${s(x.p95)} | ${s(x.max)} |`),
+  ].join('\n');
+}
+
 function scale(): string {
   const r = latest('scale');
   if (!r) return '_No full run yet: `npm run bench -- --full --only scale`._';
@@ -110,7 +139,7 @@ function failover(): string {
 }
 
 let doc = readFileSync(DOC, 'utf8');
-for (const [section, render] of [['incidents', incidents], ['scale', scale], ['cost', cost], ['failover', failover]] as const) {
+for (const [section, render] of [['incidents', incidents], ['incidents-ladder', incidentsLadder], ['scale', scale], ['cost', cost], ['failover', failover]] as const) {
   const open = `<!-- bench:${section} -->`;
   const close = `<!-- /bench:${section} -->`;
   const a = doc.indexOf(open);

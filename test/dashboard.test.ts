@@ -321,6 +321,18 @@ describe('state-changing calls', () => {
     expect(source.markNotificationsRead).toHaveBeenCalledWith(['n2']);
   });
 
+  it('force-recovery may name the ladder rung to take; an unknown rung is refused with 400 and nothing is forced', async () => {
+    const source = fakeSource();
+    const { url } = await start({ source });
+    const forced = await post(`${url}/api/targets/mt5-bridge/force-recovery`, { reason: 'VPS wedged', by: 'carol', rung: 'full-restart' }, TOKEN);
+    expect(forced.status).toBe(200);
+    expect(source.forceRecovery).toHaveBeenCalledWith('mt5-bridge', { reason: 'VPS wedged', by: 'carol', rung: 'full-restart' });
+    const unknown = await post(`${url}/api/targets/mt5-bridge/force-recovery`, { reason: 'r', by: 'carol', rung: 'reboot' }, TOKEN);
+    expect(unknown.status).toBe(400);
+    expect((await json(unknown)).error).toMatch(/^rung: /);
+    expect(source.forceRecovery).toHaveBeenCalledTimes(1);
+  });
+
   it('answers 400 naming the field that is missing or empty', async () => {
     const { url } = await start({ source: fakeSource() });
     const noBy = await post(`${url}/api/targets/mt5-bridge/acknowledge`, {}, TOKEN);

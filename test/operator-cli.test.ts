@@ -182,6 +182,7 @@ test('status, remediation, incidents and report: tables, --json shapes and exit 
     forcedBy: [],
     autoHealed: true,
     method: 'github',
+    rungAttempts: [{ rung: 'full-restart', dispatchedAt: incident.dispatchedAt, healed: true, recoveryMs: expect.any(Number) }],
   });
   expect(Date.parse(incident.closedAt)).toBeGreaterThan(Date.parse(incident.dispatchedAt));
   expect((await cli('incidents', '--target', tc.target.id)).out).toContain(incident.incidentId);
@@ -189,6 +190,11 @@ test('status, remediation, incidents and report: tables, --json shapes and exit 
   // report --json: the shape and the incident's figures.
   const report = await json('report', '--days', '7');
   expect(report.body).toMatchObject({ days: 7, objectivePct: 99.99, generatedAt: expect.any(String) });
+  // each rung tried, per target then overall (docs/operator.md, "report")
+  expect(report.body.rungs).toEqual([
+    expect.objectContaining({ target: tc.target.id, rung: 'full-restart', tries: 1, heals: 1, successRate: 1 }),
+    expect.objectContaining({ rung: 'full-restart', tries: 1, heals: 1, last30d: { tries: 1, heals: 1, successRate: 1 } }),
+  ]);
   const [t] = report.body.targets;
   expect(t.target).toBe(tc.target.id);
   for (const w of ['24h', '7d', '30d']) {

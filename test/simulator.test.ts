@@ -200,6 +200,18 @@ describe('restart endpoint', () => {
     expect(sim.state().authRequired).toBe(false);
   });
 
+  it('an emergency-restart heals after its own reinitHealAfterMs (a re-initialisation takes seconds), a full restart after healAfterMs', async () => {
+    const time = manualClock();
+    const sim = await sims.start({ restartToken: TOKEN, clock: time.clock });
+    sim.setFault({ mode: 'terminal_disconnected', restart: 'heal', healAfterMs: 60_000, reinitHealAfterMs: 5_000 });
+    const reinit = await fetch(`${sim.url}/api/admin/emergency-restart?token=any`, { method: 'POST' });
+    expect(reinit.status).toBe(200);
+    time.at(4_999);
+    expect(sim.state().phase).toBe('restarting');
+    time.at(5_000);
+    expect(sim.state().phase).toBe('healthy');
+  });
+
   it('heals after healAfterMs, then serves no_cache placeholders for placeholderMs, then live data', async () => {
     const time = manualClock();
     const sim = await sims.start({ restartToken: TOKEN, clock: time.clock });

@@ -7,6 +7,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { AppConfig, TargetConfig } from '../config/load-config';
 import type { NotificationFeed } from '../shared/alert-feed';
+import type { Rung } from '../shared/types';
 import { temporalConnectionOptions } from './connection-options';
 import { acknowledge, forceRecovery, getStatus, resolve } from './incidents';
 import { type PauseOptions, type ResumeOptions, pauseMonitoring, readPauseState, resumeMonitoring } from './maintenance';
@@ -25,7 +26,7 @@ export class AutohealClient {
   /** Operator commands on a target's incident (`heal-<target>`). */
   readonly incidents = {
     status: (targetId: string) => getStatus(this.temporal, this.taskQueue, targetId),
-    force: (tc: TargetConfig, request: { reason: string; by: string }) =>
+    force: (tc: TargetConfig, request: { reason: string; by: string; rung?: Rung }) =>
       forceRecovery(this.temporal, { target: tc.target, policy: tc.policy, ...request, taskQueue: this.taskQueue }),
     acknowledge: (targetId: string, by: string) => acknowledge(this.temporal, this.taskQueue, targetId, by),
     resolve: (targetId: string, by: string, note: string) => resolve(this.temporal, this.taskQueue, targetId, by, note),

@@ -11,7 +11,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { AutohealSeverity, AutohealStatus, AutohealTarget, healingWorkflowId } from '../shared/names';
-import type { HealingPolicy, Target } from '../shared/types';
+import type { HealingPolicy, Rung, Target } from '../shared/types';
 import { healingWorkflow } from '../workflows/healing';
 import {
   type CommandAck,
@@ -28,6 +28,8 @@ export interface ForceRecoveryOptions {
   reason: string;
   by: string;
   taskQueue: string;
+  /** The ladder rung to take (`incident force --rung full-restart`); absent: the one the incident would take. */
+  rung?: Rung;
 }
 
 export interface ForceRecoveryOutcome extends CommandAck {
@@ -72,13 +74,13 @@ export async function forceRecovery(
   client: Client,
   options: ForceRecoveryOptions,
 ): Promise<ForceRecoveryOutcome> {
-  const { target, policy, reason, by, taskQueue } = options;
+  const { target, policy, reason, by, taskQueue, rung } = options;
   const workflowId = healingWorkflowId(target.id, taskQueue);
   try {
     await client.workflow.start(healingWorkflow, {
       workflowId,
       taskQueue,
-      args: [{ target, policy, trigger: { source: 'operator', reason, by, at: new Date().toISOString() } }],
+      args: [{ target, policy, trigger: { source: 'operator', reason, by, at: new Date().toISOString(), ...(rung ? { rung } : {}) } }],
       typedSearchAttributes: [
         { key: AutohealTarget, value: target.id },
         { key: AutohealStatus, value: 'HEALING' },
@@ -91,7 +93,7 @@ export async function forceRecovery(
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
   const ack = await onOpenIncident(target.id, workflowId, () =>
-    client.workflow.getHandle(workflowId).executeUpdate(forceRecoveryUpdate, { args: [{ reason, by }] }),
+    client.workflow.getHandle(workflowId).executeUpdate(forceRecoveryUpdate, { args: [{ reason, by, ...(rung ? { rung } : {}) }] }),
   );
   return { workflowId, started: false, ...ack };
 }

@@ -18,6 +18,7 @@ import {
   incidentFigures,
   uptime,
 } from '../shared/report-math';
+import { type RungFigures, rungAttemptsOf, rungFigures } from '../shared/rung-stats';
 import { coverageGapMs } from '../shared/monitor-policy';
 import { queryRunning } from '../shared/query-running';
 import { EMPTY_LEDGER, ledgerStateQuery } from '../workflows/attempt-ledger';
@@ -160,6 +161,7 @@ export function factsOf(view: IncidentView | HealingResult): IncidentFacts {
     escalation: view.escalation ? { at: view.escalation.at, reason: view.escalation.reason } : undefined,
     autoHealed: view.status === 'RECOVERED' && !forcedBy.length && !view.acknowledged && !view.escalation,
     method: view.attempts[view.attempts.length - 1]?.method,
+    rungAttempts: rungAttemptsOf(view.attempts),
   };
 }
 
@@ -227,6 +229,12 @@ export interface Report {
   days: number;
   objectivePct: number;
   targets: TargetReport[];
+  /**
+   * Each rung of the remediation ladder tried in the period, per target then overall (no
+   * `target`): tries, heals, time to recovery, and a flag when its 30-day success rate fell below
+   * RUNG_SUCCESS_THRESHOLD (src/shared/rung-stats.ts). Absent in reports from before the ladder.
+   */
+  rungs?: RungFigures[];
   overall: { uptime: ReportWindows; period: UptimeFigures; incidents: IncidentFiguresSummary };
 }
 
@@ -253,11 +261,13 @@ export function computeReport(
     };
   });
   const all = facts.flatMap(({ facts: f }) => f.incidents.filter((i) => Date.parse(i.detectedAt) >= nowMs - days * DAY_MS));
+  const tries = facts.map(({ target, facts: f }) => ({ target, tries: f.incidents.flatMap((i) => i.rungAttempts ?? []) }));
   return {
     generatedAt: new Date(nowMs).toISOString(),
     days,
     objectivePct: 99.99,
     targets,
+    rungs: rungFigures(tries, nowMs - days * DAY_MS, nowMs),
     overall: {
       uptime: {
         '24h': sumUptime(targets.map((t) => t.uptime['24h'])),

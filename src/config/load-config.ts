@@ -8,7 +8,8 @@ import type { HealingPolicy, RemediationMethod, Target } from '../shared/types';
 import { probeActivityTimeoutMs } from '../shared/probe-timing';
 import type { Rate } from '../shared/rate';
 import { hostnameOf, isLoopbackHost } from './loopback';
-import { resolveRestartRoutes } from './restart-routes';
+import { ladderOf, type Rung } from '../shared/remediation-ladder';
+import { resolveReinitRoutes, resolveRestartRoutes } from './restart-routes';
 import { envSchema, type Env } from './schema';
 import { targetsFileSchema, type TargetEntry } from './targets-file';
 import { timingProblem } from './timing-rules';
@@ -25,6 +26,8 @@ export interface TargetConfig {
   restartUrl?: string;
   /** The name (not the value) of the variable that holds this target's restart token. */
   restartTokenEnv?: string;
+  /** The name (not the value) of the variable that holds this bridge's admin token (the reinit rung). */
+  reinitTokenEnv?: string;
 }
 
 export interface AppConfig {
@@ -53,6 +56,11 @@ export interface AppConfig {
      * carries, by target id (src/config/restart-routes.ts): a secret, never in workflow data.
      */
     webhook: { url?: string; token?: string; targetTokens: Record<string, string> };
+    /**
+     * The reinit rung (the bridge's emergency-restart): the admin token each target's reinit
+     * carries, by target id (src/config/restart-routes.ts): a secret, never in workflow data.
+     */
+    reinit: { targetTokens: Record<string, string> };
   };
   smtp: {
     host: string;
@@ -139,6 +147,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   }
   const routes = resolveRestartRoutes(entries, e, remediation.method, env);
   const targets = entries.map((entry) => buildTarget(entry, e, remediation.method, entries.length > 1));
+  const reinitRoutes = resolveReinitRoutes(
+    entries.map((entry, i) => ({ ...entry, ladder: ladderOf(targets[i]!.policy).map((r) => r.rung) })),
+    e,
+    remediation.method,
+    env,
+  );
   for (const [i, tc] of targets.entries()) {
     const problem = timingProblem(tc, e.AUTOHEAL_TARGETS_FILE ? `target ${tc.target.id} (AUTOHEAL_TARGETS_FILE targets.${i})` : undefined);
     if (problem) throw new ConfigError(problem);
@@ -170,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
         routesByTarget: e.GITHUB_ROUTES_BY_TARGET,
       },
       webhook: { url: e.RESTART_URL, token: e.RESTART_TOKEN, targetTokens: routes.targetTokens },
+      reinit: { targetTokens: reinitRoutes.targetTokens },
     },
     smtp: {
       host: e.SMTP_HOST,
@@ -234,6 +249,9 @@ function buildTarget(
   const ms = (text: string | undefined, fallback: number) => (text === undefined ? fallback : (parseDuration(text) as number));
   const checkIntervalMs = ms(entry.checkInterval, e.CHECK_INTERVAL);
   const probeTimeoutMs = ms(entry.probeTimeout, e.PROBE_TIMEOUT);
+  const verifyTimeoutMs = ms(entry.verifyTimeout, e.VERIFY_TIMEOUT);
+  const restartCooldownMs = ms(entry.restartCooldown, e.RESTART_COOLDOWN);
+  const rungs: Rung[] = entry.ladder ?? e.REMEDIATION_LADDER;
   return {
     target: {
       id: entry.id,
@@ -253,8 +271,8 @@ function buildTarget(
       probeActivityTimeoutMs: probeActivityTimeoutMs(probeTimeoutMs),
       confirmDelayMs: Math.min(e.CONFIRM_DELAY, checkIntervalMs),
       verifyIntervalMs: ms(entry.verifyInterval, e.VERIFY_INTERVAL),
-      verifyTimeoutMs: ms(entry.verifyTimeout, e.VERIFY_TIMEOUT),
-      restartCooldownMs: ms(entry.restartCooldown, e.RESTART_COOLDOWN),
+      verifyTimeoutMs,
+      restartCooldownMs,
       recoverySlaMs: ms(entry.recoverySla, e.RECOVERY_SLA),
       escalateAfter: entry.escalateAfter ?? e.ESCALATE_AFTER,
       escalationWindowMs: ms(entry.escalationWindow, e.ESCALATION_WINDOW),
@@ -265,10 +283,22 @@ function buildTarget(
       intermittentWindowMs: e.INTERMITTENT_WINDOW,
       remediation: method,
       restartBudget: e.RESTART_BUDGET,
+      // today's single full restart stays implicit: a policy without `ladder` (nothing changes
+      // for an installation that sets no ladder, its fingerprint included)
+      ...(rungs.length === 1 && rungs[0] === 'full-restart'
+        ? {}
+        : {
+            ladder: rungs.map((rung) =>
+              rung === 'reinit'
+                ? { rung, verifyTimeoutMs: e.REINIT_VERIFY_TIMEOUT, cooldownMs: e.REINIT_COOLDOWN }
+                : { rung, verifyTimeoutMs, cooldownMs: restartCooldownMs },
+            ),
+          }),
     },
     // RESTART_URL is one VPS's endpoint: the fallback of a lone target only.
     restartUrl: entry.restartUrl ?? (several ? undefined : e.RESTART_URL),
     ...(entry.restartTokenEnv ? { restartTokenEnv: entry.restartTokenEnv } : {}),
+    ...(entry.reinitTokenEnv ? { reinitTokenEnv: entry.reinitTokenEnv } : {}),
   };
 }
 

@@ -21,7 +21,7 @@
  * workflow data.
  */
 import { ConfigError } from '../shared/errors';
-import type { RemediationMethod } from '../shared/types';
+import type { RemediationMethod, Rung } from '../shared/types';
 import type { Env } from './schema';
 import type { TargetEntry } from './targets-file';
 
@@ -86,6 +86,55 @@ export function resolveRestartRoutes(
         "client_payload.target (deploy/github/mt5-full-restart.yml does: vars[format('MT5_BRIDGE_URL_{0}', <target id upper-cased, " +
         "non-alphanumerics as _>)]); install it, then set GITHUB_ROUTES_BY_TARGET=true (autoheal doctor checks the file), " +
         'or use REMEDIATION=webhook with each target its own restartUrl',
+    );
+  }
+  return { targetTokens };
+}
+
+/**
+ * The reinit rung's route: each target's ADMIN_SECRET_TOKEN (the `?token=` of its bridge's
+ * `POST /api/admin/emergency-restart`), by target id, for the targets whose ladder has reinit.
+ * One target: its `reinitTokenEnv`, else REINIT_TOKEN. Several: each names its own variable
+ * (REINIT_TOKEN is one bridge's token and is never sent to every bridge; `reinitTokenEnv:
+ * REINIT_TOKEN` shares it on purpose). REMEDIATION=none sends nothing, dry-run sends nothing
+ * either: no token is required then.
+ */
+export function resolveReinitRoutes(
+  entries: Array<Entry & { ladder: readonly Rung[] }>,
+  e: Env,
+  method: RemediationMethod,
+  env: NodeJS.ProcessEnv,
+): RestartRoutes {
+  const several = entries.length > 1;
+  const targetTokens: Record<string, string> = {};
+  const withReinit = entries.filter((t) => t.ladder.includes('reinit'));
+  const unset: string[] = [];
+  const unnamed: string[] = [];
+  for (const entry of withReinit) {
+    const name = entry.reinitTokenEnv;
+    const value = name === undefined ? (several ? undefined : e.REINIT_TOKEN) : env[name]?.trim();
+    if (value) targetTokens[entry.id] = value;
+    else if (name !== undefined) unset.push(`${entry.id} (${name})`);
+    else unnamed.push(entry.id);
+  }
+  if (method === 'none' || method === 'dry-run') return { targetTokens };
+  if (unset.length) {
+    throw new ConfigError(
+      `AUTOHEAL_TARGETS_FILE (${e.AUTOHEAL_TARGETS_FILE ?? 'unset'}): the reinit token variable of ${list(unset)} is not set in the worker's environment; ` +
+        "set it to that bridge's ADMIN_SECRET_TOKEN (tokens never go in the targets file), or remove reinit from the target's ladder",
+    );
+  }
+  if (unnamed.length && !several) {
+    throw new ConfigError(
+      "REINIT_TOKEN: the remediation ladder has reinit (the bridge's POST /api/admin/emergency-restart?token=…), and the bridge accepts it only with its admin token; " +
+        "set REINIT_TOKEN to the bridge's ADMIN_SECRET_TOKEN, or remove reinit from REMEDIATION_LADDER (REMEDIATION_LADDER=full-restart)",
+    );
+  }
+  if (unnamed.length) {
+    throw new ConfigError(
+      `AUTOHEAL_TARGETS_FILE (${e.AUTOHEAL_TARGETS_FILE ?? 'unset'}): with several targets every target whose ladder has reinit names the variable of its own bridge's admin token, and ${list(unnamed)} ` +
+        `name${unnamed.length > 1 ? '' : 's'} no reinitTokenEnv: REINIT_TOKEN is one bridge's token and is never sent to every bridge. ` +
+        'Rule: give each such target reinitTokenEnv (e.g. REINIT_TOKEN_DESK_A; reinitTokenEnv: REINIT_TOKEN to share it on purpose), or remove reinit from its ladder (ladder: [full-restart])',
     );
   }
   return { targetTokens };

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { DURATION_FORM, parseDuration } from '../shared/duration';
 import { RATE_FORM, parseRate } from '../shared/rate';
 import { heartbeatUrlProblem } from './heartbeat-url';
+import { DEFAULT_LADDER, parseLadder, type Rung } from '../shared/remediation-ladder';
 
 /** Unset and empty mean the same: an operator's `FOO=` should not count as a value. */
 const optionalText = z
@@ -176,6 +177,17 @@ const timeZone = (fallback: string) =>
     return name;
   });
 
+/** REMEDIATION_LADDER: rung names, from the least disruptive (src/shared/remediation-ladder.ts). */
+const ladder = optionalText.transform((v, ctx): Rung[] => {
+  if (v === undefined) return [...DEFAULT_LADDER];
+  const parsed = parseLadder(v.split(','));
+  if (typeof parsed === 'string') {
+    ctx.addIssue({ code: 'custom', message: parsed });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
 const list = optionalText.transform((v) =>
   v === undefined
     ? []
@@ -319,6 +331,26 @@ export const envSchema = z.object({
   RESTART_URL: httpUrl('http://92.118.45.135:8000/api/system/full-restart', BRIDGE_AUTH_HINT, { secretQuery: true }),
   RESTART_TOKEN: secret,
 
+  // ---- the remediation ladder (docs/remediation.md, "The ladder")
+  /**
+   * The rungs tried in order before people: `reinit` (the bridge's emergency-restart, seconds)
+   * and `full-restart` (REMEDIATION's github or webhook restart, minutes). Default `full-restart`
+   * alone: an installation that sets nothing behaves as before. The diagnosis of each incident
+   * picks its first rung (a dead bridge skips reinit); a target's `ladder` overrides it.
+   */
+  REMEDIATION_LADDER: ladder,
+  /**
+   * The bridge's ADMIN_SECRET_TOKEN (secret), for the reinit rung: sent as the `?token=` of
+   * `POST <bridge url>/api/admin/emergency-restart`. Lives only in the worker; never in the
+   * targets file, workflow data, logs or pages. With several targets each names its own
+   * (`reinitTokenEnv`).
+   */
+  REINIT_TOKEN: secret,
+  /** The reinit rung's verification window: a re-initialisation takes seconds, about a minute proves it. */
+  REINIT_VERIFY_TIMEOUT: duration('60s'),
+  /** Least time between two reinits of one target (a reinit does not consume RESTART_COOLDOWN, which spaces full restarts). */
+  REINIT_COOLDOWN: duration('1m', { zero: true }),
+
   SMTP_HOST: optionalText.transform((v) => v ?? 'smtp.gmail.com'),
   SMTP_PORT: integer(587, 1, 65535),
   /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
@@ -383,6 +415,7 @@ export const SECRET_VARIABLES = [
   'GITHUB_TOKEN',
   'SMTP_APP_PASSWORD',
   'RESTART_TOKEN',
+  'REINIT_TOKEN',
   'TEMPORAL_API_KEY',
   'DASHBOARD_TOKEN',
   'TEMPORAL_TLS_KEY',

@@ -13,6 +13,7 @@ export function configSecrets(config: AppConfig): string[] {
     config.remediation.github.token,
     config.remediation.webhook.token,
     ...Object.values(config.remediation.webhook.targetTokens ?? {}),
+    ...Object.values(config.remediation.reinit?.targetTokens ?? {}),
     config.smtp.password,
     config.temporal.apiKey,
     config.temporal.connection?.apiKey,

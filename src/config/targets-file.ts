@@ -12,6 +12,8 @@
  *       checkInterval: 15s
  *       restartUrl: http://92.118.45.135:8000/api/system/full-restart
  *       restartTokenEnv: RESTART_TOKEN_MT5_BRIDGE
+ *       ladder: [reinit, full-restart]
+ *       reinitTokenEnv: REINIT_TOKEN_MT5_BRIDGE
  *       timezone: Europe/Athens
  *
  * Tokens never go in this file: they stay in the worker's environment (`restartTokenEnv` names
@@ -21,6 +23,7 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { DURATION_FORM, parseDuration } from '../shared/duration';
+import { parseLadder } from '../shared/remediation-ladder';
 import { BRIDGE_AUTH_HINT, urlProblem } from './schema';
 
 const durationText = z.string().refine((v) => parseDuration(v) !== undefined, { message: `expected ${DURATION_FORM}` });
@@ -34,6 +37,18 @@ const bridgeUrl = (example: string) =>
     }
     return v.trim().replace(/\/+$/, '');
   });
+/** A ladder: a list of rung names (or one comma-separated string), as REMEDIATION_LADDER. */
+const ladder = z.union([z.array(z.string()), z.string().transform((v) => v.split(','))]).transform((names, ctx) => {
+  const parsed = parseLadder(names);
+  if (typeof parsed === 'string') {
+    ctx.addIssue({ code: 'custom', message: parsed });
+    return z.NEVER;
+  }
+  return parsed;
+});
+const variableName = (example: string) =>
+  z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, { message: `expected the name of an environment variable, such as ${example}` });
+
 const login = z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).transform(String);
 
 export const targetEntrySchema = z
@@ -65,10 +80,15 @@ export const targetEntrySchema = z
      * The name of the environment variable that holds this VPS's restart token (sent as
      * `Authorization: Bearer`), e.g. RESTART_TOKEN_DESK_A. The token itself never goes here.
      */
-    restartTokenEnv: z
-      .string()
-      .regex(/^[A-Z_][A-Z0-9_]{0,127}$/, { message: 'expected the name of an environment variable, such as RESTART_TOKEN_DESK_A' })
-      .optional(),
+    restartTokenEnv: variableName('RESTART_TOKEN_DESK_A').optional(),
+    /** This bridge's remediation ladder; default REMEDIATION_LADDER (docs/remediation.md, "The ladder"). */
+    ladder: ladder.optional(),
+    /**
+     * The name of the environment variable that holds this bridge's ADMIN_SECRET_TOKEN, for the
+     * reinit rung (`?token=` of its emergency-restart), e.g. REINIT_TOKEN_DESK_A. The token
+     * itself never goes here. One target: default REINIT_TOKEN.
+     */
+    reinitTokenEnv: variableName('REINIT_TOKEN_DESK_A').optional(),
     /** IANA zone of this bridge's timestamps without offset; default MT5_BRIDGE_TIMEZONE. */
     timezone: z
       .string()

@@ -15,6 +15,8 @@
  *    heartbeats on a tick through its probes and its waits (so CHECK_INTERVAL, the wait, cannot
  *    outlast the timeout), and this rule keeps a single probe inside it as well, whatever value
  *    the constant takes.
+ * 4. The reinit rung's window must hold the two healthy probes recovery needs:
+ *      REINIT_VERIFY_TIMEOUT  ≥  2 × VERIFY_INTERVAL + 2 × PROBE_TIMEOUT + 5 s
  */
 import { formatDuration } from '../shared/duration';
 import { MONITOR_HEARTBEAT_TIMEOUT_MS } from '../shared/monitor-policy';
@@ -68,6 +70,15 @@ export function timingProblem({ target, policy }: { target: Target; policy: Heal
       `${prefix}PROBE_TIMEOUT (${f(probeMs)}) and VERIFY_TIMEOUT (${f(policy.verifyTimeoutMs)}) cannot work together. ` +
       `Rule: 2 × PROBE_TIMEOUT + 5s must be less than VERIFY_TIMEOUT, so that a verification probe can finish; here it is ${f(activityMs)}. ` +
       `Fix: raise VERIFY_TIMEOUT above ${f(activityMs)} or lower PROBE_TIMEOUT.`
+    );
+  }
+  const reinit = policy.ladder?.find((r) => r.rung === 'reinit');
+  if (reinit && reinit.verifyTimeoutMs < activityMs + 2 * policy.verifyIntervalMs) {
+    const least = activityMs + 2 * policy.verifyIntervalMs;
+    return (
+      `${prefix}REINIT_VERIFY_TIMEOUT (${f(reinit.verifyTimeoutMs)}) is too short for VERIFY_INTERVAL (${f(policy.verifyIntervalMs)}) and PROBE_TIMEOUT (${f(probeMs)}). ` +
+      'Rule: REINIT_VERIFY_TIMEOUT must be at least 2 × VERIFY_INTERVAL + 2 × PROBE_TIMEOUT + 5s, because recovery needs two healthy probes VERIFY_INTERVAL apart; ' +
+      `otherwise every reinit would fail its verification and hand over to the full restart. Fix: raise REINIT_VERIFY_TIMEOUT to at least ${f(least)} or lower VERIFY_INTERVAL.`
     );
   }
   return undefined;

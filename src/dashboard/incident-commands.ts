@@ -6,6 +6,7 @@
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TargetConfig } from '../config/load-config';
 import { healingWorkflowId } from '../shared/names';
+import type { Rung } from '../shared/types';
 import { acknowledge, forceRecovery, NoOpenIncidentError, resolve } from '../client/incidents';
 import { CommandRejectedError } from './errors';
 import type { CommandResult } from './types';
@@ -52,7 +53,7 @@ export function forceRecoveryOf(
   client: Client,
   tc: TargetConfig,
   taskQueue: string,
-  request: { reason: string; by: string },
+  request: { reason: string; by: string; rung?: Rung },
 ): Promise<CommandResult> {
   return rejectedAs409(tc.target.id, () =>
     forceRecovery(client, {
@@ -61,6 +62,7 @@ export function forceRecoveryOf(
       reason: request.reason,
       by: request.by,
       taskQueue,
+      ...(request.rung ? { rung: request.rung } : {}),
     }),
   );
 }

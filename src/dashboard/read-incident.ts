@@ -34,6 +34,8 @@ function summarize(
     issue: view.issue,
     activity: view.activity,
     attempts: view.attempts.length,
+    ...(view.attempts.length ? { rungs: view.attempts.map((a) => a.rung ?? 'full-restart') } : {}),
+    ...(view.evidence ? { diagnosis: view.evidence.diagnosis } : {}),
     ...restartRunOf(view),
     lastSteps: view.timeline.slice(-LAST_STEPS),
     acknowledged: view.acknowledged,

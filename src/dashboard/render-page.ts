@@ -74,8 +74,8 @@ function incidentBlock(t: TargetStatus): string {
     : '';
   return `<div class="incident${i.open ? '' : ' closed'}">
 <strong>${e(title)}</strong> <span class="muted">${e(i.incidentId)}</span><br>
-Opened at ${e(formatUtc(i.openedAt))} · Attempts: ${e(i.attempts)}${i.acknowledged ? ` · Acknowledged by ${e(i.acknowledged.by)} at ${e(formatUtc(i.acknowledged.at))}` : ''}<br>
-${i.issue ? `Issue: ${e(i.issue)}<br>` : ''}${restartRunLine(i)}${i.open && i.activity ? `Now: ${e(i.activity)}<br>` : ''}${i.note ? `<span class="note">${e(i.note)}</span><br>` : ''}
+Opened at ${e(formatUtc(i.openedAt))} · Attempts: ${e(i.attempts)}${i.rungs?.length ? ` (${e(i.rungs.join(' → '))})` : ''}${i.acknowledged ? ` · Acknowledged by ${e(i.acknowledged.by)} at ${e(formatUtc(i.acknowledged.at))}` : ''}<br>
+${i.issue ? `Issue: ${e(i.issue)}<br>` : ''}${i.diagnosis ? `<span class="diagnosis">Diagnosis: ${i.diagnosis.rung ? `first rung ${e(i.diagnosis.rung)}` : 'no rung of the ladder cures it: people'} — ${e(i.diagnosis.why)}</span><br>` : ''}${restartRunLine(i)}${i.open && i.activity ? `Now: ${e(i.activity)}<br>` : ''}${i.note ? `<span class="note">${e(i.note)}</span><br>` : ''}
 ${timelineList(i)}
 <a href="${e(i.webUiUrl)}">Open ${e(i.workflowId)} in the Temporal Web UI</a>
 ${actions}</div>`;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 const text = (max: number) =>
   z.string().trim().min(1, 'required, not empty').max(max, `at most ${max} characters`);
 
-export const forceRecoveryBody = z.object({ reason: text(500), by: text(100) });
+export const forceRecoveryBody = z.object({ reason: text(500), by: text(100), rung: z.enum(['reinit', 'full-restart']).optional() });
 export const acknowledgeBody = z.object({ by: text(100) });
 export const resolveBody = z.object({ by: text(100), note: text(1000) });
 export const remediationOffBody = z.object({ by: text(100), reason: text(500) });

@@ -27,6 +27,10 @@ export interface IncidentSummary {
   /** What the workflow is doing now, in words. */
   activity?: string;
   attempts: number;
+  /** The ladder rung of each attempt, oldest first (absent before the first attempt). */
+  rungs?: string[];
+  /** The rung the diagnosis chose to start with, and why (absent in incidents from before the ladder). */
+  diagnosis?: { rung?: string; why: string };
   /** The GitHub Actions run of the latest attempt that has one (REMEDIATION=github). */
   restartRun?: AttemptRun & { attempt: number };
   /** The last few steps of the timeline, oldest first. */
@@ -78,7 +82,8 @@ export interface StatusSource {
   listNotifications(filter: FeedFilter): Promise<FeedNotification[]>;
   /** Sends the ids to be marked read; `requested`: how many were sent. */
   markNotificationsRead(ids: string[]): Promise<{ requested: number }>;
-  forceRecovery(targetId: string, request: { reason: string; by: string }): Promise<CommandResult>;
+  /** `rung`: the ladder rung to take (absent: the one the incident would take next). */
+  forceRecovery(targetId: string, request: { reason: string; by: string; rung?: 'reinit' | 'full-restart' }): Promise<CommandResult>;
   acknowledge(targetId: string, request: { by: string }): Promise<CommandResult>;
   resolve(targetId: string, request: { by: string; note: string }): Promise<CommandResult>;
 }

@@ -5,6 +5,8 @@ export function describeMethod(method: string): string {
       return 'GitHub Actions workflow restart';
     case 'webhook':
       return 'direct restart webhook';
+    case 'reinit':
+      return 'MT5 re-initialisation (emergency-restart)';
     case 'none':
       return 'no automatic restart (remediation off): the bridge recovered by itself';
     case 'dry-run':

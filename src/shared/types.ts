@@ -105,6 +105,34 @@ export interface HealingPolicy {
    * from before it): the default, 6 within 24 h.
    */
   restartBudget?: Rate | false;
+  /**
+   * REMEDIATION_LADDER (or the target's `ladder`): the rungs tried in order, then people. Absent
+   * (the default, and every policy from before the ladder): today's single full restart with
+   * VERIFY_TIMEOUT and RESTART_COOLDOWN (`ladderOf`, src/shared/remediation-ladder.ts).
+   */
+  ladder?: LadderRung[];
+}
+
+/** A rung of the remediation ladder (src/shared/remediation-ladder.ts), from the least disruptive. */
+export type Rung = 'reinit' | 'full-restart';
+
+/** One rung as a policy carries it: its verification window and its own restart spacing. */
+export interface LadderRung {
+  rung: Rung;
+  /** VERIFY_TIMEOUT of this rung, ms (reinit: REINIT_VERIFY_TIMEOUT; full-restart: VERIFY_TIMEOUT). */
+  verifyTimeoutMs: number;
+  /** Least time between two dispatches of this rung to the target, ms (reinit: REINIT_COOLDOWN; full-restart: RESTART_COOLDOWN). */
+  cooldownMs: number;
+}
+
+/** One rung tried in one incident: what the roll-up keeps of each attempt (src/shared/rung-stats.ts). */
+export interface RungAttempt {
+  rung: Rung;
+  /** ISO time of its dispatch. */
+  dispatchedAt: string;
+  healed: boolean;
+  /** Its dispatch to verified healthy, ms (healed ones only). */
+  recoveryMs?: number;
 }
 
 /** `dry-run`: everything runs, each restart that would be sent is recorded and announced, none is sent. */
@@ -201,6 +229,8 @@ export interface Trigger {
   /** Operator name, for operator triggers. */
   by?: string;
   at: string;
+  /** The ladder rung an operator asked for (`incident force --rung`); absent: the diagnosis chooses. */
+  rung?: Rung;
 }
 
 /** The input of one healingWorkflow execution (one incident). */

@@ -80,6 +80,8 @@ export const faultInputSchema = z.strictObject({
   restart: z.union([z.enum(RESTART_BEHAVIOURS), z.array(z.enum(RESTART_BEHAVIOURS)).min(1)]).optional(),
   /** heal: delay between the restart call and the fault clearing. */
   healAfterMs: ms.optional(),
+  /** heal, by the emergency-restart (a re-initialisation, seconds): its own delay; default healAfterMs. */
+  reinitHealAfterMs: ms.optional(),
   /** The restart endpoint acts at once but answers this late (a lost answer, for timeout tests). */
   restartAnswerDelayMs: ms.optional(),
   /** heal: how long the accounts are no_cache placeholders after the heal (cache refill). */
@@ -100,6 +102,8 @@ export interface Fault {
   staleByMs: number;
   restart: RestartBehaviour[];
   healAfterMs: number;
+  /** The emergency-restart's heal delay. */
+  reinitHealAfterMs: number;
   placeholderMs: number;
   /** 0: the fault is steady; else it shows for flapMs, then is gone for flapMs, and so on. */
   flapMs: number;
@@ -133,6 +137,7 @@ export function parseFault(input: unknown, defaults: FaultDefaults): Fault {
     staleByMs: f.staleByMs ?? 3_600_000,
     restart,
     healAfterMs: f.healAfterMs ?? defaults.healAfterMs,
+    reinitHealAfterMs: f.reinitHealAfterMs ?? f.healAfterMs ?? defaults.healAfterMs,
     placeholderMs: f.placeholderMs ?? defaults.placeholderMs,
     flapMs: f.flapMs ?? 0,
     restartAnswerDelayMs: f.restartAnswerDelayMs ?? 0,

@@ -227,7 +227,7 @@ export class SimulatedBridge {
     const timestamp = new Date(now).toISOString();
     switch (behaviour) {
       case 'heal': {
-        this.healAt = now + this.fault.healAfterMs;
+        this.healAt = now + (endpoint === 'emergency-restart' ? this.fault.reinitHealAfterMs : this.fault.healAfterMs);
         this.healKind = endpoint;
         // B's cache refill after a start is its own warm-up (view().startedAt); A shows no_cache placeholders
         const placeholders = endpoint === 'full-restart' && this.timing.variant === 'a' && this.fault.placeholderMs > 0;

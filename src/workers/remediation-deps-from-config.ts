@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import { createOctokit, type GithubAnswerObserver } from '../activities/remediation/create-octokit';
 import type { RemediationDeps } from '../activities/remediation/create-remediation-activities';
+import { emergencyRestartUrl } from '../activities/remediation/dispatch-reinit';
 
 export function remediationDepsFromConfig(
   config: AppConfig,
@@ -19,6 +20,11 @@ export function remediationDepsFromConfig(
   const restartUrls = new Map(config.targets.map((t) => [t.target.id, t.restartUrl]));
   const tokens = new Map(Object.entries(r.webhook.targetTokens));
   const tokenNames = new Map(config.targets.map((t) => [t.target.id, t.restartTokenEnv]));
+  // The reinit rung: each bridge's own emergency-restart with its own admin token (a secret URL,
+  // built here and only here).
+  const bridgeUrls = new Map(config.targets.map((t) => [t.target.id, t.target.url]));
+  const adminTokens = new Map(Object.entries(r.reinit?.targetTokens ?? {}));
+  const reinitTokenNames = new Map(config.targets.map((t) => [t.target.id, t.reinitTokenEnv]));
   return {
     method: r.method,
     reason: r.reason,
@@ -39,6 +45,16 @@ export function remediationDepsFromConfig(
             tokenNameFor: (targetId) => tokenNames.get(targetId),
           }
         : undefined,
+    reinit: adminTokens.size
+      ? {
+          urlFor: (targetId) => {
+            const url = bridgeUrls.get(targetId);
+            const token = adminTokens.get(targetId);
+            return url && token ? emergencyRestartUrl(url, token) : undefined;
+          },
+          tokenNameFor: (targetId) => reinitTokenNames.get(targetId) ?? (config.targets.length > 1 ? undefined : 'REINIT_TOKEN'),
+        }
+      : undefined,
     log,
     secrets: configSecrets(config),
   };

@@ -65,7 +65,9 @@ export async function attemptLedgerWorkflow(initial: AttemptLedgerState = EMPTY_
       state.failures.push(entry.at);
       state.failures.sort();
     } else {
-      if (!state.lastDispatchAt || entry.at > state.lastDispatchAt) state.lastDispatchAt = entry.at;
+      if (entry.rung === 'reinit') {
+        if (!state.lastReinitAt || entry.at > state.lastReinitAt) state.lastReinitAt = entry.at;
+      } else if (!state.lastDispatchAt || entry.at > state.lastDispatchAt) state.lastDispatchAt = entry.at;
       if (entry.budgetWindowMs) state.budgetWindowMs = entry.budgetWindowMs;
       // a signal delivered twice (the recording activity retried) is one dispatch: same time
       const known = state.dispatches ?? [];

@@ -18,6 +18,7 @@ import type { RemediationActivities, RemediationReceipt, RemediationRequest } fr
 import type { RestartRunQuery, RestartRunState } from '../../shared/restart-run';
 import type { RemediationMethod } from '../../shared/types';
 import { dispatchViaGithub, type GithubRemediation } from './dispatch-github';
+import { dispatchViaReinit, type ReinitRemediation } from './dispatch-reinit';
 import { dispatchViaWebhook, type WebhookRemediation } from './dispatch-webhook';
 import {
   RemediationError,
@@ -36,6 +37,11 @@ export interface RemediationDeps {
   github?: GithubRemediation;
   /** Required for method `webhook`. */
   webhook?: WebhookRemediation;
+  /**
+   * The ladder's reinit rung (the bridge's emergency-restart), whatever the method: requests with
+   * `rung: 'reinit'` go here. Absent: a reinit request fails as not configured.
+   */
+  reinit?: ReinitRemediation;
   log: Logger;
   now?: () => Date;
   /**
@@ -62,6 +68,9 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
       });
     }
     const signal = activityCancellationSignal();
+    if (request.rung === 'reinit' && deps.method !== 'none' && deps.method !== 'dry-run') {
+      return dispatchViaReinit(deps.reinit, request, at, signal);
+    }
     switch (deps.method) {
       case 'github':
         if (!deps.github) {
@@ -94,7 +103,10 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
     return {
       method: 'dry-run',
       dispatchedAt: at.toISOString(),
-      detail: `DRY RUN: would have restarted ${request.targetId} by ${wouldUse(deps, request.targetId)} (REMEDIATION=dry-run: nothing was sent)`,
+      detail:
+        request.rung === 'reinit'
+          ? `DRY RUN: would have re-initialised ${request.targetId} by POST to its bridge's emergency-restart (REMEDIATION=dry-run: nothing was sent)`
+          : `DRY RUN: would have restarted ${request.targetId} by ${wouldUse(deps, request.targetId)} (REMEDIATION=dry-run: nothing was sent)`,
     };
   }
 
@@ -105,6 +117,7 @@ export function createRemediationActivities(deps: RemediationDeps): RemediationA
         incidentId: request.incidentId,
         attempt: request.attempt,
         method: request.dryRun ? 'dry-run' : deps.method,
+        rung: request.rung ?? 'full-restart',
       });
       try {
         if (!request.forced) await refuseWhileSwitchedOff(deps);

@@ -11,6 +11,26 @@ export interface RemediationDescription {
 }
 
 export function describeRemediation(config: AppConfig): RemediationDescription {
+  const described = describeMethodOf(config);
+  const ladders = ladderLines(config);
+  return ladders.length ? { ...described, lines: [...described.lines, ...ladders] } : described;
+}
+
+/** One line per distinct ladder other than the default single full restart: what each target tries first. */
+function ladderLines(config: AppConfig): string[] {
+  if (config.remediation.method === 'none') return [];
+  const byLadder = new Map<string, string[]>();
+  for (const t of config.targets) {
+    if (!t.policy.ladder) continue;
+    const words = [...t.policy.ladder.map((r) => (r.rung === 'reinit' ? `reinit (verified within ${Math.round(r.verifyTimeoutMs / 1000)} s)` : r.rung)), 'people'].join(' → ');
+    byLadder.set(words, [...(byLadder.get(words) ?? []), t.target.id]);
+  }
+  return [...byLadder].map(([words, ids]) =>
+    `Remediation ladder${config.targets.length > 1 ? ` of ${ids.join(', ')}` : ''}: ${words}; the diagnosis picks the first rung (a bridge that does not answer skips reinit)`,
+  );
+}
+
+function describeMethodOf(config: AppConfig): RemediationDescription {
   const r = config.remediation;
   if (r.method === 'github') {
     if (!r.github.token || !r.github.repository) {

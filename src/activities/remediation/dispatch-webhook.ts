@@ -105,7 +105,7 @@ export async function dispatchViaWebhook(
 }
 
 /** ", success: false: IPC timeout; verification decides" and the like. */
-function describeSuccess(data: unknown): string {
+export function describeSuccess(data: unknown): string {
   if (!data || typeof data !== 'object' || !('success' in data)) return '';
   const success = (data as { success: unknown }).success;
   const said = messageOf(data);
@@ -114,7 +114,7 @@ function describeSuccess(data: unknown): string {
 }
 
 /** The bridge's own explanation: message, error or detail, shortened. */
-function messageOf(data: unknown): string | undefined {
+export function messageOf(data: unknown): string | undefined {
   if (typeof data === 'string') return shortText(data, 160);
   if (!data || typeof data !== 'object') return undefined;
   const d = data as Record<string, unknown>;

@@ -16,3 +16,4 @@ export { idempotencyKey, type WebhookRemediation } from './dispatch-webhook';
 export * from './errors';
 export { toApplicationFailure } from './to-application-failure';
 export { safeUrl } from './safe-url';
+export { dispatchViaReinit, emergencyRestartUrl, EMERGENCY_RESTART_PATH, type ReinitRemediation } from './dispatch-reinit';

@@ -7,6 +7,7 @@ import { formatDuration } from '../../shared/duration';
 import type { IncidentView } from '../../workflows/healing/messages';
 import { type CommandDeps, chooseTarget, withClient } from './command-context';
 import { terminalSafe } from '../../shared/bridge-text';
+import { RUNGS, type Rung, describeRung } from '../../shared/remediation-ladder';
 
 export type IncidentCommandDeps = CommandDeps;
 
@@ -37,11 +38,15 @@ export function registerIncidentCommands(program: Command, deps: IncidentCommand
     .option('--target <id>', 'target id (default: the only target)')
     .requiredOption('--by <name>', 'who asks (recorded in the timeline)')
     .requiredOption('--reason <text>', 'why (recorded in the timeline)')
-    .action((opts: { target?: string; by: string; reason: string }) =>
+    .option('--rung <rung>', `the ladder rung to take: ${RUNGS.join(' or ')} (default: the one the incident would take next)`)
+    .action((opts: { target?: string; by: string; reason: string; rung?: string }) =>
       run(async (client, config) => {
+        if (opts.rung !== undefined && !(RUNGS as readonly string[]).includes(opts.rung))
+          throw new Error(`--rung: expected ${RUNGS.join(' or ')}, got "${opts.rung}"`);
         const out = await client.incidents.force(chooseTarget(config, opts.target), {
           reason: opts.reason,
           by: opts.by,
+          ...(opts.rung ? { rung: opts.rung as Rung } : {}),
         });
         console.log(
           `${out.started ? 'started incident' : 'forced an attempt on incident'} ${out.incidentId} (${out.workflowId}): ${out.status}`,
@@ -95,8 +100,19 @@ export function formatIncident(view: IncidentView): string {
     lines.push(`escalated ${view.escalation.at}: ${view.escalation.reason} — ${view.escalation.diagnosis}`);
   if (view.acknowledged) lines.push(`acknowledged by ${view.acknowledged.by} at ${view.acknowledged.at}`);
   lines.push('attempts:');
+  if (view.evidence) {
+    const ev = view.evidence;
+    const h = ev.health;
+    lines.push(
+      `evidence: probed ${ev.probedAt}: health ${h.ok ? `HTTP ${h.httpStatus ?? 200} "${h.claimedStatus ?? '?'}"` : `failed (${h.error ?? 'no answer'})`} ${h.latencyMs} ms, ` +
+        `terminal connected ${String(h.connected)}, trade allowed ${String(h.tradeAllowed)}` +
+        (h.databaseConnected === undefined || h.databaseConnected === null ? '' : `, database connected ${String(h.databaseConnected)}`) +
+        `; ${ev.syncedAccounts}/${ev.expectedAccounts} synced; failing: ${ev.failingChecks.map((c) => c.check).join(', ') || 'none'}`,
+      `diagnosis: ${ev.diagnosis.rung ? `first rung ${ev.diagnosis.rung} (${describeRung(ev.diagnosis.rung)})` : 'no rung cures it: people'} — ${ev.diagnosis.why}`,
+    );
+  }
   for (const a of view.attempts)
-    lines.push(`  #${a.attempt} ${a.method} ${a.dispatchedAt ?? '-'} ${a.outcome}: ${a.detail}`);
+    lines.push(`  #${a.attempt} ${a.rung ?? 'full-restart'} ${a.method} ${a.dispatchedAt ?? '-'} ${a.outcome}: ${a.detail}`);
   lines.push('timeline:');
   for (const t of view.timeline)
     lines.push(`  ${t.at}  ${t.step.padEnd(14)} ${t.outcome.padEnd(10)} ${t.detail}`);

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { formatDuration, parseDuration } from '../../shared/duration';
 import { MIN_COVERAGE, type Percentiles, type UptimeFigures, uptimeText } from '../../shared/report-math';
 import type { Report, StatusOverview } from '../../client/operator-views';
+import { RUNG_MIN_TRIES, RUNG_SUCCESS_THRESHOLD, type RungFigures } from '../../shared/rung-stats';
 import { type CommandDeps, chooseTarget, withClient } from './command-context';
 import { describeSwitch } from './remediation';
 import type { IncidentFacts } from '../../shared/contracts';
@@ -40,7 +41,7 @@ const after = (from: string, to: string | undefined): string =>
 
 export function formatIncidents(list: IncidentFacts[]): string {
   if (!list.length) return 'no incidents in the period';
-  const rows = [['INCIDENT', 'TARGET', 'OUTCOME', 'DETECTED (UTC)', 'ALERTED', 'DISPATCHED', 'CLOSED', 'ATTEMPTS', 'ACK', 'RESOLVED BY']];
+  const rows = [['INCIDENT', 'TARGET', 'OUTCOME', 'DETECTED (UTC)', 'ALERTED', 'DISPATCHED', 'CLOSED', 'ATTEMPTS', 'RUNGS', 'ACK', 'RESOLVED BY']];
   for (const i of list) {
     rows.push([
       i.incidentId,
@@ -51,11 +52,40 @@ export function formatIncidents(list: IncidentFacts[]): string {
       after(i.detectedAt, i.dispatchedAt),
       after(i.detectedAt, i.closedAt),
       String(i.attempts),
+      rungsText(i),
       i.acknowledged?.by ?? '—',
       i.resolvedBy ?? '—',
     ]);
   }
   return table(rows);
+}
+
+/** "reinit ✗ → full-restart ✓": each rung tried and whether it healed ("—" before the ladder or before any try). */
+function rungsText(i: IncidentFacts): string {
+  const tries = i.rungAttempts ?? [];
+  return tries.length ? tries.map((t) => `${t.rung} ${t.healed ? '✓' : '✗'}`).join(' → ') : '—';
+}
+
+/** The rung table of the report: tries, heals, time to recovery, and the 30-day flag. */
+export function formatRungs(rungs: RungFigures[] | undefined): string {
+  if (!rungs?.length) return 'Remediation rungs: none tried in the period.';
+  const rows = [['TARGET', 'RUNG', 'TRIES', 'HEALED', 'SUCCESS', 'TIME TO RECOVERY', '30D', 'FLAG']];
+  for (const r of rungs) {
+    rows.push([
+      r.target ?? 'OVERALL',
+      r.rung,
+      String(r.tries),
+      String(r.heals),
+      r.successRate === undefined ? '—' : `${Math.round(r.successRate * 100)}%`,
+      r.timeToRecovery.count ? `p50 ${age(r.timeToRecovery.p50Ms)}, p95 ${age(r.timeToRecovery.p95Ms)}` : '—',
+      r.last30d.successRate === undefined ? '—' : `${r.last30d.heals}/${r.last30d.tries}`,
+      r.flag ? `⚠️ ${r.flag}` : '',
+    ]);
+  }
+  return (
+    `Remediation rungs: a try is a restart sent; healed when its verification proved recovery; time to recovery from its dispatch. ` +
+    `Flagged when fewer than ${Math.round(RUNG_SUCCESS_THRESHOLD * 100)}% of at least ${RUNG_MIN_TRIES} tries over the last 30 days healed.\n${table(rows)}`
+  );
 }
 
 const pct = (f: UptimeFigures): string => uptimeText(f);
@@ -88,7 +118,7 @@ export function formatReport(r: Report): string {
   return (
     `Objective ${r.objectivePct}% over the last ${r.days} days. Uptime = up / (up + down), with its coverage (measured / period); ` +
     `below ${MIN_COVERAGE * 100}% coverage: "not enough measured time". Unknown time (no probe within two check intervals) and ` +
-    `maintenance (paused) are neither up nor down, and only down time spends the error budget.\n${table(rows)}`
+    `maintenance (paused) are neither up nor down, and only down time spends the error budget.\n${table(rows)}\n\n${formatRungs(r.rungs)}`
   );
 }
 

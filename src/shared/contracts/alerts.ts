@@ -2,11 +2,14 @@
  * The alert activities' contracts: what an alert email says (one event per kind), its receipt,
  * the in-app notification, and the hand-over to the durable delivery (src/workflows/alerting/).
  */
+import type { Rung } from '../types';
 
 /** One outcome of one remediation attempt, as told in escalation emails and timelines. */
 export interface AttemptRecord {
   attempt: number;
   method: string;
+  /** The ladder's rung of this attempt (absent: full-restart). */
+  rung?: Rung;
   dispatchedAt?: string;
   /**
    * recovered | not_recovered (verify timeout) | dispatch_failed | restart_failed (its Actions run

@@ -7,8 +7,10 @@
 export interface AttemptLedgerState {
   /** ISO times of failed attempts within the window. */
   failures: string[];
-  /** ISO time of the last remediation dispatch to the target. */
+  /** ISO time of the last full restart dispatched to the target (RESTART_COOLDOWN spaces these). */
   lastDispatchAt?: string;
+  /** ISO time of the last reinit (the ladder's emergency-restart) of the target (REINIT_COOLDOWN); absent: none known. */
+  lastReinitAt?: string;
   /** The window the failures are trimmed to, ms (the latest one recorded). */
   windowMs: number;
   /** ISO times of the restarts dispatched within `budgetWindowMs`, oldest first (absent in older ledgers). */
@@ -28,6 +30,8 @@ export interface LedgerEntry {
   budgetWindowMs?: number;
   /** A dispatch that sends nothing (REMEDIATION=dry-run or none): it sets the spacing, not the budget. */
   simulated?: boolean;
+  /** `reinit`: the ladder's emergency-restart, with its own spacing (counted in the budget all the same). Absent: a full restart. */
+  rung?: 'reinit' | 'full-restart';
 }
 
 export interface LedgerActivities {

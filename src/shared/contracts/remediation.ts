@@ -1,5 +1,6 @@
 /** The remediation activities' contracts: one restart request, its receipt, and the restart run it started. */
 import type { RestartRunQuery, RestartRunState } from '../restart-run';
+import type { Rung } from '../types';
 
 export interface RemediationRequest {
   targetId: string;
@@ -21,10 +22,17 @@ export interface RemediationRequest {
    * requests scheduled by an older version: the worker's own mode decides.
    */
   dryRun?: boolean;
+  /**
+   * The ladder's rung (src/shared/remediation-ladder.ts): `reinit`, the bridge's own
+   * emergency-restart; `full-restart` (and absent), the worker's REMEDIATION method (GitHub or the
+   * restart webhook).
+   */
+  rung?: Rung;
 }
 
 export interface RemediationReceipt {
-  method: 'github' | 'webhook' | 'none' | 'dry-run';
+  /** `reinit`: the bridge's emergency-restart (the ladder's first rung). */
+  method: 'github' | 'webhook' | 'reinit' | 'none' | 'dry-run';
   dispatchedAt: string;
   /** What was done, e.g. "repository_dispatch mt5-full-restart to owner/repo (HTTP 204)". */
   detail: string;

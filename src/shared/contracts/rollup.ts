@@ -3,6 +3,7 @@
  * (src/shared/report-math.ts), and what reaches a target's roll-up (src/workflows/rollup.ts)
  * from its incidents and its monitor.
  */
+import type { RungAttempt } from '../types';
 
 /** One incident, open or closed, as the report and `autoheal incidents` count it. */
 export interface IncidentFacts {
@@ -27,6 +28,8 @@ export interface IncidentFacts {
   /** Closed RECOVERED without a human: no force, no acknowledgement, no resolution, no escalation. */
   autoHealed: boolean;
   method?: string;
+  /** Each rung tried, healed or not, and its time to recovery (absent: an incident without a ladder). */
+  rungAttempts?: RungAttempt[];
 }
 
 /** A closed incident's facts: what its HealingWorkflow records in the roll-up when it closes. */

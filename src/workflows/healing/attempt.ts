@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { AttemptRecord, RemediationReceipt, RemediationRequest } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
+import type { Rung } from '../../shared/remediation-ladder';
 import { describeError } from '../../shared/errors';
 import { dispatchRemediation, recordLedger } from './calls';
 import { judgeSla } from './between-attempts';
@@ -32,12 +33,14 @@ export async function runAttempt(
   const { policy, view } = incident;
   const slaDeadline = slaApplies ? incident.slaDeadlineMs : Number.POSITIVE_INFINITY;
   if (!force) {
-    const earliest = Math.max(incident.lastDispatchMs + policy.restartCooldownMs, nowMs());
+    // each rung has its own spacing: a reinit does not consume the full restart's RESTART_COOLDOWN
+    const next = incident.rungs.current();
+    const earliest = Math.max(incident.rungs.lastDispatchOf(next.rung) + next.cooldownMs, nowMs());
     if (earliest > nowMs()) {
       incident.note(
         'waiting',
         'spacing',
-        `next restart not before ${iso(earliest)} (RESTART_COOLDOWN ${formatDuration(policy.restartCooldownMs)} since the last dispatch)`,
+        `next ${next.rung === 'reinit' ? 'reinit' : 'restart'} not before ${iso(earliest)} (${cooldownName(next.rung)} ${formatDuration(next.cooldownMs)} since the last ${next.rung === 'reinit' ? 'reinit' : 'dispatch'})`,
       );
       incident.doing(`waiting for the restart spacing until ${iso(earliest)}`);
       await incident.waitUntil(Math.min(earliest, slaDeadline));
@@ -64,21 +67,23 @@ export async function runAttempt(
     incident.preparingDispatch = false;
   }
   const attempt = view.attempts.length + 1;
-  const sinceLast = nowMs() - incident.lastDispatchMs;
-  const override = !!force && sinceLast < policy.restartCooldownMs;
-  const why = force ? `forced by ${force.by}: ${force.reason}` : 'automatic restart';
-  const record: AttemptRecord = { attempt, method: policy.remediation, outcome: 'in_progress', detail: why };
+  const step = incident.rungs.rungFor(force?.rung);
+  const sinceLast = nowMs() - incident.rungs.lastDispatchOf(step.rung);
+  const override = !!force && sinceLast < step.cooldownMs;
+  const cure = step.rung === 'reinit' ? 'reinit' : 'restart';
+  const why = force ? `forced by ${force.by}: ${force.reason}` : `automatic ${cure}`;
+  const record: AttemptRecord = { attempt, method: policy.remediation, rung: step.rung, outcome: 'in_progress', detail: why };
   view.attempts.push(record);
   const conclude = (outcome: AttemptRecord['outcome'], text: string): void => {
     Object.assign(record, { outcome, endedAt: iso(), detail: `${why} — ${text}` });
   };
-  incident.doing(`dispatching restart attempt ${attempt}${force ? ` (forced by ${force.by})` : ''}`);
+  incident.doing(`dispatching ${cure} attempt ${attempt}${force ? ` (forced by ${force.by})` : ''}`);
   const dispatchStartMs = nowMs();
-  const previousDispatchMs = incident.lastDispatchMs;
-  incident.lastDispatchMs = dispatchStartMs;
+  const previousDispatchMs = incident.rungs.lastDispatchOf(step.rung);
+  incident.rungs.setLastDispatch(step.rung, dispatchStartMs);
   // Recorded before the dispatch, so the spacing holds even if this worker dies mid-dispatch.
   incident.dispatchInFlight = true;
-  await recordLedger(incident, 'dispatch', iso(dispatchStartMs));
+  await recordLedger(incident, 'dispatch', iso(dispatchStartMs), step.rung);
   let receipt: RemediationReceipt;
   const request: RemediationRequest = {
     targetId: incident.target.id,
@@ -88,6 +93,7 @@ export async function runAttempt(
     trigger: force ? `operator:${force.by}` : triggerName(incident),
     ...(force ? { forced: true } : {}),
     dryRun: policy.remediation === 'dry-run',
+    rung: step.rung,
   };
   // Only an `off` that arrives during this dispatch stops it: the hold above has just read the switch.
   incident.switchedOff = undefined;
@@ -98,7 +104,7 @@ export async function runAttempt(
     // a forceRecovery that joined a dispatch that did not go through gets its own attempt
     incident.forceRequests.push(...incident.joinedForce.splice(0));
     if (err instanceof DispatchStopped && err.switchedOff) {
-      return withdraw(incident, record, previousDispatchMs, `remediation turned off by ${err.switchedOff.by} (${err.switchedOff.reason}) while the dispatch waited on retries: cancelled, nothing is sent after that`);
+      return withdraw(incident, record, step.rung, previousDispatchMs, `remediation turned off by ${err.switchedOff.by} (${err.switchedOff.reason}) while the dispatch waited on retries: cancelled, nothing is sent after that`);
     }
     if (err instanceof DispatchStopped) {
       const text = view.resolution
@@ -111,7 +117,7 @@ export async function runAttempt(
     const failure =
       err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
     const diagnosis = failure?.message ?? describeError(err);
-    if (failure?.type === 'RemediationSwitchedOffError') return withdraw(incident, record, previousDispatchMs, diagnosis);
+    if (failure?.type === 'RemediationSwitchedOffError') return withdraw(incident, record, step.rung, previousDispatchMs, diagnosis);
     conclude('dispatch_failed', diagnosis);
     incident.note('dispatched', 'failed', `attempt ${attempt}: ${diagnosis}`);
     if (failure?.nonRetryable) return { kind: 'non_retryable', diagnosis: `${failure.type}: ${diagnosis}` };
@@ -126,12 +132,12 @@ export async function runAttempt(
   incident.note(
     'dispatched',
     override ? 'override' : 'ok',
-    `attempt ${attempt}: ${receipt.detail}` +
+    `attempt ${attempt}${incident.rungs.ladder.length > 1 || step.rung === 'reinit' ? ` (rung ${step.rung})` : ''}: ${receipt.detail}` +
       (override
-        ? ` — forceRecovery by ${force?.by} overrode the ${formatDuration(policy.restartCooldownMs)} restart spacing (previous dispatch ${formatDuration(Math.max(0, sinceLast))} earlier)`
+        ? ` — forceRecovery by ${force?.by} overrode the ${formatDuration(step.cooldownMs)} ${cure} spacing (previous ${cure} ${formatDuration(Math.max(0, sinceLast))} earlier)`
         : ''),
   );
-  return verify(incident, attempt, dispatchStartMs, slaDeadline, conclude, receipt);
+  return verify(incident, attempt, dispatchStartMs, slaDeadline, conclude, receipt, step);
 }
 
 /**
@@ -149,9 +155,9 @@ class DispatchStopped extends Error {
  * as withheld (not a failed restart), the spacing is not charged for it, and the incident goes
  * back to the switch's hold (the next attempt reads the switch and waits while it is off).
  */
-function withdraw(incident: Incident, record: AttemptRecord, previousDispatchMs: number, text: string): AttemptOutcome {
+function withdraw(incident: Incident, record: AttemptRecord, rung: Rung, previousDispatchMs: number, text: string): AttemptOutcome {
   Object.assign(record, { outcome: 'dispatch_failed', endedAt: iso(), detail: `withheld — ${text}` });
-  incident.lastDispatchMs = previousDispatchMs;
+  incident.rungs.setLastDispatch(rung, previousDispatchMs);
   incident.switchedOff = undefined;
   incident.note('withheld', 'remediation_off', `attempt ${record.attempt}: ${text}`);
   return { kind: 'superseded' };
@@ -190,6 +196,11 @@ async function dispatchUnlessStopped(
     throw new DispatchStopped(incident.view.resolution || !automatic ? undefined : incident.switchedOff);
   }
   return dispatching;
+}
+
+/** The variable that spaces a rung's dispatches. */
+export function cooldownName(rung: Rung): string {
+  return rung === 'reinit' ? 'REINIT_COOLDOWN' : 'RESTART_COOLDOWN';
 }
 
 /** Who asked for an automatic attempt, as the restart request carries it. */

@@ -12,7 +12,7 @@ import type {
 import { describeError } from '../../shared/errors';
 import { probeActivityTimeoutMs } from '../../shared/probe-timing';
 import { REMEDIATION_ACTIVITY_OPTIONS } from '../../shared/remediation-policy';
-import type { ProbeReport } from '../../shared/types';
+import type { ProbeReport, Rung } from '../../shared/types';
 import { restartBudgetOf } from '../../shared/restart-budget';
 import type { Incident } from './incident';
 
@@ -42,7 +42,7 @@ export async function probe(incident: Incident): Promise<ProbeReport | undefined
 }
 
 /** Records a dispatch or a failed attempt in the target's attempt ledger. */
-export async function recordLedger(incident: Incident, kind: 'dispatch' | 'failure', at: string): Promise<void> {
+export async function recordLedger(incident: Incident, kind: 'dispatch' | 'failure', at: string, rung?: Rung): Promise<void> {
   try {
     const { policy } = incident;
     await recordLedgerEntry(incident.target.id, {
@@ -54,6 +54,8 @@ export async function recordLedger(incident: Incident, kind: 'dispatch' | 'failu
         ? {
             budgetWindowMs: restartBudgetOf(policy)?.windowMs,
             simulated: policy.remediation === 'dry-run' || policy.remediation === 'none',
+            // a reinit has its own spacing; absent (a full restart) as before the ladder
+            ...(rung === 'reinit' ? { rung } : {}),
           }
         : {}),
     });
@@ -73,7 +75,8 @@ export async function readLedger(incident: Incident): Promise<void> {
       `could not read the attempt ledger (failures in other incidents unknown, spacing unknown): ${describeError(err)}`,
     );
   }
-  if (incident.ledger.lastDispatchAt) incident.lastDispatchMs = Date.parse(incident.ledger.lastDispatchAt);
+  if (incident.ledger.lastDispatchAt) incident.rungs.lastFullRestartMs = Date.parse(incident.ledger.lastDispatchAt);
+  if (incident.ledger.lastReinitAt) incident.rungs.lastReinitMs = Date.parse(incident.ledger.lastReinitAt);
 }
 
 /**

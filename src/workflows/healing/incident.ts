@@ -19,6 +19,7 @@ import type { HealingInput, HealingPolicy, ProbeReport, Target } from '../../sha
 import { AlertOutbox } from '../alerting/alert-outbox';
 import { EMPTY_LEDGER } from '../attempt-ledger';
 import type { ForceRecoveryRequest, IncidentView, TimelineEntry } from './messages';
+import { LadderPosition } from './ladder-position';
 import { failingChecks } from './verdict';
 
 /** State carried across continue-as-new while an incident is parked for a long time. */
@@ -30,6 +31,8 @@ export interface CarriedIncident {
   nextReminderAt: string;
   /** forceRecovery requests accepted and not yet acted on (absent in runs carried before them). */
   forceRequests?: ForceRequest[];
+  /** The ladder rung the next automatic attempt takes (absent in runs carried before the ladder: the first). */
+  rungIndex?: number;
 }
 
 /** HealingInput, plus the state carried when a long-parked incident continues as new. */
@@ -60,7 +63,8 @@ export class Incident {
   /** forceRecovery requests that joined the dispatch in flight: acted on if it does not go through. */
   readonly joinedForce: ForceRequest[] = [];
   ledger: AttemptLedgerState = EMPTY_LEDGER;
-  lastDispatchMs = Number.NEGATIVE_INFINITY;
+  /** Where the incident stands on the target's remediation ladder, and each rung's last dispatch (spacing). */
+  readonly rungs: LadderPosition;
   dispatchInFlight = false;
   /** `remediation off` reached this incident (by whom, why) and no `on` has been seen since. */
   switchedOff: { by: string; reason: string } | undefined;
@@ -103,6 +107,7 @@ export class Incident {
     this.remindersSent = carried?.remindersSent ?? 0;
     this.nextReminderMs = carried ? Date.parse(carried.nextReminderAt) : Number.POSITIVE_INFINITY;
     this.forceRequests.push(...(carried?.forceRequests ?? []));
+    this.rungs = new LadderPosition(policy, carried?.rungIndex);
   }
 
   get id(): string {
@@ -116,22 +121,6 @@ export class Incident {
   /** An operator resolved the incident or asked for a restart: waits end early. */
   interrupted(): boolean {
     return !!this.view.resolution || this.forceRequests.length > 0;
-  }
-
-  /**
-   * A forceRecovery accepted: queued for its own attempt, or joined to the restart being prepared
-   * or dispatched (or already queued): one restart at a time.
-   */
-  acceptForce(reason: string, by: string): void {
-    const underway = this.dispatchInFlight || this.preparingDispatch;
-    if (underway || this.forceRequests.length > 0) {
-      const joined = this.dispatchInFlight ? 'being dispatched' : this.preparingDispatch ? 'being prepared' : 'requested';
-      if (underway) this.joinedForce.push({ reason, by, at: iso() });
-      this.note('force_recovery', 'joined', `forceRecovery by ${by}: ${reason} — joins the restart already ${joined}`);
-      return;
-    }
-    this.forceRequests.push({ reason, by, at: iso() });
-    this.note('force_recovery', 'requested', `forceRecovery by ${by}: ${reason}`);
   }
 
   /** Adds a step to the timeline. */
@@ -240,6 +229,7 @@ export class Incident {
       remindersSent: this.remindersSent,
       nextReminderAt: iso(this.nextReminderMs),
       forceRequests: [...this.forceRequests],
+      rungIndex: this.rungs.index,
     };
   }
 }

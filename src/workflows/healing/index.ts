@@ -29,6 +29,8 @@ import {
 } from './messages';
 import { close, open } from './open-close';
 import { escalate, escalateOnSla, park } from './parking';
+import { acceptForce, requireKnownRung } from './force-requests';
+import { climb, escalateWhenNoRungCures, nextRungAfterUnusable } from './climb';
 
 export type { CarriedIncident, HealingWorkflowInput } from './incident';
 
@@ -49,8 +51,8 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   });
   setHandler(
     forceRecoveryUpdate,
-    ({ reason, by }) => (incident.acceptForce(reason, by), ack()),
-    { validator: (req) => (requireOpen(), requireText(req?.reason, 'reason'), requireText(req?.by, 'by')) },
+    ({ reason, by, rung }) => (acceptForce(incident, reason, by, rung), ack()),
+    { validator: (req) => (requireOpen(), requireText(req?.reason, 'reason'), requireText(req?.by, 'by'), requireKnownRung(req?.rung)) },
   );
   setHandler(
     acknowledgeUpdate,
@@ -77,9 +79,10 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   const { trigger, policy, target } = incident;
   let force: ForceRequest | undefined =
     !input.carried && trigger.source === 'operator'
-      ? { reason: trigger.reason, by: trigger.by ?? 'operator', at: trigger.at }
+      ? { reason: trigger.reason, by: trigger.by ?? 'operator', at: trigger.at, ...(trigger.rung ? { rung: trigger.rung } : {}) }
       : undefined;
   let parked = view.status === 'ESCALATED';
+  if (!parked && !force && escalateWhenNoRungCures(incident)) parked = true;
   for (;;) {
     if (parked) {
       const why = await park(incident);
@@ -101,6 +104,8 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
       case 'superseded':
         continue;
       case 'non_retryable':
+        // a rung that cannot be used (not the last) hands over to the next one at once
+        if (nextRungAfterUnusable(incident, outcome.diagnosis, parked)) continue;
         escalate(incident, 'remediation failed permanently', outcome.diagnosis);
         parked = true;
         continue;
@@ -111,6 +116,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
         continue;
       case 'failed': {
         const escalateNow = failedAttemptWasDryRun(incident) ? recordDryRunNotRecovered(incident) : await countFailure(incident);
+        climb(incident, escalateNow || parked);
         if (escalateNow && !parked) {
           const failures = incident.failuresInWindow();
           const window = formatDuration(policy.escalationWindowMs);

@@ -6,6 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AttemptRecord } from '../../shared/contracts';
 import type { IncidentStatus } from '../../shared/names';
+import type { Rung } from '../../shared/types';
 
 /** One step of an incident, with its time and outcome: the incident's story, in order. */
 export interface TimelineEntry {
@@ -29,7 +30,8 @@ export interface TimelineEntry {
     | 'closed'
     | 'ledger'
     | 'withheld'
-    | 'restart_run';
+    | 'restart_run'
+    | 'evidence';
   /** ok | failed | override | healthy | unhealthy | ... : what came of the step. */
   outcome: string;
   detail: string;
@@ -74,6 +76,11 @@ export interface IncidentView {
   timeline: TimelineEntry[];
   figures: IncidentFigures;
   escalation?: { at: string; reason: string; diagnosis: string };
+  /**
+   * What the bridge said before anything was touched (src/workflows/healing/evidence.ts), with
+   * the rung the diagnosis chose. Absent in incidents from before it.
+   */
+  evidence?: IncidentEvidence;
   acknowledged?: { by: string; at: string };
   resolution?: { by: string; note: string; at: string };
 }
@@ -86,6 +93,49 @@ export interface HealingResult extends IncidentView {
 export interface ForceRecoveryRequest {
   reason: string;
   by: string;
+  /** The ladder rung to take (`incident force --rung full-restart`); absent: the incident's current rung. */
+  rung?: Rung;
+}
+
+/** One account as the bridge served it before the cure: no balance, only how old its reading was. */
+export interface EvidenceAccount {
+  login: string;
+  dataSource: string;
+  /** Age of the reading when probed, ms; null when the bridge gave no time. */
+  ageMs: number | null;
+}
+
+/**
+ * The evidence snapshot of an incident, taken before its first rung: the people who read the
+ * incident later see what the VPS looked like before it was touched (LinkedIn's Nurse collects
+ * evidence before it acts).
+ */
+export interface IncidentEvidence {
+  /** ISO time of the probe the snapshot comes from. */
+  probedAt: string;
+  /** The health endpoint's fields as read (no raw body). */
+  health: {
+    ok: boolean;
+    httpStatus?: number;
+    error?: string;
+    claimedStatus?: string;
+    mt5Available: boolean | null;
+    connected: boolean | null;
+    tradeAllowed: boolean | null;
+    databaseConnected?: boolean | null;
+    cacheComplete?: boolean | null;
+    version?: string;
+    latencyMs: number;
+  };
+  accounts: EvidenceAccount[];
+  accountsSource: string;
+  accountsLatencyMs: number;
+  syncedAccounts: number;
+  expectedAccounts: number;
+  /** The probe's failing checks with what each saw. */
+  failingChecks: Array<{ check: string; evidence: string }>;
+  /** The rung the diagnosis chose to start with, and why (absent: no rung can cure it, people at once). */
+  diagnosis: { rung?: Rung; why: string };
 }
 
 export interface AcknowledgeRequest {

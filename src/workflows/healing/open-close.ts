@@ -10,9 +10,12 @@ import { log } from '@temporalio/workflow';
 import { formatDurationWords } from '../../shared/duration';
 import { TERMINAL_NOT_CONNECTED_LOG } from '../../shared/log-lines';
 import { describeMethod } from '../../shared/remediation-words';
+import { describeRung } from '../../shared/remediation-ladder';
+import { rungAttemptsOf } from '../../shared/rung-stats';
 import { isTerminalNotConnected } from '../../shared/report-checks';
 import { withheldText } from '../remediation-switch';
 import { probe, readRemediationState, recordRollup } from './calls';
+import { diagnoseAndRecordEvidence } from './evidence';
 import { reportClosedToFleet, reportOpenedToFleet } from './fleet-hold';
 import { type Incident, iso, nowMs } from './incident';
 import type { HealingResult } from './messages';
@@ -41,8 +44,17 @@ export async function open(incident: Incident): Promise<void> {
   const where = { targetId: target.id, incidentId: incident.id };
   if (isTerminalNotConnected(incident.lastReport)) log.error(TERMINAL_NOT_CONNECTED_LOG, where);
   else log.error(`CRITICAL: ${view.issue} - initiating auto-restart`, where);
+  // evidence before the cure, and the rung the diagnosis picks (the email names it)
+  incident.rungs.noCuringRung = !diagnoseAndRecordEvidence(incident);
 
   let autoRestart = autoRestartWords(policy.remediation);
+  const ladder = policy.ladder && policy.remediation !== 'none' ? incident.rungs.ladder : undefined;
+  const first = incident.rungs.current();
+  if (ladder && autoRestart === 'INITIATED') {
+    autoRestart = incident.rungs.noCuringRung
+      ? `NOT INITIATED: no rung of the ladder (${ladder.map((r) => r.rung).join(', ')}) cures this fault; escalated to the support contacts`
+      : `INITIATED — first rung: ${describeRung(first.rung)}${ladderAfter(incident)}`;
+  }
   if (policy.remediation !== 'none') {
     const remediation = await readRemediationState(incident);
     if (!remediation.enabled) autoRestart = `WITHHELD: ${withheldText(remediation)}`;
@@ -57,6 +69,7 @@ export async function open(incident: Incident): Promise<void> {
       status: bridgeStatus(incident.lastReport),
       issue: view.issue,
       autoRestart,
+      ...(ladder && first.rung === 'reinit' && !incident.rungs.noCuringRung ? { expectedRecoveryMs: first.verifyTimeoutMs } : {}),
     },
     () => {
       view.figures.alertedAt ??= iso();
@@ -140,6 +153,12 @@ function answerPendingForces(incident: Incident, how: 'RECOVERED' | 'RESOLVED', 
   }
 }
 
+/** ", then full restart, then people": the rungs after the first, as the CRITICAL email names them. */
+function ladderAfter(incident: Incident): string {
+  const rest = incident.rungs.ladder.slice(incident.rungs.index + 1).map((r) => describeRung(r.rung));
+  return `; then ${[...rest, 'people (escalation)'].join(', then ')}`;
+}
+
 /** The CRITICAL email's `Auto-Restart:` line for the configured remediation. */
 function autoRestartWords(method: string): string {
   if (method === 'none') return 'OFF: no remediation configured (REMEDIATION=none), alerts only';
@@ -170,5 +189,6 @@ function summarise(incident: Incident, how: 'RECOVERED' | 'RESOLVED', method?: s
     escalation: view.escalation ? { at: view.escalation.at, reason: view.escalation.reason } : undefined,
     autoHealed: how === 'RECOVERED' && !forcedBy.length && !view.acknowledged && !view.escalation,
     method: how === 'RECOVERED' ? (method ?? incident.policy.remediation) : undefined,
+    rungAttempts: rungAttemptsOf(view.attempts),
   };
 }

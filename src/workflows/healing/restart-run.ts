@@ -39,8 +39,8 @@ export function verificationWindow(
   attempt: number,
   dispatchStartMs: number,
   receipt: RemediationReceipt | undefined,
+  verifyTimeoutMs: number = incident.policy.verifyTimeoutMs,
 ): VerificationWindow {
-  const { verifyTimeoutMs } = incident.policy;
   const answeredMs = nowMs();
   const fixed = answeredMs + verifyTimeoutMs;
   const run =

@@ -6,6 +6,7 @@
  */
 import type { AttemptRecord, RemediationReceipt } from '../../shared/contracts';
 import { formatDuration } from '../../shared/duration';
+import type { LadderRung } from '../../shared/remediation-ladder';
 import type { AttemptOutcome } from './outcome';
 import { probe } from './calls';
 import { type Incident, nowMs } from './incident';
@@ -20,9 +21,10 @@ export async function verify(
   slaDeadline: number,
   conclude: (outcome: AttemptRecord['outcome'], text: string) => void,
   receipt?: RemediationReceipt,
+  step: LadderRung = incident.rungs.current(),
 ): Promise<AttemptOutcome> {
   const { policy, view } = incident;
-  const timing = verificationWindow(incident, attempt, dispatchStartMs, receipt);
+  const timing = verificationWindow(incident, attempt, dispatchStartMs, receipt, step.verifyTimeoutMs);
   let deadline = timing.deadline();
   let healthyInARow = 0;
   incident.doing(
@@ -66,7 +68,8 @@ export async function verify(
       return { kind: 'sla' };
     }
     if (nowMs() >= deadline) {
-      const text = `not healthy after ${formatDuration(policy.verifyTimeoutMs)} (VERIFY_TIMEOUT): ${report?.summary ?? 'the probe could not run'}`;
+      const window = step.rung === 'reinit' ? 'REINIT_VERIFY_TIMEOUT' : 'VERIFY_TIMEOUT';
+      const text = `not healthy after ${formatDuration(step.verifyTimeoutMs)} (${window}): ${report?.summary ?? 'the probe could not run'}`;
       conclude('not_recovered', text);
       incident.note('attempt_failed', 'not_recovered', `attempt ${attempt}: ${text}`);
       return { kind: 'failed' };
