@@ -35,10 +35,19 @@ export interface ActivityDeps {
 /** How many routed events a worker remembers having handed over (a retried email does not hand them over again). */
 const ROUTED_MEMORY = 1_000;
 
-export function createActivities(deps: ActivityDeps): Activities {
+/**
+ * The alert activities with the channels wired in: `sendAlertEmail` hands each event to the
+ * channels its route names (through `handOverAlerts`, into the target's alertDeliveryWorkflow)
+ * before it sends the email, and `sendAlertToChannel` delivers to one channel.
+ */
+export function createAlertingActivities(deps: {
+  alerts: AlertActivitiesDeps;
+  alertDelivery: AlertDeliveryActivityDeps;
+  channels?: ChannelsDeps;
+}): Pick<Activities, 'sendAlertEmail' | 'notifyInApp' | 'sendAlertToChannel' | 'handOverAlerts'> {
   const routes = deps.channels?.routes ?? {};
   const route = (event: Parameters<typeof channelsFor>[0]) => channelsFor(event, routes);
-  const delivery = createAlertDeliveryActivities({ ...(deps.alertDelivery ?? deps.ledger), route });
+  const delivery = createAlertDeliveryActivities({ ...deps.alertDelivery, route });
   // An alert event enters the worker through its email; the channels' deliveries start there.
   const routed = new Set<string>();
   const routeToChannels = async (event: AlertEvent) => {
@@ -49,8 +58,6 @@ export function createActivities(deps: ActivityDeps): Activities {
     if (routed.size > ROUTED_MEMORY) routed.delete(routed.values().next().value as string);
   };
   return {
-    // The watch records its probes' coverage in the target's roll-up, through the ledger's client.
-    ...createProbeActivities({ recordProbed: probedSpansRecorder(deps.ledger), ...deps.probe }),
     ...createAlertActivities({ ...deps.alerts, routeToChannels }),
     ...createChannelActivities({
       channels: deps.channels?.channels ?? {},
@@ -58,8 +65,16 @@ export function createActivities(deps: ActivityDeps): Activities {
       log: deps.alerts.log.child({ component: 'channels' }),
       secrets: deps.alerts.secrets,
     }),
+    ...delivery,
+  };
+}
+
+export function createActivities(deps: ActivityDeps): Activities {
+  return {
+    // The watch records its probes' coverage in the target's roll-up, through the ledger's client.
+    ...createProbeActivities({ recordProbed: probedSpansRecorder(deps.ledger), ...deps.probe }),
+    ...createAlertingActivities({ alerts: deps.alerts, alertDelivery: deps.alertDelivery ?? deps.ledger, channels: deps.channels }),
     ...createRemediationActivities(deps.remediation),
     ...createLedgerActivities(deps.ledger),
-    ...delivery,
   };
 }
