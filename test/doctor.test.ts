@@ -215,7 +215,7 @@ test('a bad token: ❌ on the token scopes, the repository and the workflow, wit
     GITHUB_TOKEN: 'ghp' + '_wrongTokenForDoctor000000000000000000',
   });
   expect(exitCode).toBe(1);
-  expect(lines.at(-1)).toBe('3 of 16 checks failed'); // with the configuration-in-force, restart endpoints, restart runs, token expiry and heartbeat checks
+  expect(lines.at(-1)).toBe('3 of 17 checks failed'); // with the configuration-in-force, restart endpoints, restart runs, token expiry, heartbeat and alert channel checks
 });
 
 test('a token expiring within 14 days: ❌ GitHub token expiry with the date and the rotate fix; one further out: ✅ with its date', async () => {

@@ -39,6 +39,7 @@ import {
   type GithubCheckContext,
 } from './doctor-checks/github-checks';
 import { checkHeartbeat } from './doctor-checks/heartbeat-check';
+import { checkChannels } from './doctor-checks/channel-checks';
 import {
   checkTemporal,
   connectTemporalProbe,
@@ -63,7 +64,9 @@ export interface DoctorDeps {
   timeoutMs?: number;
   /** Send one test ping to HEARTBEAT_URL (`--ping-heartbeat`); default: only its shape is checked. */
   pingHeartbeat?: boolean;
-  /** HTTP for the heartbeat's test ping; default fetch. */
+  /** Send a test alert to every configured channel (`--test-channels`); default: only their shape is checked. */
+  testChannels?: boolean;
+  /** HTTP for the heartbeat's test ping and the channels' test alerts; default fetch. */
   fetch?: typeof fetch;
 }
 
@@ -224,8 +227,11 @@ export async function runDoctor(config: AppConfig, deps: DoctorDeps = {}): Promi
     checkHeartbeat(config, { ping: deps.pingHeartbeat === true, fetch: deps.fetch, timeoutMs }),
   );
 
+  const channels = checkChannels(config, { send: deps.testChannels === true, fetch: deps.fetch, timeoutMs });
+
   const checks = [
     ...(await Promise.all([...remediation, ...endpoints, smtp, ...bridges, ...restartEndpoints, heartbeat])),
+    ...(await channels),
     ...(await temporal),
   ];
   const secrets = configSecrets(config);

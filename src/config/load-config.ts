@@ -7,6 +7,7 @@ import { parseDuration } from '../shared/duration';
 import type { HealingPolicy, RemediationMethod, Target } from '../shared/types';
 import { probeActivityTimeoutMs } from '../shared/probe-timing';
 import type { Rate } from '../shared/rate';
+import { type AlertChannelsConfig, DEFAULT_ROUTES, configuredChannels } from './alert-channels';
 import { hostnameOf, isLoopbackHost } from './loopback';
 import { ladderOf, type Rung } from '../shared/remediation-ladder';
 import { resolveReinitRoutes, resolveRestartRoutes } from './restart-routes';
@@ -82,6 +83,11 @@ export interface AppConfig {
    * (src/workers/heartbeat). Absent in hand-made test configs: no heartbeat.
    */
   heartbeat?: { url?: string; intervalMs: number };
+  /**
+   * The alert channels besides email (Slack, Telegram, webhook, PagerDuty) with their secrets and
+   * routes (src/config/alert-channels.ts). Absent in hand-made test configs: none.
+   */
+  channels?: AlertChannelsConfig;
   /** WORKER_METRICS: the SDK runtime's Prometheus metrics: auto, off or HOST:PORT. Absent: auto. */
   workerMetrics?: string;
   /** FLEET_BREAKER: the fleet breaker's rule (distinct targets CRITICAL within a window); false: off. Absent: 3/5m. */
@@ -207,9 +213,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     logLevel: e.LOG_LEVEL ?? 'info',
     fleetBreaker: e.FLEET_BREAKER,
     heartbeat: { url: e.HEARTBEAT_URL, intervalMs: e.HEARTBEAT_INTERVAL },
+    channels: alertChannels(e),
     workerMetrics: e.WORKER_METRICS,
     configuredAt,
   };
+}
+
+/** The alert channels from their variables; a half-configured channel or a route to an unset one is refused. */
+function alertChannels(e: Env): AlertChannelsConfig {
+  if (e.TELEGRAM_BOT_TOKEN && !e.TELEGRAM_CHAT_ID)
+    throw new ConfigError('TELEGRAM_CHAT_ID: required with TELEGRAM_BOT_TOKEN; set it to the chat the bot posts alerts to (docs/alerting.md, "Telegram")');
+  if (e.TELEGRAM_CHAT_ID && !e.TELEGRAM_BOT_TOKEN)
+    throw new ConfigError('TELEGRAM_BOT_TOKEN: required with TELEGRAM_CHAT_ID; set it to the token @BotFather gave the bot');
+  if (e.ALERT_WEBHOOK_TOKEN && !e.ALERT_WEBHOOK_URL)
+    throw new ConfigError('ALERT_WEBHOOK_URL: required with ALERT_WEBHOOK_TOKEN; set it to the URL that receives the alerts as JSON');
+  const channels: AlertChannelsConfig = {
+    ...(e.SLACK_WEBHOOK_URL ? { slack: { webhookUrl: e.SLACK_WEBHOOK_URL } } : {}),
+    ...(e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_CHAT_ID
+      ? { telegram: { botToken: e.TELEGRAM_BOT_TOKEN, chatId: e.TELEGRAM_CHAT_ID, apiUrl: e.TELEGRAM_API_URL } }
+      : {}),
+    ...(e.ALERT_WEBHOOK_URL ? { webhook: { url: e.ALERT_WEBHOOK_URL, ...(e.ALERT_WEBHOOK_TOKEN ? { token: e.ALERT_WEBHOOK_TOKEN } : {}) } } : {}),
+    ...(e.PAGERDUTY_ROUTING_KEY ? { pagerduty: { routingKey: e.PAGERDUTY_ROUTING_KEY, eventsUrl: e.PAGERDUTY_EVENTS_URL } } : {}),
+    routes: {},
+  };
+  const configured = configuredChannels(channels);
+  for (const name of Object.keys(e.ALERT_ROUTES)) {
+    if (!configured.includes(name as (typeof configured)[number]) && e.ALERT_ROUTES[name as keyof typeof e.ALERT_ROUTES]?.length)
+      throw new ConfigError(`ALERT_ROUTES: routes alerts to ${name}, which is not configured; set its variables (docs/alerting.md, "Channels") or remove it from ALERT_ROUTES`);
+  }
+  for (const name of configured) {
+    const classes = e.ALERT_ROUTES[name] ?? DEFAULT_ROUTES[name];
+    if (classes.length) channels.routes[name] = classes;
+  }
+  return channels;
 }
 
 /** The targets file's modification time: when its configuration was written. */

@@ -10,6 +10,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { DURATION_FORM, parseDuration } from '../shared/duration';
 import { RATE_FORM, parseRate } from '../shared/rate';
+import { ALERT_ROUTES_FORM, channelUrlProblem, parseAlertRoutes } from './alert-channels';
 import { heartbeatUrlProblem } from './heartbeat-url';
 import { DEFAULT_LADDER, parseLadder, type Rung } from '../shared/remediation-ladder';
 
@@ -214,6 +215,24 @@ const loginList = list.superRefine((logins, ctx) => {
 /** A secret: parsed, never echoed in an error message. */
 const secret = optionalText;
 
+/** A secret that must match `pattern`; the error names the form, never the value. */
+const secretOfForm = (pattern: RegExp, form: string) =>
+  optionalText.refine((v) => v === undefined || pattern.test(v), {
+    message: `expected ${form} (the value is not shown: it is a secret)`,
+  });
+
+/** A URL that is a secret itself (a Slack or webhook URL): https (http on loopback), never echoed. */
+const secretUrl = (example: string) =>
+  optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const problem = channelUrlProblem(v, example);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+    return v;
+  });
+
 export const envSchema = z.object({
   /** Temporal frontend host:port; unset: the embedded dev server on 127.0.0.1:7233. */
   TEMPORAL_ADDRESS: optionalText.refine((v) => v === undefined || /^[^\s/]+:\d+$/.test(v), {
@@ -388,6 +407,41 @@ export const envSchema = z.object({
     }
     return v;
   }),
+  // ---- alert channels besides email (docs/alerting.md, "Channels"); each secret stays in the worker
+  /** Slack incoming webhook (a secret: the URL is the credential). */
+  SLACK_WEBHOOK_URL: secretUrl('https://hooks.slack.com/services/T…/B…/…'),
+  /** Telegram bot token from @BotFather (secret) and the chat the bot posts to. */
+  TELEGRAM_BOT_TOKEN: secretOfForm(/^\d+:[A-Za-z0-9_-]{20,}$/, 'the token @BotFather gives, <digits>:<35 characters>'),
+  TELEGRAM_CHAT_ID: optionalText.refine((v) => v === undefined || /^(-?\d+|@[A-Za-z][A-Za-z0-9_]{4,})$/.test(v), {
+    message: 'expected a chat id (digits, "-100…" for a group or channel) or @channelusername',
+  }),
+  /** The Bot API's base URL (a local Bot API server, or a test double). */
+  TELEGRAM_API_URL: httpUrl('https://api.telegram.org', 'put the bot token in TELEGRAM_BOT_TOKEN').transform(
+    (v) => v ?? 'https://api.telegram.org',
+  ),
+  /** A generic JSON webhook: every routed event POSTed as JSON (a secret: the URL may hold a token). */
+  ALERT_WEBHOOK_URL: secretUrl('https://alerts.example.com/hooks/fidus'),
+  /** Sent to ALERT_WEBHOOK_URL as Authorization: Bearer (secret). */
+  ALERT_WEBHOOK_TOKEN: secret,
+  /** PagerDuty Events API v2 integration (routing) key of a service (secret). */
+  PAGERDUTY_ROUTING_KEY: secretOfForm(/^[A-Za-z0-9_-]{20,64}$/, 'the 32-character integration key of an Events API v2 integration'),
+  /** The Events API v2 endpoint (events.eu.pagerduty.com for an EU account). */
+  PAGERDUTY_EVENTS_URL: httpUrl('https://events.pagerduty.com/v2/enqueue', 'put the routing key in PAGERDUTY_ROUTING_KEY').transform(
+    (v) => v ?? 'https://events.pagerduty.com/v2/enqueue',
+  ),
+  /**
+   * Which events each channel gets: `pagerduty=critical;telegram=critical;slack=all`. A channel
+   * not named gets what email gets (PagerDuty: CRITICAL incidents only). Email gets every alert.
+   */
+  ALERT_ROUTES: optionalText.transform((v, ctx) => {
+    const routes = parseAlertRoutes(v);
+    if (typeof routes === 'string') {
+      ctx.addIssue({ code: 'custom', message: `${routes} (${ALERT_ROUTES_FORM})` });
+      return z.NEVER;
+    }
+    return routes;
+  }),
+
   /** How often the heartbeat goes out; the outside check's period should be this, its grace two of them. */
   HEARTBEAT_INTERVAL: duration('60s'),
   /**
@@ -420,4 +474,9 @@ export const SECRET_VARIABLES = [
   'DASHBOARD_TOKEN',
   'TEMPORAL_TLS_KEY',
   'HEARTBEAT_URL',
+  'SLACK_WEBHOOK_URL',
+  'TELEGRAM_BOT_TOKEN',
+  'ALERT_WEBHOOK_URL',
+  'ALERT_WEBHOOK_TOKEN',
+  'PAGERDUTY_ROUTING_KEY',
 ] as const;

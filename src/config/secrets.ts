@@ -1,6 +1,7 @@
 import type { AppConfig } from './load-config';
 import { credentialParams } from './schema';
 import { heartbeatUrlSecrets } from './heartbeat-url';
+import { channelSecrets } from './alert-channels';
 
 /**
  * Every secret value the configuration holds: scrubbed from logs and from what the dashboard
@@ -20,6 +21,7 @@ export function configSecrets(config: AppConfig): string[] {
     config.temporal.tlsKey,
     ...restartUrlSecrets([config.remediation.webhook.url, ...config.targets.map((t) => t.restartUrl)]),
     ...heartbeatUrlSecrets(config.heartbeat?.url),
+    ...channelSecrets(config.channels),
   ].filter((s): s is string => typeof s === 'string' && s.length >= 4);
 }
 

@@ -7,7 +7,7 @@
  * recipient configured) is an `AlertsUndeliverableError`, which is not retried.
  */
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
-import type { AlertDelivery, AlertEvent, InAppNotification } from './contracts';
+import type { AlertChannelName, AlertDelivery, AlertEvent, ChannelEvent, InAppNotification } from './contracts';
 
 /** Error type names of alert failures that retrying can't fix (match `ApplicationFailure.type`). */
 export const NON_RETRYABLE_ALERT_ERRORS = ['AlertsUndeliverableError'] as const;
@@ -93,6 +93,31 @@ export function inAppDelivery(notification: InAppNotification & { id?: string })
     label: `${n.severity} in-app notification`,
     inApp: n,
     giveUpAt: giveUpAt(n.at),
+  };
+}
+
+/** The stable key of an event sent to the channels (the email's for an emailed event). */
+export function channelEventKey(event: ChannelEvent): string {
+  if (event.kind === 'acknowledged' || event.kind === 'resolved')
+    return `${event.kind}:${event.targetId}:${event.incidentId}:${event.at}`;
+  return emailDeliveryId(event).replace(/^email:/, '');
+}
+
+/**
+ * An event for every channel its route names: `handOverAlerts` expands it, in the worker, into
+ * one delivery per channel (`channelDelivery`); tried for 24 h from the event.
+ */
+export function routeDelivery(event: ChannelEvent): AlertDelivery {
+  return { id: `route:${channelEventKey(event)}`, label: `${event.kind} to the channels`, route: event, giveUpAt: giveUpAt(event.at) };
+}
+
+/** One event for one channel: its own id, its own retries (a channel down never holds another back). */
+export function channelDelivery(name: AlertChannelName, event: ChannelEvent): AlertDelivery {
+  return {
+    id: `channel:${name}:${channelEventKey(event)}`,
+    label: `${event.kind} to ${name}`,
+    channel: { name, event },
+    giveUpAt: giveUpAt(event.at),
   };
 }
 

@@ -7,6 +7,7 @@ import { createActivities } from '../activities';
 import type { AppConfig } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import { alertDepsFromConfig } from './alert-deps-from-config';
+import { buildChannels } from '../activities/alerts/channels';
 import { fleetOf } from './fleet-from-config';
 import { remediationDepsFromConfig } from './remediation-deps-from-config';
 import { readRemediationSwitch } from '../shared/remediation-switch';
@@ -27,6 +28,10 @@ export function buildActivities({
   return createActivities({
     probe: {},
     alerts: alertDepsFromConfig(config, { client, log: log.child({ component: 'alerts' }) }),
+    channels: {
+      channels: buildChannels(config.channels, { dashboardUrl: config.dashboard.url }),
+      routes: config.channels?.routes ?? {},
+    },
     remediation: {
       ...remediationDepsFromConfig(config, log.child({ component: 'remediation' }), { onGithubAnswer }),
       readSwitch: () => readRemediationSwitch(client, config.temporal.taskQueue),

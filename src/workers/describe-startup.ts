@@ -2,6 +2,8 @@ import type { AppConfig } from '../config/load-config';
 import { formatDuration } from '../shared/duration';
 import { describeRemediation } from '../activities/remediation';
 import { shownHeartbeatUrl } from '../config/heartbeat-url';
+import { configuredChannels } from '../config/alert-channels';
+import { buildChannels } from '../activities/alerts/channels';
 
 export interface StartupLine {
   level: 'info' | 'warn';
@@ -42,6 +44,7 @@ export function describeStartup(config: AppConfig, runtime: { runtimeMetricsAddr
     lines.push({ level: 'info', text: `Alerts: email to ${config.smtp.recipients.join(', ')} via ${config.smtp.host}:${config.smtp.port}` });
   }
   lines.push(describeHeartbeat(config));
+  lines.push(describeChannels(config));
   if (config.workerMetrics !== 'off') {
     lines.push({
       level: 'info',
@@ -51,6 +54,15 @@ export function describeStartup(config: AppConfig, runtime: { runtimeMetricsAddr
     });
   }
   return lines;
+}
+
+/** The alert channels besides email: where each posts (never its secret) and what it gets. */
+function describeChannels(config: AppConfig): StartupLine {
+  const names = configuredChannels(config.channels);
+  if (!names.length) return { level: 'info', text: 'Alert channels: email and the in-app feed (no Slack, Telegram, webhook or PagerDuty configured)' };
+  const channels = buildChannels(config.channels, { dashboardUrl: config.dashboard.url });
+  const parts = names.map((n) => `${channels[n]?.shown} gets ${(config.channels?.routes[n] ?? []).join(' and ') || 'nothing'}`);
+  return { level: 'info', text: `Alert channels: email, in-app, ${parts.join('; ')}` };
 }
 
 /** The dead man's switch: where it reports (service and origin only: the URL holds a token), or that nothing outside watches. */

@@ -9,7 +9,7 @@ import { ALERTS_UNDELIVERABLE_TEXT, undeliverableNoticeId } from '../../shared/a
 
 export { undeliverableNoticeId };
 import type { AlertActivities, AlertEvent, EmailReceipt, InAppNotification } from '../../shared/contracts';
-import { AlertsUndeliverableError } from '../../shared/errors';
+import { AlertsUndeliverableError, describeError } from '../../shared/errors';
 import { classifySmtpError } from './classify-smtp-error';
 import type { Mailer } from './mailer';
 import type { NotificationFeed } from '../../shared/alert-feed';
@@ -34,10 +34,20 @@ export interface AlertActivitiesDeps {
    * mistake, it is replaced by [REDACTED] in the email and the in-app text.
    */
   secrets?: Array<string | undefined>;
+  /**
+   * Hands the event to the channels its route names (Slack, Telegram, webhook, PagerDuty), as
+   * deliveries of the target's alertDeliveryWorkflow; a no-op when none is routed. Called before
+   * the email is sent, so the channels never wait for SMTP; when it fails (Temporal unreachable)
+   * the attempt fails retryably before sending, and the next one tries both again.
+   */
+  routeToChannels?: (event: AlertEvent) => Promise<void>;
 }
 
 /** Type of the retryable failure thrown while the SMTP server is down or deferring. */
 export const ALERT_EMAIL_DEFERRED = 'AlertEmailDeferred';
+
+/** Type of the retryable failure thrown when the event could not be handed to its channels. */
+export const ALERT_CHANNELS_NOT_HANDED_OVER = 'AlertChannelsNotHandedOver';
 
 /** Escalations, their reminders and the fleet breaker's notice go to the support contacts. */
 function isForSupportContacts(event: AlertEvent): boolean {
@@ -100,6 +110,15 @@ export function createAlertActivities(deps: AlertActivitiesDeps): AlertActivitie
         messageId: email.messageId,
         attempt: attempt(),
       });
+      if (deps.routeToChannels) {
+        try {
+          await deps.routeToChannels(event);
+        } catch (err) {
+          const reason = `could not hand the ${event.kind} alert to its channels (${scrub(describeError(err))}); retrying`;
+          log.warn(reason);
+          throw ApplicationFailure.create({ type: ALERT_CHANNELS_NOT_HANDED_OVER, message: reason, nonRetryable: false });
+        }
+      }
       if (!to.length) {
         const variable =
           isForSupportContacts(event)

@@ -21,7 +21,7 @@ export function registerDoctorCommand(program: Command, deps: DoctorCommandDeps)
   return program
     .command('doctor')
     .description(
-      'check every link (GitHub token, scopes, expiry, repository, restart workflow or restart URL, SMTP login, bridge, Temporal, monitors, heartbeat) without restarting anything; exit 1 on any ❌',
+      'check every link (GitHub token, scopes, expiry, repository, restart workflow or restart URL, SMTP login, alert channels, bridge, Temporal, monitors, heartbeat) without restarting anything; exit 1 on any ❌',
     )
     .option(
       '--workflow-path <path>',
@@ -31,7 +31,8 @@ export function registerDoctorCommand(program: Command, deps: DoctorCommandDeps)
     .option('--timeout <duration>', 'timeout of each check (e.g. 10s)', '10s')
     .option('--json', 'print the checks as JSON')
     .option('--ping-heartbeat', 'send one test ping to HEARTBEAT_URL (default: only its shape is checked)')
-    .action(async (opts: { workflowPath: string; timeout: string; json?: boolean; pingHeartbeat?: boolean }) => {
+    .option('--test-channels', 'send a test alert to every configured channel: Slack, Telegram, webhook, PagerDuty (default: only their shape is checked)')
+    .action(async (opts: { workflowPath: string; timeout: string; json?: boolean; pingHeartbeat?: boolean; testChannels?: boolean }) => {
       const write = deps.write ?? ((line: string) => console.log(line));
       const setExitCode = deps.setExitCode ?? ((code: number) => (process.exitCode = code));
       const timeoutMs = parseDuration(opts.timeout);
@@ -45,6 +46,7 @@ export function registerDoctorCommand(program: Command, deps: DoctorCommandDeps)
         workflowPath: opts.workflowPath,
         timeoutMs,
         pingHeartbeat: opts.pingHeartbeat === true,
+        testChannels: opts.testChannels === true,
         ...deps.doctor,
       });
       const report = formatDoctorReport(checks);

@@ -1,10 +1,13 @@
 /**
  * `autoheal test-alert [--to a@x,b@y]`: sends a test email through the configured SMTP server
- * (no worker needed) and prints the server's answer for every recipient. Exits non-zero with
+ * (no worker needed) and prints the server's answer for every recipient. `--channel <name>`
+ * sends it to one of the other channels instead (Slack, Telegram, webhook, PagerDuty). Exits non-zero with
  * the reason when the email does not go out.
  */
 import type { Command } from 'commander';
 import { sendTestAlert, TestAlertFailedError } from '../../activities/alerts/send-test-alert';
+import { sendChannelTest } from '../../activities/alerts/channels/send-channel-test';
+import { describeError } from '../../shared/errors';
 import type { AppConfig } from '../../config/load-config';
 
 export interface TestAlertCommandDeps {
@@ -16,8 +19,19 @@ export function registerTestAlertCommand(program: Command, deps: TestAlertComman
     .command('test-alert')
     .description("send a test email with the configured SMTP server and print the server's answer")
     .option('--to <emails>', 'comma list of recipients (default: ALERT_RECIPIENT_EMAIL and ESCALATION_EMAIL)')
-    .action(async (opts: { to?: string }) => {
+    .option('--channel <name>', 'send the test alert to this channel instead of email: slack, telegram, webhook or pagerduty')
+    .action(async (opts: { to?: string; channel?: string }) => {
       const config = deps.loadConfig();
+      if (opts.channel) {
+        try {
+          const receipt = await sendChannelTest(config, opts.channel.trim().toLowerCase());
+          console.log(`✅ Test alert sent to ${receipt.channel}: HTTP ${receipt.status} (${receipt.detail})`);
+        } catch (err) {
+          console.error(`❌ test alert not sent to ${opts.channel}: ${describeError(err)}`);
+          process.exitCode = 1;
+        }
+        return;
+      }
       const to = opts.to
         ?.split(',')
         .map((s) => s.trim())

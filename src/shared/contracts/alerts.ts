@@ -125,6 +125,40 @@ export type AlertEvent =
   | TestAlert
   | FleetBreakerAlert;
 
+/**
+ * An operator acknowledged an open incident. Never emailed: it goes to the channels that keep
+ * incident state (PagerDuty acknowledges the page) and to those routed for CRITICAL.
+ */
+export interface AcknowledgedAlert extends AlertBase {
+  kind: 'acknowledged';
+  incidentId: string;
+  by: string;
+}
+
+/** An operator resolved an open incident (no recovery email): PagerDuty resolves the page. */
+export interface ResolvedAlert extends AlertBase {
+  kind: 'resolved';
+  incidentId: string;
+  by: string;
+  note?: string;
+}
+
+/** What the alert channels besides email receive (src/activities/alerts/channels/). */
+export type ChannelEvent = AlertEvent | AcknowledgedAlert | ResolvedAlert;
+
+/** The alert channels besides email and the in-app feed; the worker holds their secrets. */
+export const ALERT_CHANNELS = ['slack', 'telegram', 'webhook', 'pagerduty'] as const;
+export type AlertChannelName = (typeof ALERT_CHANNELS)[number];
+
+/** What a channel answered: no secret in it (never the URL, the token or the routing key). */
+export interface ChannelReceipt {
+  channel: AlertChannelName;
+  /** The HTTP status of the channel's answer. */
+  status: number;
+  /** A short, secret-free summary of the answer ("ok", PagerDuty's dedup_key). */
+  detail: string;
+}
+
 export interface EmailReceipt {
   messageId: string;
   accepted: string[];
@@ -167,8 +201,27 @@ export interface AlertDelivery {
   label: string;
   email?: AlertEvent;
   inApp?: InAppNotification & { id?: string };
+  /**
+   * An event for every channel its route names: `handOverAlerts` (the worker, which reads
+   * ALERT_ROUTES) replaces it by one `channel` delivery per routed channel; none: dropped.
+   */
+  route?: ChannelEvent;
+  /** One event for one channel, by NAME: the worker resolves the channel's URL or token. */
+  channel?: { name: AlertChannelName; event: ChannelEvent };
   /** ISO time after which it is given up ("alerts cannot be delivered"). */
   giveUpAt: string;
+}
+
+export interface ChannelActivities {
+  /**
+   * Sends one event to one channel (Slack, Telegram, the JSON webhook, PagerDuty) by its name;
+   * the worker holds the channel's secret. Idempotent per event where the channel allows it
+   * (PagerDuty: the incident id is the dedup key). A channel that is down or answers 429/5xx
+   * fails retryably (`AlertChannelDeferred`); one that refuses the request (4xx: a revoked URL,
+   * a bad token or routing key) or is not configured fails for good (`AlertsUndeliverableError`)
+   * after raising "alerts cannot be delivered".
+   */
+  sendAlertToChannel(channel: AlertChannelName, event: ChannelEvent): Promise<ChannelReceipt>;
 }
 
 export interface AlertDeliveryActivities {

@@ -8,14 +8,14 @@
  * Arguments and results are plain data and never carry a secret: tokens and passwords stay
  * inside the worker's injected clients.
  */
-import type { AlertActivities, AlertDeliveryActivities } from './alerts';
+import type { AlertActivities, AlertDeliveryActivities, ChannelActivities } from './alerts';
 import type { LedgerActivities } from './ledger';
 import type { ProbeActivities } from './probe';
 import type { RemediationActivities } from './remediation';
 import type { RemediationSwitchActivities } from './remediation-switch';
 import type { RollupActivities } from './rollup';
 
-export type * from './alerts';
+export * from './alerts';
 export type * from './ledger';
 export type * from './probe';
 export * from './remediation';
@@ -26,6 +26,7 @@ export type * from './rollup';
 export type Activities = ProbeActivities &
   AlertActivities &
   AlertDeliveryActivities &
+  ChannelActivities &
   RemediationActivities &
   LedgerActivities &
   RemediationSwitchActivities &

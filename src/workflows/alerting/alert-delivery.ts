@@ -17,6 +17,11 @@
  * two attempts nothing is in flight and the workflow can continue as new during an SMTP outage
  * of any length, carrying what is pending: its history stays bounded.
  *
+ * The other channels (Slack, Telegram, the JSON webhook, PagerDuty) arrive here too, one
+ * delivery per channel and event (`channel:<name>:<event>`, expanded by the worker's hand-over
+ * from the routes), retried the same way and independently: a channel down holds back neither
+ * another channel nor email.
+ *
  * Delivery is at-least-once, with the same Message-ID each time (mail clients show it once): an
  * email whose attempt was accepted by the SMTP server just as a worker died is sent again, and
  * so is one a closing incident handed over while its own attempt was running (the incident does
@@ -78,6 +83,10 @@ const { sendAlertEmail } = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
   retry: { maximumAttempts: 1 },
 });
+const { sendAlertToChannel } = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  retry: { maximumAttempts: 1 },
+});
 const { notifyInApp } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 1 },
@@ -111,17 +120,21 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   const giveUp = (d: PendingDelivery) => {
     log.error(`${d.label} not delivered within 24 h: giving up`, { targetId, lastError: d.lastError });
     finish(d.id);
-    if (!d.email) return; // an in-app notification that cannot be written: the log line above
+    if (!d.email && !d.channel) return; // an in-app notification that cannot be written: the log line above
     const now = Date.now();
+    const where = d.channel ? `${d.channel.name}` : 'the SMTP server';
+    const check = d.channel
+      ? `check the network and the ${d.channel.name} settings, then run autoheal test-alert --channel ${d.channel.name}`
+      : 'check SMTP_HOST, SMTP_PORT and the network, then run autoheal test-alert';
     add({
       id: `notice:${d.id}`,
       label: '"alerts cannot be delivered" notice',
       giveUpAt: new Date(now + ALERT_DELIVERY_BUDGET_MS).toISOString(),
       inApp: {
-        id: undeliverableNoticeId('smtp-unreachable', new Date(now)),
+        id: undeliverableNoticeId(d.channel ? `channel-unreachable:${d.channel.name}` : 'smtp-unreachable', new Date(now)),
         severity: 'CRITICAL',
         targetId,
-        text: `${ALERTS_UNDELIVERABLE_TEXT}: the ${d.label} of ${targetId} was retried for 24 h without reaching the SMTP server (last error: ${d.lastError ?? 'unknown'}); check SMTP_HOST, SMTP_PORT and the network, then run autoheal test-alert`,
+        text: `${ALERTS_UNDELIVERABLE_TEXT}: the ${d.label} of ${targetId} was retried for 24 h without reaching ${where} (last error: ${d.lastError ?? 'unknown'}); ${check}`,
         at: new Date(now).toISOString(),
       },
     });
@@ -132,6 +145,7 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     try {
       if (d.email) await sendAlertEmail(d.email);
       else if (d.inApp) await notifyInApp(d.inApp);
+      else if (d.channel) await sendAlertToChannel(d.channel.name, d.channel.event);
       finish(d.id);
     } catch (err) {
       const failure = err instanceof ActivityFailure ? err.cause : err;
@@ -163,11 +177,29 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   const historyFull = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents || runAgeReached();
 
+  /**
+   * Channel deliveries of one incident go to a channel in the order they were handed over (a
+   * PagerDuty acknowledge or resolve after its trigger): a later one waits for the earlier ones.
+   */
+  const waitingForEarlier = () => {
+    const seen = new Set<string>();
+    const held = new Set<string>();
+    for (const d of pending.values()) {
+      if (!d.channel || !('incidentId' in d.channel.event)) continue;
+      const key = `${d.channel.name}|${d.channel.event.incidentId}`;
+      if (seen.has(key)) held.add(d.id);
+      seen.add(key);
+    }
+    return held;
+  };
+
   for (;;) {
     const draining = historyFull();
     const now = Date.now();
+    const held = waitingForEarlier();
     if (!draining) {
-      for (const d of pending.values()) if (!inFlight.has(d.id) && d.nextAttemptAt <= now) void attempt(d);
+      for (const d of pending.values())
+        if (!inFlight.has(d.id) && !held.has(d.id) && d.nextAttemptAt <= now) void attempt(d);
     }
     if (draining && inFlight.size === 0) break;
     if (pending.size === 0 && inFlight.size === 0) {
@@ -175,7 +207,7 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
       if (pending.size === 0) return; // nothing left: a later hand-over starts a new run
       continue;
     }
-    const waiting = [...pending.values()].filter((d) => !inFlight.has(d.id)).map((d) => d.nextAttemptAt);
+    const waiting = [...pending.values()].filter((d) => !inFlight.has(d.id) && !held.has(d.id)).map((d) => d.nextAttemptAt);
     const seen = changes;
     const wake = () => changes !== seen || (!draining && historyFull());
     if (waiting.length && !draining) await condition(wake, Math.max(1, Math.min(...waiting) - Date.now()));

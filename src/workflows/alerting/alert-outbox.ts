@@ -14,8 +14,9 @@ import {
   NOTIFY_IN_APP_ACTIVITY_OPTIONS,
   emailDelivery,
   inAppDelivery,
+  routeDelivery,
 } from '../../shared/alert-policy';
-import type { Activities, AlertDelivery, AlertEvent, InAppNotification } from '../../shared/contracts';
+import type { Activities, AlertDelivery, AlertEvent, ChannelEvent, InAppNotification } from '../../shared/contracts';
 
 const { sendAlertEmail } = proxyActivities<Activities>(ALERT_EMAIL_ACTIVITY_OPTIONS);
 const { notifyInApp } = proxyActivities<Activities>(NOTIFY_IN_APP_ACTIVITY_OPTIONS);
@@ -83,6 +84,21 @@ export class AlertOutbox {
     ]);
   }
 
+  /**
+   * Hands an event that has no email (an acknowledgement, a resolution) to the channels its route
+   * names, through the target's alertDeliveryWorkflow. (An emailed event reaches them through its
+   * email: the worker routes it.)
+   */
+  channels(event: ChannelEvent): void {
+    const delivery = routeDelivery(event);
+    this.track(delivery.label, [[delivery, () => handOverAlerts(event.targetId, [delivery])]]);
+  }
+
+  /** Queues an event for the channels, handed over with the rest when the workflow ends. */
+  queueChannels(event: ChannelEvent): void {
+    this.queued.push(routeDelivery(event));
+  }
+
   /** Queues an email for the hand-over, without sending it from this workflow. */
   queueEmail(event: AlertEvent): void {
     this.queued.push(emailDelivery(event));
@@ -142,6 +158,7 @@ export class AlertOutbox {
       for (const d of undelivered) {
         if (d.email) this.email(d.email);
         else if (d.inApp) this.inApp(d.inApp);
+        else if (d.route) this.channels(d.route);
       }
       return false;
     }
@@ -156,6 +173,7 @@ export class AlertOutbox {
     for (const d of queued) {
       if (d.email) this.email(d.email);
       else if (d.inApp) this.inApp(d.inApp);
+      else if (d.route) this.channels(d.route);
     }
   }
 

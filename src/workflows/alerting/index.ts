@@ -17,7 +17,13 @@
  *    AlertDeliveryWorkflow (alert-delivery.ts, `autoheal-alerts-<target>`), which retries each
  *    email with durable timers until it is delivered, fails for good, or its 24 h have passed;
  *    then the feed gets "Alerts cannot be delivered" (one per cause per day).
- * 5. The ends. An email leaves through the worker's mailer: SMTP, or in demo mode without SMTP
+ * 5. The channels besides email (Slack, Telegram, a JSON webhook, PagerDuty). Where an event
+ *    goes is the worker's choice (ALERT_ROUTES, secrets): `sendAlertEmail` hands each emailed
+ *    event, before SMTP, to the delivery workflow as one delivery per routed channel; an
+ *    acknowledgement or resolution, which has no email, is handed over by the incident
+ *    (`AlertOutbox.channels`). The delivery workflow sends each with `sendAlertToChannel(name,
+ *    event)`, retried like an email and independently (docs/alerting.md, "Channels").
+ * 6. The ends. An email leaves through the worker's mailer: SMTP, or in demo mode without SMTP
  *    the mail catcher (mailbox.ts, mailboxWorkflow, `autoheal-mailbox`). An in-app notification
  *    lands in the durable feed (notifications.ts, notificationFeedWorkflow,
  *    `autoheal-notifications`) that the dashboard and `autoheal notifications` read.

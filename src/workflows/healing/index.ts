@@ -57,7 +57,11 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   setHandler(
     acknowledgeUpdate,
     ({ by }) => {
-      view.acknowledged ??= { by, at: iso() };
+      if (!view.acknowledged) {
+        view.acknowledged = { by, at: iso() };
+        // PagerDuty acknowledges the page; the channels routed for CRITICAL hear of it
+        incident.alerts.channels({ kind: 'acknowledged', targetId: incident.target.id, incidentId: incident.id, by, at: view.acknowledged.at });
+      }
       incident.note('acknowledged', 'ok', `acknowledged by ${by}: reminders stop, probing goes on`);
       return ack();
     },

@@ -121,6 +121,15 @@ export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', m
   } else {
     incident.setStatus('RESOLVED');
     incident.notify('INFO', `${target.id} incident resolved by ${view.resolution?.by}`, true);
+    // no recovery email: PagerDuty resolves the page, the channels routed for CRITICAL hear of it
+    incident.alerts.queueChannels({
+      kind: 'resolved',
+      targetId: target.id,
+      incidentId: incident.id,
+      by: view.resolution?.by ?? 'operator',
+      ...(view.resolution?.note ? { note: view.resolution.note } : {}),
+      at: iso(closedMs),
+    });
   }
   answerPendingForces(incident, how, method);
   view.figures.closedAt = iso(closedMs);
