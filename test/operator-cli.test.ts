@@ -183,9 +183,17 @@ test('status, remediation, incidents and report: tables, --json shapes and exit 
     autoHealed: true,
     method: 'github',
     rungAttempts: [{ rung: 'full-restart', dispatchedAt: incident.dispatchedAt, healed: true, recoveryMs: expect.any(Number) }],
+    checks: ['terminal', 'trade_allowed', 'balances', 'sync_rate'],
   });
   expect(Date.parse(incident.closedAt)).toBeGreaterThan(Date.parse(incident.dispatchedAt));
   expect((await cli('incidents', '--target', tc.target.id)).out).toContain(incident.incidentId);
+
+  // report --digest --json: the week's digest, with the incident's detection and recovery times.
+  const digest = await json('report', '--digest');
+  expect(digest.body).toMatchObject({ period: 'week', days: 7, report: { days: 7, objectivePct: 99.99 } });
+  expect(digest.body.incidents).toEqual([expect.objectContaining({ incidentId: incident.incidentId, detectionMs: expect.any(Number), recoveryMs: expect.any(Number) })]);
+  expect(digest.body.restartJob).toMatchObject({ state: expect.stringMatching(/^(not_configured|read|unreadable)$/) });
+  expect((await cli('report', '--digest')).out).toContain('the weekly proof that the alert path works');
 
   // report --json: the shape and the incident's figures.
   const report = await json('report', '--days', '7');

@@ -9,6 +9,7 @@ import { type AlertActivitiesDeps, createAlertActivities } from './alerts';
 import { type AlertChannels, channelsFor, createChannelActivities } from './alerts/channels';
 import type { AlertRoutes } from '../config/alert-channels';
 import { routeDelivery } from '../shared/alert-policy';
+import { createDigestActivities, type DigestActivityDeps } from './digest';
 import { createLedgerActivities, type LedgerActivityDeps } from './ledger';
 import { createProbeActivities, type ProbeDeps } from './probe';
 import { createRemediationActivities, type RemediationDeps } from './remediation';
@@ -30,6 +31,8 @@ export interface ActivityDeps {
   alertDelivery?: AlertDeliveryActivityDeps;
   /** Default: none (every alert goes by email and in-app only). */
   channels?: ChannelsDeps;
+  /** The digest's reader; absent: a digest says its figures could not be read. */
+  digest?: DigestActivityDeps;
 }
 
 /** How many routed events a worker remembers having handed over (a retried email does not hand them over again). */
@@ -76,5 +79,10 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createAlertingActivities({ alerts: deps.alerts, alertDelivery: deps.alertDelivery ?? deps.ledger, channels: deps.channels }),
     ...createRemediationActivities(deps.remediation),
     ...createLedgerActivities(deps.ledger),
+    ...createDigestActivities(
+      deps.digest ?? {
+        readDigest: () => Promise.reject(new Error('this worker was built without a digest reader')),
+      },
+    ),
   };
 }

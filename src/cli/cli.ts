@@ -9,6 +9,7 @@ import { loadConfigOrExit, secretValues } from './config-or-exit';
 import { configSecrets } from '../config/secrets';
 import { AutohealClient } from '../client/autoheal-client';
 import { describeReconciliation } from '../client/reconcile-monitors';
+import { DEFAULT_DIGEST_SETTINGS } from '../shared/digest-schedule';
 import { runStart } from './start';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerDoctorCommand } from './commands/doctor';
@@ -55,6 +56,9 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
         await new AutohealClient(running.connections.client, config.temporal.taskQueue).operator.ensureRollups(config.targets).catch(
           (err: unknown) => log.error({ err }, '⚠️  The roll-ups could not be started: uptime is not measured until the next worker start'),
         );
+        await new AutohealClient(running.connections.client, config.temporal.taskQueue).operator
+          .ensureDigestSchedule(config.digest ?? DEFAULT_DIGEST_SETTINGS)
+          .catch((err: unknown) => log.error({ err }, '⚠️  The digest schedule could not be started or configured: no digest email until the next worker start'));
       }
       await Promise.race([untilSignal(), running.done]);
       await running.stop();

@@ -15,6 +15,7 @@ import { loadConfigOrExit, secretValues } from './config-or-exit';
 import { configSecrets } from '../config/secrets';
 import { AutohealClient } from '../client/autoheal-client';
 import { describeReconciliation } from '../client/reconcile-monitors';
+import { DEFAULT_DIGEST_SETTINGS } from '../shared/digest-schedule';
 import { createDashboardServer } from '../dashboard';
 import { healingWorkflow } from '../workflows/healing';
 import { targetMonitorWorkflow } from '../workflows/target-monitor';
@@ -86,6 +87,9 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
     await client.operator.ensureRollups(config.targets).catch((err: unknown) =>
       log.error({ err }, '⚠️  The roll-ups could not be started: uptime is not measured until the next start'),
     );
+    await client.operator
+      .ensureDigestSchedule(config.digest ?? DEFAULT_DIGEST_SETTINGS)
+      .catch((err: unknown) => log.error({ err }, '⚠️  The digest schedule could not be started or configured: no digest email until the next start'));
 
     const dashboard = createDashboardServer({
       client: client.temporal,

@@ -20,6 +20,9 @@ import { readMonitor } from './monitors';
 import { type ReconcileOptions, reconcileMonitors } from './reconcile-monitors';
 import { readMailbox } from './mailbox';
 import { ensureRollups, listIncidents, readReport, readStatusOverview } from './operator-views';
+import { type DigestSources, readDigest } from './digest';
+import { ensureDigestSchedule, readDigestSchedule } from './digest-schedule';
+import type { DigestPeriod, DigestSettings } from '../shared/digest-schedule';
 import { type SwitchRequest, overrideBreaker, readRemediationSwitch, setRemediation } from './remediation-switch';
 
 export class AutohealClient {
@@ -76,6 +79,12 @@ export class AutohealClient {
       readReport(this.temporal, this.taskQueue, targets, days, now),
     /** Starts every target's roll-up that does not run yet (worker start). */
     ensureRollups: (targets: TargetConfig[]) => ensureRollups(this.temporal, this.taskQueue, targets),
+    /** The weekly or monthly digest ending at `now`: the report's figures and what the week brought. */
+    digest: (targets: TargetConfig[], request: { period: DigestPeriod; now: Date; timeZone: string }, sources?: DigestSources) =>
+      readDigest(this.temporal, this.taskQueue, targets, request, sources),
+    /** Starts or configures the digest workflow (worker start); off ends it. */
+    ensureDigestSchedule: (settings: DigestSettings) => ensureDigestSchedule(this.temporal, this.taskQueue, settings),
+    digestSchedule: () => readDigestSchedule(this.temporal, this.taskQueue),
   };
 
   /** The demo mail catcher: emails captured when no SMTP is configured (demo mode). */

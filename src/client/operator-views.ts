@@ -9,16 +9,16 @@ import type { TargetConfig } from '../config/load-config';
 import { attemptLedgerWorkflowId, healingWorkflowId, rollupWorkflowId } from '../shared/names';
 import {
   DAY_MS,
-  type DayCell,
-  type IncidentFiguresSummary,
+  type Report,
   type RollupFacts,
+  type TargetReport,
   type UptimeFigures,
   dailyStrip,
   figuresOf,
   incidentFigures,
   uptime,
 } from '../shared/report-math';
-import { type RungFigures, rungAttemptsOf, rungFigures } from '../shared/rung-stats';
+import { rungAttemptsOf, rungFigures } from '../shared/rung-stats';
 import { coverageGapMs } from '../shared/monitor-policy';
 import { queryRunning } from '../shared/query-running';
 import { EMPTY_LEDGER, ledgerStateQuery } from '../workflows/attempt-ledger';
@@ -162,6 +162,7 @@ export function factsOf(view: IncidentView | HealingResult): IncidentFacts {
     autoHealed: view.status === 'RECOVERED' && !forcedBy.length && !view.acknowledged && !view.escalation,
     method: view.attempts[view.attempts.length - 1]?.method,
     rungAttempts: rungAttemptsOf(view.attempts),
+    ...(view.failingChecks.length ? { checks: [...view.failingChecks] } : {}),
   };
 }
 
@@ -209,34 +210,7 @@ export async function listIncidents(
 
 // ---------------------------------------------------------------- report
 
-export interface ReportWindows {
-  '24h': UptimeFigures;
-  '7d': UptimeFigures;
-  '30d': UptimeFigures;
-}
-
-export interface TargetReport {
-  target: string;
-  uptime: ReportWindows;
-  /** The figures over the report's --days. */
-  period: UptimeFigures;
-  incidents: IncidentFiguresSummary;
-  days: DayCell[];
-}
-
-export interface Report {
-  generatedAt: string;
-  days: number;
-  objectivePct: number;
-  targets: TargetReport[];
-  /**
-   * Each rung of the remediation ladder tried in the period, per target then overall (no
-   * `target`): tries, heals, time to recovery, and a flag when its 30-day success rate fell below
-   * RUNG_SUCCESS_THRESHOLD (src/shared/rung-stats.ts). Absent in reports from before the ladder.
-   */
-  rungs?: RungFigures[];
-  overall: { uptime: ReportWindows; period: UptimeFigures; incidents: IncidentFiguresSummary };
-}
+export type { Report, ReportWindows, TargetReport } from '../shared/report-math';
 
 function sumUptime(list: UptimeFigures[]): UptimeFigures {
   const s = (k: 'periodMs' | 'upMs' | 'downMs' | 'unknownMs' | 'maintenanceMs'): number => list.reduce((a, f) => a + f[k], 0);
@@ -288,8 +262,17 @@ export async function readReport(
   days: number,
   now = new Date(),
 ): Promise<Report> {
-  const nowMs = now.getTime();
-  const facts = await Promise.all(
+  return computeReport(await readReportFacts(client, taskQueue, targets, now.getTime()), days, now.getTime());
+}
+
+/** What the report is computed over, per target: its roll-up, its open incident, its monitor now. */
+export async function readReportFacts(
+  client: Client,
+  taskQueue: string,
+  targets: TargetConfig[],
+  nowMs: number,
+): Promise<Array<{ target: string; facts: RollupFacts }>> {
+  return Promise.all(
     targets.map(async (tc) => {
       const id = tc.target.id;
       const [rollup, monitor] = await Promise.all([readRollup(client, taskQueue, id), lastProbe(client, taskQueue, tc, nowMs)]);
@@ -313,7 +296,6 @@ export async function readReport(
       return { target: id, facts };
     }),
   );
-  return computeReport(facts, days, nowMs);
 }
 
 /**

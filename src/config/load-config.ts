@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../shared/errors';
 import { parseDuration } from '../shared/duration';
+import type { DigestSettings } from '../shared/digest-schedule';
 import type { HealingPolicy, RemediationMethod, Target } from '../shared/types';
 import { probeActivityTimeoutMs } from '../shared/probe-timing';
 import type { Rate } from '../shared/rate';
@@ -90,6 +91,8 @@ export interface AppConfig {
   channels?: AlertChannelsConfig;
   /** WORKER_METRICS: the SDK runtime's Prometheus metrics: auto, off or HOST:PORT. Absent: auto. */
   workerMetrics?: string;
+  /** DIGEST_SCHEDULE and DIGEST_TIMEZONE: when the digest emails go out. Absent in hand-made test configs: weekly and monthly, UTC. */
+  digest?: DigestSettings;
   /** FLEET_BREAKER: the fleet breaker's rule (distinct targets CRITICAL within a window); false: off. Absent: 3/5m. */
   fleetBreaker?: Rate | false;
   /**
@@ -215,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     heartbeat: { url: e.HEARTBEAT_URL, intervalMs: e.HEARTBEAT_INTERVAL },
     channels: alertChannels(e),
     workerMetrics: e.WORKER_METRICS,
+    digest: { ...e.DIGEST_SCHEDULE, timeZone: e.DIGEST_TIMEZONE },
     configuredAt,
   };
 }

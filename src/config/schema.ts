@@ -457,6 +457,23 @@ export const envSchema = z.object({
     return z.NEVER;
   }),
 
+  /**
+   * The digest emails (src/workflows/digest.ts): `weekly` (every Monday 08:00), `monthly` (the
+   * 1st of every month, 08:00), both (the default, `weekly,monthly`) or `off`. The weekly one's
+   * arrival is the proof that the alert path works.
+   */
+  DIGEST_SCHEDULE: optionalText.transform((v, ctx) => {
+    const words = (v ?? 'weekly,monthly').toLowerCase().split(',').map((w) => w.trim()).filter(Boolean);
+    if (words.length === 1 && words[0] === 'off') return { weekly: false, monthly: false };
+    if (!words.length || words.some((w) => w !== 'weekly' && w !== 'monthly')) {
+      ctx.addIssue({ code: 'custom', message: `expected weekly, monthly, weekly,monthly or off, got "${v}"` });
+      return z.NEVER;
+    }
+    return { weekly: words.includes('weekly'), monthly: words.includes('monthly') };
+  }),
+  /** IANA zone of the digests' 08:00 (daylight saving time applied). */
+  DIGEST_TIMEZONE: timeZone('UTC'),
+
   AUTOHEAL_DATA_DIR: optionalText.transform((v) => v ?? '.data'),
   /** pino level: fatal, error, warn, info, debug, trace. */
   LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),

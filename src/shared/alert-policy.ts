@@ -74,6 +74,8 @@ export function emailDeliveryId(event: AlertEvent): string {
       ? `${event.episodeId ?? event.conditionKey}.${event.occurrence}`
       : event.kind === 'reminder'
         ? String(event.reminder)
+        : event.kind === 'digest'
+          ? event.digest.period
         : 'incidentId' in event
           ? event.incidentId
           : '';

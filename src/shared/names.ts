@@ -79,6 +79,9 @@ export const mailboxWorkflowId = (deployment: string): string => inDeployment('a
 export const testAlertWorkflowId = (at: Date, deployment: string): string =>
   inDeployment(`autoheal-test-alert-${at.toISOString()}`, deployment);
 
+/** The weekly and monthly digest emails' schedule (digestWorkflow), one per deployment. */
+export const digestWorkflowId = (deployment: string): string => inDeployment('autoheal-digest', deployment);
+
 /** The in-app notification feed (notificationFeedWorkflow), one per deployment. */
 export const notificationFeedWorkflowId = (deployment: string): string => inDeployment('autoheal-notifications', deployment);
 

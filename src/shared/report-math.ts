@@ -18,7 +18,8 @@
  * - MTTD: first CRITICAL sighting → incident opened (confirmed); MTTA: first sighting → CRITICAL
  *   email accepted by the SMTP server; MTTR: first sighting → incident closed.
  */
-import type { IncidentFacts } from './contracts';
+import type { IncidentFacts } from './contracts/rollup';
+import type { Rung } from './types';
 
 export const SLO_OBJECTIVE = 0.9999;
 export const DAY_MS = 86_400_000;
@@ -93,6 +94,52 @@ export interface IncidentFiguresSummary {
   escalationCauses: Record<string, number>;
 }
 
+/** One rung's figures over a set of tries (src/shared/rung-stats.ts computes them). */
+export interface RungFigures {
+  rung: Rung;
+  /** The target, or absent for the figures over every target. */
+  target?: string;
+  tries: number;
+  heals: number;
+  /** heals / tries, 0..1; undefined without tries. */
+  successRate?: number;
+  timeToRecovery: Percentiles;
+  /** Over the last 30 days (RUNG_FLAG_WINDOW_MS): tries, heals and whether the rung is flagged. */
+  last30d: { tries: number; heals: number; successRate?: number };
+  /** Why the rung is flagged, in words; absent when it is not. */
+  flag?: string;
+}
+
+/** `autoheal report --json`: the shapes of docs/operator.md. */
+export interface ReportWindows {
+  '24h': UptimeFigures;
+  '7d': UptimeFigures;
+  '30d': UptimeFigures;
+}
+
+export interface TargetReport {
+  target: string;
+  uptime: ReportWindows;
+  /** The figures over the report's --days. */
+  period: UptimeFigures;
+  incidents: IncidentFiguresSummary;
+  days: DayCell[];
+}
+
+export interface Report {
+  generatedAt: string;
+  days: number;
+  objectivePct: number;
+  targets: TargetReport[];
+  /**
+   * Each rung of the remediation ladder tried in the period, per target then overall (no
+   * `target`): tries, heals, time to recovery, and a flag when its 30-day success rate fell below
+   * RUNG_SUCCESS_THRESHOLD (src/shared/rung-stats.ts). Absent in reports from before the ladder.
+   */
+  rungs?: RungFigures[];
+  overall: { uptime: ReportWindows; period: UptimeFigures; incidents: IncidentFiguresSummary };
+}
+
 export interface DayCell {
   /** YYYY-MM-DD (UTC). */
   day: string;
@@ -108,7 +155,9 @@ const ms = (iso: string | undefined): number => (iso ? Date.parse(iso) : Number.
 
 /** Sorted, overlapping spans (and those at most `gapMs` apart) joined. */
 function merge(spans: Span[], gapMs = 0): Span[] {
-  const sorted = spans.filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b) && b >= a).sort((x, y) => x[0] - y[0]);
+  const sorted = spans
+    .filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b) && b >= a)
+    .sort((x, y) => x[0] - y[0]);
   const out: Span[] = [];
   for (const s of sorted) {
     const last = out[out.length - 1];
@@ -120,7 +169,10 @@ function merge(spans: Span[], gapMs = 0): Span[] {
 
 /** The same over ISO pairs (the roll-up workflow keeps them so). Workflow-safe. */
 export function mergeIsoSpans(spans: Array<[string, string]>, gapMs = 0): Array<[string, string]> {
-  return merge(spans.map(([a, b]): Span => [ms(a), ms(b)]), gapMs).map(([a, b]) => [new Date(a).toISOString(), new Date(b).toISOString()]);
+  return merge(
+    spans.map(([a, b]): Span => [ms(a), ms(b)]),
+    gapMs,
+  ).map(([a, b]) => [new Date(a).toISOString(), new Date(b).toISOString()]);
 }
 
 function clip(spans: Span[], [from, to]: Span): Span[] {
@@ -133,11 +185,12 @@ function total(spans: Span[]): number {
 
 function intersect(x: Span[], y: Span[]): Span[] {
   const out: Span[] = [];
-  for (const a of x) for (const b of y) {
-    const lo = Math.max(a[0], b[0]);
-    const hi = Math.min(a[1], b[1]);
-    if (hi > lo) out.push([lo, hi]);
-  }
+  for (const a of x)
+    for (const b of y) {
+      const lo = Math.max(a[0], b[0]);
+      const hi = Math.min(a[1], b[1]);
+      if (hi > lo) out.push([lo, hi]);
+    }
   return merge(out);
 }
 
@@ -148,7 +201,10 @@ export function measuredSpans(facts: RollupFacts, nowMs: number): Span[] {
   const last = ms(live?.lastProbeAt);
   if (live && Number.isFinite(last)) {
     const since = ms(live.probingSince);
-    spans.push([Number.isFinite(since) ? Math.min(since, last) : last, live.fresh ? Math.max(last, nowMs) : last]);
+    spans.push([
+      Number.isFinite(since) ? Math.min(since, last) : last,
+      live.fresh ? Math.max(last, nowMs) : last,
+    ]);
   }
   return merge(spans, facts.maxGapMs ?? 0);
 }
@@ -161,22 +217,35 @@ export function maintenanceSpans(facts: RollupFacts, nowMs: number): Span[] {
 }
 
 export function downSpans(incidents: IncidentFacts[], nowMs: number): Span[] {
-  return merge(incidents.map((i): Span => [ms(i.detectedAt), Number.isFinite(ms(i.closedAt)) ? ms(i.closedAt) : nowMs]));
+  return merge(
+    incidents.map((i): Span => [ms(i.detectedAt), Number.isFinite(ms(i.closedAt)) ? ms(i.closedAt) : nowMs]),
+  );
 }
 
 /** The four states of one window, in ms: down, then maintenance, then up (probed); the rest unknown. */
-export function timeStates(facts: RollupFacts, window: Span, nowMs: number): Pick<DayCell, 'upMs' | 'downMs' | 'unknownMs' | 'maintenanceMs'> {
+export function timeStates(
+  facts: RollupFacts,
+  window: Span,
+  nowMs: number,
+): Pick<DayCell, 'upMs' | 'downMs' | 'unknownMs' | 'maintenanceMs'> {
   const down = clip(downSpans(facts.incidents, nowMs), window);
   const maintenance = clip(maintenanceSpans(facts, nowMs), window);
   const probed = clip(measuredSpans(facts, nowMs), window);
   const downMs = total(down);
   const maintenanceMs = total(maintenance) - total(intersect(maintenance, down));
   const upMs = total(probed) - total(intersect(probed, merge([...down, ...maintenance])));
-  return { upMs, downMs, maintenanceMs, unknownMs: Math.max(0, window[1] - window[0] - downMs - maintenanceMs - upMs) };
+  return {
+    upMs,
+    downMs,
+    maintenanceMs,
+    unknownMs: Math.max(0, window[1] - window[0] - downMs - maintenanceMs - upMs),
+  };
 }
 
 /** Uptime, coverage and error budget from the four states (also sums of several targets'). */
-export function figuresOf(s: Pick<UptimeFigures, 'periodMs' | 'upMs' | 'downMs' | 'unknownMs' | 'maintenanceMs'>): UptimeFigures {
+export function figuresOf(
+  s: Pick<UptimeFigures, 'periodMs' | 'upMs' | 'downMs' | 'unknownMs' | 'maintenanceMs'>,
+): UptimeFigures {
   const measuredMs = s.upMs + s.downMs;
   const errorBudgetMs = s.periodMs * (1 - SLO_OBJECTIVE);
   return {
@@ -202,7 +271,9 @@ export function uptime(facts: RollupFacts, window: Span, nowMs: number): UptimeF
 /** "99.995% (coverage 98.2%)", or "not enough measured time (coverage 0.1%)": every view says it so. */
 export function uptimeText(f: Pick<UptimeFigures, 'uptimePct' | 'coveragePct' | 'enoughCoverage'>): string {
   const coverage = `coverage ${f.coveragePct > 0 && f.coveragePct < 0.1 ? '<0.1' : f.coveragePct.toFixed(1)}%`;
-  return f.enoughCoverage && f.uptimePct !== null ? `${f.uptimePct.toFixed(3)}% (${coverage})` : `${NOT_ENOUGH_MEASURED} (${coverage})`;
+  return f.enoughCoverage && f.uptimePct !== null
+    ? `${f.uptimePct.toFixed(3)}% (${coverage})`
+    : `${NOT_ENOUGH_MEASURED} (${coverage})`;
 }
 
 /** Nearest-rank percentiles. */
@@ -217,7 +288,9 @@ export function incidentFigures(incidents: IncidentFacts[]): IncidentFiguresSumm
   const closed = incidents.filter((i) => i.closedAt);
   const autoHealed = closed.filter((i) => i.autoHealed).length;
   const escalationCauses: Record<string, number> = {};
-  for (const i of incidents) if (i.escalation) escalationCauses[i.escalation.reason] = (escalationCauses[i.escalation.reason] ?? 0) + 1;
+  for (const i of incidents)
+    if (i.escalation)
+      escalationCauses[i.escalation.reason] = (escalationCauses[i.escalation.reason] ?? 0) + 1;
   return {
     incidents: incidents.length,
     open: incidents.length - closed.length,
@@ -239,7 +312,11 @@ export function dailyStrip(facts: RollupFacts, days: number, nowMs: number): Day
     const from = today - d * DAY_MS;
     const to = Math.min(from + DAY_MS, nowMs);
     const states = timeStates(facts, [from, to], nowMs);
-    cells.push({ day: new Date(from).toISOString().slice(0, 10), ...states, measuredMs: states.upMs + states.downMs });
+    cells.push({
+      day: new Date(from).toISOString().slice(0, 10),
+      ...states,
+      measuredMs: states.upMs + states.downMs,
+    });
   }
   return cells;
 }

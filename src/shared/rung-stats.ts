@@ -8,10 +8,11 @@
  * (`rungAttemptsOf` runs in the healing workflow at close).
  */
 import type { AttemptRecord } from './contracts';
-import { type Percentiles, percentiles } from './report-math';
+import { type RungFigures, percentiles } from './report-math';
 import type { Rung, RungAttempt } from './types';
 
 export type { RungAttempt } from './types';
+export type { RungFigures } from './report-math';
 
 /** Below this success rate over the flag window, a rung is flagged. 50 %: a cure that fails more often than it works costs the desk its minutes for nothing. */
 export const RUNG_SUCCESS_THRESHOLD = 0.5;
@@ -37,22 +38,6 @@ export function rungAttemptsOf(attempts: readonly AttemptRecord[]): RungAttempt[
         ...(recoveryMs !== undefined && Number.isFinite(recoveryMs) ? { recoveryMs } : {}),
       };
     });
-}
-
-/** One rung's figures over a set of tries. */
-export interface RungFigures {
-  rung: Rung;
-  /** The target, or absent for the figures over every target. */
-  target?: string;
-  tries: number;
-  heals: number;
-  /** heals / tries, 0..1; undefined without tries. */
-  successRate?: number;
-  timeToRecovery: Percentiles;
-  /** Over the last 30 days (RUNG_FLAG_WINDOW_MS): tries, heals and whether the rung is flagged. */
-  last30d: { tries: number; heals: number; successRate?: number };
-  /** Why the rung is flagged, in words; absent when it is not. */
-  flag?: string;
 }
 
 /** The figures of each rung tried, per target (`target` set) then over all targets, rungs in ladder order. */

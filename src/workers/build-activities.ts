@@ -11,6 +11,8 @@ import { buildChannels } from '../activities/alerts/channels';
 import { fleetOf } from './fleet-from-config';
 import { remediationDepsFromConfig } from './remediation-deps-from-config';
 import { readRemediationSwitch } from '../shared/remediation-switch';
+import { readDigest } from '../client/digest';
+import { digestSourcesFromConfig } from './digest-sources';
 import type { GithubAnswerObserver } from '../activities/remediation/create-octokit';
 
 export function buildActivities({
@@ -37,5 +39,15 @@ export function buildActivities({
       readSwitch: () => readRemediationSwitch(client, config.temporal.taskQueue),
     },
     ledger: { client, taskQueue: config.temporal.taskQueue, fleet: fleetOf(config) },
+    digest: {
+      readDigest: (period, now) =>
+        readDigest(
+          client,
+          config.temporal.taskQueue,
+          config.targets,
+          { period, now, timeZone: config.digest?.timeZone ?? 'UTC' },
+          digestSourcesFromConfig(config, log.child({ component: 'digest' }), { onGithubAnswer }),
+        ),
+    },
   });
 }

@@ -33,4 +33,5 @@ export {
   emailCaughtSignal,
   testAlertWorkflow,
 } from './alerting';
+export { digestWorkflow, configureDigestSignal, digestScheduleQuery } from './digest';
 export { remediationSwitchQuery } from '../shared/remediation-switch';

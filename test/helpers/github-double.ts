@@ -13,6 +13,9 @@
  *   script one step per read of the list (`scriptRun`: queued for N reads, in progress, then a
  *   conclusion; default: in progress on the first read, success after), or the answer set by
  *   `failRuns` (e.g. 403 for a token without Actions read access)
+ * - `GET /repos/:owner/:repo/actions/workflows/:file/runs?created=<from>..<to>&per_page&page`: the
+ *   runs set with `setWorkflowRuns` for that workflow file, those created within the range, paged
+ *   (404 for a file with none set)
  * - `PATCH /repos/:owner/:repo/actions/variables/:name` (204, 404 when absent) and
  *   `POST /repos/:owner/:repo/actions/variables` (201): repository variables, or `failVariables`
  *
@@ -71,6 +74,16 @@ export interface DoubleRun {
   script: RunStep[];
 }
 
+/** A run of a workflow file, as `GET …/actions/workflows/{file}/runs` lists it. */
+export interface WorkflowFileRun {
+  id: number;
+  display_title: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  created_at: string;
+  html_url: string;
+}
+
 export interface GithubDoubleOptions {
   /** The one token the double accepts. */
   token: string;
@@ -113,6 +126,10 @@ export interface GithubDouble {
   /** The token's expiry from now on (undefined: a token without one). */
   setTokenExpiry(at: Date | undefined): void;
   setFile(repository: string, path: string, content: string | undefined): void;
+  /** The runs `GET /repos/{repository}/actions/workflows/{file}/runs` lists. */
+  setWorkflowRuns(repository: string, file: string, runs: WorkflowFileRun[]): void;
+  /** The reads of a workflow file's runs. */
+  workflowRunReads(): RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -153,6 +170,7 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
   const runScripts: RunStep[][] = [];
   const runs: DoubleRun[] = [];
   const variables = new Map<string, string>();
+  const workflowRuns = new Map<string, WorkflowFileRun[]>();
   let runsFailure: DoubleResponse | undefined;
   let variablesFailure: DoubleResponse | undefined;
 
@@ -224,7 +242,7 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
       const method = req.method ?? 'GET';
       const query = Object.fromEntries(new URLSearchParams(search));
       requests.push({ method, path, headers: req.headers, body, query, at: new Date() });
-      const answer = route(method, path, req.headers, body);
+      const answer = route(method, path, req.headers, body, query);
       const send = () => {
         const headers: Record<string, string> = {
           ...(scopes === null ? {} : { 'x-oauth-scopes': scopes }),
@@ -248,7 +266,15 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
     });
   });
 
-  function route(method: string, path: string, headers: IncomingHttpHeaders, body: unknown): DoubleResponse {
+  /** `created=<from>..<to>` (GitHub's range syntax; either end may be `*`). */
+  function createdWithin(created: string | undefined, at: string): boolean {
+    if (!created) return true;
+    const [from = '*', to = '*'] = created.split('..');
+    const ms = Date.parse(at);
+    return (from === '*' || ms >= Date.parse(from)) && (to === '*' || ms <= Date.parse(to));
+  }
+
+  function route(method: string, path: string, headers: IncomingHttpHeaders, body: unknown, query: Record<string, string> = {}): DoubleResponse {
     const auth = headers.authorization ?? '';
     if (auth !== `token ${options.token}` && auth !== `Bearer ${options.token}`) {
       return {
@@ -299,6 +325,16 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
       if (runsFailure) return runsFailure;
       const workflowRuns = readRuns(repository);
       return { status: 200, body: { total_count: workflowRuns.length, workflow_runs: workflowRuns } };
+    }
+    const fileRuns = /^\/actions\/workflows\/([^/]+)\/runs$/.exec(rest);
+    if (method === 'GET' && fileRuns) {
+      if (runsFailure) return runsFailure;
+      const list = workflowRuns.get(`${repository}:${decodeURIComponent(fileRuns[1]!)}`);
+      if (!list) return notFound;
+      const within = list.filter((r) => createdWithin(query.created, r.created_at)).sort((a, b) => b.created_at.localeCompare(a.created_at));
+      const perPage = Number(query.per_page ?? 30);
+      const page = Number(query.page ?? 1);
+      return { status: 200, body: { total_count: within.length, workflow_runs: within.slice((page - 1) * perPage, page * perPage) } };
     }
     const variable = /^\/actions\/variables(?:\/([^/]+))?$/.exec(rest);
     if (variable && (method === 'PATCH' || method === 'POST')) {
@@ -366,6 +402,10 @@ export async function createGithubDouble(options: GithubDoubleOptions): Promise<
     setTokenExpiry: (at) => {
       tokenExpiresAt = at;
     },
+    setWorkflowRuns: (repository, file, list) => {
+      workflowRuns.set(`${repository}:${file}`, list);
+    },
+    workflowRunReads: () => requests.filter((r) => r.method === 'GET' && /\/actions\/workflows\/[^/]+\/runs$/.test(r.path)),
     setFile: (repository, path, content) => {
       if (content === undefined) files.delete(`${repository}:${path}`);
       else files.set(`${repository}:${path}`, content);

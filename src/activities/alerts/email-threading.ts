@@ -58,6 +58,8 @@ export function threadingFor(event: AlertEvent): Threading {
       return { messageId: wrap(['test', event.targetId, compactTime(event.at)]) };
     case 'fleet_breaker':
       return { messageId: wrap(['fleet-breaker', compactTime(event.at)]) };
+    case 'digest':
+      return { messageId: wrap(['digest', event.digest.period, compactTime(event.at)]) };
   }
 }
 

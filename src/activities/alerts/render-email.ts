@@ -26,6 +26,7 @@ import { htmlEscape } from '../../shared/html-escape';
 import { describeMethod } from '../../shared/remediation-words';
 import { threadingFor } from './email-threading';
 import { manualRecoverySteps } from './manual-recovery-steps';
+import { digestLines, digestSubject } from './render-digest';
 
 export const SUBJECTS = {
   critical: '🚨 FIDUS MT5 CRITICAL ALERT',
@@ -35,6 +36,7 @@ export const SUBJECTS = {
   reminder: '🔁 FIDUS MT5 ESCALATION REMINDER',
   test: 'FIDUS MT5 test alert',
   fleet_breaker: '🛑 FIDUS MT5 FLEET BREAKER: automatic restarts withheld',
+  digest: '📊 FIDUS MT5 digest',
 } as const satisfies Record<AlertEvent['kind'], string>;
 
 /** The runbook's recovery estimate when a restart was initiated. */
@@ -69,7 +71,7 @@ export function renderEmail(event: AlertEvent, ctx: RenderContext): RenderedEmai
   const link = `View System Health: ${dashboard}`;
   const lines = bodyLines(event, ctx, link);
   return {
-    subject: SUBJECTS[event.kind],
+    subject: event.kind === 'digest' ? digestSubject(event.digest) : SUBJECTS[event.kind],
     text: `${lines.join('\n')}\n`,
     html: toHtml(lines, link, dashboard),
     ...threadingFor(event),
@@ -90,6 +92,8 @@ function bodyLines(event: AlertEvent, ctx: RenderContext, link: string): string[
       return reminder(event, link);
     case 'fleet_breaker':
       return fleetBreaker(event, link);
+    case 'digest':
+      return digestLines(event.digest, link);
     case 'test':
       return [
         'This is a test alert from fidus-autoheal.',

@@ -1,5 +1,6 @@
 /**
- * `autoheal status`, `autoheal incidents [--target] [--since 30d]`, `autoheal report [--days 30]`:
+ * `autoheal status`, `autoheal incidents [--target] [--since 30d]`, `autoheal report [--days 30]`
+ * (`--digest [--week|--month]`: the digest email's contents):
  * every target at a glance (exit code 1 when any target is not HEALTHY), the incidents of a
  * period, and the uptime and SLO report. `--json` prints the documented shapes (docs/operator.md).
  */
@@ -10,6 +11,9 @@ import type { Report, StatusOverview } from '../../client/operator-views';
 import { RUNG_MIN_TRIES, RUNG_SUCCESS_THRESHOLD, type RungFigures } from '../../shared/rung-stats';
 import { type CommandDeps, chooseTarget, withClient } from './command-context';
 import { describeSwitch } from './remediation';
+import { digestLines } from '../../activities/alerts/render-digest';
+import { createLogger } from '../../logging/create-logger';
+import { digestSourcesFromConfig } from '../../workers/digest-sources';
 import type { IncidentFacts } from '../../shared/contracts';
 
 const age = (ms: number | undefined): string => (ms === undefined ? '—' : `${formatDuration(Math.round(ms / 1000) * 1000 || 0)}`);
@@ -160,8 +164,21 @@ export function registerOperatorCommands(program: Command, deps: CommandDeps): v
     .description('uptime against 99.99% with error budget, MTTD/MTTA/MTTR, auto-heal rate and escalations, per target and overall')
     .option('--days <n>', 'the period in days', '30')
     .option('--json', 'print the documented JSON shape (docs/operator.md)')
-    .action((opts: { days: string; json?: boolean }) =>
+    .option('--digest', 'the digest email\'s contents now: uptime, incidents, WARNING trends, restart job runs, token expiry (with --week, the default, or --month)')
+    .option('--week', 'with --digest: the last 7 days')
+    .option('--month', 'with --digest: the last 30 days, downtime against the 4.38-minute budget and failure patterns')
+    .action((opts: { days: string; json?: boolean; digest?: boolean; week?: boolean; month?: boolean }) =>
       withClient(deps, async (client, config) => {
+        if (opts.digest || opts.week || opts.month) {
+          if (opts.week && opts.month) throw new Error('--week and --month: choose one');
+          const digest = await client.operator.digest(
+            config.targets,
+            { period: opts.month ? 'month' : 'week', now: new Date(), timeZone: config.digest?.timeZone ?? 'UTC' },
+            digestSourcesFromConfig(config, createLogger({ level: 'silent' })),
+          );
+          console.log(opts.json ? JSON.stringify(digest, null, 2) : digestLines(digest).join('\n'));
+          return;
+        }
         const days = Number(opts.days);
         if (!Number.isInteger(days) || days < 1 || days > 400) throw new Error(`--days: expected 1 to 400, got "${opts.days}"`);
         const r = await client.operator.report(config.targets, days);

@@ -3,6 +3,8 @@
  * the in-app notification, and the hand-over to the durable delivery (src/workflows/alerting/).
  */
 import type { Rung } from '../types';
+import type { Digest } from '../digest';
+import type { DigestPeriod } from '../digest-schedule';
 
 /** One outcome of one remediation attempt, as told in escalation emails and timelines. */
 export interface AttemptRecord {
@@ -116,7 +118,17 @@ export interface FleetBreakerAlert extends AlertBase {
   targets: string[];
 }
 
+/**
+ * The weekly or monthly digest (src/shared/digest.ts), to ALERT_RECIPIENT_EMAIL; `targetId` is
+ * `fleet`. Its arrival is itself the proof that the alert path works.
+ */
+export interface DigestAlert extends AlertBase {
+  kind: 'digest';
+  digest: Digest;
+}
+
 export type AlertEvent =
+  | DigestAlert
   | CriticalAlert
   | WarningAlert
   | RecoveryAlert
@@ -175,6 +187,8 @@ export interface InAppNotification {
   incidentId?: string;
   text: string;
   at: string;
+  /** The WARNING conditions it names (`account:886557`, `sync_rate`): the digest counts them. */
+  conditionKeys?: string[];
 }
 
 export interface AlertActivities {
@@ -227,4 +241,9 @@ export interface ChannelActivities {
 export interface AlertDeliveryActivities {
   /** Hands alerts over to the target's AlertDeliveryWorkflow (signal-with-start), retried there for 24 h from each alert's event. */
   handOverAlerts(targetId: string, deliveries: AlertDelivery[]): Promise<void>;
+}
+
+/** The digest's activity: reads the period's figures (Temporal, GitHub) and returns its email event. */
+export interface DigestActivities {
+  composeDigest(request: { period: DigestPeriod; at: string }): Promise<DigestAlert>;
 }

@@ -8,7 +8,7 @@
  * Arguments and results are plain data and never carry a secret: tokens and passwords stay
  * inside the worker's injected clients.
  */
-import type { AlertActivities, AlertDeliveryActivities, ChannelActivities } from './alerts';
+import type { AlertActivities, AlertDeliveryActivities, ChannelActivities, DigestActivities } from './alerts';
 import type { LedgerActivities } from './ledger';
 import type { ProbeActivities } from './probe';
 import type { RemediationActivities } from './remediation';
@@ -27,6 +27,7 @@ export type Activities = ProbeActivities &
   AlertActivities &
   AlertDeliveryActivities &
   ChannelActivities &
+  DigestActivities &
   RemediationActivities &
   LedgerActivities &
   RemediationSwitchActivities &

@@ -30,6 +30,8 @@ export interface IncidentFacts {
   method?: string;
   /** Each rung tried, healed or not, and its time to recovery (absent: an incident without a ladder). */
   rungAttempts?: RungAttempt[];
+  /** Checks failing when it opened (the monthly digest's failure patterns); absent in older records. */
+  checks?: string[];
 }
 
 /** A closed incident's facts: what its HealingWorkflow records in the roll-up when it closes. */

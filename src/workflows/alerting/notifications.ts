@@ -58,6 +58,7 @@ export async function notificationFeedWorkflow(input: NotificationFeedInput = {}
       at: n.at,
       read: false,
       ...(n.incidentId === undefined ? {} : { incidentId: n.incidentId }),
+      ...(n.conditionKeys?.length ? { conditionKeys: [...n.conditionKeys] } : {}),
     };
     // newest first by event time; a late write lands in its place
     const at = items.findIndex((item) => item.at <= stored.at);

@@ -134,7 +134,8 @@ export async function warningWatchWorkflow(input: WarningWatchInput): Promise<vo
         ? `${conditions.length} WARNING conditions: ${conditions.map(describe).join('; ')}`
         : describe(first);
     const keys = conditions.map((c) => c.conditionKey).join(', ');
-    outbox.emailAndInApp(`WARNING alert (${keys})`, event, { severity: 'WARNING', targetId, text, at: first.at });
+    const conditionKeys = conditions.map((c) => c.conditionKey);
+    outbox.emailAndInApp(`WARNING alert (${keys})`, event, { severity: 'WARNING', targetId, text, at: first.at, conditionKeys });
   };
   const item = (t: TrackedWarning, at: string) => ({
     at,

@@ -9,7 +9,8 @@
  * across incidents; only forceRecovery overrides it, recorded as such. Docs: docs/healing.md.
  *
  * This file holds the operator messages and the main loop; the steps live beside it:
- * incident.ts (state), open-close.ts, attempt.ts, parking.ts.
+ * incident.ts (state), open-close.ts, attempt.ts, parking.ts, climb.ts; the operator commands
+ * in force-requests.ts and acknowledge.ts.
  */
 import { setHandler } from '@temporalio/workflow';
 import { formatDuration } from '../../shared/duration';
@@ -30,6 +31,7 @@ import {
 import { close, open } from './open-close';
 import { escalate, escalateOnSla, park } from './parking';
 import { acceptForce, requireKnownRung } from './force-requests';
+import { acceptAcknowledge } from './acknowledge';
 import { climb, escalateWhenNoRungCures, nextRungAfterUnusable } from './climb';
 
 export type { CarriedIncident, HealingWorkflowInput } from './incident';
@@ -56,15 +58,7 @@ export async function healingWorkflow(input: HealingWorkflowInput): Promise<Heal
   );
   setHandler(
     acknowledgeUpdate,
-    ({ by }) => {
-      if (!view.acknowledged) {
-        view.acknowledged = { by, at: iso() };
-        // PagerDuty acknowledges the page; the channels routed for CRITICAL hear of it
-        incident.alerts.channels({ kind: 'acknowledged', targetId: incident.target.id, incidentId: incident.id, by, at: view.acknowledged.at });
-      }
-      incident.note('acknowledged', 'ok', `acknowledged by ${by}: reminders stop, probing goes on`);
-      return ack();
-    },
+    ({ by }) => (acceptAcknowledge(incident, by), ack()),
     { validator: (req) => (requireOpen(), requireText(req?.by, 'by')) },
   );
   setHandler(

@@ -199,5 +199,6 @@ function summarise(incident: Incident, how: 'RECOVERED' | 'RESOLVED', method?: s
     autoHealed: how === 'RECOVERED' && !forcedBy.length && !view.acknowledged && !view.escalation,
     method: how === 'RECOVERED' ? (method ?? incident.policy.remediation) : undefined,
     rungAttempts: rungAttemptsOf(view.attempts),
+    ...(view.failingChecks.length ? { checks: [...view.failingChecks] } : {}),
   };
 }

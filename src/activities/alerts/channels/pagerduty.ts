@@ -43,6 +43,8 @@ export function pagerDutyAction(event: ChannelEvent): { action: PagerDutyAction;
       return { action: 'trigger', dedupKey: `fleet-breaker:${event.at}` };
     case 'test':
       return { action: 'trigger', dedupKey: `test:${event.targetId}:${event.at}` };
+    case 'digest': // never routed (route-event.ts); a report, were it sent, is one event per period
+      return { action: 'trigger', dedupKey: `digest:${event.digest.period}` };
   }
 }
 
