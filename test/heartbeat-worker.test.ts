@@ -11,13 +11,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../src/config/load-config';
 import { createLogger } from '../src/logging/create-logger';
 import { createBridgeSimulator, type BridgeSimulator } from '../src/simulator';
 import { createDeadMansSwitch } from '../src/workers/heartbeat/dead-mans-switch';
 import { createMonitorsCurrentCheck } from '../src/workers/heartbeat/monitors-current-check';
+import { connectTemporal } from '../src/workers/connect-temporal';
 import { createDevServerEnv } from './helpers/temporal';
 import { createHeartbeatDouble, manualTimers, type HeartbeatDouble } from './helpers/heartbeat-double';
 import { pause, waitFor } from './helpers/wait';
@@ -148,17 +148,17 @@ describe('the heartbeat of a running worker', () => {
     expect(output).not.toContain(UUID);
   });
 
-  test('Temporal unreachable: the next beat reports failure saying so', async () => {
-    const connection = await Connection.connect({ address: env.address });
-    const client = new Client({ connection });
+  test('Temporal unreachable: the next beat reports failure saying so, and leaves no call retrying behind it', async () => {
+    // The worker's own check client: no automatic retries, so nothing outlives the beat's deadline.
     const config = loadConfig(stackEnv());
+    const connections = await connectTemporal({ ...config.temporal, address: env.address });
     const dms = createDeadMansSwitch({
       url: `${double.url}/ping/${UUID}-cut-off`,
       intervalMs: INTERVAL_MS,
       log: createLogger({ level: 'silent' }),
       timers: manualTimers(),
       check: createMonitorsCurrentCheck({
-        client,
+        client: connections.checkClient,
         taskQueue,
         targets: config.targets,
         workerState: () => 'RUNNING',
@@ -171,8 +171,11 @@ describe('the heartbeat of a running worker', () => {
     try {
       await dms.beat();
     } finally {
-      await connection.close();
+      await connections.close();
     }
+    // A call left in a retry back-off would fail here, in this test, once its timer fires
+    // ("Channel has been shut down"): the SDK's retries back off for well over these seconds.
+    await pause(8_000);
     const sent = double.pings.filter((p) => p.path.startsWith(`/ping/${UUID}-cut-off`));
     expect(sent.map((p) => `${p.method} ${p.path}`)).toEqual([`POST /ping/${UUID}-cut-off/fail`]);
     expect(sent[0]!.body).toMatch(/^fidus-autoheal: Temporal unreachable: /);

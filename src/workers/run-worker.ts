@@ -59,7 +59,7 @@ export async function startWorker(config: AppConfig, log: Logger, address?: stri
         intervalMs: config.heartbeat.intervalMs,
         log,
         check: createMonitorsCurrentCheck({
-          client: connections.client,
+          client: connections.checkClient,
           taskQueue: config.temporal.taskQueue,
           targets: config.targets,
           workerState: () => worker.getState(),
