@@ -6,7 +6,7 @@
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RESULTS_DIR } from './lib/stats';
+import { RESULTS_DIR, summary } from './lib/stats';
 
 type Summary = { n: number; p50?: number; p95?: number; max?: number };
 const DOC = join(__dirname, '..', 'docs', 'PERFORMANCE.md');
@@ -26,6 +26,14 @@ const source = (r: { file: string; data: Record<string, unknown> }) => {
   const m = r.data.machine as { cpus?: number; loadAverage1m?: number } | undefined;
   return `\`${String(r.data.command)}\` → \`bench/results/${r.file}\` (${m?.cpus ?? '?'} cores, load average ${m?.loadAverage1m ?? '?'} at the start: the machine is shared)`;
 };
+
+/** The downtime per fault kind of an incidents run (older runs kept only their samples). */
+function downtimeByKindOf(data: Record<string, unknown>): Record<string, Summary> {
+  if (data.downtimeByKind) return data.downtimeByKind as Record<string, Summary>;
+  const samples = (data.samples ?? []) as Array<{ kind: string; downtimeMs?: number }>;
+  const kinds = [...new Set(samples.map((x) => x.kind))];
+  return Object.fromEntries(kinds.map((k) => [k, summary(samples.filter((x) => x.kind === k && x.downtimeMs !== undefined).map((x) => x.downtimeMs as number))]));
+}
 
 function incidents(): string {
   const r = latest('incidents');
@@ -63,15 +71,17 @@ function incidentsLadder(): string {
     restartMs: number; reinitMs: number; perKind: number; incidents: number; recovered: number;
     firstRungByKind: Record<string, Record<string, number>>; downtimeByRungs: Record<string, Summary>; downtimeByKind: Record<string, Summary>;
   };
-  const alone = latest('incidents')?.data as unknown as { downtimeByKind?: Record<string, Summary> } | undefined;
+  const aloneRun = latest('incidents');
+  const alone = aloneRun && downtimeByKindOf(aloneRun.data);
   return [
     `${source(r)}: ${d.incidents} incidents (${d.perKind} of each kind), ${d.recovered} RECOVERED; REMEDIATION_LADDER=reinit,full-restart; a reinit heals in ${s(d.reinitMs)}, a full restart in ${s(d.restartMs)}.`,
     '',
+    ...(aloneRun ? [`The full restart alone: \`bench/results/${aloneRun.file}\` (the same ${s(Number(aloneRun.data.restartMs))} restart).`, ''] : []),
     '| fault kind | first rung | downtime p50 with the ladder | p95 | full restart alone p50 |',
     '|---|---|---|---|---|',
     ...Object.entries(d.firstRungByKind).map(([k, counts]) => {
       const x = d.downtimeByKind[k] ?? { n: 0 };
-      return `| ${k} | ${Object.entries(counts).map(([rung, n]) => `${rung} (${n})`).join(', ')} | ${s(x.p50)} | ${s(x.p95)} | ${s(alone?.downtimeByKind?.[k]?.p50)} |`;
+      return `| ${k} | ${Object.entries(counts).map(([rung, n]) => `${rung} (${n})`).join(', ')} | ${s(x.p50)} | ${s(x.p95)} | ${s(alone?.[k]?.p50)} |`;
     }),
     '',
     '| rungs taken | n | downtime p50 | p95 | max |',
