@@ -6,7 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AttemptRecord } from '../../shared/contracts';
 import type { IncidentStatus } from '../../shared/names';
-import type { Rung } from '../../shared/types';
+import type { Observation, Rung } from '../../shared/types';
 
 /** One step of an incident, with its time and outcome: the incident's story, in order. */
 export interface TimelineEntry {
@@ -113,20 +113,8 @@ export interface EvidenceAccount {
 export interface IncidentEvidence {
   /** ISO time of the probe the snapshot comes from. */
   probedAt: string;
-  /** The health endpoint's fields as read (no raw body). */
-  health: {
-    ok: boolean;
-    httpStatus?: number;
-    error?: string;
-    claimedStatus?: string;
-    mt5Available: boolean | null;
-    connected: boolean | null;
-    tradeAllowed: boolean | null;
-    databaseConnected?: boolean | null;
-    cacheComplete?: boolean | null;
-    version?: string;
-    latencyMs: number;
-  };
+  /** The health endpoint's fields as read (no raw body, no account count). */
+  health: Omit<Observation['health'], 'cachedAccounts'>;
   accounts: EvidenceAccount[];
   accountsSource: string;
   accountsLatencyMs: number;
