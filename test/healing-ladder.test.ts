@@ -6,7 +6,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CriticalAlert, RemediationReceipt, RemediationRequest } from '../src/shared/contracts';
 import type { LadderRung, ProbeReport, Rung } from '../src/shared/types';
-import { statusQuery } from '../src/workflows/healing/messages';
+import { forceRecoveryUpdate, statusQuery } from '../src/workflows/healing/messages';
 import type { IncidentSummary } from '../src/shared/contracts';
 import { timeSkippingServerPerTest, uniqueTaskQueue } from './helpers/temporal';
 import {
@@ -176,6 +176,32 @@ describe('the diagnosis picks the first rung', () => {
       expect(result.status).toBe('RECOVERED');
       expect(bridge.rungs).toEqual([expect.objectContaining({ rung: 'full-restart', forced: true })]);
     });
+  });
+});
+
+test('`incident force --rung full-restart` on an open incident whose reinit does not cure: the forced attempt is the full restart, not another reinit', async () => {
+  const bridge = new LadderBridge('ladder-force-open');
+  bridge.cures = [];
+  const taskQueue = uniqueTaskQueue('ladder-force-open');
+  const worker = await createHealingWorker(env, taskQueue, [bridge]);
+  await worker.runUntil(async () => {
+    const input = incidentInput('ladder-force-open', { ladder: LADDER, remediation: 'webhook', recoverySlaMs: 60 * MINUTE }, await serverNow(env));
+    const handle = await startIncident(env, taskQueue, input);
+    await env.sleep(20_000);
+    expect((await handle.query(statusQuery)).attempts.map((a) => a.rung)).toEqual(['reinit']);
+    bridge.cures = ['full-restart'];
+    await handle.executeUpdate(forceRecoveryUpdate, { args: [{ reason: 'reinit is not enough', by: 'carol', rung: 'full-restart' }] });
+    const result = await finish(env, handle);
+    expect(result.status).toBe('RECOVERED');
+    expect(bridge.rungs.map((r) => [r.rung, r.forced])).toEqual([
+      ['reinit', false],
+      ['full-restart', true],
+    ]);
+    expect(result.attempts.map((a) => [a.rung, a.outcome])).toEqual([
+      ['reinit', 'not_recovered'],
+      ['full-restart', 'recovered'],
+    ]);
+    expect(result.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ step: 'force_recovery', detail: expect.stringMatching(/by carol: reinit is not enough \(rung full-restart\)/) })]));
   });
 });
 
