@@ -10,7 +10,8 @@
  *
  * Maintenance windows live here too: `pauseMonitor` stops the watch until `resumeMonitor` or the
  * window's end (a durable timer), then monitoring resumes with a note in the in-app feed. An open
- * incident is not touched. See docs/maintenance.md and docs/PERFORMANCE.md.
+ * incident is not touched. The target's recurring windows (targets file `maintenance:`) pause it
+ * the same way, by "schedule" (schedule.ts). See docs/maintenance.md and docs/PERFORMANCE.md.
  */
 import {
   CancellationScope,
@@ -42,6 +43,7 @@ import {
   resumeMonitorUpdate,
   windowEndedNote,
 } from './messages';
+import { applySchedule, startWindowTimer } from './schedule';
 import { MonitorState, type TargetMonitorInput } from './state';
 
 export type { TargetMonitorInput } from './state';
@@ -125,6 +127,8 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
       const wasPaused = state.pause !== undefined;
       if (wasPaused) {
         state.pause = undefined;
+        // ends the occurrence of a scheduled window in progress too (its next one pauses again)
+        if (state.settings.maintenance?.length) state.scheduleResumedAt = new Date().toISOString();
         state.note = `Resumed by ${request.by.trim()}`;
         log.info('Monitoring resumed', { target: state.settings.target.id, by: request.by });
       }
@@ -157,6 +161,7 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
       pendingSettings = undefined;
       log.info('Monitor settings changed', { target: state.settings.target.id });
     }
+    if (state.settings.maintenance?.length || state.pause?.scheduled) await applySchedule(state);
     if (state.pause) {
       const pause = state.pause;
       await waitOutPause(state, () => pendingSettings !== undefined || historyFull());
@@ -165,12 +170,16 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
     }
 
     interrupted = false;
+    // The next scheduled window's start stops the watch (the loop's top then pauses).
+    const cancelWindowTimer = startWindowTimer(state, interrupt);
     try {
       scope = new CancellationScope();
       const outcome = await scope.run(() => watchAndConfirm(state));
       scope = undefined;
+      cancelWindowTimer?.();
       await act(state, outcome);
     } catch (err) {
+      cancelWindowTimer?.();
       scope = undefined;
       if (isCancellation(err) && interrupted) {
         interrupted = false;
