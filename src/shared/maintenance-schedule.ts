@@ -113,3 +113,20 @@ export function describeWindow(w: RecurringWindow, formatDuration: (ms: number) 
   const days = w.days?.length ? w.days.map((d) => d[0]?.toUpperCase() + d.slice(1)).join(', ') : 'daily';
   return `${w.name}: ${days} ${w.start} ${w.timeZone} for ${formatDuration(w.durationMs)}`;
 }
+
+/**
+ * The target's windows at `nowMs` in one sentence, for the dashboard and the CLI: the occurrence
+ * in progress (if any) and the next one. Undefined without windows.
+ */
+export function windowSummary(windows: RecurringWindow[] | undefined, nowMs: number): string | undefined {
+  if (!windows?.length) return undefined;
+  const current = currentOccurrence(windows, nowMs);
+  const next = nextOccurrence(windows, current ? current.endMs - 1 : nowMs);
+  const span = (o: WindowOccurrence) => `"${o.name}" ${new Date(o.startMs).toISOString()} → ${new Date(o.endMs).toISOString()}`;
+  return [
+    current ? `scheduled maintenance window in progress: ${span(current)}` : undefined,
+    next ? `next maintenance window: ${span(next)}` : undefined,
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
