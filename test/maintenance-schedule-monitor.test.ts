@@ -15,6 +15,7 @@ import type { RecurringWindow } from '../src/shared/maintenance-schedule';
 import { targetMonitorWorkflow } from '../src/workflows/target-monitor';
 import { monitorStateQuery, pauseMonitorUpdate, resumeMonitorUpdate } from '../src/workflows/target-monitor/messages';
 import { HOUR, MINUTE, healthyReport, policy, target } from './healing-harness';
+import { exportFixture } from './healing-fixtures';
 import { waitFor } from './helpers/wait';
 import { timeSkippingServerPerTest, trackWorker, uniqueTaskQueue, workflowBundle } from './helpers/temporal';
 
@@ -142,6 +143,7 @@ test('a window starting mid-watch stops the watch within a check interval of its
     expect(resumed.note).toBe(`Maintenance window ended at ${new Date(endMs).toISOString()} (paused by schedule: nightly backup)`);
     expect(seen.maintenance).toEqual([[new Date(startMs).toISOString(), new Date(endMs).toISOString()]]);
     expect(seen.notifications).toContain('Maintenance window of vps-a ended: monitoring resumed (paused by schedule: nightly backup)');
+    await exportFixture(handle, 'target-monitor-scheduled-window');
     await handle.terminate('test over');
   });
 });
