@@ -5,6 +5,7 @@
  * maintenance, neither down nor unknown (src/shared/report-math.ts, over a synthetic history of
  * what the monitor records: probes outside the window, the window as maintenance).
  */
+import { join } from 'node:path';
 import { loadConfig } from '../src/config/load-config';
 import {
   type RecurringWindow,
@@ -124,6 +125,11 @@ describe('the targets file', () => {
     ['a misspelt field', '{ name: w, start: "22:00", duration: 2h, timezone: UTC }', /maintenance\.0/],
   ])('%s is refused, naming the field and the fix', (_what, entry, message) => {
     expect(() => load(`      - ${entry}\n`)).toThrow(message);
+  });
+
+  it('docs/targets.example.yaml declares valid windows', () => {
+    const config = loadConfig({ AUTOHEAL_TARGETS_FILE: join(__dirname, '..', 'docs', 'targets.example.yaml') });
+    expect(config.targets[0]?.maintenance?.map((w) => w.name)).toEqual(['broker weekly', 'nightly backup']);
   });
 
   it('overlapping windows are fine', () => {
