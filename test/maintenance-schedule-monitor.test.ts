@@ -13,7 +13,7 @@ import { Worker } from '@temporalio/worker';
 import type { WatchInput, WatchResult } from '../src/shared/contracts';
 import type { RecurringWindow } from '../src/shared/maintenance-schedule';
 import { targetMonitorWorkflow } from '../src/workflows/target-monitor';
-import { monitorStateQuery, pauseMonitorUpdate, resumeMonitorUpdate } from '../src/workflows/target-monitor/messages';
+import { configureMonitorSignal, monitorStateQuery, pauseMonitorUpdate, resumeMonitorUpdate } from '../src/workflows/target-monitor/messages';
 import { HOUR, MINUTE, healthyReport, policy, target } from './healing-harness';
 import { exportFixture } from './healing-fixtures';
 import { waitFor } from './helpers/wait';
@@ -179,6 +179,45 @@ test("an operator's resume ends the occurrence in progress; an operator's pause 
     // Each pause is maintenance in the roll-up: the first occurrence until alice's resume, bob's, the next occurrence (when it ends).
     expect(seen.maintenance.map(([from]) => from)).toEqual([new Date(startMs).toISOString(), expect.any(String)]);
     expect(seen.maintenance[1]![1]).toBe(bobUntil);
+    await handle.terminate('test over');
+  });
+});
+
+test('a monitor that starts during an occurrence (its worker was down at the start) pauses at once, from the occurrence\'s own start, and probes nothing', async () => {
+  const taskQueue = uniqueTaskQueue('scheduled-late');
+  const { worker, seen } = await startMonitor(taskQueue);
+  const { window, startMs } = await windowStartingSoon(HOUR, 'nightly backup');
+  await env.sleep(LEAD_MS + 10 * MINUTE); // ten minutes into the occurrence, no monitor running
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(targetMonitorWorkflow, {
+      taskQueue,
+      workflowId: `monitor-${taskQueue}`,
+      args: [startInput('vps-c', [window])],
+    });
+    const view = await until('the scheduled pause', () => handle.query(monitorStateQuery), (v) => v.phase === 'paused');
+    expect(view.pause).toMatchObject({ by: 'schedule', at: new Date(startMs).toISOString(), until: new Date(startMs + HOUR).toISOString() });
+    expect(seen.watches).toBe(0);
+    await handle.terminate('test over');
+  });
+});
+
+test('a window withdrawn from the schedule while in progress (new settings) ends its pause at once', async () => {
+  const taskQueue = uniqueTaskQueue('scheduled-withdrawn');
+  const { worker, seen } = await startMonitor(taskQueue);
+  const { window } = await windowStartingSoon(HOUR, 'broker slot');
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(targetMonitorWorkflow, {
+      taskQueue,
+      workflowId: `monitor-${taskQueue}`,
+      args: [startInput('vps-d', [window])],
+    });
+    await until('the scheduled pause', () => handle.query(monitorStateQuery), (v) => v.pause?.by === 'schedule');
+    const watchesBefore = seen.watches;
+    const { maintenance: _withdrawn, ...without } = startInput('vps-d', []);
+    await handle.signal(configureMonitorSignal, without);
+    const view = await until('monitoring again', () => handle.query(monitorStateQuery), (v) => v.pause === undefined);
+    expect(view.note).toBe('Maintenance window "broker slot" no longer in the schedule: monitoring resumed');
+    await until('a watch after the withdrawal', () => seen.watches, (n) => n > watchesBefore);
     await handle.terminate('test over');
   });
 });
