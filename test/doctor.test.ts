@@ -632,3 +632,32 @@ test('an unread "Alerts cannot be delivered" notice in the in-app feed: ❌ aler
   expect(delivery?.detail).toContain('2 notices unread');
   expect(delivery?.fix).toMatch(/autoheal test-alert/);
 });
+
+describe('a paused monitor', () => {
+  const check = async (state: { paused: string; scheduledPause?: boolean }) =>
+    (
+      await runDoctor(loadConfig(env()), {
+        timeoutMs: 5_000,
+        connectTemporal: async () => ({
+          describeMonitor: async () => ({ found: true, status: 'RUNNING', ...state }),
+          undeliverableAlerts: async () => [],
+          close: async () => undefined,
+        }),
+      })
+    ).find((c) => c.name.startsWith('monitor '));
+
+  it('by a recurring maintenance window (by "schedule") passes: it is expected and ends by itself', async () => {
+    const note = 'PAUSED until 2026-12-13T00:00:00.000Z by schedule (broker weekly)';
+    expect(await check({ paused: note, scheduledPause: true })).toMatchObject({
+      ok: true,
+      detail: `${note}: a recurring maintenance window of the targets file; monitoring resumes at its end`,
+    });
+  });
+
+  it('by an operator fails, with how to resume', async () => {
+    expect(await check({ paused: 'PAUSED with no end (until "autoheal resume") by alice (hardware)' })).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining('autoheal resume --target'),
+    });
+  });
+});

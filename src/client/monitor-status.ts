@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { TargetConfig } from '../config/load-config';
 import { queryMonitor, readMonitor } from './monitors';
 import { monitorStaleAfterMs } from '../shared/monitor-policy';
+import { windowSummary } from '../shared/maintenance-schedule';
 
 /** The latest monitor verdict of a target: `autoheal status` shows it, the dashboard's TargetStatus extends it. */
 export interface MonitorStatus {
@@ -34,6 +35,8 @@ export interface MonitorStatus {
   probingSince?: string;
   /** The intermittent-fault WARNING, when one is raised (unconfirmed CRITICALs past INTERMITTENT_THRESHOLD). */
   intermittent?: string;
+  /** The target's recurring maintenance windows (targets file): the one in progress and the next one, in a sentence. */
+  windows?: string;
 }
 
 /** A probe older than this is stale: the worker is not running (heartbeats reach the server every ~13 s). */
@@ -41,8 +44,17 @@ export function staleAfterMs(checkIntervalMs: number): number {
   return monitorStaleAfterMs(checkIntervalMs);
 }
 
-/** The latest verdict, plus `paused` while the monitor is paused (then an old probe is expected). */
+/**
+ * The latest verdict, plus `paused` while the monitor is paused (then an old probe is expected),
+ * and the target's scheduled windows.
+ */
 export async function readMonitorStatus(client: Client, taskQueue: string, tc: TargetConfig, nowMs: number): Promise<MonitorStatus> {
+  const status = await readVerdict(client, taskQueue, tc, nowMs);
+  const windows = windowSummary(tc.maintenance, nowMs);
+  return windows ? { ...status, windows } : status;
+}
+
+async function readVerdict(client: Client, taskQueue: string, tc: TargetConfig, nowMs: number): Promise<MonitorStatus> {
   const targetId = tc.target.id;
   const reading = await readMonitor(client, taskQueue, targetId);
   const monitorWorkflowId = reading.workflowId;

@@ -66,6 +66,7 @@ export async function ensureMonitors(
     const settings: MonitorSettings = {
       target: tc.target,
       policy: tc.policy,
+      ...(tc.maintenance?.length ? { maintenance: tc.maintenance } : {}),
       ...(stamp.configuredAt ? { configuredAt: stamp.configuredAt } : {}),
       ...(stamp.overrideNewer ? { overrideNewer: true } : {}),
     };

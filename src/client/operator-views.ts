@@ -53,6 +53,8 @@ export interface TargetOverview {
   failedAttempts: { inWindow: number; escalateAfter: number; windowMs: number };
   cooldownLeftMs: number;
   maintenance?: string;
+  /** The target's scheduled maintenance windows: the one in progress and the next one (targets file). */
+  windows?: string;
 }
 
 export interface StatusOverview {
@@ -115,6 +117,7 @@ export async function readTargetOverview(client: Client, taskQueue: string, tc: 
     failedAttempts: { inWindow, escalateAfter: tc.policy.escalateAfter, windowMs },
     cooldownLeftMs: Math.max(0, lastDispatch + tc.policy.restartCooldownMs - nowMs),
     maintenance: monitor.paused,
+    ...(monitor.windows ? { windows: monitor.windows } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { ConfigError } from '../shared/errors';
 import { parseDuration } from '../shared/duration';
 import type { DigestSettings } from '../shared/digest-schedule';
 import type { HealingPolicy, RemediationMethod, Target } from '../shared/types';
+import type { RecurringWindow } from '../shared/maintenance-schedule';
 import { probeActivityTimeoutMs } from '../shared/probe-timing';
 import type { Rate } from '../shared/rate';
 import { type AlertChannelsConfig, DEFAULT_ROUTES, configuredChannels } from './alert-channels';
@@ -30,6 +31,8 @@ export interface TargetConfig {
   restartTokenEnv?: string;
   /** The name (not the value) of the variable that holds this bridge's admin token (the reinit rung). */
   reinitTokenEnv?: string;
+  /** Recurring maintenance windows (targets file `maintenance:`); absent when none are declared. */
+  maintenance?: RecurringWindow[];
 }
 
 export interface AppConfig {
@@ -339,6 +342,17 @@ function buildTarget(
     restartUrl: entry.restartUrl ?? (several ? undefined : e.RESTART_URL),
     ...(entry.restartTokenEnv ? { restartTokenEnv: entry.restartTokenEnv } : {}),
     ...(entry.reinitTokenEnv ? { reinitTokenEnv: entry.reinitTokenEnv } : {}),
+    ...(entry.maintenance?.length
+      ? {
+          maintenance: entry.maintenance.map(({ name, days, start, duration, timeZone }) => ({
+            name,
+            ...(days ? { days: [...new Set(days)] } : {}),
+            start,
+            durationMs: duration,
+            timeZone,
+          })),
+        }
+      : {}),
   };
 }
 

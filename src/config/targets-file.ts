@@ -15,6 +15,9 @@
  *       ladder: [reinit, full-restart]
  *       reinitTokenEnv: REINIT_TOKEN_MT5_BRIDGE
  *       timezone: Europe/Athens
+ *       maintenance:
+ *         - { name: broker weekly, days: [sat], start: "22:00", duration: 2h, timeZone: Europe/London }
+ *         - { name: nightly backup, start: "02:30", duration: 30m, timeZone: Europe/Athens }
  *
  * Tokens never go in this file: they stay in the worker's environment (`restartTokenEnv` names
  * the variable). A URL with credentials
@@ -24,6 +27,7 @@ import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { DURATION_FORM, parseDuration } from '../shared/duration';
 import { parseLadder } from '../shared/remediation-ladder';
+import { MAX_WINDOW_MS, WEEKDAYS, type Weekday, parseLocalTime } from '../shared/maintenance-schedule';
 import { BRIDGE_AUTH_HINT, urlProblem } from './schema';
 
 const durationText = z.string().refine((v) => parseDuration(v) !== undefined, { message: `expected ${DURATION_FORM}` });
@@ -48,6 +52,59 @@ const ladder = z.union([z.array(z.string()), z.string().transform((v) => v.split
 });
 const variableName = (example: string) =>
   z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, { message: `expected the name of an environment variable, such as ${example}` });
+
+const ianaZone = (example: string) =>
+  z.string().refine((v) => IANAZone.isValidZone(v), { message: `expected an IANA time zone name such as UTC or ${example}` });
+
+const FULL_DAY_NAMES: Record<Weekday, string> = {
+  mon: 'monday',
+  tue: 'tuesday',
+  wed: 'wednesday',
+  thu: 'thursday',
+  fri: 'friday',
+  sat: 'saturday',
+  sun: 'sunday',
+};
+/** "sat", "Saturday", "SAT" → "sat". */
+const weekday = z.string().transform((v, ctx) => {
+  const word = v.trim().toLowerCase();
+  const day = WEEKDAYS.find((d) => word === d || word === FULL_DAY_NAMES[d]);
+  if (!day) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a day of the week: write mon, tue, wed, thu, fri, sat or sun` });
+    return z.NEVER;
+  }
+  return day;
+});
+
+/**
+ * One recurring maintenance window (src/shared/maintenance-schedule.ts): during each occurrence the
+ * target's monitor is paused by "schedule", with `name` as the reason. Overlapping windows are fine.
+ */
+export const maintenanceWindowSchema = z
+  .object({
+    /** Shown as the pause's reason, on the dashboard and in `autoheal pause`. */
+    name: z.string({ message: 'give the window a name, such as "broker weekly"' }).trim().min(1, { message: 'give the window a name, such as "broker weekly"' }).max(80),
+    /** Local days the window starts on (mon … sun); leave out for a daily window. */
+    days: z.array(weekday).min(1, { message: 'list at least one day, such as [sat], or leave days out for a daily window' }).optional(),
+    /** Local start, "HH:MM" (24 h), in timeZone. */
+    start: z.unknown().transform((v, ctx) => {
+      if (typeof v === 'string' && parseLocalTime(v)) return v.trim();
+      ctx.addIssue({ code: 'custom', message: `expected a local start time "HH:MM" (24 h), such as "22:00" (quoted in YAML); got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }),
+    /** Length in real time (30m, 2h, 1h30m): above zero, at most 7d. */
+    duration: z.unknown().transform((v, ctx) => {
+      const ms = typeof v === 'string' ? parseDuration(v) : undefined;
+      if (ms === undefined || ms <= 0 || ms > MAX_WINDOW_MS) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration above zero and at most 7d, such as 30m, 2h or 1h30m; got ${JSON.stringify(v)}` });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+    /** IANA zone of start and days (daylight saving time applied). Required: a window has no sensible default zone. */
+    timeZone: z.string({ message: 'required: the IANA time zone of start and days, such as Europe/London' }).pipe(ianaZone('Europe/London')),
+  })
+  .strict();
 
 const login = z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).transform(String);
 
@@ -90,10 +147,9 @@ export const targetEntrySchema = z
      */
     reinitTokenEnv: variableName('REINIT_TOKEN_DESK_A').optional(),
     /** IANA zone of this bridge's timestamps without offset; default MT5_BRIDGE_TIMEZONE. */
-    timezone: z
-      .string()
-      .refine((v) => IANAZone.isValidZone(v), { message: 'expected an IANA time zone name such as UTC or Europe/Athens' })
-      .optional(),
+    timezone: ianaZone('Europe/Athens').optional(),
+    /** Recurring maintenance windows: the monitor pauses itself during each occurrence (docs/maintenance.md). */
+    maintenance: z.array(maintenanceWindowSchema).optional(),
   })
   .strict();
 

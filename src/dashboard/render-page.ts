@@ -87,7 +87,7 @@ function targetCard(t: TargetStatus): string {
 <div class="status"><span class="dot ${ind.color}" title="${e(ind.label)}"></span><span class="sev-${ind.color}">${e(ind.label)}</span> <span>${e(t.id)}</span></div>
 <p>${t.summary ? e(t.summary) : '<span class="muted">No verdict yet.</span>'}<br>
 <span class="muted">Last probe: ${e(formatUtc(t.checkedAt))}${t.action ? ` · action: ${e(t.action)}` : ''}${t.stale ? ' · STALE' : ''}</span>
-${t.paused ? `<br><strong class="note paused">${e(t.paused)}</strong>` : ''}${t.note ? `<br><span class="note">${e(t.note)}</span>` : ''}</p>
+${t.paused ? `<br><strong class="note paused">${e(t.paused)}</strong>` : ''}${t.windows ? `<br><span class="note windows">${e(t.windows)}</span>` : ''}${t.note ? `<br><span class="note">${e(t.note)}</span>` : ''}</p>
 ${incidentBlock(t)}
 <p class="muted"><a href="${e(t.links.monitorRuns)}">Monitor runs of ${e(t.id)} in the Temporal Web UI</a></p>
 </section>`;
@@ -152,7 +152,7 @@ const SCRIPT = `
       r.appendChild(el('td',null,t.lastProbeAgeMs===undefined?'—':dur(t.lastProbeAgeMs)+' ago'));
       var inc=el('td');if(t.incident){var l=el('a',null,t.incident.incidentId+' '+t.incident.status+' ('+dur(t.incident.ageMs)+')');l.href=d.webUiUrl+'/namespaces/'+encodeURIComponent(d.namespace)+'/workflows/'+encodeURIComponent(t.incident.workflowId);inc.appendChild(l);inc.appendChild(el('div','muted',t.incident.step));}else inc.textContent='—';r.appendChild(inc);
       r.appendChild(el('td',null,t.failedAttempts.inWindow+'/'+t.failedAttempts.escalateAfter+' in '+dur(t.failedAttempts.windowMs)));
-      r.appendChild(el('td',null,t.cooldownLeftMs>0?dur(t.cooldownLeftMs):'—'));r.appendChild(el('td',null,t.maintenance||'—'));
+      r.appendChild(el('td',null,t.cooldownLeftMs>0?dur(t.cooldownLeftMs):'—'));var mt=el('td',null,t.maintenance||'—');if(t.windows)mt.appendChild(el('div','muted',t.windows));r.appendChild(mt);
       var rep=d.report.targets.filter(function(x){return x.target===t.target;})[0];
       if(rep){var u=rep.uptime;var ut=el('td',null,[u['24h'],u['7d'],u['30d']].map(upt).join(' / '));ut.setAttribute('data-field','uptime');r.appendChild(ut);
         var bl=el('td',null,(rep.period.errorBudgetLeftMs/60000).toFixed(1)+' min');bl.setAttribute('data-field','budget-left');r.appendChild(bl);var m=rep.incidents.mttr;r.appendChild(el('td',null,m.count?dur(m.p50Ms)+' / '+dur(m.p95Ms)+' / '+dur(m.maxMs):'—'));

@@ -5,6 +5,7 @@
  * arguments and results, so it must never hold a secret. This module is imported by workflow
  * code: no Node built-ins, no I/O.
  */
+import type { RecurringWindow } from './maintenance-schedule';
 import type { Rate } from './rate';
 
 export type Severity = 'HEALTHY' | 'WARNING' | 'CRITICAL';
@@ -246,4 +247,9 @@ export interface HealingInput {
 export interface MonitorInput {
   target: Target;
   policy: HealingPolicy;
+  /**
+   * Recurring maintenance windows of the target (targets file `maintenance:`): the monitor pauses
+   * itself during each occurrence. Absent: none (and from workers before them).
+   */
+  maintenance?: RecurringWindow[];
 }

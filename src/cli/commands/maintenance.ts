@@ -1,11 +1,13 @@
 /**
  * `autoheal pause --target <id> --reason <text> --by <name> [--for <duration>|--until <ISO time>]`,
- * `autoheal pause [--target <id>]` (the pause state) and `autoheal resume --target <id> --by <name>`:
+ * `autoheal pause [--target <id>]` (the pause state, and the target's recurring windows from the
+ * targets file: the one in progress and the next) and `autoheal resume --target <id> --by <name>`:
  * maintenance windows on a target's monitoring.
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AppConfig, TargetConfig } from '../../config/load-config';
-import { formatDurationWords, parseDuration } from '../../shared/duration';
+import { formatDuration, formatDurationWords, parseDuration } from '../../shared/duration';
+import { type RecurringWindow, currentOccurrence, describeWindow, nextOccurrence } from '../../shared/maintenance-schedule';
 import type { PauseState } from '../../client/maintenance';
 import { type CommandDeps, chooseTarget, withClient } from './command-context';
 
@@ -50,7 +52,7 @@ export function registerMaintenanceCommands(program: Command, deps: MaintenanceC
       if (!wantsPause) {
         const targets = opts.target ? [pickTarget(pause, config, opts.target)] : config.targets;
         await run(async (client) => {
-          for (const tc of targets) write(formatPauseState(await client.maintenance.state(tc.target.id), now()));
+          for (const tc of targets) write(formatPauseState(await client.maintenance.state(tc.target.id), now(), tc.maintenance));
         });
         return;
       }
@@ -67,7 +69,7 @@ export function registerMaintenanceCommands(program: Command, deps: MaintenanceC
           by: opts.by as string,
           until,
         });
-        write(formatPauseState(state, now()));
+        write(formatPauseState(state, now(), tc.maintenance));
       });
     });
 
@@ -83,7 +85,7 @@ export function registerMaintenanceCommands(program: Command, deps: MaintenanceC
       await run(async (client) => {
         const state = await client.maintenance.resume({ targetId: tc.target.id, by: opts.by });
         if (!state.wasPaused) write(`${tc.target.id} was not paused.`);
-        write(formatPauseState(state, now()));
+        write(formatPauseState(state, now(), tc.maintenance));
       });
     });
 
@@ -98,11 +100,12 @@ function pickTarget(command: Command, config: AppConfig, id: string | undefined)
   }
 }
 
-/** The pause state as an operator reads it in a terminal. */
-export function formatPauseState(state: PauseState, now: Date): string {
+/** The pause state as an operator reads it in a terminal, with the target's recurring windows. */
+export function formatPauseState(state: PauseState, now: Date, windows?: RecurringWindow[]): string {
   if (!state.paused) {
     return [
       `${state.targetId}: monitoring ON (monitor ${state.monitorWorkflowId})${state.note ? ` — last note: ${state.note}` : ''}`,
+      ...windowLines(windows, now),
     ].join('\n');
   }
   const lines = [`${state.targetId}: monitoring PAUSED — no checks, alerts or restarts (monitor ${state.monitorWorkflowId})`];
@@ -120,5 +123,22 @@ export function formatPauseState(state: PauseState, now: Date): string {
       ? `  incident: OPEN and NOT touched by the pause — it keeps probing and restarting; stop it with "autoheal incident resolve --target ${state.targetId} --by <name>"`
       : '  incident: none open (a pause never touches incidents)',
   );
+  lines.push(...windowLines(windows, now));
   return lines.join('\n');
+}
+
+/** The recurring windows of the targets file: each declared one, the occurrence in progress and the next. */
+function windowLines(windows: RecurringWindow[] | undefined, now: Date): string[] {
+  if (!windows?.length) return [];
+  const nowMs = now.getTime();
+  const inMinutes = (ms: number) => formatDuration(Math.max(60_000, Math.round(ms / 60_000) * 60_000));
+  const span = (o: { name: string; startMs: number; endMs: number }) =>
+    `"${o.name}" ${new Date(o.startMs).toISOString()} → ${new Date(o.endMs).toISOString()}`;
+  const lines = ['  scheduled windows (targets file; paused by "schedule" during each, no checks, alerts or restarts):'];
+  for (const w of windows) lines.push(`    - ${describeWindow(w, formatDuration)}`);
+  const current = currentOccurrence(windows, nowMs);
+  if (current) lines.push(`  in progress: ${span(current)} (ends in ${inMinutes(current.endMs - nowMs)}; "autoheal resume" ends it early)`);
+  const next = nextOccurrence(windows, current ? current.endMs - 1 : nowMs);
+  if (next) lines.push(`  next: ${span(next)} (in ${inMinutes(next.startMs - nowMs)})`);
+  return lines;
 }

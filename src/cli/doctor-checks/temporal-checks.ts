@@ -23,6 +23,8 @@ export type MonitorState =
       status: string;
       /** The pause note while paused. */
       paused?: string;
+      /** True when the pause is a recurring window of the targets file (by "schedule"): expected, it ends by itself. */
+      scheduledPause?: boolean;
       /** ISO time of the latest probe known, and what it said. */
       lastProbeAt?: string;
       summary?: string;
@@ -61,6 +63,7 @@ export const connectTemporalProbe: ConnectTemporalProbe = async (t, timeoutMs) =
       return {
         ...state,
         ...(view.pause ? { paused: view.pause.note } : {}),
+        ...(view.pause?.scheduled ? { scheduledPause: true } : {}),
         ...(view.last ? { lastProbeAt: view.last.probedAt, summary: `${view.last.severity}: ${view.last.summary}` } : {}),
       };
     },
@@ -133,6 +136,8 @@ export async function checkTemporal(
             const s = await p.describeMonitor(m.targetId);
             if (!s.found) return fail(name, `no monitor ${m.id} in namespace ${config.temporal.namespace}: the target is not monitored`, APPLY_FIX);
             if (s.status !== 'RUNNING') return fail(name, `${s.status}: the target is not monitored`, APPLY_FIX);
+            if (s.paused && s.scheduledPause)
+              return pass(name, `${s.paused}: a recurring maintenance window of the targets file; monitoring resumes at its end`);
             if (s.paused)
               return fail(name, `${s.paused}: the target is not monitored`, `Resume it when the maintenance is over: autoheal resume --target ${m.targetId} --by <name>`);
             if (s.watchFailure) return fail(name, `the probe loop fails and is retried: ${s.watchFailure}`, 'Read the worker\'s log; is the worker up to date?');

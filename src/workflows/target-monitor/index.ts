@@ -10,7 +10,9 @@
  *
  * Maintenance windows live here too: `pauseMonitor` stops the watch until `resumeMonitor` or the
  * window's end (a durable timer), then monitoring resumes with a note in the in-app feed. An open
- * incident is not touched. See docs/maintenance.md and docs/PERFORMANCE.md.
+ * incident is not touched. The target's recurring windows (targets file `maintenance:`) pause it
+ * the same way, by "schedule" (schedule.ts); the wait and its record: pause.ts. See
+ * docs/maintenance.md and docs/PERFORMANCE.md.
  */
 import {
   CancellationScope,
@@ -19,16 +21,12 @@ import {
   continueAsNew,
   isCancellation,
   log,
-  proxyActivities,
-  setCurrentDetails,
   setHandler,
   sleep,
   upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../../shared/contracts';
-import { runAgeLeftMs, runAgeReached } from '../run-age';
-import { NOTIFY_IN_APP_ACTIVITY_OPTIONS } from '../../shared/alert-policy';
+import { runAgeReached } from '../run-age';
 import { MONITOR_CONTINUE_AS_NEW_EVENTS } from '../../shared/monitor-policy';
 import type { MonitorInput } from '../../shared/types';
 import { act, watchAndConfirm } from './cycle';
@@ -40,18 +38,12 @@ import {
   pauseMonitorUpdate,
   pauseNote,
   resumeMonitorUpdate,
-  windowEndedNote,
 } from './messages';
+import { recordPause, waitOutPause } from './pause';
+import { applySchedule, startWindowTimer } from './schedule';
 import { MonitorState, type TargetMonitorInput } from './state';
 
 export type { TargetMonitorInput } from './state';
-
-const { notifyInApp } = proxyActivities<Activities>(NOTIFY_IN_APP_ACTIVITY_OPTIONS);
-/** The roll-up's record of a maintenance window: a few quick tries; the monitor never waits long on it. */
-const { recordMaintenance } = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '1s', maximumAttempts: 3 },
-});
 
 /** Back-off after a cycle failed in an unexpected way: the monitor never stops over one. */
 const CYCLE_FAILURE_BACKOFF_MS = 5_000;
@@ -125,6 +117,8 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
       const wasPaused = state.pause !== undefined;
       if (wasPaused) {
         state.pause = undefined;
+        // ends the occurrence of a scheduled window in progress too (its next one pauses again)
+        if (state.settings.maintenance?.length) state.scheduleResumedAt = new Date().toISOString();
         state.note = `Resumed by ${request.by.trim()}`;
         log.info('Monitoring resumed', { target: state.settings.target.id, by: request.by });
       }
@@ -157,6 +151,7 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
       pendingSettings = undefined;
       log.info('Monitor settings changed', { target: state.settings.target.id });
     }
+    if (state.settings.maintenance?.length || state.pause?.scheduled) await applySchedule(state);
     if (state.pause) {
       const pause = state.pause;
       await waitOutPause(state, () => pendingSettings !== undefined || historyFull());
@@ -165,12 +160,16 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
     }
 
     interrupted = false;
+    // The next scheduled window's start stops the watch (the loop's top then pauses).
+    const cancelWindowTimer = startWindowTimer(state, interrupt);
     try {
       scope = new CancellationScope();
       const outcome = await scope.run(() => watchAndConfirm(state));
       scope = undefined;
+      cancelWindowTimer?.();
       await act(state, outcome);
     } catch (err) {
+      cancelWindowTimer?.();
       scope = undefined;
       if (isCancellation(err) && interrupted) {
         interrupted = false;
@@ -180,51 +179,5 @@ export async function targetMonitorWorkflow(input: TargetMonitorInput): Promise<
       log.error('Monitor cycle failed; starting over', { target: state.settings.target.id, error: String(err) });
       await sleep(CYCLE_FAILURE_BACKOFF_MS);
     }
-  }
-}
-
-/**
- * Records the pause, from its start to now (or its window's end), as maintenance in the target's
- * roll-up: neither up nor down in the report. Called each time the wait ends (resumed, replaced,
- * new settings, continue-as-new): the roll-up merges the overlapping spans.
- */
-async function recordPause(targetId: string, pause: MonitorPause): Promise<void> {
-  const nowMs = Date.now();
-  const untilMs = pause.until ? Date.parse(pause.until) : Number.NaN;
-  const end = new Date(Number.isFinite(untilMs) ? Math.min(untilMs, nowMs) : nowMs).toISOString();
-  try {
-    await recordMaintenance(targetId, [pause.at, end]);
-  } catch (err) {
-    log.warn('The maintenance window could not be recorded in the roll-up: the report counts it as unknown', { target: targetId, error: String(err) });
-  }
-}
-
-/**
- * Waits while paused: until resumed, a new pause replaces this one, new settings arrive, the
- * history is full or old (MAX_RUN_AGE_MS: the pause goes on in the next run), or the window's
- * end (then the pause ends here, with a feed notification).
- */
-async function waitOutPause(state: MonitorState, otherwise: () => boolean): Promise<void> {
-  const pause = state.pause as MonitorPause;
-  state.phase = 'paused';
-  setCurrentDetails(`${pause.note}: no probes, alerts or restarts for ${state.settings.target.id}. An open incident is not touched.`);
-  const changed = () => state.pause !== pause || otherwise();
-  const untilMs = pause.until === undefined ? Number.POSITIVE_INFINITY : Date.parse(pause.until);
-  const remaining = untilMs - Date.now();
-  const woken = remaining > 0 ? await condition(changed, Math.min(remaining, runAgeLeftMs())) : changed();
-  if (woken || state.pause !== pause || Date.now() < untilMs) return;
-  state.pause = undefined;
-  state.note = windowEndedNote(pause);
-  const targetId = state.settings.target.id;
-  log.info('Maintenance window ended: monitoring resumes', { target: targetId });
-  try {
-    await notifyInApp({
-      severity: 'INFO',
-      targetId,
-      text: `Maintenance window of ${targetId} ended: monitoring resumed (paused by ${pause.by}: ${pause.reason})`,
-      at: new Date().toISOString(),
-    });
-  } catch (err) {
-    log.warn('Could not record the end of the maintenance window in the feed', { target: targetId, error: String(err) });
   }
 }

@@ -19,8 +19,10 @@ export interface MonitorPause {
   until?: string;
   /** "PAUSED until … by … (reason)": shown by the CLI, the dashboard and the Web UI. */
   note: string;
-  /** ISO time it was set. */
+  /** ISO time it was set (a scheduled window: its occurrence's start). */
   at: string;
+  /** Set by the target's recurring maintenance window (`by` "schedule"), not by an operator. */
+  scheduled?: boolean;
 }
 
 export interface PauseRequest {

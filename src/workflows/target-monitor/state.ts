@@ -26,7 +26,7 @@ export const UNKNOWN_SIGNATURE = 'UNKNOWN';
 /** The part of MonitorState a continue-as-new carries (declared once, on the class). */
 export type CarriedMonitorState = Pick<
   MonitorState,
-  'expected' | 'last' | 'findings' | 'pause' | 'note' | 'probes' | 'incidentsStarted'
+  'expected' | 'last' | 'findings' | 'pause' | 'note' | 'probes' | 'incidentsStarted' | 'scheduleResumedAt'
 >;
 
 export interface TargetMonitorInput extends MonitorInput {
@@ -49,13 +49,19 @@ export class MonitorState {
   note?: string;
   probes: number;
   incidentsStarted: number;
+  /** ISO time an operator resumed during a scheduled window: the occurrence in progress then is over (schedule.ts). */
+  scheduleResumedAt?: string;
   phase: TargetMonitorView['phase'] = 'starting';
   /** The newest configuredAt given (kept apart from settings: a newer stamp alone changes nothing to watch). */
   configuredAt?: string;
   private readonly maxWatchMs: number;
 
   constructor(input: TargetMonitorInput) {
-    this.settings = { target: input.target, policy: input.policy };
+    this.settings = {
+      target: input.target,
+      policy: input.policy,
+      ...(input.maintenance?.length ? { maintenance: input.maintenance } : {}),
+    };
     this.configuredAt = input.configuredAt;
     this.maxWatchMs = input.maxWatchMs ?? MONITOR_MAX_WATCH_MS;
     const c = input.carried;
@@ -66,6 +72,7 @@ export class MonitorState {
     this.note = c?.note;
     this.probes = c?.probes ?? 0;
     this.incidentsStarted = c?.incidentsStarted ?? 0;
+    this.scheduleResumedAt = c?.scheduleResumedAt;
   }
 
   get intermittentPolicy(): IntermittentPolicy {
@@ -116,6 +123,7 @@ export class MonitorState {
       ...(this.note ? { note: this.note } : {}),
       probes: this.probes,
       incidentsStarted: this.incidentsStarted,
+      ...(this.scheduleResumedAt ? { scheduleResumedAt: this.scheduleResumedAt } : {}),
     };
   }
 }
