@@ -12,6 +12,7 @@ import {
   recordFinding,
   summarise,
 } from '../../shared/intermittent-faults';
+import { EMPTY_FLAP_STATE, type FlapState, flapPolicyOf, settlesInMs } from '../../shared/flapping';
 import {
   MONITOR_MAX_WATCH_MS,
   criticalRecheckMs,
@@ -27,7 +28,10 @@ export const UNKNOWN_SIGNATURE = 'UNKNOWN';
 export type CarriedMonitorState = Pick<
   MonitorState,
   'expected' | 'last' | 'findings' | 'pause' | 'note' | 'probes' | 'incidentsStarted'
->;
+> & {
+  /** Incidents within FLAP_WINDOW and the flapping episode (absent in runs carried before flap detection). */
+  flap?: FlapState;
+};
 
 export interface TargetMonitorInput extends MonitorInput {
   /** The newest configuredAt given to this monitor (messages.ts, MonitorSettings). */
@@ -49,6 +53,8 @@ export class MonitorState {
   note?: string;
   probes: number;
   incidentsStarted: number;
+  /** Flap detection: the incidents opened within FLAP_WINDOW, and the episode (src/shared/flapping.ts). */
+  flap: FlapState;
   phase: TargetMonitorView['phase'] = 'starting';
   /** The newest configuredAt given (kept apart from settings: a newer stamp alone changes nothing to watch). */
   configuredAt?: string;
@@ -66,6 +72,7 @@ export class MonitorState {
     this.note = c?.note;
     this.probes = c?.probes ?? 0;
     this.incidentsStarted = c?.incidentsStarted ?? 0;
+    this.flap = c?.flap ?? EMPTY_FLAP_STATE;
   }
 
   get intermittentPolicy(): IntermittentPolicy {
@@ -89,6 +96,9 @@ export class MonitorState {
     if (this.expected === UNKNOWN_SIGNATURE) return policy.checkIntervalMs;
     if (this.expected.startsWith('CRITICAL')) return criticalRecheckMs(policy);
     if (this.expected.startsWith('WARNING') || this.intermittent().raised) return warningRefreshMs(policy);
+    // a flapping episode settles FLAP_WINDOW after its latest incident: be back then for its all-clear
+    const settles = settlesInMs(this.flap, Date.now(), flapPolicyOf(this.settings.policy));
+    if (settles !== undefined) return Math.min(this.maxWatchMs, Math.max(settles, policy.checkIntervalMs));
     return this.maxWatchMs;
   }
 
@@ -103,6 +113,7 @@ export class MonitorState {
       intermittent: this.intermittent(),
       probes: this.probes,
       incidentsStarted: this.incidentsStarted,
+      ...(this.flap.episode ? { flapping: { ...this.flap.episode } } : {}),
       ...(this.configuredAt ? { configuredAt: this.configuredAt } : {}),
     };
   }
@@ -116,6 +127,7 @@ export class MonitorState {
       ...(this.note ? { note: this.note } : {}),
       probes: this.probes,
       incidentsStarted: this.incidentsStarted,
+      ...(this.flap.opens.length || this.flap.episode ? { flap: this.flap } : {}),
     };
   }
 }
