@@ -16,6 +16,7 @@ import {
   settlesInMs,
 } from '../src/shared/flapping';
 import type { IncidentSummary } from '../src/shared/contracts';
+import { MonitorState } from '../src/workflows/target-monitor/state';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-12-07T12:00:00.000Z');
@@ -96,6 +97,34 @@ describe('the flap rule', () => {
     });
     const totals = flapTotals([incident(-30, 60_000, 1), incident(0, 20_000, 1), incident(1, 30_000, 0)], at(0));
     expect(totals).toEqual({ closed: 2, downtimeMs: 50_000, restarts: 1 });
+  });
+});
+
+describe("the monitor's flap state", () => {
+  const settings = () => {
+    const { target, policy } = loadConfig({ CHECK_INTERVAL: '15s' }).targets[0]!;
+    return { target, policy };
+  };
+
+  it('is carried across continue-as-new, and a run carried before flap detection starts with none', () => {
+    const { state: flap } = openAt([0, 1 * MIN, 2 * MIN]);
+    const before = new MonitorState(settings());
+    before.flap = flap;
+    const after = new MonitorState({ ...settings(), carried: before.carry() });
+    expect(after.flap).toEqual(flap);
+    expect(after.view().flapping).toMatchObject({ incidents: 3 });
+    const { flap: _none, ...olderCarry } = before.carry();
+    expect(new MonitorState({ ...settings(), carried: olderCarry }).flap).toEqual(EMPTY_FLAP_STATE);
+  });
+
+  it('while an episode is open, a healthy watch hands back when it can settle, not an hour later', () => {
+    const state = new MonitorState(settings());
+    state.expected = 'HEALTHY';
+    expect(state.returnAfterMs()).toBe(60 * MIN);
+    const now = Date.now();
+    state.flap = openAt([-3 * MIN, -2 * MIN, -1 * MIN].map((m) => now - T0 + m)).state;
+    expect(state.returnAfterMs()).toBeGreaterThan(9 * MIN - 1_000);
+    expect(state.returnAfterMs()).toBeLessThanOrEqual(9 * MIN);
   });
 });
 
