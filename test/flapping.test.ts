@@ -3,6 +3,8 @@
  * target FLAPPING, later incidents are folded into the episode, it settles after a whole quiet
  * FLAP_WINDOW, and FLAP_THRESHOLD=0 turns it off. Plus the two notices as emails.
  */
+import { pagerDutyAction } from '../src/activities/alerts/channels/pagerduty';
+import { channelsFor } from '../src/activities/alerts/channels/route-event';
 import { renderEmail } from '../src/activities/alerts/render-email';
 import { loadConfig } from '../src/config/load-config';
 import {
@@ -81,6 +83,15 @@ describe('the flap rule', () => {
     const { state, verdicts } = openAt([0, 10_000, 20_000, 30_000, 40_000], { threshold: 0, windowMs: 10 * MIN });
     expect(verdicts).toEqual(['none', 'none', 'none', 'none', 'none']);
     expect(state).toEqual(EMPTY_FLAP_STATE);
+  });
+
+  it('turned off during an episode: later incidents alert as usual, and the episode still gets its all-clear', () => {
+    const flapping = openAt([0, 1 * MIN, 2 * MIN]).state;
+    const off = { threshold: 0, windowMs: 10 * MIN };
+    const { state, verdicts } = openAt([3 * MIN, 4 * MIN], off, flapping);
+    expect(verdicts).toEqual(['none', 'none']);
+    expect(state.episode).toEqual(flapping.episode);
+    expect(hasSettled(state, T0 + 12 * MIN, off, false)).toBe(true);
   });
 
   it("an episode's totals count the incidents opened since it began: downtime from detection to close, restarts", () => {
@@ -187,5 +198,16 @@ describe('the flapping notices', () => {
     expect(email.text).toContain('✅ MT5 Bridge stopped flapping: no incident for 10 minutes');
     expect(email.text).toMatch(/Incidents: 7\nDowntime: 3 minutes 30 seconds\nRestarts: 2\n/);
     expect(email.inReplyTo).toBe('<mt5-bridge-flap-20261207T120200Z.flapping@fidus-autoheal>');
+  });
+
+  it('the channels routed for CRITICAL get both; PagerDuty opens one page for the episode and the all-clear resolves it', () => {
+    const base = { targetId: 'mt5-bridge', at: at(0), episodeId: 'mt5-bridge-flap-1', since: at(0), windowMs: 10 * MIN, incidents: 3, checks: ['bridge'] };
+    const flapping = { ...base, kind: 'flapping' as const, issue: 'down', restartCooldownMs: 5 * MIN };
+    const stopped = { ...base, kind: 'flapping_stopped' as const, recognisedAt: at(0) };
+    const routes = { pagerduty: ['critical' as const], slack: ['warning' as const] };
+    expect(channelsFor(flapping, routes)).toEqual(['pagerduty']);
+    expect(channelsFor(stopped, routes)).toEqual(['pagerduty']);
+    expect(pagerDutyAction(flapping)).toEqual({ action: 'trigger', dedupKey: 'mt5-bridge-flap-1' });
+    expect(pagerDutyAction(stopped)).toEqual({ action: 'resolve', dedupKey: 'mt5-bridge-flap-1' });
   });
 });

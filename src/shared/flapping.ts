@@ -81,7 +81,8 @@ export function recordOpen(
   policy: FlapPolicy,
   episodeId: string,
 ): { state: FlapState; verdict: FlapVerdict } {
-  if (!flapDetectionOn(policy)) return { state: EMPTY_FLAP_STATE, verdict: { kind: 'none' } };
+  // off: nothing is counted or folded; an episode under way when it was turned off still gets its all-clear
+  if (!flapDetectionOn(policy)) return { state: state.episode ? { opens: [], episode: state.episode } : EMPTY_FLAP_STATE, verdict: { kind: 'none' } };
   const nowMs = Date.parse(open.at);
   const opens = [...state.opens.filter((o) => nowMs - Date.parse(o.at) < policy.windowMs), open];
   if (state.episode) {
