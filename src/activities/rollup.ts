@@ -2,9 +2,11 @@
  * What reaches a target's durable roll-up (src/workflows/rollup.ts) from outside it, each by a
  * signal-with-start (the first one starts the roll-up): a closed incident's summary (the
  * healingWorkflow at close), a maintenance window (the monitor when a pause ends), and the time
- * the probes covered (the monitor's watch activity, through `probedSpansRecorder`).
+ * the probes covered (the monitor's watch activity, through `probedSpansRecorder`); and, read
+ * back by query, a settled flapping episode's totals.
  */
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { flapTotals } from '../shared/flapping';
 import { rollupWorkflowId } from '../shared/names';
 import type { RollupActivities } from '../shared/contracts';
 import {
@@ -13,6 +15,7 @@ import {
   incidentClosedSignal,
   maintenanceSignal,
   probedSpansSignal,
+  rollupQuery,
   rollupWorkflow,
 } from '../workflows/rollup';
 
@@ -50,6 +53,16 @@ export function createRollupActivities(deps: RollupDeps): RollupActivities {
     },
     async recordMaintenance(targetId, span) {
       await signalRollup(deps, targetId, maintenanceSignal, [{ span }]);
+    },
+    async readFlapTotals(targetId, since) {
+      try {
+        const rollup = await deps.client.workflow.getHandle(rollupWorkflowId(targetId, deps.taskQueue)).query(rollupQuery);
+        return flapTotals(rollup.incidents, since);
+      } catch (err) {
+        // no roll-up yet: no incident of the target has closed
+        if (err instanceof WorkflowNotFoundError) return flapTotals([], since);
+        throw err;
+      }
     },
   };
 }

@@ -166,6 +166,7 @@ export function factsOf(view: IncidentView | HealingResult): IncidentFacts {
     method: view.attempts[view.attempts.length - 1]?.method,
     rungAttempts: rungAttemptsOf(view.attempts),
     ...(view.failingChecks.length ? { checks: [...view.failingChecks] } : {}),
+    ...(view.flappingEpisode ? { flappingEpisode: view.flappingEpisode } : {}),
   };
 }
 

@@ -324,6 +324,8 @@ function buildTarget(
       warningGroupWaitMs: e.WARNING_GROUP_WAIT,
       intermittentThreshold: e.INTERMITTENT_THRESHOLD,
       intermittentWindowMs: e.INTERMITTENT_WINDOW,
+      flapThreshold: entry.flapThreshold ?? e.FLAP_THRESHOLD,
+      flapWindowMs: ms(entry.flapWindow, e.FLAP_WINDOW),
       remediation: method,
       restartBudget: e.RESTART_BUDGET,
       // today's single full restart stays implicit: a policy without `ladder` (nothing changes

@@ -306,6 +306,15 @@ export const envSchema = z.object({
    */
   INTERMITTENT_THRESHOLD: integer(3, 1, 1000),
   INTERMITTENT_WINDOW: duration('1h'),
+  /**
+   * Flapping (docs/alerting.md, "Flapping"): this many incidents opened within FLAP_WINDOW make
+   * the target FLAPPING: one FLAPPING notice instead of each incident's CRITICAL and recovery
+   * emails, and one all-clear once no incident has opened for a whole FLAP_WINDOW. 3 within
+   * 10m: two incidents can be a restart that did not stick; three in ten minutes is a pattern,
+   * and a bridge going down and up every few seconds reaches it within minutes. 0: off.
+   */
+  FLAP_THRESHOLD: integer(3, 0, 1000),
+  FLAP_WINDOW: duration('10m'),
 
   // ---- the safety envelope of automatic restarts (docs/remediation.md, "Safety envelope")
   /**

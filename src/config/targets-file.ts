@@ -128,6 +128,9 @@ export const targetEntrySchema = z
     recoverySla: durationText.optional(),
     escalateAfter: z.number().int().min(1).max(100).optional(),
     escalationWindow: durationText.optional(),
+    /** FLAP_THRESHOLD / FLAP_WINDOW of this bridge (0: no flap detection for it). */
+    flapThreshold: z.number().int().min(0).max(1000).optional(),
+    flapWindow: durationText.optional(),
     /**
      * Direct restart endpoint of this bridge's VPS (REMEDIATION=webhook); with one target, default
      * RESTART_URL; with several, required (src/config/restart-routes.ts).

@@ -76,6 +76,8 @@ export function emailDeliveryId(event: AlertEvent): string {
         ? String(event.reminder)
         : event.kind === 'digest'
           ? event.digest.period
+        : event.kind === 'flapping' || event.kind === 'flapping_stopped'
+          ? event.episodeId
         : 'incidentId' in event
           ? event.incidentId
           : '';

@@ -100,3 +100,12 @@ export const SEARCH_ATTRIBUTE_KEYS = [AutohealTarget, AutohealStatus, AutohealSe
  */
 
 export type IncidentStatus = 'HEALING' | 'ESCALATED' | 'RECOVERED' | 'RESOLVED';
+
+/**
+ * Patch ids (docs/VERSIONING.md): `patched(<NAME>_PATCH)` guards a change of the commands a
+ * history in flight produces.
+ *
+ * FLAP_DETECTION_PATCH, release 1.x: a monitor that sees FLAP_THRESHOLD incidents within
+ * FLAP_WINDOW hands a FLAPPING notice (and later its all-clear) to the alert delivery.
+ */
+export const FLAP_DETECTION_PATCH = 'flap-detection';

@@ -98,6 +98,12 @@ export interface HealingPolicy {
    */
   intermittentThreshold?: number;
   intermittentWindowMs?: number;
+  /**
+   * FLAP_THRESHOLD / FLAP_WINDOW: this many incidents opened within the window make the target
+   * FLAPPING (src/shared/flapping.ts); 0: off. Absent (policies from before it): 3 within 10 min.
+   */
+  flapThreshold?: number;
+  flapWindowMs?: number;
   /** Which remediation the worker will run (informational in workflows; the worker decides). */
   remediation: RemediationMethod;
   /**
@@ -241,6 +247,12 @@ export interface HealingInput {
   trigger: Trigger;
   /** The confirmed CRITICAL report that opened the incident (absent for operator triggers). */
   report?: ProbeReport;
+  /**
+   * The target is FLAPPING (src/shared/flapping.ts): the incident is folded into this episode,
+   * and its CRITICAL and recovery emails (and channel pages) are not sent; the monitor's FLAPPING
+   * notice stands for them. Absent: alerts as usual.
+   */
+  flapping?: { episodeId: string };
 }
 
 /** The target and policy of the long-lived monitor (targetMonitorWorkflow). */

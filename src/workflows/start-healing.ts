@@ -15,7 +15,12 @@ import { healingWorkflow } from './healing';
  * `report` is the confirmed CRITICAL; the trigger's time is the first CRITICAL sighting (when
  * given), which the incident takes as its detection: downtime and MTTD count from it.
  */
-export async function startHealing(input: MonitorInput, report: ProbeReport, firstSightingAt?: string): Promise<boolean> {
+export async function startHealing(
+  input: MonitorInput,
+  report: ProbeReport,
+  firstSightingAt?: string,
+  flappingEpisode?: string,
+): Promise<boolean> {
   const workflowId = healingWorkflowId(input.target.id, deploymentOfRun());
   const at = firstSightingAt ? firstSightingAt : report.observation.probedAt;
   try {
@@ -28,10 +33,11 @@ export async function startHealing(input: MonitorInput, report: ProbeReport, fir
           policy: input.policy,
           report,
           trigger: { source: 'monitor', reason: report.summary, at },
+          ...(flappingEpisode ? { flapping: { episodeId: flappingEpisode } } : {}),
         },
       ],
     });
-    log.warn('Confirmed CRITICAL: incident opened', { target: input.target.id, workflowId, summary: report.summary });
+    log.warn('Confirmed CRITICAL: incident opened', { target: input.target.id, workflowId, summary: report.summary, ...(flappingEpisode ? { flappingEpisode } : {}) });
     return true;
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {

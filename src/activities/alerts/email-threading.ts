@@ -17,6 +17,9 @@ const wrap = (parts: string[]) => `<${parts.map(atom).join('.')}@${MESSAGE_ID_DO
 /** The Message-ID of the first email of an incident (its CRITICAL alert). */
 export const incidentRootMessageId = (incidentId: string): string => wrap([incidentId, 'critical']);
 
+/** The Message-ID of a flapping episode's FLAPPING notice (its all-clear replies to it). */
+export const flappingRootMessageId = (episodeId: string): string => wrap([episodeId, 'flapping']);
+
 /** The Message-ID of the first email of one WARNING episode. */
 export const warningRootMessageId = (targetId: string, episodeId: string): string =>
   wrap(['warning', targetId, episodeId, '1']);
@@ -58,6 +61,10 @@ export function threadingFor(event: AlertEvent): Threading {
       return { messageId: wrap(['test', event.targetId, compactTime(event.at)]) };
     case 'fleet_breaker':
       return { messageId: wrap(['fleet-breaker', compactTime(event.at)]) };
+    case 'flapping':
+      return { messageId: flappingRootMessageId(event.episodeId) };
+    case 'flapping_stopped':
+      return reply(wrap([event.episodeId, 'stopped']), flappingRootMessageId(event.episodeId));
     case 'digest':
       return { messageId: wrap(['digest', event.digest.period, compactTime(event.at)]) };
   }

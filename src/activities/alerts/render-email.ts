@@ -14,6 +14,8 @@ import type {
   AttemptRecord,
   CriticalAlert,
   EscalationAlert,
+  FlappingAlert,
+  FlappingStoppedAlert,
   FleetBreakerAlert,
   RecoveryAlert,
   ReminderAlert,
@@ -36,6 +38,8 @@ export const SUBJECTS = {
   reminder: '🔁 FIDUS MT5 ESCALATION REMINDER',
   test: 'FIDUS MT5 test alert',
   fleet_breaker: '🛑 FIDUS MT5 FLEET BREAKER: automatic restarts withheld',
+  flapping: '🔀 FIDUS MT5 FLAPPING: the bridge keeps going down and up',
+  flapping_stopped: '✅ FIDUS MT5 STOPPED FLAPPING',
   digest: '📊 FIDUS MT5 digest',
 } as const satisfies Record<AlertEvent['kind'], string>;
 
@@ -92,6 +96,10 @@ function bodyLines(event: AlertEvent, ctx: RenderContext, link: string): string[
       return reminder(event, link);
     case 'fleet_breaker':
       return fleetBreaker(event, link);
+    case 'flapping':
+      return flapping(event, link);
+    case 'flapping_stopped':
+      return flappingStopped(event, link);
     case 'digest':
       return digestLines(event.digest, link);
     case 'test':
@@ -214,6 +222,54 @@ function fleetBreaker(e: FleetBreakerAlert, link: string): string[] {
     'Probes, incidents, alerts and verification go on; an operator\'s forceRecovery still restarts a target.',
     'Automatic restarts resume by themselves when the incidents close or a target answers again.',
     'To let them go now: autoheal remediation override-breaker --by <name> --reason <text>',
+    '',
+    link,
+  ];
+}
+
+function flapping(e: FlappingAlert, link: string): string[] {
+  return [
+    `🔀 MT5 Bridge is FLAPPING: ${plural(e.incidents, 'incident')} within ${formatEstimate(e.windowMs)}`,
+    '',
+    'Component: MT5 Bridge',
+    'Status: FLAPPING',
+    'Severity: CRITICAL',
+    '',
+    `Issue: ${t(e.issue)}`,
+    `Failing checks: ${t(e.checks.join(', ') || 'none recorded')}`,
+    `Incidents: ${e.incidents} since ${formatUtc(e.since)}`,
+    '',
+    `Timestamp: ${formatUtc(e.at)}`,
+    '',
+    'What happens now:',
+    `- Every incident is still recorded and healed, with restarts at least ${formatEstimate(e.restartCooldownMs)} apart (RESTART_COOLDOWN)${e.restartBudget ? ` and at most ${t(e.restartBudget)} (RESTART_BUDGET)` : ''}; an escalation is still emailed.`,
+    '- Their CRITICAL and recovery emails are held back: this notice stands for them all.',
+    `- One all-clear follows when no incident has opened for ${formatEstimate(e.windowMs)}.`,
+    '',
+    link,
+    '',
+    `Target: ${t(e.targetId)}`,
+    `Flapping episode: ${t(e.episodeId)}`,
+  ];
+}
+
+function flappingStopped(e: FlappingStoppedAlert, link: string): string[] {
+  const totals = e.totals;
+  const open = totals ? e.incidents - totals.closed : 0;
+  return [
+    `✅ MT5 Bridge stopped flapping: no incident for ${formatEstimate(e.windowMs)}`,
+    '',
+    `Incidents: ${e.incidents}${open > 0 ? ` (${open} not yet closed: not counted below)` : ''}`,
+    `Downtime: ${totals ? formatDurationWords(totals.downtimeMs) : 'unknown (the report could not be read)'}`,
+    `Restarts: ${totals ? totals.restarts : 'unknown (the report could not be read)'}`,
+    `Failing checks: ${t(e.checks.join(', ') || 'none recorded')}`,
+    '',
+    `Flapping since: ${formatUtc(e.since)} (recognised ${formatUtc(e.recognisedAt)})`,
+    `Settled at: ${formatUtc(e.at)}`,
+    `Target: ${t(e.targetId)}`,
+    `Flapping episode: ${t(e.episodeId)}`,
+    '',
+    'The next incident of this target alerts as usual.',
     '',
     link,
   ];

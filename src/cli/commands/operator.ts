@@ -52,7 +52,7 @@ export function formatIncidents(list: IncidentFacts[]): string {
       i.targetId,
       i.outcome + (i.escalation ? ` (escalated: ${i.escalation.reason})` : ''),
       at(i.detectedAt),
-      after(i.detectedAt, i.alertedAt),
+      i.flappingEpisode ? `folded into ${i.flappingEpisode}` : after(i.detectedAt, i.alertedAt),
       after(i.detectedAt, i.dispatchedAt),
       after(i.detectedAt, i.closedAt),
       String(i.attempts),

@@ -3,6 +3,7 @@
  * the in-app notification, and the hand-over to the durable delivery (src/workflows/alerting/).
  */
 import type { Rung } from '../types';
+import type { FlapTotals } from './rollup';
 import type { Digest } from '../digest';
 import type { DigestPeriod } from '../digest-schedule';
 
@@ -119,6 +120,44 @@ export interface FleetBreakerAlert extends AlertBase {
 }
 
 /**
+ * A target became FLAPPING (src/shared/flapping.ts): FLAP_THRESHOLD incidents within FLAP_WINDOW.
+ * One notice per episode, in place of the CRITICAL email of the incident that made it flapping;
+ * the later incidents of the episode send no CRITICAL or recovery email.
+ */
+export interface FlappingAlert extends AlertBase {
+  kind: 'flapping';
+  episodeId: string;
+  /** Incidents opened within the window, this one included. */
+  incidents: number;
+  windowMs: number;
+  /** ISO time of the first of them. */
+  since: string;
+  /** Checks that failed in them. */
+  checks: string[];
+  /** The latest incident's issue, as its CRITICAL email would have said it. */
+  issue: string;
+  /** RESTART_COOLDOWN, and the restart budget when there is one ("6 within 24h"). */
+  restartCooldownMs: number;
+  restartBudget?: string;
+}
+
+/** A flapping episode settled: no incident for a whole FLAP_WINDOW. Its totals. */
+export interface FlappingStoppedAlert extends AlertBase {
+  kind: 'flapping_stopped';
+  episodeId: string;
+  /** ISO time of the episode's first incident, and of its FLAPPING notice. */
+  since: string;
+  recognisedAt: string;
+  windowMs: number;
+  /** Incidents opened in the episode. */
+  incidents: number;
+  /** Downtime and restarts of its incidents, from the roll-up; absent when it could not be read. */
+  totals?: FlapTotals;
+  checks: string[];
+}
+
+
+/**
  * The weekly or monthly digest (src/shared/digest.ts), to ALERT_RECIPIENT_EMAIL; `targetId` is
  * `fleet`. Its arrival is itself the proof that the alert path works.
  */
@@ -135,7 +174,9 @@ export type AlertEvent =
   | EscalationAlert
   | ReminderAlert
   | TestAlert
-  | FleetBreakerAlert;
+  | FleetBreakerAlert
+  | FlappingAlert
+  | FlappingStoppedAlert;
 
 /**
  * An operator acknowledged an open incident. Never emailed: it goes to the channels that keep

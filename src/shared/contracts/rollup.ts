@@ -32,6 +32,8 @@ export interface IncidentFacts {
   rungAttempts?: RungAttempt[];
   /** Checks failing when it opened (the monthly digest's failure patterns); absent in older records. */
   checks?: string[];
+  /** The flapping episode it was folded into (no CRITICAL or recovery email of its own); absent: none. */
+  flappingEpisode?: string;
 }
 
 /** A closed incident's facts: what its HealingWorkflow records in the roll-up when it closes. */
@@ -40,8 +42,23 @@ export interface IncidentSummary extends IncidentFacts {
   closedAt: string;
 }
 
+/** What the roll-up says of the incidents of a flapping episode (those closed when it settled). */
+export interface FlapTotals {
+  /** Incidents closed and recorded in the roll-up (downtime and restarts count those). */
+  closed: number;
+  /** Summed time from detection to close, ms. */
+  downtimeMs: number;
+  /** Restarts dispatched (attempts). */
+  restarts: number;
+}
+
 export interface RollupActivities {
   recordIncidentClosed(summary: IncidentSummary): Promise<void>;
+  /**
+   * Downtime and restarts of the target's incidents opened since `since` (ISO) and closed by now,
+   * as its roll-up holds them: a settled flapping episode's totals.
+   */
+  readFlapTotals(targetId: string, since: string): Promise<FlapTotals>;
   /** A maintenance window [start, end] (ISO) of the target: neither up nor down in the report. */
   recordMaintenance(targetId: string, span: [string, string]): Promise<void>;
 }

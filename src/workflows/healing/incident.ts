@@ -102,6 +102,7 @@ export class Incident {
       attempts: [],
       timeline: [],
       figures: { detectedAt: iso(this.detectedAtMs), openedAt: iso(openedAtMs) },
+      ...(input.flapping ? { flappingEpisode: input.flapping.episodeId } : {}),
     };
     this.lastReport = carried?.lastReport ?? input.report;
     this.remindersSent = carried?.remindersSent ?? 0;
@@ -112,6 +113,11 @@ export class Incident {
 
   get id(): string {
     return this.view.incidentId;
+  }
+
+  /** The flapping episode this incident is folded into (its CRITICAL and recovery emails are not sent). */
+  get folded(): string | undefined {
+    return this.view.flappingEpisode;
   }
 
   closed(): boolean {

@@ -83,6 +83,8 @@ export interface IncidentView {
   evidence?: IncidentEvidence;
   acknowledged?: { by: string; at: string };
   resolution?: { by: string; note: string; at: string };
+  /** The flapping episode the incident was folded into: no CRITICAL or recovery email of its own. */
+  flappingEpisode?: string;
 }
 
 /** What a closed incident returns. */

@@ -59,27 +59,31 @@ export async function open(incident: Incident): Promise<void> {
     const remediation = await readRemediationState(incident);
     if (!remediation.enabled) autoRestart = `WITHHELD: ${withheldText(remediation)}`;
   }
-  incident.alerts.email(
-    {
-      kind: 'critical',
-      targetId: target.id,
-      at: iso(),
-      incidentId: incident.id,
-      component: 'MT5 Bridge',
-      status: bridgeStatus(incident.lastReport),
-      issue: view.issue,
-      autoRestart,
-      ...(ladder && first.rung === 'reinit' && !incident.rungs.noCuringRung ? { expectedRecoveryMs: first.verifyTimeoutMs } : {}),
-    },
-    () => {
+  const critical = {
+    kind: 'critical' as const,
+    targetId: target.id,
+    at: iso(),
+    incidentId: incident.id,
+    component: 'MT5 Bridge',
+    status: bridgeStatus(incident.lastReport),
+    issue: view.issue,
+    autoRestart,
+    ...(ladder && first.rung === 'reinit' && !incident.rungs.noCuringRung ? { expectedRecoveryMs: first.verifyTimeoutMs } : {}),
+  };
+  const folded = incident.folded;
+  if (folded) {
+    // the monitor's FLAPPING notice stands for it (docs/alerting.md, "Flapping")
+    incident.note('alerted', 'folded', `folded into flapping episode ${folded}: no CRITICAL email or channel page of its own (the FLAPPING notice stands for it)`);
+  } else {
+    incident.alerts.email(critical, () => {
       view.figures.alertedAt ??= iso();
       view.figures.alertMs ??= nowMs() - incident.detectedAtMs;
       incident.note('alerted', 'ok', 'CRITICAL email delivered');
-    },
-  );
+    });
+  }
   incident.notify(
     'CRITICAL',
-    `${target.id}: ${view.issue} — auto-restart ${autoRestart === 'INITIATED' ? 'initiated' : policy.remediation === 'none' ? 'off' : autoRestart}`,
+    `${target.id}: ${view.issue} — auto-restart ${autoRestart === 'INITIATED' ? 'initiated' : policy.remediation === 'none' ? 'off' : autoRestart}${folded ? ` (folded into flapping episode ${folded})` : ''}`,
   );
   await reportOpenedToFleet(incident);
 }
@@ -116,8 +120,9 @@ export async function close(incident: Incident, how: 'RECOVERED' | 'RESOLVED', m
       accountsOnline: online,
       accountsExpected: expected,
     };
-    incident.alerts.queueEmail(recovery);
-    incident.notify('INFO', `${target.id} recovered (${methodText}) in ${formatDurationWords(took)}`, true);
+    if (incident.folded) incident.note('alerted', 'folded', `recovery email folded into flapping episode ${incident.folded}`);
+    else incident.alerts.queueEmail(recovery);
+    incident.notify('INFO', `${target.id} recovered (${methodText}) in ${formatDurationWords(took)}${incident.folded ? ` (folded into flapping episode ${incident.folded})` : ''}`, true);
   } else {
     incident.setStatus('RESOLVED');
     incident.notify('INFO', `${target.id} incident resolved by ${view.resolution?.by}`, true);
@@ -200,5 +205,6 @@ function summarise(incident: Incident, how: 'RECOVERED' | 'RESOLVED', method?: s
     method: how === 'RECOVERED' ? (method ?? incident.policy.remediation) : undefined,
     rungAttempts: rungAttemptsOf(view.attempts),
     ...(view.failingChecks.length ? { checks: [...view.failingChecks] } : {}),
+    ...(view.flappingEpisode ? { flappingEpisode: view.flappingEpisode } : {}),
   };
 }

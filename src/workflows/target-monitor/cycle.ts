@@ -15,6 +15,7 @@ import { phaseOffsetMs } from '../../shared/probe-phase';
 import type { MonitorInput, ProbeReport } from '../../shared/types';
 import { reportWarnings } from '../alerting/report-warnings';
 import { startHealing } from '../start-healing';
+import { announceFlapping, planOpen, settleFlapping } from './flapping';
 import type { MonitorAction } from './messages';
 import type { MonitorState } from './state';
 
@@ -110,10 +111,17 @@ export async function act(state: MonitorState, outcome: CycleOutcome): Promise<M
     log.info('Confirmed CRITICAL while pausing: no incident opened', { target: settings.target.id, pause: state.pause.note });
     action = 'none';
   } else if (confirmed) {
-    const started = await startHealing(settings, final, firstSightingAt);
-    if (started) state.incidentsStarted += 1;
+    const plan = planOpen(state.flap, settings, final);
+    const started = await startHealing(settings, final, firstSightingAt, plan.episode?.id);
+    if (started) {
+      state.incidentsStarted += 1;
+      state.flap = plan.next;
+      if (plan.began && plan.episode) await announceFlapping(settings, plan.episode, final);
+    }
     action = started ? 'healing_started' : 'already_healing';
   }
+  // no await without an episode: an extra turn would reorder this activation's commands (replays)
+  if (state.flap.episode) state.flap = await settleFlapping(state.flap, settings, final.severity === 'CRITICAL');
 
   if (state.last?.severity !== final.severity) upsertSearchAttributes([{ key: AutohealSeverity, value: final.severity }]);
 

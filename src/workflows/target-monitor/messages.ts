@@ -5,6 +5,7 @@
  * updates). Workflow-safe.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { FlapEpisode } from '../../shared/flapping';
 import type { IntermittentSummary } from '../../shared/intermittent-faults';
 import type { MonitorInput, Severity } from '../../shared/types';
 
@@ -52,6 +53,8 @@ export interface TargetMonitorView {
   probes: number;
   /** Incidents this monitor started. */
   incidentsStarted: number;
+  /** The flapping episode under way (docs/alerting.md, "Flapping"); absent: not flapping. */
+  flapping?: FlapEpisode;
   /** The newest configuredAt the monitor was given (absent: none carried one yet). */
   configuredAt?: string;
 }

@@ -12,6 +12,7 @@ import {
   recordFinding,
   summarise,
 } from '../../shared/intermittent-faults';
+import { EMPTY_FLAP_STATE, type FlapState, flapPolicyOf, settlesInMs } from '../../shared/flapping';
 import {
   MONITOR_MAX_WATCH_MS,
   criticalRecheckMs,
@@ -27,7 +28,10 @@ export const UNKNOWN_SIGNATURE = 'UNKNOWN';
 export type CarriedMonitorState = Pick<
   MonitorState,
   'expected' | 'last' | 'findings' | 'pause' | 'note' | 'probes' | 'incidentsStarted' | 'scheduleResumedAt'
->;
+> & {
+  /** Incidents within FLAP_WINDOW and the flapping episode (absent in runs carried before flap detection). */
+  flap?: FlapState;
+};
 
 export interface TargetMonitorInput extends MonitorInput {
   /** The newest configuredAt given to this monitor (messages.ts, MonitorSettings). */
@@ -51,6 +55,8 @@ export class MonitorState {
   incidentsStarted: number;
   /** ISO time an operator resumed during a scheduled window: the occurrence in progress then is over (schedule.ts). */
   scheduleResumedAt?: string;
+  /** Flap detection: the incidents opened within FLAP_WINDOW, and the episode (src/shared/flapping.ts). */
+  flap: FlapState;
   phase: TargetMonitorView['phase'] = 'starting';
   /** The newest configuredAt given (kept apart from settings: a newer stamp alone changes nothing to watch). */
   configuredAt?: string;
@@ -73,6 +79,7 @@ export class MonitorState {
     this.probes = c?.probes ?? 0;
     this.incidentsStarted = c?.incidentsStarted ?? 0;
     this.scheduleResumedAt = c?.scheduleResumedAt;
+    this.flap = c?.flap ?? EMPTY_FLAP_STATE;
   }
 
   get intermittentPolicy(): IntermittentPolicy {
@@ -96,6 +103,9 @@ export class MonitorState {
     if (this.expected === UNKNOWN_SIGNATURE) return policy.checkIntervalMs;
     if (this.expected.startsWith('CRITICAL')) return criticalRecheckMs(policy);
     if (this.expected.startsWith('WARNING') || this.intermittent().raised) return warningRefreshMs(policy);
+    // a flapping episode settles FLAP_WINDOW after its latest incident: be back then for its all-clear
+    const settles = settlesInMs(this.flap, Date.now(), flapPolicyOf(this.settings.policy));
+    if (settles !== undefined) return Math.min(this.maxWatchMs, Math.max(settles, policy.checkIntervalMs));
     return this.maxWatchMs;
   }
 
@@ -110,6 +120,7 @@ export class MonitorState {
       intermittent: this.intermittent(),
       probes: this.probes,
       incidentsStarted: this.incidentsStarted,
+      ...(this.flap.episode ? { flapping: { ...this.flap.episode } } : {}),
       ...(this.configuredAt ? { configuredAt: this.configuredAt } : {}),
     };
   }
@@ -124,6 +135,7 @@ export class MonitorState {
       probes: this.probes,
       incidentsStarted: this.incidentsStarted,
       ...(this.scheduleResumedAt ? { scheduleResumedAt: this.scheduleResumedAt } : {}),
+      ...(this.flap.opens.length || this.flap.episode ? { flap: this.flap } : {}),
     };
   }
 }

@@ -41,6 +41,11 @@ export function pagerDutyAction(event: ChannelEvent): { action: PagerDutyAction;
       return { action: 'trigger', dedupKey: `warning:${event.targetId}:${event.episodeId ?? event.conditionKey}` };
     case 'fleet_breaker':
       return { action: 'trigger', dedupKey: `fleet-breaker:${event.at}` };
+    // one page per episode: its all-clear resolves it
+    case 'flapping':
+      return { action: 'trigger', dedupKey: event.episodeId };
+    case 'flapping_stopped':
+      return { action: 'resolve', dedupKey: event.episodeId };
     case 'test':
       return { action: 'trigger', dedupKey: `test:${event.targetId}:${event.at}` };
     case 'digest': // never routed (route-event.ts); a report, were it sent, is one event per period
