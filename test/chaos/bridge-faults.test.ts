@@ -7,6 +7,7 @@
  */
 import type { FaultInput } from '../../src/simulator';
 import { healingWorkflowId } from '../../src/shared/names';
+import { DEFAULT_FLAP_THRESHOLD } from '../../src/shared/flapping';
 import { rateLimitedAnswer } from '../helpers/github-double';
 import { SETTLE_MS, expectEscalated, expectHealed } from './helpers/expect-incident';
 import {
@@ -104,7 +105,7 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: `flapping for ${FLAP_FOR_MS / 60_000} min (20 s down, 20 s up; the restart changes nothing): one healer at a time, restarts spaced by RESTART_COOLDOWN, one CRITICAL email per incident, each closed`,
+    name: `flapping for ${FLAP_FOR_MS / 60_000} min (20 s down, 20 s up; the restart changes nothing): one healer at a time, restarts spaced by RESTART_COOLDOWN, one CRITICAL email per incident until it is FLAPPING, then one FLAPPING notice, each incident closed`,
     target: { id: 'flapping', overrides: { restartCooldown: '60s' } },
     quick: true,
     async run(stack, id) {
@@ -126,9 +127,15 @@ const SCENARIOS: Scenario[] = [
       for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(55_000);
       expect(dispatchKeys(stack, id)).toHaveLength(at.length);
       expect(restarts(stack, id)).toBe(at.length);
+      // each incident alerts until FLAP_THRESHOLD incidents within FLAP_WINDOW make the target
+      // FLAPPING: then one FLAPPING notice, and the incidents from there on are folded into it
+      // (the all-clear comes after a whole quiet FLAP_WINDOW, past this scenario's end)
+      const folded = Math.max(0, runs.length - (DEFAULT_FLAP_THRESHOLD - 1));
       const counts = emailCounts(stack, id);
-      expect(counts.critical).toBe(runs.length);
-      expect(counts.recovery).toBe(runs.length);
+      expect(counts.critical).toBe(runs.length - folded);
+      expect(counts.recovery).toBe(runs.length - folded);
+      expect(counts.flapping).toBe(folded ? 1 : undefined);
+      expect(results.filter((r) => r.flappingEpisode)).toHaveLength(folded);
       expect(counts.escalation).toBeUndefined();
       expect(duplicateMessageIds(stack)).toEqual([]);
       console.log(`flapping ${FLAP_FOR_MS / 1000} s: ${runs.length} incidents, ${at.length} dispatches, emails ${JSON.stringify(counts)}`);
